@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { Email, FullName, Locale, NewPassword, Phone, User } from '../users/user-schemas.ts';
+
+export const SignUpBody = z.object({
+  clinicSlug: z.string().min(3).max(63),
+  email: Email,
+  password: NewPassword,
+  fullName: FullName,
+  phone: Phone.optional(),
+  locale: Locale.optional(),
+});
+
+export const SignInBody = z.object({
+  email: z.string().min(3).max(254),
+  password: z.string().min(1).max(200),
+});
+
+export const SessionResponse = z.object({ user: User, expiresAt: z.iso.datetime() });
+export const CsrfResponse = z.object({ token: z.string() });
+export const RevokedResponse = z.object({ revokedSessions: z.number().int() });

@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { findPublicClinicBySlug } from '../clinics/clinic-lookup-repo.ts';
+import { insertCustomer } from '../customers/customer-repo.ts';
+import { actAsUser, withTenant, type Role, type TenantScope } from '../db/tenant-transaction.ts';
+import { AppError, notFound } from '../errors/app-error.ts';
+import { findUserById, insertUser, markSignedIn, type UserRow } from '../users/user-repo.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { insertSession, revokeAllSessionsOfUser, revokeSession } from './session-repo.ts';
+import { newSessionToken } from './session-token.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+import type { Principal } from '../http/authenticate.ts';
+
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: UserRow;
+}
+
+export interface SignUpInput {
+  clinicSlug: string;
+  email: string;
+  password: string;
+  fullName: string;
+  phone?: string | undefined;
+  locale?: 'en' | 'th' | 'zh' | undefined;
+}
+
+interface AccountRow {
+  user_id: string;
+  clinic_id: string | null;
+  role: Role;
+  password_hash: string;
+  disabled: boolean;
+  clinic_active: boolean;
+}
+
+export function createAuthService(pool: pg.Pool, throttle: SignInThrottle, config: Pick<Config, 'SESSION_TTL_HOURS'>) {
+  const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
+
+  async function openSession(scope: TenantScope & { userId: string }, meta: RequestMeta) {
+    const { token, hash } = newSessionToken();
+    const expiresAt = sessionExpiry();
+    await withTenant(pool, scope, (tx) => insertSession(tx, { userId: scope.userId, tokenHash: hash, expiresAt, ...meta }));
+    return { token, expiresAt };
+  }
+
+  return {
+    /** A customer creates an account in a clinic, found by its public slug, and is signed in. */
+    async signUp(input: SignUpInput, meta: RequestMeta): Promise<SignedIn> {
+      const clinic = await findPublicClinicBySlug(pool, input.clinicSlug);
+      if (!clinic || !clinic.is_active) throw notFound('clinic');
+      const passwordHash = await hashPassword(input.password);
+      const { token, hash } = newSessionToken();
+      const expiresAt = sessionExpiry();
+      const scope: TenantScope = { clinicId: clinic.id, userId: null, role: 'customer' };
+      const user = await withTenant(pool, scope, async (tx) => {
+        const created = await insertUser(tx, {
+          clinicId: clinic.id,
+          email: input.email,
+          passwordHash,
+          role: 'customer',
+          fullName: input.fullName,
+          phone: input.phone ?? null,
+          locale: input.locale ?? clinic.locale,
+        });
+        await actAsUser(tx, created.id);
+        await insertCustomer(tx, { clinicId: clinic.id, userId: created.id, fullName: created.full_name, email: created.email, phone: created.phone });
+        await insertSession(tx, { userId: created.id, tokenHash: hash, expiresAt, ...meta });
+        await recordAudit(tx, { clinicId: clinic.id, actorUserId: created.id, actorRole: 'customer', action: 'auth.sign_up', targetType: 'user', targetId: created.id }, meta);
+        return created;
+      });
+      return { token, expiresAt, user };
+    },
+
+    async signIn(email: string, password: string, meta: RequestMeta & { ip: string }): Promise<SignedIn> {
+      await throttle.assertAllowed(email, meta.ip);
+      const { rows } = await pool.query<AccountRow>('SELECT * FROM auth_account_by_email($1)', [email]);
+      const account = rows[0];
+      const valid = await verifyPassword(account?.password_hash, password);
+      if (!account || !valid) {
+        await throttle.recordFailure(email, meta.ip);
+        const clinicId = account?.clinic_id ?? null;
+        await withTenant(pool, { clinicId, userId: null, role: null }, (tx) =>
+          recordAudit(tx, {
+            clinicId,
+            actorUserId: null,
+            actorRole: null,
+            action: 'auth.sign_in_failed',
+            targetType: account ? 'user' : undefined,
+            targetId: account?.user_id,
+            metadata: { email: email.toLowerCase(), reason: account ? 'wrong-password' : 'unknown-email' },
+          }, meta),
+        );
+        throw new AppError('invalid-credentials');
+      }
+      // Only after the password is proven do we say why an account cannot sign in.
+      if (account.disabled) throw new AppError('account-disabled');
+      if (!account.clinic_active) throw new AppError('clinic-suspended');
+      await throttle.recordSuccess(email);
+
+      const scope = { clinicId: account.clinic_id, userId: account.user_id, role: account.role };
+      const { token, expiresAt } = await openSession(scope, meta);
+      const user = await withTenant(pool, scope, async (tx) => {
+        await markSignedIn(tx, account.user_id);
+        await recordAudit(tx, { clinicId: account.clinic_id, actorUserId: account.user_id, actorRole: account.role, action: 'auth.sign_in', targetType: 'user', targetId: account.user_id }, meta);
+        return (await findUserById(tx, account.user_id))!;
+      });
+      return { token, expiresAt, user };
+    },
+
+    async signOut(principal: Principal): Promise<void> {
+      await withTenant(pool, principal, (tx) => revokeSession(tx, principal.sessionId));
+    },
+
+    /** Revokes every session of the user, on every device; audited. */
+    async signOutEverywhere(principal: Principal, meta: RequestMeta): Promise<number> {
+      return withTenant(pool, principal, async (tx) => {
+        const revoked = await revokeAllSessionsOfUser(tx, principal.userId);
+        await recordAudit(tx, { clinicId: principal.clinicId, actorUserId: principal.userId, actorRole: principal.role, action: 'auth.sign_out_everywhere', targetType: 'user', targetId: principal.userId, metadata: { revoked } }, meta);
+        return revoked;
+      });
+    },
+
+    async currentUser(principal: Principal): Promise<UserRow> {
+      const user = await withTenant(pool, principal, (tx) => findUserById(tx, principal.userId));
+      if (!user) throw new AppError('unauthenticated');
+      return user;
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

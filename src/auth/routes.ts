@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Services } from '../services.ts';
+import { principalOf } from '../http/authenticate.ts';
+import { requestMeta } from '../http/request-meta.ts';
+import { toUser, User } from '../users/user-schemas.ts';
+import { CsrfResponse, RevokedResponse, SessionResponse, SignInBody, SignUpBody } from './auth-schemas.ts';
+import { SESSION_COOKIE } from './session-token.ts';
+import type { SignedIn } from './auth-service.ts';
+
+export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
+  const tags = ['auth'];
+  const setSession = (reply: FastifyReply, s: SignedIn) =>
+    reply.setCookie(SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', expires: s.expiresAt });
+  const respond = (s: SignedIn) => ({ user: toUser(s.user), expiresAt: s.expiresAt.toISOString() });
+
+  app.get('/auth/csrf', { schema: { tags, summary: 'A CSRF token to send as x-csrf-token on every write', response: { 200: CsrfResponse } } }, async (_request, reply) => ({
+    token: reply.generateCsrf(),
+  }));
+
+  app.post('/auth/sign-up', { schema: { tags, summary: 'Create a customer account in a clinic and sign in', body: SignUpBody, response: { 201: SessionResponse } } }, async (request, reply) => {
+    const signedIn = await services.auth.signUp(request.body, requestMeta(request));
+    setSession(reply, signedIn);
+    return reply.code(201).send(respond(signedIn));
+  });
+
+  app.post('/auth/sign-in', { schema: { tags, summary: 'Sign in with email and password', body: SignInBody, response: { 200: SessionResponse } } }, async (request, reply) => {
+    const signedIn = await services.auth.signIn(request.body.email, request.body.password, requestMeta(request));
+    setSession(reply, signedIn);
+    return respond(signedIn);
+  });
+
+  app.post('/auth/sign-out', { schema: { tags, summary: 'Sign out of this session' } }, async (request, reply) => {
+    if (request.principal) await services.auth.signOut(request.principal);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.post('/auth/sign-out-everywhere', { schema: { tags, summary: 'Revoke every session of the signed-in user', response: { 200: RevokedResponse } } }, async (request, reply) => {
+    const revokedSessions = await services.auth.signOutEverywhere(principalOf(request), requestMeta(request));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { revokedSessions };
+  });
+
+  app.get('/me', { schema: { tags, summary: 'The signed-in user', response: { 200: User } } }, async (request) =>
+    toUser(await services.auth.currentUser(principalOf(request))),
+  );
+};

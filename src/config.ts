@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: booleanFlag.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
+  DATABASE_APP_URL: postgresUrl.optional(),
+  DATABASE_APP_PASSWORD: z.string().min(8).default('bwai-app-local-only'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(1000).default(30_000),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  EMBEDDED_DB_DIR: z.string().min(1).default('.data/postgres'),
+  EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+
+  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), 'a redis:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().default('bwai:'),
+
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  COOKIE_SECRET: z.string().min(32).optional(),
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+
+  DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  RUN_MIGRATIONS: booleanFlag.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { cookieSecret: string };
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a wrong value stops start-up with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const parsed = EnvSchema.safeParse(known);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid ${name}: expected ${describeIssue(issue)}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
+    throw new ConfigError('invalid COOKIE_SECRET: expected at least 32 characters (required in production)');
+  }
+  // Outside production a fixed secret keeps sessions valid across restarts of a laptop demo.
+  return { ...config, cookieSecret: config.COOKIE_SECRET ?? 'local-development-cookie-secret-0123456789' };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `one of ${issue.values.map(String).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'string' ? `at least ${issue.minimum} characters` : `a number >= ${issue.minimum}`;
+    case 'too_big':
+      return `a number <= ${issue.maximum}`;
+    case 'invalid_type':
+      return `a ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}

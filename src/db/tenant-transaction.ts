@@ -1,0 +1,72 @@
+import type pg from 'pg';
+
+export const ROLES = ['super_admin', 'clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist', 'customer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting, decided once per request (or job) and passed down explicitly. */
+export interface TenantScope {
+  clinicId: string | null;
+  userId: string | null;
+  role: Role | null;
+}
+
+export const ANONYMOUS: TenantScope = { clinicId: null, userId: null, role: null };
+
+export type Tx = Pick<pg.PoolClient, 'query'>;
+
+export interface TransactionOptions {
+  statementTimeoutMs?: number;
+  readOnly?: boolean;
+}
+
+/**
+ * Runs `work` in one transaction whose first statement sets clinic, user and role with
+ * set_config(..., true): transaction-local, so a pooled connection (or PgBouncer in transaction
+ * mode) never carries one request's tenant into another. RLS does the rest.
+ */
+export function withTenant<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  return inTransaction(pool, scope, false, work, options);
+}
+
+/**
+ * The only way across clinics: the transaction takes the platform role, whose policies see every
+ * clinic. Callers are super-admin routes and platform jobs, and they write an audit entry for it.
+ */
+export function unsafeWithPlatformAccess<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  return inTransaction(pool, scope, true, work, options);
+}
+
+async function inTransaction<T>(
+  pool: pg.Pool,
+  scope: TenantScope,
+  platform: boolean,
+  work: (tx: Tx) => Promise<T>,
+  { statementTimeoutMs = 15_000, readOnly = false }: TransactionOptions,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+    await client.query(
+      `SELECT set_config('app.clinic_id', $1, true), set_config('app.user_id', $2, true),
+              set_config('app.role', $3, true), set_config('statement_timeout', $4, true),
+              set_config('role', $5, true)`,
+      [scope.clinicId ?? '', scope.userId ?? '', scope.role ?? '', String(statementTimeoutMs), platform ? 'bwai_platform' : 'none'],
+    );
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Within a transaction, act as a user created in it (sign-up), so user-scoped policies apply. */
+export async function actAsUser(tx: Tx, userId: string): Promise<void> {
+  await tx.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
+}

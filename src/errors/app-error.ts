@@ -1,0 +1,25 @@
+import { PROBLEMS, type ProblemCode } from './problem-catalogue.ts';
+
+/** An outcome a client can act on; mapped to problem+json in one place (http/problem-handler.ts). */
+export class AppError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    detail?: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? PROBLEMS[code].title);
+  }
+
+  get status(): number {
+    return PROBLEMS[this.code].status;
+  }
+}
+
+export const notFound = (what = 'resource') => new AppError('not-found', `No such ${what}.`);
+export const forbidden = (detail?: string) => new AppError('forbidden', detail);
+export const conflict = (detail: string, extra?: Record<string, unknown>) => new AppError('conflict', detail, extra);
+export const invalid = (detail: string, errors: { path: string; message: string }[] = []) =>
+  new AppError('validation-failed', detail, { errors });
+export const tooManyRequests = (code: 'too-many-requests' | 'sign-in-locked', retryAfterSeconds: number) =>
+  new AppError(code, undefined, { retryAfter: retryAfterSeconds }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

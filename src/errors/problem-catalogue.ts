@@ -1,0 +1,31 @@
+/**
+ * Every problem the API can answer with: its stable code (the last segment of the problem `type`),
+ * HTTP status, title, and what a client should do. One place, so status and docs cannot drift.
+ */
+export const PROBLEMS = {
+  'validation-failed': { status: 400, title: 'The request is not valid', detail: 'Fix the fields listed in `errors` and send it again.' },
+  'malformed-request': { status: 400, title: 'The request body could not be read', detail: 'Send well-formed JSON with a matching Content-Type.' },
+  'unauthenticated': { status: 401, title: 'Sign-in required', detail: 'Sign in and send the session cookie.' },
+  'invalid-credentials': { status: 401, title: 'Email or password is wrong', detail: 'The same answer is given for an unknown email, so accounts cannot be discovered.' },
+  'forbidden': { status: 403, title: 'Not allowed for your role', detail: 'Your role does not permit this action.' },
+  'csrf-token-invalid': { status: 403, title: 'CSRF token missing or invalid', detail: 'Fetch a token from GET /api/auth/csrf and send it in the x-csrf-token header.' },
+  'account-disabled': { status: 403, title: 'This account is disabled', detail: 'Ask your clinic administrator to enable it again.' },
+  'clinic-suspended': { status: 403, title: 'This clinic is not active', detail: 'The clinic is suspended or cancelled; contact the platform operator.' },
+  'not-found': { status: 404, title: 'Not found', detail: 'Nothing with this id exists for you (rows of other clinics are reported the same way).' },
+  'route-not-found': { status: 404, title: 'No such route', detail: 'Check the method and path against the OpenAPI document at /docs.' },
+  'conflict': { status: 409, title: 'Conflicts with the current state', detail: 'Reload the resource and try again.' },
+  'email-taken': { status: 409, title: 'This email is already registered', detail: 'Sign in instead, or use another email.' },
+  'slug-taken': { status: 409, title: 'This clinic slug is already used', detail: 'Choose another slug.' },
+  'tier-user-limit': { status: 402, title: "The clinic's plan allows no more users", detail: 'Disable a user or move the clinic to a larger tier.' },
+  'payload-too-large': { status: 413, title: 'The request body is too large', detail: 'Send a smaller body.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported content type', detail: 'Send application/json.' },
+  'too-many-requests': { status: 429, title: 'Too many requests', detail: 'Wait for the number of seconds in Retry-After.' },
+  'sign-in-locked': { status: 429, title: 'Too many failed sign-ins', detail: 'Sign-in for this account or address is paused; wait for Retry-After.' },
+  'database-timeout': { status: 503, title: 'The database took too long', detail: 'Try again shortly.' },
+  'service-unavailable': { status: 503, title: 'Service not ready', detail: 'A dependency is unavailable; try again shortly.' },
+  'internal-error': { status: 500, title: 'Something went wrong on our side', detail: 'The error was logged with the request id; try again or report it with that id.' },
+} as const satisfies Record<string, { status: number; title: string; detail: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export const problemType = (code: ProblemCode) => `/problems/${code}`;

@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type pg from 'pg';
+import { SESSION_COOKIE, hashSessionToken } from '../auth/session-token.ts';
+import { findLiveSession, touchSession } from '../auth/session-repo.ts';
+import { withTenant, type Role, type TenantScope } from '../db/tenant-transaction.ts';
+import { AppError } from '../errors/app-error.ts';
+
+/** The signed-in user of a request: the only source of its tenant. */
+export interface Principal {
+  userId: string;
+  clinicId: string | null;
+  role: Role;
+  sessionId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+// Writing last_seen_at on every request would turn reads into writes; once in a while is enough.
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
+
+export const authenticate = fp<{ pool: pg.Pool }>(async (app: FastifyInstance, { pool }) => {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const session = await findLiveSession(pool, hashSessionToken(token));
+    if (!session) return;
+    request.principal = {
+      userId: session.user_id,
+      clinicId: session.clinic_id,
+      role: session.role,
+      sessionId: session.session_id,
+    };
+    if (Date.now() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+      await withTenant(pool, scopeOf(request), (tx) => touchSession(tx, session.session_id));
+    }
+  });
+});
+
+export function scopeOf(request: FastifyRequest): TenantScope {
+  const p = request.principal;
+  return p ? { clinicId: p.clinicId, userId: p.userId, role: p.role } : { clinicId: null, userId: null, role: null };
+}
+
+/** The signed-in principal, or 401: for handlers inside a guarded scope. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthenticated');
+  return request.principal;
+}
+
+/** A scope's guard: only the listed roles pass; anyone else gets 401 (not signed in) or 403. */
+export function requireRole(...roles: Role[]): preHandlerHookHandler {
+  return async (request) => {
+    const principal = principalOf(request);
+    if (!roles.includes(principal.role)) throw new AppError('forbidden', `This action needs one of: ${roles.join(', ')}.`);
+  };
+}
+
+export const STAFF_ROLES: Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
+export const CLINIC_MANAGERS: Role[] = ['clinic_owner', 'clinic_admin'];

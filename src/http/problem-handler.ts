@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../errors/app-error.ts';
+import { fromPostgresError } from '../errors/postgres-errors.ts';
+import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-catalogue.ts';
+
+// Fastify's own client-error codes, mapped once.
+const FASTIFY_CODES: Record<string, ProblemCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-request',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed-request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_CSRF_INVALID_TOKEN: 'csrf-token-invalid',
+  FST_CSRF_MISSING_SECRET: 'csrf-token-invalid',
+  FST_REQ_FILE_TOO_LARGE: 'payload-too-large',
+};
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  const { status, title } = PROBLEMS[error.code];
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: problemType(error.code),
+      title,
+      status,
+      detail: error.message,
+      instance: request.url,
+      requestId: request.id,
+      ...error.extra,
+    });
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((raw: FastifyError, request, reply) => {
+    const error = toAppError(raw);
+    if (error.code === 'internal-error') request.log.error({ err: raw }, 'unhandled error');
+    else if (error.status >= 500) request.log.warn({ err: raw }, error.code);
+    return sendProblem(reply, request, error);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new AppError('route-not-found', `${request.method} ${request.url.split('?')[0]} does not exist.`)),
+  );
+}
+
+function toAppError(raw: FastifyError): AppError {
+  if (raw instanceof AppError) return raw;
+  if (hasZodFastifySchemaValidationErrors(raw)) {
+    const errors = raw.validation.map((v) => ({
+      path: [raw.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'invalid',
+    }));
+    return new AppError('validation-failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  }
+  const mapped = raw.code ? FASTIFY_CODES[raw.code] : undefined;
+  if (mapped) return new AppError(mapped);
+  const fromDb = fromPostgresError(raw);
+  if (fromDb instanceof AppError) return fromDb;
+  if (raw.statusCode && raw.statusCode >= 400 && raw.statusCode < 500) {
+    return new AppError(raw.statusCode === 429 ? 'too-many-requests' : 'malformed-request', raw.message);
+  }
+  return new AppError('internal-error');
+}

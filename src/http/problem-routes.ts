@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error.ts';
+import { PROBLEMS, problemType } from '../errors/problem-catalogue.ts';
+
+/** Problem `type` URIs resolve here, so a client (or a developer) can read what each one means. */
+export async function problemRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/problems', { schema: { hide: true } }, async () =>
+    Object.entries(PROBLEMS).map(([code, p]) => ({ type: problemType(code as keyof typeof PROBLEMS), ...p })),
+  );
+  app.get<{ Params: { code: string } }>('/problems/:code', { schema: { hide: true } }, async (request) => {
+    const problem = PROBLEMS[request.params.code as keyof typeof PROBLEMS];
+    if (!problem) throw new AppError('not-found', 'No such problem type.');
+    return { type: problemType(request.params.code as keyof typeof PROBLEMS), ...problem };
+  });
+}

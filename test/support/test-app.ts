@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { createTestDatabase, TEST_APP_PASSWORD, type TestDatabase } from './test-database.ts';
+
+export interface TestApp extends Runtime {
+  app: FastifyInstance;
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+/** The real app over its own database (and the real Redis when REDIS_URL is set). */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: database.ownerUrl,
+    DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+    DATABASE_POOL_MAX: '10',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Each file's counters and cache entries stay apart on a shared Redis.
+    REDIS_KEY_PREFIX: `${database.name}:`,
+    ...env,
+  });
+  const log = createLogger(config);
+  const runtime = createRuntime(config, log, database.ownerUrl);
+  const app = await runtime.buildApp();
+  await app.ready();
+  return {
+    ...runtime,
+    app,
+    database,
+    async stop() {
+      await app.close();
+      await runtime.close();
+      await database.drop();
+    },
+  };
+}
