@@ -32,7 +32,7 @@ export async function migrate(owner: pg.Pool, log: Logger, dir = MIGRATIONS_DIR)
   const migrations = await readMigrations(dir);
   const client = await owner.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await acquireMigrationLock(client);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations');
@@ -52,6 +52,18 @@ export async function migrate(owner: pg.Pool, log: Logger, dir = MIGRATIONS_DIR)
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     client.release();
+  }
+}
+
+/**
+ * Polls instead of blocking in pg_advisory_lock: a session blocked there is an open transaction, and
+ * CREATE INDEX CONCURRENTLY on the winning node waits for every open transaction — a deadlock.
+ */
+async function acquireMigrationLock(client: pg.PoolClient): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY]);
+    if (rows[0]!.locked) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

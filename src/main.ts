@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { enableAppRoleLogin } from './db/database.ts';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.ts';
+import { MigrationChangedError, migrate } from './db/migrate.ts';
+import { ensureDemoData, type DemoLogin } from './demo/demo-data.ts';
+import { startWorker } from './jobs/worker.ts';
+import { createLogger } from './logger.ts';
+import { createRuntime } from './runtime.ts';
+
+const MODES = ['all', 'api', 'worker', 'migrate'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Start-up failures a user can fix get one readable line and exit code 1, not a stack trace. */
+const EXPECTED_FAILURES = [ConfigError, EmbeddedPostgresError, MigrationChangedError];
+
+async function main(): Promise<void> {
+  const mode = (process.argv[2] ?? 'all') as Mode;
+  if (!MODES.includes(mode)) return fail(`unknown mode "${mode}": expected one of ${MODES.join(', ')}`);
+  const config = loadConfig();
+  const log = createLogger(config);
+
+  const stops: (() => Promise<unknown>)[] = [];
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) {
+      log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down');
+    // Reverse order of start: stop taking requests, drain jobs, close pools, then stop the database.
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'error during shutdown'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let embedded: EmbeddedDatabase | undefined;
+  let ownerUrl = config.DATABASE_URL;
+  if (!ownerUrl) {
+    embedded = await startEmbeddedPostgres(config.EMBEDDED_DB_DIR, config.EMBEDDED_DB_PORT, log);
+    stops.push(() => embedded!.stop());
+    ownerUrl = embedded.url;
+  }
+  const runtime = createRuntime(config, log, ownerUrl);
+  stops.push(() => runtime.close());
+
+  if (config.RUN_MIGRATIONS || mode === 'migrate') {
+    const applied = await migrate(runtime.db.owner, log);
+    log.info({ applied: applied.length }, applied.length ? 'migrations applied' : 'database is up to date');
+  }
+  // Without an explicit app URL the app role signs in with the configured password on the same server.
+  if (!config.DATABASE_APP_URL) await enableAppRoleLogin(runtime.db.owner, config.DATABASE_APP_PASSWORD);
+  if (mode === 'migrate') return shutdown('migrate finished');
+
+  const demoLogins = wantsDemo(config, embedded) ? await ensureDemoData(runtime) : [];
+
+  if (mode === 'worker' || mode === 'all') {
+    const worker = await startWorker(runtime, ownerUrl);
+    stops.push(() => worker.stop());
+  }
+  if (mode === 'api' || mode === 'all') {
+    const app = await runtime.buildApp();
+    stops.push(() => app.close());
+    await app.listen({ host: config.HOST, port: config.PORT });
+    printBanner(app, config, demoLogins);
+  }
+  log.info({ mode }, 'started');
+}
+
+function wantsDemo(config: Config, embedded: EmbeddedDatabase | undefined): boolean {
+  return config.DEMO_DATA === 'on' || (config.DEMO_DATA === 'auto' && embedded !== undefined);
+}
+
+function printBanner(app: FastifyInstance, config: Config, logins: DemoLogin[]): void {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
+  const lines = [``, `Beauty with AI Precision is running at ${url}`, `API documentation: ${url}/docs`];
+  if (logins.length) {
+    lines.push('', 'Demo sign-ins (email / password):');
+    for (const l of logins) lines.push(`  ${l.label.padEnd(34)} ${l.email.padEnd(36)} ${l.password}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  if (EXPECTED_FAILURES.some((type) => error instanceof type)) fail((error as Error).message);
+  process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('configuration', () => {
+  it('defaults work on a laptop with no variables set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DEMO_DATA: 'auto' });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'invalid PORT: expected a number'],
+    [{ PORT: '70000' }, 'invalid PORT: expected a number <= 65535'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'invalid DATABASE_URL: expected a postgres:// connection URL'],
+    [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
+    [{ NODE_ENV: 'production' }, 'invalid COOKIE_SECRET: expected at least 32 characters (required in production)'],
+  ])('a wrong value %o names the variable and what is expected', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('a bad variable stops start-up with one readable line and exit code 1', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api'], {
+      env: { PATH: process.env.PATH, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('invalid PORT: expected a number');
+    expect(run.stdout).toBe('');
+  });
+});
