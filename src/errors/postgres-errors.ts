@@ -20,8 +20,8 @@ export function fromPostgresError(error: unknown): unknown {
       return new AppError(UNIQUE_CONSTRAINTS[constraint ?? ''] ?? 'conflict');
     case '23503': // foreign_key_violation: a referenced row is absent (or in another clinic)
       return new AppError('not-found', 'A referenced record does not exist.');
-    case '23P01': // exclusion_violation
-      return new AppError('conflict', 'Overlaps an existing record.');
+    case '23P01': // exclusion_violation: the only exclusion constraints keep bookings from overlapping
+      return new AppError('slot-taken');
     case '42501': // insufficient_privilege, including a row-level security WITH CHECK failure
       return new AppError('not-found');
     case '57014': // query_canceled (statement_timeout)

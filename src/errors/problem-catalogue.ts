@@ -14,6 +14,8 @@ export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found', detail: 'Nothing with this id exists for you (rows of other clinics are reported the same way).' },
   'route-not-found': { status: 404, title: 'No such route', detail: 'Check the method and path against the OpenAPI document at /docs.' },
   'conflict': { status: 409, title: 'Conflicts with the current state', detail: 'Reload the resource and try again.' },
+  'slot-taken': { status: 409, title: 'This time is no longer free', detail: 'Someone booked the staff member or room first; pick another slot from the availability list.' },
+  'invalid-transition': { status: 409, title: 'Not possible in the current state', detail: '`currentStatus` names the state and `allowed` the moves it permits.' },
   'email-taken': { status: 409, title: 'This email is already registered', detail: 'Sign in instead, or use another email.' },
   'slug-taken': { status: 409, title: 'This clinic slug is already used', detail: 'Choose another slug.' },
   'tier-user-limit': { status: 402, title: "The clinic's plan allows no more users", detail: 'Disable a user or move the clinic to a larger tier.' },
