@@ -22,6 +22,11 @@ import { registerProblemHandlers } from './http/problem-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { problemRoutes } from './http/problem-routes.ts';
 import { authRoutes } from './auth/routes.ts';
+import { clinicRoutes } from './clinics/routes.ts';
+import { flagRoutes } from './flags/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { staffRoutes } from './staff/routes.ts';
+import { customerRoutes } from './customers/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -94,6 +99,11 @@ export async function buildApp({ config, db, log, services }: AppDeps): Promise<
       app.csrfProtection(request, reply, done);
     });
     await typed.register(authRoutes, { prefix: '/api', config, services });
+    await typed.register(clinicRoutes, { prefix: '/api', config, services });
+    await typed.register(flagRoutes, { prefix: '/api', config, services });
+    await typed.register(auditRoutes, { prefix: '/api', config, services });
+    await typed.register(staffRoutes, { prefix: '/api', config, services });
+    await typed.register(customerRoutes, { prefix: '/api', config, services });
   });
 
   return app;

@@ -30,6 +30,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     services,
     buildApp: () => buildApp({ config, db, log, services }),
     async close() {
+      await services.clinicCache.close();
       await db.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -2,13 +2,27 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import { createAuditService } from './audit/audit-service.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
+import { createClinicCache } from './clinics/clinic-cache.ts';
+import { createClinicService } from './clinics/clinic-service.ts';
+import { createFlagService } from './flags/flag-service.ts';
+import { createStaffService } from './staff/staff-service.ts';
+import { createCustomerService } from './customers/customer-service.ts';
 
 /** Every domain service, built once per process from its dependencies. */
-export function createServices({ config, db, redis }: { config: Config; db: Database; log: Logger; redis: Redis | null }) {
+export function createServices({ config, db, log, redis }: { config: Config; db: Database; log: Logger; redis: Redis | null }) {
+  const clinicCache = createClinicCache({ config, redis, log });
+  const clinics = createClinicService(db.app, clinicCache);
   return {
-    auth: createAuthService(db.app, createSignInThrottle(config, redis), config),
+    clinicCache,
+    clinics,
+    flags: createFlagService(db.app),
+    auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics),
+    audit: createAuditService(db.app),
+    staff: createStaffService(db.app),
+    customers: createCustomerService(db.app),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClinicSummary } from '../clinics/clinic-schemas.ts';
 import { Email, FullName, Locale, NewPassword, Phone, User } from '../users/user-schemas.ts';
 
 export const SignUpBody = z.object({
@@ -18,3 +19,4 @@ export const SignInBody = z.object({
 export const SessionResponse = z.object({ user: User, expiresAt: z.iso.datetime() });
 export const CsrfResponse = z.object({ token: z.string() });
 export const RevokedResponse = z.object({ revokedSessions: z.number().int() });
+export const MeResponse = User.extend({ clinic: ClinicSummary.nullable() }).meta({ id: 'Me' });

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
-import { findPublicClinicBySlug } from '../clinics/clinic-lookup-repo.ts';
+import type { ClinicService } from '../clinics/clinic-service.ts';
+import type { ClinicSummary } from '../clinics/clinic-schemas.ts';
 import { insertCustomer } from '../customers/customer-repo.ts';
 import { actAsUser, withTenant, type Role, type TenantScope } from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
@@ -9,8 +10,8 @@ import { findUserById, insertUser, markSignedIn, type UserRow } from '../users/u
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { insertSession, revokeAllSessionsOfUser, revokeSession } from './session-repo.ts';
 import { newSessionToken } from './session-token.ts';
-import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { Principal } from '../http/authenticate.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface SignedIn {
   token: string;
@@ -36,7 +37,12 @@ interface AccountRow {
   clinic_active: boolean;
 }
 
-export function createAuthService(pool: pg.Pool, throttle: SignInThrottle, config: Pick<Config, 'SESSION_TTL_HOURS'>) {
+export function createAuthService(
+  pool: pg.Pool,
+  throttle: SignInThrottle,
+  config: Pick<Config, 'SESSION_TTL_HOURS'>,
+  clinics: Pick<ClinicService, 'findPublicClinicBySlug' | 'clinicSummary'>,
+) {
   const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
 
   async function openSession(scope: TenantScope & { userId: string }, meta: RequestMeta) {
@@ -49,7 +55,7 @@ export function createAuthService(pool: pg.Pool, throttle: SignInThrottle, confi
   return {
     /** A customer creates an account in a clinic, found by its public slug, and is signed in. */
     async signUp(input: SignUpInput, meta: RequestMeta): Promise<SignedIn> {
-      const clinic = await findPublicClinicBySlug(pool, input.clinicSlug);
+      const clinic = await clinics.findPublicClinicBySlug(input.clinicSlug);
       if (!clinic || !clinic.is_active) throw notFound('clinic');
       const passwordHash = await hashPassword(input.password);
       const { token, hash } = newSessionToken();
@@ -123,10 +129,14 @@ export function createAuthService(pool: pg.Pool, throttle: SignInThrottle, confi
       });
     },
 
-    async currentUser(principal: Principal): Promise<UserRow> {
-      const user = await withTenant(pool, principal, (tx) => findUserById(tx, principal.userId));
+    /** The signed-in user with their clinic in brief (from the clinic cache). */
+    async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null }> {
+      const [user, clinic] = await Promise.all([
+        withTenant(pool, principal, (tx) => findUserById(tx, principal.userId)),
+        clinics.clinicSummary(principal),
+      ]);
       if (!user) throw new AppError('unauthenticated');
-      return user;
+      return { user, clinic };
     },
   };
 }

@@ -4,8 +4,8 @@ import type { Config } from '../config.ts';
 import type { Services } from '../services.ts';
 import { principalOf } from '../http/authenticate.ts';
 import { requestMeta } from '../http/request-meta.ts';
-import { toUser, User } from '../users/user-schemas.ts';
-import { CsrfResponse, RevokedResponse, SessionResponse, SignInBody, SignUpBody } from './auth-schemas.ts';
+import { toUser } from '../users/user-schemas.ts';
+import { CsrfResponse, MeResponse, RevokedResponse, SessionResponse, SignInBody, SignUpBody } from './auth-schemas.ts';
 import { SESSION_COOKIE } from './session-token.ts';
 import type { SignedIn } from './auth-service.ts';
 
@@ -43,7 +43,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Servi
     return { revokedSessions };
   });
 
-  app.get('/me', { schema: { tags, summary: 'The signed-in user', response: { 200: User } } }, async (request) =>
-    toUser(await services.auth.currentUser(principalOf(request))),
-  );
+  app.get('/me', { schema: { tags, summary: 'The signed-in user and their clinic', response: { 200: MeResponse } } }, async (request) => {
+    const { user, clinic } = await services.auth.me(principalOf(request));
+    return { ...toUser(user), clinic };
+  });
 };

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/tenant-transaction.ts';
+import type { Cursor } from '../http/pagination.ts';
 
 export interface CustomerRow {
   id: string;
@@ -32,4 +33,77 @@ export async function insertCustomer(tx: Tx, c: NewCustomer): Promise<CustomerRo
     [c.clinicId, c.userId ?? null, c.fullName, c.email ?? null, c.phone ?? null, c.dateOfBirth ?? null, c.notes ?? null],
   );
   return rows[0]!;
+}
+
+export interface CustomerListFilter {
+  q?: string | undefined;
+  after: Cursor | null;
+  limit: number;
+}
+
+/**
+ * Newest first, keyset by (created_at, id) on customers_clinic_id_created_at_idx. The search is a
+ * plain contains-match (ILIKE) over the clinic's rows; trigram indexes for large clinics come later.
+ */
+export async function listCustomers(tx: Tx, clinicId: string, f: CustomerListFilter): Promise<CustomerRow[]> {
+  const params: unknown[] = [clinicId];
+  const where = ['clinic_id = $1'];
+  if (f.q) {
+    params.push(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const p = `$${params.length}`;
+    where.push(`(full_name ILIKE ${p} OR email ILIKE ${p} OR phone ILIKE ${p})`);
+  }
+  if (f.after) {
+    params.push(f.after.id, f.after.at);
+    const [id, at] = [`$${params.length - 1}`, `$${params.length}`];
+    // The cursor's time is rounded to milliseconds; the row's own created_at keeps microseconds,
+    // so rows created in the same millisecond are neither skipped nor repeated.
+    where.push(`(created_at, id) < (coalesce((SELECT created_at FROM customers WHERE clinic_id = $1 AND id = ${id}::uuid), ${at}::timestamptz), ${id}::uuid)`);
+  }
+  params.push(f.limit + 1);
+  const { rows } = await tx.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}
+
+export async function findCustomer(tx: Tx, clinicId: string, id: string): Promise<CustomerRow | undefined> {
+  const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE clinic_id = $1 AND id = $2`, [clinicId, id]);
+  return rows[0];
+}
+
+export async function findCustomerOfUser(tx: Tx, clinicId: string, userId: string): Promise<CustomerRow | undefined> {
+  const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE clinic_id = $1 AND user_id = $2`, [clinicId, userId]);
+  return rows[0];
+}
+
+export interface CustomerChanges {
+  fullName?: string | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  dateOfBirth?: string | null | undefined;
+  notes?: string | undefined;
+}
+
+/** Sets only the fields present in `changes`. */
+export async function updateCustomer(tx: Tx, clinicId: string, id: string, changes: CustomerChanges): Promise<CustomerRow | undefined> {
+  const columns = { fullName: 'full_name', email: 'email', phone: 'phone', dateOfBirth: 'date_of_birth', notes: 'notes' } as const;
+  const params: unknown[] = [clinicId, id];
+  const sets = ['updated_at = now()'];
+  for (const [key, column] of Object.entries(columns) as [keyof CustomerChanges, string][]) {
+    if (changes[key] === undefined) continue;
+    params.push(changes[key]);
+    sets.push(column === 'email' ? `email = lower($${params.length})` : `${column} = $${params.length}`);
+  }
+  const { rows } = await tx.query<CustomerRow>(
+    `UPDATE customers SET ${sets.join(', ')} WHERE clinic_id = $1 AND id = $2 RETURNING ${CUSTOMER_COLUMNS}`,
+    params,
+  );
+  return rows[0];
+}
+
+export async function deleteCustomer(tx: Tx, clinicId: string, id: string): Promise<boolean> {
+  const { rowCount } = await tx.query('DELETE FROM customers WHERE clinic_id = $1 AND id = $2', [clinicId, id]);
+  return rowCount === 1;
 }

@@ -103,10 +103,28 @@ async function stopOrphanedServer(databaseDir: string, log: Logger): Promise<voi
     await rm(pidFile, { force: true });
     return;
   }
+  const owner = parentProcess(pid);
+  if (owner && owner.pid !== process.pid && owner.name === 'node') {
+    throw new EmbeddedPostgresError(
+      `the embedded PostgreSQL in ${databaseDir} is in use by another running process (pid ${owner.pid}): ` +
+        'stop it first, or set DATABASE_URL or EMBEDDED_DB_DIR',
+    );
+  }
   log.warn({ pid }, 'stopping an orphaned embedded PostgreSQL left by an earlier run');
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isPostgresProcess(pid); i++) await new Promise((r) => setTimeout(r, 100));
   if (isPostgresProcess(pid)) throw new EmbeddedPostgresError(`orphaned PostgreSQL (pid ${pid}) did not stop`);
+}
+
+// A postmaster whose node parent still runs belongs to a live app; one reparented to init is an orphan.
+function parentProcess(pid: number): { pid: number; name: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return { pid: ppid, name: readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() };
+  } catch {
+    return undefined;
+  }
 }
 
 function isPostgresProcess(pid: number): boolean {

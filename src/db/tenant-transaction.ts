@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { AppError } from '../errors/app-error.ts';
 
 export const ROLES = ['super_admin', 'clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,6 +9,13 @@ export interface TenantScope {
   clinicId: string | null;
   userId: string | null;
   role: Role | null;
+}
+
+/** A signed-in user acting: what services need to know about who is asking. */
+export interface Actor {
+  userId: string;
+  clinicId: string | null;
+  role: Role;
 }
 
 export const ANONYMOUS: TenantScope = { clinicId: null, userId: null, role: null };
@@ -69,4 +77,10 @@ async function inTransaction<T>(
 /** Within a transaction, act as a user created in it (sign-up), so user-scoped policies apply. */
 export async function actAsUser(tx: Tx, userId: string): Promise<void> {
   await tx.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
+}
+
+/** The clinic a clinic-scoped action runs in; a principal without one (a super admin) cannot act here. */
+export function clinicOf(scope: TenantScope): string {
+  if (!scope.clinicId) throw new AppError('forbidden', 'This action belongs to a clinic; sign in as a member of one.');
+  return scope.clinicId;
 }

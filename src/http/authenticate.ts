@@ -3,14 +3,11 @@ import fp from 'fastify-plugin';
 import type pg from 'pg';
 import { SESSION_COOKIE, hashSessionToken } from '../auth/session-token.ts';
 import { findLiveSession, touchSession } from '../auth/session-repo.ts';
-import { withTenant, type Role, type TenantScope } from '../db/tenant-transaction.ts';
+import { withTenant, type Actor, type Role, type TenantScope } from '../db/tenant-transaction.ts';
 import { AppError } from '../errors/app-error.ts';
 
 /** The signed-in user of a request: the only source of its tenant. */
-export interface Principal {
-  userId: string;
-  clinicId: string | null;
-  role: Role;
+export interface Principal extends Actor {
   sessionId: string;
 }
 

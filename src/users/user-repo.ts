@@ -43,4 +43,43 @@ export async function markSignedIn(tx: Tx, id: string): Promise<void> {
   await tx.query('UPDATE users SET last_sign_in_at = now() WHERE id = $1', [id]);
 }
 
+export interface UserProfileChanges {
+  fullName?: string | undefined;
+  phone?: string | null | undefined;
+  locale?: 'en' | 'th' | 'zh' | undefined;
+  role?: Role | undefined;
+}
+
+/** Sets only the fields present in `changes`; the clinic filter keeps another clinic's row out of reach. */
+export async function updateClinicUser(tx: Tx, clinicId: string, id: string, changes: UserProfileChanges): Promise<UserRow | undefined> {
+  const columns = { fullName: 'full_name', phone: 'phone', locale: 'locale', role: 'role' } as const;
+  const params: unknown[] = [clinicId, id];
+  const sets = ['updated_at = now()'];
+  for (const [key, column] of Object.entries(columns) as [keyof UserProfileChanges, string][]) {
+    if (changes[key] === undefined) continue;
+    params.push(changes[key]);
+    sets.push(`${column} = $${params.length}`);
+  }
+  const { rows } = await tx.query<UserRow>(
+    `UPDATE users SET ${sets.join(', ')} WHERE clinic_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
+    params,
+  );
+  return rows[0];
+}
+
+export async function setClinicUserDisabled(tx: Tx, clinicId: string, id: string, disabled: boolean): Promise<UserRow | undefined> {
+  const { rows } = await tx.query<UserRow>(
+    `UPDATE users SET disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) END, updated_at = now()
+     WHERE clinic_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
+    [clinicId, id, disabled],
+  );
+  return rows[0];
+}
+
+/** Through the security-definer function of migration 0006: sessions are otherwise visible only to their user. */
+export async function revokeSessionsOfClinicUser(tx: Tx, userId: string): Promise<number> {
+  const { rows } = await tx.query<{ revoked: number }>('SELECT revoke_clinic_user_sessions($1) AS revoked', [userId]);
+  return rows[0]!.revoked;
+}
+
 export { USER_COLUMNS };

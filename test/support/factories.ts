@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.ts';
+import { ClinicStatus, Tier } from '../../src/clinics/clinic-schemas.ts';
 import type { Role } from '../../src/db/tenant-transaction.ts';
 import { HttpClient } from './http-client.ts';
 import type { TestApp } from './test-app.ts';
@@ -15,13 +16,15 @@ export interface TestClinic {
   tier: string;
 }
 
+/** Through the clinic service, as a platform process would (no owner: add people with createUser). */
 export async function createClinic(t: TestApp, overrides: { tier?: string; status?: string; slug?: string } = {}): Promise<TestClinic> {
   const slug = overrides.slug ?? `clinic-${unique()}`;
-  const { rows } = await t.db.owner.query<TestClinic>(
-    `INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $2, $3, $4) RETURNING id, slug, tier`,
-    [slug, `Clinic ${slug}`, overrides.tier ?? 'starter', overrides.status ?? 'active'],
+  const clinic = await t.services.clinics.createClinic(
+    { userId: null, role: null },
+    { slug, name: `Clinic ${slug}`, tier: Tier.parse(overrides.tier ?? 'starter'), status: ClinicStatus.parse(overrides.status ?? 'active'), timeZone: 'Asia/Bangkok', locale: 'th' },
+    { ip: null, userAgent: null },
   );
-  return rows[0]!;
+  return { id: clinic.id, slug: clinic.slug, tier: clinic.tier };
 }
 
 export interface TestUser {

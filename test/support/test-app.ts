@@ -10,9 +10,12 @@ export interface TestApp extends Runtime {
   stop(): Promise<void>;
 }
 
-/** The real app over its own database (and the real Redis when REDIS_URL is set). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * The real app over its own database (and the real Redis when REDIS_URL is set). Pass another app's
+ * `database` to start a second node on the same data; that database stays with its first owner.
+ */
+export async function startTestApp(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -35,7 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async stop() {
       await app.close();
       await runtime.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

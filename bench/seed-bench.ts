@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createLogger } from '../src/logger.ts';
+import { seedDatabase } from '../src/seed/seed-runner.ts';
+
+// Seeds a scratch database at the design's scale (1,000 clinics, 100,000 users) and reports rows/s per table.
+const { values } = parseArgs({ options: { clinics: { type: 'string', default: '1000' }, users: { type: 'string', default: '100000' }, seed: { type: 'string', default: '42' } } });
+const log = createLogger({ LOG_LEVEL: 'warn', NODE_ENV: 'production' });
+
+let embedded: EmbeddedDatabase | undefined;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  embedded = await startEmbeddedPostgres('.data/bench-postgres', 0, log);
+  serverUrl = embedded.url;
+}
+const scratch = `bwai_bench_seed_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${scratch}`);
+const url = new URL(serverUrl);
+url.pathname = `/${scratch}`;
+const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+try {
+  await migrate(pool, log);
+  const summary = await seedDatabase(pool, {
+    clinics: Number(values.clinics),
+    users: Number(values.users),
+    seed: Number(values.seed),
+    append: false,
+    asOf: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
+  });
+  const rows = summary.steps.map((s) => ({ table: s.table, rows: s.rows, seconds: Number(s.seconds.toFixed(3)), rowsPerSecond: Math.round(s.rows / s.seconds) }));
+  const total = rows.reduce((sum, r) => sum + r.rows, 0);
+  rows.push({ table: 'total', rows: total, seconds: Number(summary.seconds.toFixed(3)), rowsPerSecond: Math.round(total / summary.seconds) });
+  process.stdout.write(`seed: ${values.clinics} clinics, ${values.users} users\n`);
+  for (const r of rows) process.stdout.write(`  ${r.table.padEnd(10)} ${String(r.rows).padStart(9)} rows ${r.seconds.toFixed(2).padStart(7)} s ${String(r.rowsPerSecond).padStart(8)} rows/s\n`);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile('bench/results/seed.json', `${JSON.stringify({ at: new Date().toISOString(), clinics: Number(values.clinics), users: Number(values.users), steps: rows }, null, 2)}\n`);
+} finally {
+  await pool.end();
+  await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+  await admin.end();
+  await embedded?.stop();
+}

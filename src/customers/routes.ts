@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Services } from '../services.ts';
+import { CLINIC_MANAGERS, STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import { requestMeta } from '../http/request-meta.ts';
+import {
+  CreateCustomerBody,
+  Customer,
+  CustomerIdParams,
+  CustomerListQuery,
+  CustomerPage,
+  OwnCustomer,
+  toCustomer,
+  toOwnCustomer,
+  UpdateCustomerBody,
+  UpdateOwnCustomerBody,
+} from './customer-schemas.ts';
+
+type Deps = { services: Services };
+const tags = ['customers'];
+
+// Deleting a record (and disabling its account) is for managers only, on top of the staff guard.
+const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { services }) => {
+  managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+  managers.delete('/customers/:id', { schema: { tags, summary: "Delete a customer record; a linked account is disabled and signed out", params: CustomerIdParams } }, async (request, reply) => {
+    await services.customers.remove(principalOf(request), request.params.id, requestMeta(request));
+    return reply.code(204).send();
+  });
+};
+
+const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { services }) => {
+  staff.addHook('preHandler', requireRole(...STAFF_ROLES));
+
+  staff.get('/customers', { schema: { tags, summary: "The clinic's customers, newest first, optionally searched", querystring: CustomerListQuery, response: { 200: CustomerPage } } }, async (request) => {
+    const page = await services.customers.list(principalOf(request), request.query);
+    return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
+  });
+
+  staff.get('/customers/:id', { schema: { tags, summary: 'One customer record', params: CustomerIdParams, response: { 200: Customer } } }, async (request) =>
+    toCustomer(await services.customers.get(principalOf(request), request.params.id)),
+  );
+
+  staff.post('/customers', { schema: { tags, summary: 'Create a customer record without an account (a walk-in)', body: CreateCustomerBody, response: { 201: Customer } } }, async (request, reply) =>
+    reply.code(201).send(toCustomer(await services.customers.create(principalOf(request), request.body, requestMeta(request)))),
+  );
+
+  staff.patch('/customers/:id', { schema: { tags, summary: 'Change a customer record', params: CustomerIdParams, body: UpdateCustomerBody, response: { 200: Customer } } }, async (request) =>
+    toCustomer(await services.customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+  );
+
+  await staff.register(customerManagerRoutes, { services });
+};
+
+// A customer's own record: its id comes from the session, never from the URL.
+const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { services }) => {
+  own.addHook('preHandler', requireRole('customer'));
+
+  own.get('/customers/me', { schema: { tags, summary: "The signed-in customer's own record", response: { 200: OwnCustomer } } }, async (request) =>
+    toOwnCustomer(await services.customers.getOwn(principalOf(request))),
+  );
+
+  own.patch('/customers/me', { schema: { tags, summary: "Change the signed-in customer's name, phone or date of birth", body: UpdateOwnCustomerBody, response: { 200: OwnCustomer } } }, async (request) =>
+    toOwnCustomer(await services.customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
+  );
+};
+
+export const customerRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
+  await app.register(staffCustomerRoutes, { services });
+  await app.register(ownCustomerRoutes, { services });
+};

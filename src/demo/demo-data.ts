@@ -1,0 +1,86 @@
+import type { RequestMeta } from '../audit/audit-log.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import type { Actor } from '../db/tenant-transaction.ts';
+import type { Runtime } from '../runtime.ts';
+import { insertUser } from '../users/user-repo.ts';
+
+export interface DemoLogin {
+  label: string;
+  email: string;
+  password: string;
+}
+
+// The demo exists only on a laptop database (DEMO_DATA=auto uses it with the embedded server), so
+// its passwords are fixed and printed at every start rather than lost after the first one.
+const PASSWORD = 'beauty-demo-2026';
+const SUPER_ADMIN = 'admin@demo.example.com';
+const META: RequestMeta = { ip: null, userAgent: 'demo-setup' };
+
+const CLINICS = [
+  {
+    slug: 'siam-glow',
+    name: 'Siam Glow Aesthetics',
+    tier: 'professional',
+    owner: { email: 'owner@siam-glow.example.com', fullName: 'Ploy Srisuk' },
+    staff: { email: 'doctor@siam-glow.example.com', fullName: 'Dr. Anan Chaiyaporn' },
+    customers: [
+      { email: 'nok@siam-glow.example.com', fullName: 'Nok Wongsakul' },
+      { email: 'mali@siam-glow.example.com', fullName: 'Mali Rattanakorn' },
+    ],
+  },
+  {
+    slug: 'lanna-skin',
+    name: 'Lanna Skin Clinic',
+    tier: 'starter',
+    owner: { email: 'owner@lanna-skin.example.com', fullName: 'Somchai Inthanon' },
+    staff: { email: 'therapist@lanna-skin.example.com', fullName: 'Kanya Boonmee' },
+    customers: [
+      { email: 'fah@lanna-skin.example.com', fullName: 'Fah Charoensuk' },
+      { email: 'emma@lanna-skin.example.com', fullName: 'Emma Clarke' },
+    ],
+  },
+] as const;
+
+export function demoLogins(): DemoLogin[] {
+  return [
+    { label: 'super admin', email: SUPER_ADMIN, password: PASSWORD },
+    ...CLINICS.flatMap((c) => [
+      { label: `${c.name}: owner`, email: c.owner.email, password: PASSWORD },
+      { label: `${c.name}: staff`, email: c.staff.email, password: PASSWORD },
+      ...c.customers.map((p) => ({ label: `${c.name}: customer`, email: p.email, password: PASSWORD })),
+    ]),
+  ];
+}
+
+/**
+ * On an empty database: one super admin and two clinics on different tiers, each with an owner, a
+ * staff member and two customers, created through the same services the API uses. Returns the
+ * sign-ins when the demo is present, and nothing on a database that holds other people's data.
+ */
+export async function ensureDemoData({ db, services, log }: Runtime): Promise<DemoLogin[]> {
+  const { rows } = await db.owner.query<{ users: number; demo: boolean }>(
+    'SELECT count(*)::int AS users, bool_or(email = $1) AS demo FROM users',
+    [SUPER_ADMIN],
+  );
+  if (rows[0]!.demo) return demoLogins();
+  if (rows[0]!.users > 0) return [];
+
+  log.info('creating the demo clinics');
+  // The first super admin has nobody to create them: it is bootstrapped as the database owner.
+  const admin = await insertUser(db.owner, { clinicId: null, email: SUPER_ADMIN, passwordHash: await hashPassword(PASSWORD), role: 'super_admin', fullName: 'Platform Admin', locale: 'en' });
+  const platform = { userId: admin.id, role: 'super_admin' as const };
+  for (const c of CLINICS) {
+    const { clinic, ownerId } = await services.clinics.createClinicWithOwner(
+      platform,
+      { slug: c.slug, name: c.name, tier: c.tier, status: 'active', timeZone: 'Asia/Bangkok', locale: 'th' },
+      { ...c.owner, password: PASSWORD },
+      META,
+    );
+    const owner: Actor = { userId: ownerId, clinicId: clinic.id, role: 'clinic_owner' };
+    await services.staff.create(owner, { ...c.staff, role: 'clinic_staff', password: PASSWORD }, META);
+    for (const customer of c.customers) {
+      await services.auth.signUp({ clinicSlug: c.slug, ...customer, password: PASSWORD }, META);
+    }
+  }
+  return demoLogins();
+}

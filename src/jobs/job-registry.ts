@@ -1,0 +1,5 @@
+import { auditPartitionsJob } from '../audit/audit-partitions-job.ts';
+import type { JobDefinition } from './job-queue.ts';
+
+/** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
+export const JOBS: readonly JobDefinition[] = [auditPartitionsJob];

@@ -1,0 +1,48 @@
+import type PgBoss from 'pg-boss';
+import { ensureAuditPartitions } from '../audit/audit-partitions-job.ts';
+import type { Runtime } from '../runtime.ts';
+import { startJobQueue, type JobDefinition } from './job-queue.ts';
+import { JOBS } from './job-registry.ts';
+
+// Below the usual 30 s an orchestrator waits after SIGTERM, so jobs still running are failed (and
+// retried elsewhere) by us rather than cut off by SIGKILL and left active until they expire.
+const DRAIN_TIMEOUT_MS = 25_000;
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+/** Starts the job queue with maintenance and cron, and works every registered queue. */
+export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: readonly JobDefinition[] = JOBS): Promise<Worker> {
+  const { config, log } = runtime;
+  // Before any worker takes a job, so an audit entry written right after start-up has its month.
+  await ensureAuditPartitions(runtime.db.owner, log);
+  const boss = await startJobQueue(ownerUrl, jobs, log, { role: 'worker', maxConnections: config.WORKER_CONCURRENCY + 2 });
+  try {
+    for (const job of jobs) {
+      if (job.schedule) await boss.schedule(job.queue, job.schedule.cron, {}, { tz: job.schedule.tz });
+      const jobLog = log.child({ queue: job.queue });
+      const handler = async (batch: PgBoss.Job<object>[]) => {
+        try {
+          await job.handle(runtime, batch);
+        } catch (error) {
+          jobLog.error({ err: error, jobIds: batch.map((j) => j.id) }, 'job failed; pg-boss retries it per the queue policy');
+          throw error;
+        }
+      };
+      // pg-boss 10 has no per-worker concurrency: N polling workers on a queue run up to N jobs at once.
+      for (let i = 0; i < config.WORKER_CONCURRENCY; i++) await boss.work(job.queue, { batchSize: 1 }, handler);
+    }
+  } catch (error) {
+    await boss.stop({ graceful: false });
+    throw error;
+  }
+  log.info({ queues: jobs.map((j) => j.queue), concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  return {
+    async stop() {
+      // Graceful: no new jobs are fetched, running ones get DRAIN_TIMEOUT_MS to finish.
+      await boss.stop({ graceful: true, timeout: DRAIN_TIMEOUT_MS });
+      log.info('worker stopped');
+    },
+  };
+}

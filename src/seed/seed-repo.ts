@@ -1,0 +1,25 @@
+import type { Tx } from '../db/tenant-transaction.ts';
+import type { Tier } from './seed-step.ts';
+
+/** Forced row-level security binds even a table's owner; only a superuser or BYPASSRLS role writes every clinic. */
+export async function mayWriteEveryClinic(tx: Tx): Promise<boolean> {
+  const { rows } = await tx.query<{ allowed: boolean }>('SELECT rolsuper OR rolbypassrls AS allowed FROM pg_roles WHERE rolname = current_user');
+  return rows[0]?.allowed ?? false;
+}
+
+export async function countExisting(tx: Tx): Promise<{ clinics: number; users: number }> {
+  const { rows } = await tx.query<{ clinics: number; users: number }>(
+    'SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users',
+  );
+  return rows[0]!;
+}
+
+export async function tierUserLimits(tx: Tx): Promise<Map<Tier, number | null>> {
+  const { rows } = await tx.query<{ key: Tier; max_users: number | null }>('SELECT key, max_users FROM subscription_tiers');
+  return new Map(rows.map((r) => [r.key, r.max_users]));
+}
+
+export async function ownerEmailOf(tx: Tx, clinicId: string): Promise<string | null> {
+  const { rows } = await tx.query<{ email: string }>(`SELECT email FROM users WHERE clinic_id = $1 AND role = 'clinic_owner' LIMIT 1`, [clinicId]);
+  return rows[0]?.email ?? null;
+}

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Services } from '../services.ts';
+import { CLINIC_MANAGERS, principalOf, requireRole } from '../http/authenticate.ts';
+import { requestMeta } from '../http/request-meta.ts';
+import { toUser, User } from '../users/user-schemas.ts';
+import { CreateStaffBody, StaffIdParams, StaffListQuery, StaffPage, UpdateStaffBody } from './staff-schemas.ts';
+
+export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
+  app.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+  const tags = ['staff'];
+
+  app.get('/staff', { schema: { tags, summary: "The clinic's staff accounts, newest first", querystring: StaffListQuery, response: { 200: StaffPage } } }, async (request) => {
+    const page = await services.staff.list(principalOf(request), request.query);
+    return { items: page.items.map(toUser), nextCursor: page.nextCursor };
+  });
+
+  app.get('/staff/:id', { schema: { tags, summary: 'One staff account', params: StaffIdParams, response: { 200: User } } }, async (request) =>
+    toUser(await services.staff.get(principalOf(request), request.params.id)),
+  );
+
+  app.post('/staff', { schema: { tags, summary: "Create a staff account with an initial password, within the plan's user limit", body: CreateStaffBody, response: { 201: User } } }, async (request, reply) =>
+    reply.code(201).send(toUser(await services.staff.create(principalOf(request), request.body, requestMeta(request)))),
+  );
+
+  app.patch('/staff/:id', { schema: { tags, summary: "Change a staff member's name, phone, locale or role", params: StaffIdParams, body: UpdateStaffBody, response: { 200: User } } }, async (request) =>
+    toUser(await services.staff.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+  );
+
+  app.post('/staff/:id/disable', { schema: { tags, summary: 'Disable a staff account and end all its sessions', params: StaffIdParams, response: { 200: User } } }, async (request) =>
+    toUser(await services.staff.disable(principalOf(request), request.params.id, requestMeta(request))),
+  );
+
+  app.post('/staff/:id/enable', { schema: { tags, summary: "Enable a staff account again, within the plan's user limit", params: StaffIdParams, response: { 200: User } } }, async (request) =>
+    toUser(await services.staff.enable(principalOf(request), request.params.id, requestMeta(request))),
+  );
+};

@@ -1,0 +1,56 @@
+import type { Tx } from '../db/tenant-transaction.ts';
+import type { Cursor } from '../http/pagination.ts';
+import { USER_COLUMNS, type UserRow } from '../users/user-repo.ts';
+import { CLINIC_STAFF_ROLES, type StaffRole } from './staff-roles.ts';
+
+export interface StaffListFilter {
+  roles: readonly StaffRole[];
+  includeDisabled: boolean;
+  after: Cursor | null;
+  limit: number;
+}
+
+/** Newest first, keyset by (created_at, id) so it can use users_clinic_id_role_idx and stay O(limit). */
+export async function listClinicStaff(tx: Tx, clinicId: string, f: StaffListFilter): Promise<UserRow[]> {
+  const params: unknown[] = [clinicId, f.roles];
+  const where = ['clinic_id = $1', 'role = ANY($2::text[])'];
+  if (!f.includeDisabled) where.push('disabled_at IS NULL');
+  if (f.after) {
+    params.push(f.after.id, f.after.at);
+    // The cursor's time is rounded to milliseconds; the row's own created_at keeps microseconds,
+    // so rows created in the same millisecond are neither skipped nor repeated.
+    where.push(`(created_at, id) < (coalesce((SELECT created_at FROM users WHERE clinic_id = $1 AND id = $3), $4::timestamptz), $3::uuid)`);
+  }
+  params.push(f.limit + 1);
+  const { rows } = await tx.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}
+
+/** A staff member of the clinic; customers' accounts and other clinics' users are not found. */
+export async function findClinicStaffMember(tx: Tx, clinicId: string, id: string): Promise<UserRow | undefined> {
+  const { rows } = await tx.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2 AND role = ANY($3::text[])`,
+    [clinicId, id, CLINIC_STAFF_ROLES],
+  );
+  return rows[0];
+}
+
+/** The seats a tier limits: every enabled account of the clinic except customers'. */
+export async function countActiveStaffSeats(tx: Tx, clinicId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::integer AS n FROM users WHERE clinic_id = $1 AND role = ANY($2::text[]) AND disabled_at IS NULL`,
+    [clinicId, CLINIC_STAFF_ROLES],
+  );
+  return rows[0]!.n;
+}
+
+export async function countActiveOwners(tx: Tx, clinicId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::integer AS n FROM users WHERE clinic_id = $1 AND role = 'clinic_owner' AND disabled_at IS NULL`,
+    [clinicId],
+  );
+  return rows[0]!.n;
+}

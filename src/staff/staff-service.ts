@@ -1,0 +1,144 @@
+import type pg from 'pg';
+import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
+import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
+import { AppError, forbidden, notFound } from '../errors/app-error.ts';
+import { decodeCursor, pageOf } from '../http/pagination.ts';
+import { insertUser, revokeSessionsOfClinicUser, setClinicUserDisabled, updateClinicUser, type UserRow } from '../users/user-repo.ts';
+import { countActiveOwners, countActiveStaffSeats, findClinicStaffMember, listClinicStaff } from './staff-repo.ts';
+import { CLINIC_STAFF_ROLES, mayManage } from './staff-roles.ts';
+import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
+
+export function createStaffService(pool: pg.Pool) {
+  const audit = (tx: Tx, actor: Actor, action: string, target: UserRow, meta: RequestMeta, metadata?: Record<string, unknown>) =>
+    recordAudit(tx, { clinicId: actor.clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'user', targetId: target.id, ...(metadata ? { metadata } : {}) }, meta);
+
+  async function findOrThrow(tx: Tx, clinicId: string, id: string): Promise<UserRow> {
+    const member = await findClinicStaffMember(tx, clinicId, id);
+    if (!member) throw notFound('staff member');
+    return member;
+  }
+
+  return {
+    async list(principal: Actor, query: StaffListQuery) {
+      const clinicId = clinicOf(principal);
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(
+        pool,
+        principal,
+        (tx) => listClinicStaff(tx, clinicId, { roles: query.role ? [query.role] : CLINIC_STAFF_ROLES, includeDisabled: query.includeDisabled, after, limit: query.limit }),
+        { readOnly: true },
+      );
+      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], (r) => r);
+    },
+
+    async get(principal: Actor, id: string): Promise<UserRow> {
+      const clinicId = clinicOf(principal);
+      return withTenant(pool, principal, (tx) => findOrThrow(tx, clinicId, id), { readOnly: true });
+    },
+
+    async create(principal: Actor, input: CreateStaffInput, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(principal);
+      if (!mayManage(principal.role, input.role)) throw forbidden('Only an owner can create an admin.');
+      // Hashing takes a while: done before the transaction, which then holds the clinic lock only briefly.
+      const passwordHash = await hashPassword(input.password);
+      return withTenant(pool, principal, async (tx) => {
+        await assertSeatFree(tx, clinicId, await lockClinic(tx, clinicId));
+        const user = await insertUser(tx, {
+          clinicId,
+          email: input.email,
+          passwordHash,
+          role: input.role,
+          fullName: input.fullName,
+          phone: input.phone ?? null,
+          ...(input.locale ? { locale: input.locale } : {}),
+        });
+        await audit(tx, principal, 'staff.create', user, meta, { role: user.role });
+        return user;
+      });
+    },
+
+    async update(principal: Actor, id: string, changes: UpdateStaffInput, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(principal);
+      return withTenant(pool, principal, async (tx) => {
+        if (changes.role !== undefined) await lockClinic(tx, clinicId);
+        const target = await findOrThrow(tx, clinicId, id);
+        const newRole = changes.role !== undefined && changes.role !== target.role ? changes.role : undefined;
+        const isSelf = target.id === principal.userId;
+        // Anyone may edit their own profile; a role change always needs the rank over both roles.
+        if (!(isSelf && newRole === undefined) && !mayManage(principal.role, target.role)) {
+          throw forbidden('Only an owner can change an owner or an admin.');
+        }
+        if (newRole !== undefined) {
+          if (!mayManage(principal.role, newRole)) throw forbidden('Only an owner can make someone an owner or an admin.');
+          await assertAnotherOwnerRemains(tx, clinicId, target);
+        }
+        const profile = { fullName: changes.fullName, phone: changes.phone, locale: changes.locale };
+        const profileFields = Object.entries(profile).flatMap(([k, v]) => (v === undefined ? [] : [k]));
+        if (newRole === undefined && profileFields.length === 0) return target;
+        const updated = (await updateClinicUser(tx, clinicId, id, { ...profile, role: newRole }))!;
+        if (newRole !== undefined) await audit(tx, principal, 'staff.role_change', updated, meta, { from: target.role, to: newRole });
+        if (profileFields.length) await audit(tx, principal, 'staff.update', updated, meta, { fields: profileFields });
+        return updated;
+      });
+    },
+
+    /** Disabling ends every session of the user at once, and frees their seat. */
+    async disable(principal: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(principal);
+      return withTenant(pool, principal, async (tx) => {
+        await lockClinic(tx, clinicId);
+        const target = await findOrThrow(tx, clinicId, id);
+        if (target.id === principal.userId) throw new AppError('cannot-disable-self');
+        if (!mayManage(principal.role, target.role)) throw forbidden('Only an owner can disable an owner or an admin.');
+        if (target.disabled_at) return target;
+        await assertAnotherOwnerRemains(tx, clinicId, target);
+        const updated = (await setClinicUserDisabled(tx, clinicId, id, true))!;
+        const revokedSessions = await revokeSessionsOfClinicUser(tx, id);
+        await audit(tx, principal, 'staff.disable', updated, meta, { revokedSessions });
+        return updated;
+      });
+    },
+
+    /** Enabling takes a seat again, so the tier's user limit is checked as for a new account. */
+    async enable(principal: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(principal);
+      return withTenant(pool, principal, async (tx) => {
+        const limits = await lockClinic(tx, clinicId);
+        const target = await findOrThrow(tx, clinicId, id);
+        if (!mayManage(principal.role, target.role)) throw forbidden('Only an owner can enable an owner or an admin.');
+        if (!target.disabled_at) return target;
+        await assertSeatFree(tx, clinicId, limits);
+        const updated = (await setClinicUserDisabled(tx, clinicId, id, false))!;
+        await audit(tx, principal, 'staff.enable', updated, meta);
+        return updated;
+      });
+    },
+  };
+}
+
+export type StaffService = ReturnType<typeof createStaffService>;
+
+/**
+ * Every change to seats or owners takes the clinic row's lock first, so two requests cannot both
+ * take the last seat, and two owners demoting or disabling each other cannot leave no owner.
+ */
+async function lockClinic(tx: Tx, clinicId: string): Promise<ClinicLimits> {
+  const limits = await findClinicLimits(tx, clinicId, { forUpdate: true });
+  if (!limits) throw notFound('clinic');
+  return limits;
+}
+
+async function assertSeatFree(tx: Tx, clinicId: string, limits: ClinicLimits): Promise<void> {
+  if (limits.maxUsers === null) return;
+  const activeUsers = await countActiveStaffSeats(tx, clinicId);
+  if (activeUsers >= limits.maxUsers) {
+    throw new AppError('tier-user-limit', `The ${limits.tier} plan allows ${limits.maxUsers} active users.`, { limit: limits.maxUsers, activeUsers });
+  }
+}
+
+async function assertAnotherOwnerRemains(tx: Tx, clinicId: string, target: UserRow): Promise<void> {
+  if (target.role !== 'clinic_owner' || target.disabled_at) return;
+  if ((await countActiveOwners(tx, clinicId)) <= 1) throw new AppError('last-active-owner');
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClinic, createUser, signInAs } from '../support/factories.ts';
+import { HttpClient } from '../support/http-client.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+// Two API nodes on one database, joined only by Redis: what one changes, the other must not serve stale.
+const withRedis = Boolean(process.env.REDIS_URL);
+
+let nodeA: TestApp;
+let nodeB: TestApp;
+beforeAll(async () => {
+  nodeA = await startTestApp();
+  nodeB = await startTestApp({}, { database: nodeA.database });
+});
+afterAll(async () => {
+  await nodeB.stop();
+  await nodeA.stop();
+});
+
+/** Pub/sub is asynchronous: ask again for a short while, then report what was last seen. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 50 && !done(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+describe.skipIf(!withRedis)('clinic cache across nodes', () => {
+  let clinicId: string;
+  let ownerOnA: HttpClient;
+  let ownerOnB: HttpClient;
+  let adminOnA: HttpClient;
+  beforeAll(async () => {
+    const clinic = await createClinic(nodeA);
+    clinicId = clinic.id;
+    const owner = await createUser(nodeA, clinic.id, 'clinic_owner');
+    ownerOnA = await signInAs(nodeA, owner);
+    ownerOnB = await signInAs(nodeB, owner);
+    adminOnA = await signInAs(nodeA, await createUser(nodeA, null, 'super_admin'));
+  });
+
+  it("a settings change through one node is seen by the other, which had the clinic cached", async () => {
+    expect((await ownerOnB.get('/api/clinic')).body.name).toMatch(/^Clinic /);
+    expect((await ownerOnA.patch('/api/clinic', { name: 'Changed On A', settings: { brandColor: '#abcdef' } })).status).toBe(200);
+    const seen = await eventually(() => ownerOnB.get('/api/clinic'), (res) => res.body.name === 'Changed On A');
+    expect(seen.body).toMatchObject({ name: 'Changed On A', settings: { brandColor: '#abcdef' } });
+  });
+
+  it("a super admin's tier change through one node reaches /api/me on the other", async () => {
+    expect((await ownerOnB.get('/api/me')).body.clinic.tier).toBe('starter');
+    expect((await adminOnA.patch(`/api/admin/clinics/${clinicId}`, { tier: 'professional' })).status).toBe(200);
+    const seen = await eventually(() => ownerOnB.get('/api/me'), (res) => res.body.clinic.tier === 'professional');
+    expect(seen.body.clinic.tier).toBe('professional');
+  });
+
+  it('a sign-up on the other node is refused once the clinic is suspended', async () => {
+    const clinic = await createClinic(nodeA);
+    const signUp = (email: string) =>
+      new HttpClient(nodeB.app).post('/api/auth/sign-up', { clinicSlug: clinic.slug, email, password: 'a long enough password', fullName: 'Dao Customer' });
+    // The first sign-up puts the clinic's slug in node B's cache.
+    expect((await signUp(`b-${clinic.id.slice(0, 8)}@example.test`)).status).toBe(201);
+    expect((await adminOnA.post(`/api/admin/clinics/${clinic.id}/suspend`)).status).toBe(200);
+    let attempt = 0;
+    const seen = await eventually(() => signUp(`c${attempt++}-${clinic.id.slice(0, 8)}@example.test`), (res) => res.status === 404);
+    expect(seen.status).toBe(404);
+  });
+});

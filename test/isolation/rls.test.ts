@@ -1,0 +1,221 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asAppRole } from '../../src/db/database.ts';
+import { ANONYMOUS, withTenant, type TenantScope } from '../../src/db/tenant-transaction.ts';
+import { createTestDatabase, TEST_APP_PASSWORD, type TestDatabase } from '../support/test-database.ts';
+
+/**
+ * The second wall, checked in raw SQL as the application role: whatever the query forgets, Postgres
+ * shows a transaction only its own clinic's rows. Tables are found from the catalogue, so a new table
+ * with a clinic_id column is checked as soon as it exists (and needs a seeder in SEEDERS below).
+ */
+
+interface Tenant {
+  clinicId: string;
+  userId: string;
+}
+
+type Row = Record<string, unknown>;
+
+/** One valid row per table for a clinic; used by the owner to seed and by the app role to try a foreign insert. */
+const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
+  users: (x) => ({ clinic_id: x.clinicId, email: `rls-${randomUUID()}@example.test`, password_hash: 'x', role: 'clinic_staff', full_name: 'RLS Staff' }),
+  customers: (x) => ({ clinic_id: x.clinicId, full_name: 'RLS Customer' }),
+  feature_flags: (x) => ({ clinic_id: x.clinicId, feature_key: `rls.${randomBytes(4).toString('hex')}`, enabled: true }),
+  audit_logs: (x) => ({ clinic_id: x.clinicId, actor_user_id: x.userId, action: 'rls.test' }),
+};
+
+let db: TestDatabase;
+let owner: pg.Pool;
+let app: pg.Pool;
+let tenantTables: string[];
+let partitions: string[];
+const a = {} as Tenant;
+const b = {} as Tenant;
+const scopeOf = (x: Tenant): TenantScope => ({ clinicId: x.clinicId, userId: x.userId, role: 'clinic_owner' });
+
+async function insert(client: Pick<pg.Pool, 'query'>, table: string, row: Row): Promise<void> {
+  const columns = Object.keys(row);
+  await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+}
+
+async function makeTenant(slug: string): Promise<Tenant> {
+  const clinic = await owner.query<{ id: string }>(`INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'starter', 'active') RETURNING id`, [slug]);
+  const clinicId = clinic.rows[0]!.id;
+  const user = await owner.query<{ id: string }>(
+    `INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, 'x', 'clinic_owner', 'RLS Owner') RETURNING id`,
+    [clinicId, `${slug}-owner@example.test`],
+  );
+  return { clinicId, userId: user.rows[0]!.id };
+}
+
+async function seedSession(userId: string): Promise<void> {
+  await owner.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [userId, randomBytes(32)]);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  app = new pg.Pool({ connectionString: asAppRole(db.ownerUrl, TEST_APP_PASSWORD), max: 4 });
+
+  const { rows } = await owner.query<{ table_name: string; partition: boolean }>(`
+    SELECT col.table_name, c.relispartition AS partition
+    FROM information_schema.columns col
+    JOIN pg_class c ON c.relname = col.table_name AND c.relnamespace = 'public'::regnamespace
+    WHERE col.table_schema = 'public' AND col.column_name = 'clinic_id' AND c.relkind IN ('r', 'p')
+    ORDER BY 1`);
+  // Partitions are reached only through their parent (the app role holds no grant on them): their parent is checked.
+  tenantTables = rows.filter((r) => !r.partition).map((r) => r.table_name);
+  partitions = rows.filter((r) => r.partition).map((r) => r.table_name);
+
+  Object.assign(a, await makeTenant(`rls-a-${randomBytes(3).toString('hex')}`));
+  Object.assign(b, await makeTenant(`rls-b-${randomBytes(3).toString('hex')}`));
+  for (const tenant of [a, b]) {
+    for (const table of tenantTables) {
+      const seeder = SEEDERS[table];
+      if (seeder) await insert(owner, table, seeder(tenant));
+    }
+    await seedSession(tenant.userId);
+  }
+  // A colleague in A: their session is A's clinic but not A's owner's.
+  const colleague = await owner.query<{ id: string }>(`INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, 'x', 'receptionist', 'RLS Colleague') RETURNING id`, [a.clinicId, `rls-colleague-${randomUUID()}@example.test`]);
+  await seedSession(colleague.rows[0]!.id);
+});
+
+afterAll(async () => {
+  await app?.end();
+  await owner?.end();
+  await db?.drop();
+});
+
+describe('row-level security as the application role', () => {
+  it('finds the tenant tables, and each has a seeder here', () => {
+    expect(tenantTables).toEqual(expect.arrayContaining(['audit_logs', 'customers', 'feature_flags', 'users']));
+    const unseeded = tenantTables.filter((table) => !SEEDERS[table]);
+    expect(unseeded, 'add a seeder to SEEDERS in test/isolation/rls.test.ts').toEqual([]);
+  });
+
+  it('every tenant table, its partitions, clinics and sessions have RLS enabled and forced', async () => {
+    expect(partitions.length).toBeGreaterThan(0);
+    const names = [...tenantTables, ...partitions, 'clinics', 'sessions'];
+    const { rows } = await owner.query<{ relname: string; enabled: boolean; forced: boolean }>(
+      `SELECT relname, relrowsecurity AS enabled, relforcerowsecurity AS forced FROM pg_class
+       WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1::text[]) ORDER BY relname`,
+      [names],
+    );
+    expect(rows).toHaveLength(names.length);
+    expect(rows.filter((r) => !r.enabled || !r.forced).map((r) => r.relname)).toEqual([]);
+  });
+
+  it("with clinic A's settings, a query with no WHERE sees only A's rows", async () => {
+    await withTenant(app, scopeOf(a), async (tx) => {
+      for (const table of tenantTables) {
+        const { rows } = await tx.query<{ clinic_id: string }>(`SELECT * FROM ${table}`);
+        expect(rows.length, table).toBeGreaterThan(0);
+        expect(new Set(rows.map((r) => r.clinic_id)), table).toEqual(new Set([a.clinicId]));
+      }
+      const clinics = await tx.query<{ id: string }>('SELECT * FROM clinics');
+      expect(clinics.rows.map((r) => r.id)).toEqual([a.clinicId]);
+      const sessions = await tx.query<{ user_id: string }>('SELECT * FROM sessions');
+      expect(sessions.rows.map((r) => r.user_id)).toEqual([a.userId]);
+    });
+  });
+
+  it('with no tenant set, every table looks empty', async () => {
+    for (const table of [...tenantTables, 'clinics', 'sessions']) {
+      expect((await app.query(`SELECT * FROM ${table}`)).rowCount, table).toBe(0);
+      const scoped = await withTenant(app, ANONYMOUS, (tx) => tx.query(`SELECT * FROM ${table}`));
+      expect(scoped.rowCount, table).toBe(0);
+    }
+  });
+
+  it("scoped to A, inserting a row for B fails, and so does a session for B's user", async () => {
+    for (const table of tenantTables) {
+      const attempt = withTenant(app, scopeOf(a), (tx) => insert(tx, table, SEEDERS[table]!(b)));
+      await expect(attempt, table).rejects.toMatchObject({ code: '42501' });
+    }
+    await expect(withTenant(app, scopeOf(a), (tx) => insert(tx, 'sessions', { user_id: b.userId, token_hash: randomBytes(32), expires_at: new Date(Date.now() + 3600_000) }))).rejects.toMatchObject({ code: '42501' });
+    await expect(withTenant(app, scopeOf(a), (tx) => insert(tx, 'clinics', { slug: `rls-new-${randomBytes(3).toString('hex')}`, name: 'New', tier: 'starter' }))).rejects.toMatchObject({ code: '42501' });
+    const { rows } = await owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1`, [b.clinicId]);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('the application role is neither superuser nor able to bypass RLS', async () => {
+    const { rows } = await app.query('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
+  });
+
+  it('the application role cannot switch RLS off on any table', async () => {
+    for (const table of [...tenantTables, 'clinics', 'sessions']) {
+      await expect(app.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`), table).rejects.toMatchObject({ code: '42501' });
+      await expect(app.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`), table).rejects.toMatchObject({ code: '42501' });
+    }
+  });
+
+  it('the application role cannot become the owner or a superuser', async () => {
+    const { rows } = await owner.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolsuper OR rolname = current_user`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { rolname } of rows) {
+      await expect(app.query(`SET ROLE ${pg.escapeIdentifier(rolname)}`), rolname).rejects.toMatchObject({ code: '42501' });
+      await expect(app.query(`SET SESSION AUTHORIZATION ${pg.escapeIdentifier(rolname)}`), rolname).rejects.toMatchObject({ code: '42501' });
+    }
+  });
+
+  it('with row_security off, a query on a protected table is an error, not a full read', async () => {
+    const client = await app.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.clinic_id', $1, true)`, [a.clinicId]);
+      await client.query('SET LOCAL row_security = off');
+      await expect(client.query('SELECT * FROM customers')).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/row-level security/) });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it("the session-revoking function reaches only the caller's clinic, and only for an owner or admin", async () => {
+    const live = async (userId: string) => (await owner.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`, [userId])).rows[0].n;
+    const revoke = (scope: TenantScope, userId: string) =>
+      withTenant(app, scope, async (tx) => (await tx.query('SELECT revoke_clinic_user_sessions($1) AS n', [userId])).rows[0].n);
+    expect(await revoke(scopeOf(a), b.userId)).toBe(0);
+    expect(await revoke({ ...scopeOf(b), role: 'receptionist' }, b.userId)).toBe(0);
+    expect(await revoke(ANONYMOUS, b.userId)).toBe(0);
+    expect(await live(b.userId)).toBe(1);
+  });
+
+  it('the application role can neither change nor delete audit entries', async () => {
+    await withTenant(app, scopeOf(a), async (tx) => {
+      expect((await tx.query('SELECT 1 FROM audit_logs')).rowCount).toBeGreaterThan(0);
+    });
+    await expect(withTenant(app, scopeOf(a), (tx) => tx.query(`UPDATE audit_logs SET action = 'rls.rewritten'`))).rejects.toMatchObject({ code: '42501' });
+    await expect(withTenant(app, scopeOf(a), (tx) => tx.query('DELETE FROM audit_logs'))).rejects.toMatchObject({ code: '42501' });
+    await expect(withTenant(app, scopeOf(a), (tx) => tx.query('TRUNCATE audit_logs'))).rejects.toMatchObject({ code: '42501' });
+    const { rows } = await owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'rls.test'`);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('tenant settings end with the transaction: the same pooled connection then sees none', async () => {
+    const single = new pg.Pool({ connectionString: asAppRole(db.ownerUrl, TEST_APP_PASSWORD), max: 1 });
+    try {
+      const inside = await withTenant(single, scopeOf(a), async (tx) =>
+        (await tx.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic, current_setting('app.user_id', true) AS "user"`)).rows[0],
+      );
+      expect(inside).toMatchObject({ clinic: a.clinicId, user: a.userId });
+      const after = (await single.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic, current_setting('app.user_id', true) AS "user", current_setting('app.role', true) AS role`)).rows[0];
+      expect(after.pid).toBe(inside.pid);
+      expect([after.clinic ?? '', after.user ?? '', after.role ?? '']).toEqual(['', '', '']);
+      expect((await single.query('SELECT * FROM customers')).rowCount).toBe(0);
+
+      await expect(withTenant(single, scopeOf(a), async (tx) => {
+        await tx.query('SELECT 1');
+        throw new Error('work failed');
+      })).rejects.toThrow('work failed');
+      const afterRollback = (await single.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic`)).rows[0];
+      expect(afterRollback).toEqual({ pid: inside.pid, clinic: '' });
+    } finally {
+      await single.end();
+    }
+  });
+});

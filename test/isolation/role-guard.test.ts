@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/db/tenant-transaction.ts';
+import { createClinic, createUser, signInAs } from '../support/factories.ts';
+import { HttpClient } from '../support/http-client.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Role × route: a role the route does not admit gets 403 forbidden, a caller without a session 401
+ * unauthenticated, and an admitted role gets past the guard (whatever the route then answers). Ids in
+ * paths are random, so admitted calls change nothing that matters. A new API route joins by adding a
+ * line to GUARDED (the last test fails until it does).
+ */
+
+const ALL_ROLES: Role[] = ['customer', 'receptionist', 'clinic_staff', 'clinic_admin', 'clinic_owner', 'super_admin'];
+const STAFF: Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
+const MANAGERS: Role[] = ['clinic_owner', 'clinic_admin'];
+const MEMBERS: Role[] = [...STAFF, 'customer'];
+
+let n = 0;
+const unique = () => `${Date.now().toString(36)}${++n}`;
+
+interface GuardedRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  allowed: Role[];
+  /** A valid body: validation runs before the guard, and an invalid one would answer 400 to everyone. */
+  body?: () => unknown;
+}
+
+const GUARDED: GuardedRoute[] = [
+  { method: 'GET', path: '/api/me', allowed: ALL_ROLES },
+
+  { method: 'GET', path: '/api/staff', allowed: MANAGERS },
+  { method: 'GET', path: '/api/staff/:id', allowed: MANAGERS },
+  { method: 'POST', path: '/api/staff', allowed: MANAGERS, body: () => ({ email: `guard-${unique()}@example.test`, fullName: 'Guard Test', role: 'receptionist', password: 'an initial password' }) },
+  { method: 'PATCH', path: '/api/staff/:id', allowed: MANAGERS, body: () => ({ fullName: 'Guard Test' }) },
+  { method: 'POST', path: '/api/staff/:id/disable', allowed: MANAGERS },
+  { method: 'POST', path: '/api/staff/:id/enable', allowed: MANAGERS },
+
+  { method: 'GET', path: '/api/customers', allowed: STAFF },
+  { method: 'GET', path: '/api/customers/:id', allowed: STAFF },
+  { method: 'POST', path: '/api/customers', allowed: STAFF, body: () => ({ fullName: 'Guard Walk-in' }) },
+  { method: 'PATCH', path: '/api/customers/:id', allowed: STAFF, body: () => ({ fullName: 'Guard Test' }) },
+  { method: 'DELETE', path: '/api/customers/:id', allowed: MANAGERS },
+  { method: 'GET', path: '/api/customers/me', allowed: ['customer'] },
+  { method: 'PATCH', path: '/api/customers/me', allowed: ['customer'], body: () => ({ phone: '0812345678' }) },
+
+  { method: 'GET', path: '/api/clinic', allowed: MEMBERS },
+  { method: 'PATCH', path: '/api/clinic', allowed: MANAGERS, body: () => ({ locale: 'th' }) },
+  { method: 'GET', path: '/api/clinic/features', allowed: MEMBERS },
+  { method: 'GET', path: '/api/audit-logs', allowed: ['clinic_owner'] },
+
+  { method: 'GET', path: '/api/admin/clinics', allowed: ['super_admin'] },
+  { method: 'POST', path: '/api/admin/clinics', allowed: ['super_admin'], body: () => ({ slug: `guard-${unique()}`, name: 'Guard Clinic', tier: 'starter', owner: { email: `guard-owner-${unique()}@example.test`, fullName: 'Guard Owner', password: 'an initial password' } }) },
+  { method: 'GET', path: '/api/admin/clinics/:id', allowed: ['super_admin'] },
+  { method: 'PATCH', path: '/api/admin/clinics/:id', allowed: ['super_admin'], body: () => ({ name: 'Guard Clinic' }) },
+  { method: 'POST', path: '/api/admin/clinics/:id/suspend', allowed: ['super_admin'] },
+  { method: 'POST', path: '/api/admin/clinics/:id/reactivate', allowed: ['super_admin'] },
+  { method: 'GET', path: '/api/admin/clinics/:id/features', allowed: ['super_admin'] },
+  { method: 'PUT', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'], body: () => ({ enabled: true }) },
+  { method: 'DELETE', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'] },
+  { method: 'GET', path: '/api/admin/audit-logs', allowed: ['super_admin'] },
+];
+
+// Open to anyone, or acting only on the caller's own session (sign-out-everywhere would end the sessions this test uses).
+const NOT_ROLE_GUARDED = ['GET /api/auth/csrf', 'POST /api/auth/sign-up', 'POST /api/auth/sign-in', 'POST /api/auth/sign-out', 'POST /api/auth/sign-out-everywhere'];
+
+let t: TestApp;
+const clients = new Map<Role | 'anonymous', HttpClient>();
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const clinic = await createClinic(t, { tier: 'enterprise' });
+  for (const role of ALL_ROLES) {
+    clients.set(role, await signInAs(t, await createUser(t, role === 'super_admin' ? null : clinic.id, role)));
+  }
+  clients.set('anonymous', new HttpClient(t.app));
+});
+afterAll(() => t.stop());
+
+const fill = (path: string) => path.replace(':key', 'guard.feature').replace(/:\w+/g, () => randomUUID());
+
+const cases = GUARDED.flatMap((route) =>
+  [...ALL_ROLES, 'anonymous' as const].map((caller) => ({
+    route,
+    caller,
+    expected: caller === 'anonymous' ? '401 unauthenticated' : route.allowed.includes(caller) ? 'past the guard' : '403 forbidden',
+  })),
+);
+
+describe('role guards', () => {
+  it.each(cases)('$route.method $route.path as $caller: $expected', async ({ route, caller, expected }) => {
+    const res = await clients.get(caller)!.request(route.method, fill(route.path), route.body?.());
+    if (expected === 'past the guard') {
+      expect(res.status, JSON.stringify(res.body)).not.toBe(401);
+      expect(res.status, JSON.stringify(res.body)).not.toBe(403);
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+    } else {
+      const [status, code] = expected.split(' ');
+      expect([res.status, res.body.type]).toEqual([Number(status), `/problems/${code}`]);
+    }
+  });
+
+  it('every API route is in this matrix', async () => {
+    const doc = (await t.app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const known = new Set([...GUARDED.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`), ...NOT_ROLE_GUARDED]);
+    const missing = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/'))
+      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'head').map((m) => `${m.toUpperCase()} ${path}`))
+      .filter((op) => !known.has(op));
+    expect(missing, 'add these routes to GUARDED in test/isolation/role-guard.test.ts').toEqual([]);
+  });
+
+  it('sign-out everywhere needs a session', async () => {
+    const res = await new HttpClient(t.app).post('/api/auth/sign-out-everywhere');
+    expect([res.status, res.body.type]).toEqual([401, '/problems/unauthenticated']);
+  });
+});
