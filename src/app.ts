@@ -27,6 +27,11 @@ import { flagRoutes } from './flags/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
+import { treatmentRoutes } from './treatments/routes.ts';
+import { roomRoutes } from './rooms/routes.ts';
+import { scheduleRoutes } from './schedules/routes.ts';
+import { appointmentRoutes } from './appointments/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -104,6 +109,11 @@ export async function buildApp({ config, db, log, services }: AppDeps): Promise<
     await typed.register(auditRoutes, { prefix: '/api', config, services });
     await typed.register(staffRoutes, { prefix: '/api', config, services });
     await typed.register(customerRoutes, { prefix: '/api', config, services });
+    await typed.register(treatmentRoutes, { prefix: '/api', services });
+    await typed.register(roomRoutes, { prefix: '/api', services });
+    await typed.register(scheduleRoutes, { prefix: '/api', services });
+    await typed.register(appointmentRoutes, { prefix: '/api', services });
+    await typed.register(notificationRoutes, { prefix: '/api', services });
   });
 
   return app;

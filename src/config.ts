@@ -37,6 +37,9 @@ const EnvSchema = z.object({
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
 
+  SMTP_URL: z.string().refine((v) => /^smtps?:\/\//.test(v), 'an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().min(3).default('Beauty with AI Precision <no-reply@localhost>'),
+
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   RUN_MIGRATIONS: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),

@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type PgBoss from 'pg-boss';
 import { buildApp } from './app.ts';
 import { connectRedis } from './cache/redis-connection.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import { createJobQueue, prepareJobQueue } from './jobs/job-queue.ts';
+import { JOBS } from './jobs/job-registry.ts';
+import { createEmailSender } from './notifications/email-sender.ts';
+import { createNotifier, type Notifier } from './notifications/notifier.ts';
 import { createServices, type Services } from './services.ts';
 
 /** Everything a process holds open, built from config; shared by main, the worker and the tests. */
@@ -14,6 +19,11 @@ export interface Runtime {
   db: Database;
   redis: Redis | null;
   services: Services;
+  /** Sends jobs (inside callers' transactions); works none. */
+  jobs: PgBoss;
+  notifier: Notifier;
+  /** Creates the job schema and queues if needed; before the first request that enqueues. */
+  startJobs(): Promise<void>;
   buildApp(): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
@@ -21,15 +31,27 @@ export interface Runtime {
 export function createRuntime(config: Config, log: Logger, ownerUrl: string): Runtime {
   const db = createDatabase(ownerUrl, config, log);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
-  const services = createServices({ config, db, log, redis });
+  const jobs = createJobQueue(ownerUrl, log, { role: 'sender', maxConnections: 2 });
+  const email = createEmailSender(config);
+  const notifier = createNotifier(log, email);
+  const services = createServices({ config, db, log, redis, jobs });
+  let jobsStarted = false;
   return {
     config,
     log,
     db,
     redis,
     services,
+    jobs,
+    notifier,
+    async startJobs() {
+      await prepareJobQueue(jobs, JOBS);
+      jobsStarted = true;
+    },
     buildApp: () => buildApp({ config, db, log, services }),
     async close() {
+      if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
+      email?.close();
       await services.clinicCache.close();
       await db.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

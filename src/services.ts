@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type PgBoss from 'pg-boss';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -10,9 +11,14 @@ import { createClinicService } from './clinics/clinic-service.ts';
 import { createFlagService } from './flags/flag-service.ts';
 import { createStaffService } from './staff/staff-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
+import { createTreatmentService } from './treatments/treatment-service.ts';
+import { createRoomService } from './rooms/room-service.ts';
+import { createScheduleService } from './schedules/schedule-service.ts';
+import { createAppointmentService } from './appointments/appointment-service.ts';
+import { createNotificationService } from './notifications/notification-service.ts';
 
 /** Every domain service, built once per process from its dependencies. */
-export function createServices({ config, db, log, redis }: { config: Config; db: Database; log: Logger; redis: Redis | null }) {
+export function createServices({ config, db, log, redis, jobs }: { config: Config; db: Database; log: Logger; redis: Redis | null; jobs: PgBoss }) {
   const clinicCache = createClinicCache({ config, redis, log });
   const clinics = createClinicService(db.app, clinicCache);
   return {
@@ -23,6 +29,11 @@ export function createServices({ config, db, log, redis }: { config: Config; db:
     audit: createAuditService(db.app),
     staff: createStaffService(db.app),
     customers: createCustomerService(db.app),
+    treatments: createTreatmentService(db.app),
+    rooms: createRoomService(db.app),
+    schedules: createScheduleService(db.app),
+    appointments: createAppointmentService(db.app, clinics, jobs),
+    notifications: createNotificationService(db.app),
   };
 }
 

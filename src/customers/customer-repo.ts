@@ -43,7 +43,7 @@ export interface CustomerListFilter {
 
 /**
  * Newest first, keyset by (created_at, id) on customers_clinic_id_created_at_idx. The search is a
- * plain contains-match (ILIKE) over the clinic's rows; trigram indexes for large clinics come later.
+ * contains-match (ILIKE); the trigram indexes of migration 0007 serve it when a clinic is large.
  */
 export async function listCustomers(tx: Tx, clinicId: string, f: CustomerListFilter): Promise<CustomerRow[]> {
   const params: unknown[] = [clinicId];

@@ -18,8 +18,12 @@ export function fromPostgresError(error: unknown): unknown {
   switch (code) {
     case '23505': // unique_violation
       return new AppError(UNIQUE_CONSTRAINTS[constraint ?? ''] ?? 'conflict');
-    case '23503': // foreign_key_violation: a referenced row is absent (or in another clinic)
-      return new AppError('not-found', 'A referenced record does not exist.');
+    case '23503': // foreign_key_violation
+      // Deleting a row others still point at is a conflict; pointing at an absent row (or another
+      // clinic's, which composite keys make the same thing) is not found.
+      return /^update or delete on table/.test(String((error as { message?: unknown }).message))
+        ? new AppError('still-in-use')
+        : new AppError('not-found', 'A referenced record does not exist.');
     case '23P01': // exclusion_violation: the only exclusion constraints keep bookings from overlapping
       return new AppError('slot-taken');
     case '42501': // insufficient_privilege, including a row-level security WITH CHECK failure

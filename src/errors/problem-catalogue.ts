@@ -14,6 +14,7 @@ export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found', detail: 'Nothing with this id exists for you (rows of other clinics are reported the same way).' },
   'route-not-found': { status: 404, title: 'No such route', detail: 'Check the method and path against the OpenAPI document at /docs.' },
   'conflict': { status: 409, title: 'Conflicts with the current state', detail: 'Reload the resource and try again.' },
+  'still-in-use': { status: 409, title: 'Other records still refer to this one', detail: 'For example a customer with appointments: keep the record, or remove what refers to it first.' },
   'slot-taken': { status: 409, title: 'This time is no longer free', detail: 'Someone booked the staff member or room first; pick another slot from the availability list.' },
   'slot-unavailable': { status: 409, title: 'This time cannot be booked', detail: 'It is outside working hours, inside the minimum notice, beyond the booking horizon, or taken; pick a slot from GET /api/availability.' },
   'fee-confirmation-required': { status: 409, title: 'A cancellation fee applies', detail: 'Send the request again with acceptFeeSatang equal to `feeSatang` to accept the fee.' },

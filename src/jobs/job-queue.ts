@@ -1,7 +1,8 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
-import { JOBS } from './job-registry.ts';
+import { APP_ROLE } from '../db/database.ts';
+import type { Tx } from '../db/tenant-transaction.ts';
 
 export const JOB_SCHEMA = 'pgboss';
 
@@ -21,11 +22,8 @@ export interface JobQueueOptions {
   maxConnections: number;
 }
 
-/**
- * Starts pg-boss in its own schema on the owner connection (it creates and migrates its tables) and
- * creates every queue: a send to a queue that does not exist is dropped without an error.
- */
-export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefinition[], log: Logger, options: JobQueueOptions): Promise<PgBoss> {
+/** A pg-boss instance on the owner connection; nothing runs until it is started. */
+export function createJobQueue(ownerUrl: string, log: Logger, options: JobQueueOptions): PgBoss {
   const worker = options.role === 'worker';
   const boss = new PgBoss({
     connectionString: ownerUrl,
@@ -36,18 +34,39 @@ export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefiniti
     schedule: worker,
   });
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  return boss;
+}
+
+/**
+ * Starts pg-boss (it creates and migrates its schema), creates every queue (a send to a queue that
+ * does not exist is dropped without an error), and lets the application role enqueue and cancel
+ * jobs inside its own transactions, so a job is written together with the row it works on.
+ */
+export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition[]): Promise<void> {
   await boss.start();
   for (const job of jobs) {
     await boss.createQueue(job.queue, { name: job.queue, ...job.options });
     // createQueue leaves an existing queue alone: bring its policy in line with this code.
     await boss.updateQueue(job.queue, { name: job.queue, ...job.options });
   }
+  // Job rows hold ids only (no personal data); pg-boss has no row-level security of its own.
+  await boss.getDb().executeSql(
+    `GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE};
+     GRANT SELECT ON ${JOB_SCHEMA}.queue TO ${APP_ROLE};
+     GRANT SELECT, INSERT, UPDATE ON ${JOB_SCHEMA}.job TO ${APP_ROLE};`,
+    [],
+  );
+}
+
+export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefinition[], log: Logger, options: JobQueueOptions): Promise<PgBoss> {
+  const boss = createJobQueue(ownerUrl, log, options);
+  await prepareJobQueue(boss, jobs);
   return boss;
 }
 
-/** For processes that only enqueue (API nodes): no handlers, no maintenance, no cron. Stop it with stop(). */
-export function startJobSender(ownerUrl: string, log: Logger, jobs: readonly JobDefinition[] = JOBS): Promise<PgBoss> {
-  return startJobQueue(ownerUrl, jobs, log, { role: 'sender', maxConnections: 2 });
+/** Runs pg-boss's SQL on the caller's transaction: the job commits or rolls back with the caller's rows. */
+export function inTransaction(tx: Tx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }> } {
+  return { executeSql: (text, values) => tx.query(text, values) };
 }
 
 export class JobNotQueuedError extends Error {}

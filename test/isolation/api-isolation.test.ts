@@ -1,39 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, signInAs, type TestUser } from '../support/factories.ts';
-import type { HttpClient } from '../support/http-client.ts';
+import type { HttpClient, Response } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
  * The core promise, as one table: every route that takes the id of a tenant row, called by clinic A
  * with clinic B's id, answers exactly as for an id that does not exist, and B's row stays as it was.
- * A new :id route joins by adding a line to ROUTES (the last test fails until it does).
+ * A new :id route joins by adding a line to ROUTES (the last test fails until it does). Ids that
+ * travel in a body or a query string (booking a treatment, a customer, a staff member) are in REFERENCES.
  */
 
 let t: TestApp;
 let asOwnerA: HttpClient;
 let asReceptionistA: HttpClient;
+let asCustomerA: HttpClient;
+const a = {} as {
+  clinicId: string;
+  staff: TestUser;
+  customer: { id: string };
+  treatment: { id: string };
+  appointment: { id: string };
+};
 const b = {} as {
+  clinicId: string;
   owner: TestUser;
   staff: TestUser;
   disabledStaff: TestUser;
   accountCustomer: { id: string; userId: string };
   walkInCustomer: { id: string };
+  treatment: { id: string };
+  room: { id: string };
+  appointment: { id: string };
+  exception: { id: string };
+  notification: { id: string };
 };
 
-type Target = 'staff' | 'disabledStaff' | 'owner' | 'accountCustomer' | 'walkInCustomer';
-type Table = 'users' | 'customers';
+type Target = 'staff' | 'disabledStaff' | 'owner' | 'accountCustomer' | 'walkInCustomer' | 'treatment' | 'room' | 'appointment' | 'exception' | 'notification';
+type Table = 'users' | 'customers' | 'treatments' | 'rooms' | 'appointments' | 'staff_schedule_exceptions' | 'notifications';
 
 interface IsolationRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
+  /** The path parameter that takes the target's id (`id` unless named); `params` fills the others. */
+  idParam?: string;
+  params?: () => Record<string, string>;
   body?: unknown;
   table: Table;
   /** B's rows to aim at: each one a row the call would change (or reveal) if the wall failed. */
   targets: Target[];
   /** Whether A's receptionist may call the route at all (otherwise the role guard answers first). */
   receptionist: boolean;
+  /** Whether A's customers may call it too. */
+  customer?: boolean;
 }
+
+// Valid requests a leak would act on: B's appointment (day 5, 10:00) could move to 11:00; B's staff work every day.
+const rescheduleTo = localInstant(localDateInDays(5), '11:00');
+const leave = { kind: 'leave', startsAt: localInstant(localDateInDays(12), '09:00'), endsAt: localInstant(localDateInDays(12), '18:00'), note: 'taken over' };
 
 const ROUTES: IsolationRoute[] = [
   { method: 'GET', path: '/api/staff/:id', table: 'users', targets: ['staff', 'owner'], receptionist: false },
@@ -43,38 +68,99 @@ const ROUTES: IsolationRoute[] = [
   { method: 'GET', path: '/api/customers/:id', table: 'customers', targets: ['accountCustomer', 'walkInCustomer'], receptionist: true },
   { method: 'PATCH', path: '/api/customers/:id', body: { fullName: 'Taken Over', notes: 'changed by another clinic' }, table: 'customers', targets: ['accountCustomer', 'walkInCustomer'], receptionist: true },
   { method: 'DELETE', path: '/api/customers/:id', table: 'customers', targets: ['accountCustomer', 'walkInCustomer'], receptionist: false },
+  { method: 'GET', path: '/api/customers/:id/appointments', table: 'customers', targets: ['accountCustomer', 'walkInCustomer'], receptionist: true },
+
+  { method: 'GET', path: '/api/treatments/:id', table: 'treatments', targets: ['treatment'], receptionist: true, customer: true },
+  { method: 'PATCH', path: '/api/treatments/:id', body: { priceSatang: 1, isActive: false }, table: 'treatments', targets: ['treatment'], receptionist: false },
+  { method: 'PATCH', path: '/api/rooms/:id', body: { name: 'Taken Over', isActive: false }, table: 'rooms', targets: ['room'], receptionist: false },
+
+  { method: 'GET', path: '/api/staff/:id/schedule', table: 'users', targets: ['staff', 'owner'], receptionist: true },
+  { method: 'PUT', path: '/api/staff/:id/working-hours', body: { weeklyHours: [{ weekday: 1, start: '06:00', end: '07:00' }] }, table: 'users', targets: ['staff', 'owner'], receptionist: false },
+  // An empty list: a leak would wipe the treatments B's staff member performs.
+  { method: 'PUT', path: '/api/staff/:id/treatments', body: { treatmentIds: [] }, table: 'users', targets: ['staff', 'owner'], receptionist: false },
+  { method: 'POST', path: '/api/staff/:id/exceptions', body: leave, table: 'users', targets: ['staff', 'owner'], receptionist: false },
+  // B's exception id under B's staff member (its owner), the same id under A's own staff member, and B's staff member's id with that exception.
+  { method: 'DELETE', path: '/api/staff/:id/exceptions/:exceptionId', idParam: 'exceptionId', params: () => ({ id: b.staff.id }), table: 'staff_schedule_exceptions', targets: ['exception'], receptionist: false },
+  { method: 'DELETE', path: '/api/staff/:id/exceptions/:exceptionId', idParam: 'exceptionId', params: () => ({ id: a.staff.id }), table: 'staff_schedule_exceptions', targets: ['exception'], receptionist: false },
+  { method: 'DELETE', path: '/api/staff/:id/exceptions/:exceptionId', params: () => ({ exceptionId: b.exception.id }), table: 'users', targets: ['staff'], receptionist: false },
+
+  { method: 'GET', path: '/api/appointments/:id', table: 'appointments', targets: ['appointment'], receptionist: true, customer: true },
+  { method: 'GET', path: '/api/appointments/:id/cancellation-quote', table: 'appointments', targets: ['appointment'], receptionist: true, customer: true },
+  { method: 'POST', path: '/api/appointments/:id/cancel', body: { reason: 'taken over' }, table: 'appointments', targets: ['appointment'], receptionist: true, customer: true },
+  { method: 'POST', path: '/api/appointments/:id/reschedule', body: { startsAt: rescheduleTo }, table: 'appointments', targets: ['appointment'], receptionist: true, customer: true },
+  { method: 'POST', path: '/api/appointments/:id/status', body: { status: 'confirmed' }, table: 'appointments', targets: ['appointment'], receptionist: true },
+
+  { method: 'POST', path: '/api/notifications/:id/read', table: 'notifications', targets: ['notification'], receptionist: true, customer: true },
 ];
 
 // Routes whose id is not a tenant row of the caller's clinic: the platform's own (super admins only,
 // cross-clinic by design, audited); the role-guard matrix keeps everyone else out of them.
 const NOT_TENANT_ID_ROUTES = [/^\/api\/admin\//];
 
-/** Everything of B's that a leaking call could touch: the row, the account behind it, its sessions and audit entries. */
+// Every table with a clinic_id, found from the catalogue (a new table is covered as soon as it exists).
+let tenantTables: string[];
+
+/** All of a clinic's rows: a leak through a schedule or booking route shows as a changed, added or removed row here. */
+async function rowsOfClinic(clinicId: string) {
+  const rows: Record<string, unknown[]> = {};
+  for (const table of tenantTables) rows[table] = (await t.db.owner.query(`SELECT * FROM ${table} t WHERE clinic_id = $1 ORDER BY t::text`, [clinicId])).rows;
+  return rows;
+}
+
+/** Everything of B's that a leaking call could touch: the row, the account behind it, its sessions and audit entries, all of B's rows. */
 async function snapshot(table: Table, id: string) {
   const row = (await t.db.owner.query(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0];
   const userId = table === 'users' ? id : row?.user_id;
   const user = userId ? (await t.db.owner.query('SELECT * FROM users WHERE id = $1', [userId])).rows[0] : null;
   const sessions = userId ? (await t.db.owner.query('SELECT * FROM sessions WHERE user_id = $1 ORDER BY id', [userId])).rows : [];
   const audit = (await t.db.owner.query('SELECT count(*)::int AS n FROM audit_logs WHERE target_id = $1 OR clinic_id = $2', [id, row?.clinic_id])).rows[0];
-  return { row, user, sessions, audit };
+  const clinicRows = row ? await rowsOfClinic(row.clinic_id) : null;
+  return { row, user, sessions, audit, clinicRows };
 }
 
 function call(client: HttpClient, route: IsolationRoute, id: string) {
-  return client.request(route.method, route.path.replace(':id', id), route.body);
+  const values: Record<string, string> = { ...route.params?.(), [route.idParam ?? 'id']: id };
+  return client.request(route.method, route.path.replace(/:(\w+)/g, (_, name: string) => values[name]!), route.body);
 }
 
 // Two calls answer "the same" when only the request's own id and URL differ.
 const shape = (body: Record<string, unknown>) => ({ ...body, requestId: undefined, instance: undefined });
+const answer = (res: Response) => ({ status: res.status, body: Array.isArray(res.body) ? res.body : shape(res.body) });
+
+/** Both clinics' rows, audit trail included: a request that was refused must leave all of them as they were. */
+async function bothClinics() {
+  return { a: await rowsOfClinic(a.clinicId), b: await rowsOfClinic(b.clinicId) };
+}
+
+/** Books through the API as `client`, and fails the setup loudly if the booking is refused. */
+async function book(client: HttpClient, body: Record<string, unknown>): Promise<{ id: string }> {
+  const res = await client.post('/api/appointments', body);
+  if (res.status !== 201) throw new Error(`booking: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
 
 beforeAll(async () => {
   t = await startTestApp();
+  tenantTables = (await t.db.owner.query<{ table_name: string }>(`
+    SELECT col.table_name FROM information_schema.columns col
+    JOIN pg_class c ON c.relname = col.table_name AND c.relnamespace = 'public'::regnamespace
+    WHERE col.table_schema = 'public' AND col.column_name = 'clinic_id' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+    ORDER BY 1`)).rows.map((r) => r.table_name);
   const clinicA = await createClinic(t, { tier: 'enterprise' });
+  a.clinicId = clinicA.id;
   const ownerA = await createUser(t, clinicA.id, 'clinic_owner');
   const receptionistA = await createUser(t, clinicA.id, 'receptionist');
+  const customerUserA = await createUser(t, clinicA.id, 'customer');
   asOwnerA = await signInAs(t, ownerA);
   asReceptionistA = await signInAs(t, receptionistA);
+  asCustomerA = await signInAs(t, customerUserA);
+  a.staff = await createUser(t, clinicA.id, 'clinic_staff');
+  a.customer = (await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [customerUserA.id])).rows[0];
+  a.treatment = await setUpBookableTreatment(asOwnerA, a.staff.id);
+  a.appointment = await book(asOwnerA, { treatmentId: a.treatment.id, startsAt: localInstant(localDateInDays(6), '14:00'), customerId: a.customer.id });
 
   const clinicB = await createClinic(t, { tier: 'enterprise' });
+  b.clinicId = clinicB.id;
   b.owner = await createUser(t, clinicB.id, 'clinic_owner');
   b.staff = await createUser(t, clinicB.id, 'clinic_staff');
   b.disabledStaff = await createUser(t, clinicB.id, 'clinic_staff', { disabled: true });
@@ -82,20 +168,77 @@ beforeAll(async () => {
   b.accountCustomer = (await t.db.owner.query('SELECT id, user_id AS "userId" FROM customers WHERE user_id = $1', [customerUser.id])).rows[0];
   b.walkInCustomer = (await t.db.owner.query(`INSERT INTO customers (clinic_id, full_name, notes) VALUES ($1, 'B walk-in', 'B private notes') RETURNING id`, [clinicB.id])).rows[0];
   // B's people are signed in, so a leaked disable would show as revoked sessions.
-  for (const user of [b.owner, b.staff, customerUser]) await signInAs(t, user);
+  const asOwnerB = await signInAs(t, b.owner);
+  for (const user of [b.staff, customerUser]) await signInAs(t, user);
+
+  // B's operations, set up as B's own manager would: a treatment its staff member performs on weekly
+  // hours, a room, a booked appointment (which takes the room) and a day of leave.
+  b.treatment = await setUpBookableTreatment(asOwnerB, b.staff.id);
+  const room = await asOwnerB.post('/api/rooms', { name: 'B Room 1' });
+  if (room.status !== 201) throw new Error(`room: ${room.status} ${JSON.stringify(room.body)}`);
+  b.room = room.body;
+  b.appointment = await book(asOwnerB, { treatmentId: b.treatment.id, startsAt: localInstant(localDateInDays(5), '10:00'), customerId: b.accountCustomer.id });
+  const exception = await asOwnerB.post(`/api/staff/${b.staff.id}/exceptions`, { kind: 'leave', startsAt: localInstant(localDateInDays(10), '09:00'), endsAt: localInstant(localDateInDays(10), '18:00') });
+  if (exception.status !== 201) throw new Error(`exception: ${exception.status} ${JSON.stringify(exception.body)}`);
+  b.exception = exception.body;
+  // An unread in-app notice for B's owner: a leaked "mark as read" would stamp it.
+  b.notification = (await t.db.owner.query(
+    `INSERT INTO notifications (clinic_id, appointment_id, recipient_user_id, channel, kind, title, body) VALUES ($1, $2, $3, 'in_app', 'appointment.booked', 'New booking', 'B private booking') RETURNING id`,
+    [clinicB.id, b.appointment.id, b.owner.id],
+  )).rows[0];
 });
 afterAll(() => t.stop());
+
+type Caller = 'owner' | 'receptionist' | 'customer';
+const clientOf = (caller: Caller) => ({ owner: asOwnerA, receptionist: asReceptionistA, customer: asCustomerA })[caller];
 
 const cases = ROUTES.flatMap((route) =>
   route.targets.flatMap((target) => [
     { caller: 'owner' as const, route, target },
     ...(route.receptionist ? [{ caller: 'receptionist' as const, route, target }] : []),
+    ...(route.customer ? [{ caller: 'customer' as const, route, target }] : []),
   ]),
 );
 
+/**
+ * Ids that travel in a body or a query: naming B's record there answers exactly as naming one that
+ * does not exist, and neither clinic's data changes.
+ */
+interface ReferenceCase {
+  name: string;
+  caller: Caller;
+  foreign: () => string;
+  /** The request with `id` where it names the record. */
+  request: (id: string) => { method: 'GET' | 'POST' | 'PUT'; url: string; body?: unknown };
+  status: number;
+  problem?: string;
+}
+
+const aSlot = () => localInstant(localDateInDays(6), '10:00');
+const day = () => localDateInDays(6);
+
+const REFERENCES: ReferenceCase[] = [
+  { name: "A's owner books B's treatment for A's customer", caller: 'owner', foreign: () => b.treatment.id, request: (id) => ({ method: 'POST', url: '/api/appointments', body: { treatmentId: id, startsAt: aSlot(), customerId: a.customer.id } }), status: 404, problem: 'not-found' },
+  { name: "A's customer books B's treatment", caller: 'customer', foreign: () => b.treatment.id, request: (id) => ({ method: 'POST', url: '/api/appointments', body: { treatmentId: id, startsAt: aSlot() } }), status: 404, problem: 'not-found' },
+  { name: "A's owner books A's treatment for B's account customer", caller: 'owner', foreign: () => b.accountCustomer.id, request: (id) => ({ method: 'POST', url: '/api/appointments', body: { treatmentId: a.treatment.id, startsAt: aSlot(), customerId: id } }), status: 404, problem: 'not-found' },
+  { name: "A's receptionist books A's treatment for B's walk-in customer", caller: 'receptionist', foreign: () => b.walkInCustomer.id, request: (id) => ({ method: 'POST', url: '/api/appointments', body: { treatmentId: a.treatment.id, startsAt: aSlot(), customerId: id } }), status: 404, problem: 'not-found' },
+  { name: "A's owner books A's treatment with B's staff member", caller: 'owner', foreign: () => b.staff.id, request: (id) => ({ method: 'POST', url: '/api/appointments', body: { treatmentId: a.treatment.id, startsAt: aSlot(), customerId: a.customer.id, staffUserId: id } }), status: 409, problem: 'slot-unavailable' },
+  { name: "A's owner moves A's appointment to B's staff member", caller: 'owner', foreign: () => b.staff.id, request: (id) => ({ method: 'POST', url: `/api/appointments/${a.appointment.id}/reschedule`, body: { startsAt: localInstant(day(), '16:00'), staffUserId: id } }), status: 409, problem: 'slot-unavailable' },
+  { name: "A's owner assigns B's treatment to A's staff member", caller: 'owner', foreign: () => b.treatment.id, request: (id) => ({ method: 'PUT', url: `/api/staff/${a.staff.id}/treatments`, body: { treatmentIds: [a.treatment.id, id] } }), status: 404, problem: 'not-found' },
+  { name: "A's customer asks for the availability of B's treatment", caller: 'customer', foreign: () => b.treatment.id, request: (id) => ({ method: 'GET', url: `/api/availability?treatmentId=${id}&fromDate=${day()}&toDate=${day()}` }), status: 404, problem: 'not-found' },
+  { name: "A's customer asks for A's treatment with B's staff member", caller: 'customer', foreign: () => b.staff.id, request: (id) => ({ method: 'GET', url: `/api/availability?treatmentId=${a.treatment.id}&fromDate=${day()}&toDate=${day()}&staffUserId=${id}` }), status: 200 },
+  ...(['staffUserId', 'roomId', 'customerId'] as const).map((filter) => ({
+    name: `A's receptionist filters the calendar by B's ${filter}`,
+    caller: 'receptionist' as const,
+    foreign: () => ({ staffUserId: b.staff.id, roomId: b.room.id, customerId: b.accountCustomer.id })[filter],
+    request: (id: string) => ({ method: 'GET' as const, url: `/api/appointments?from=${encodeURIComponent(localInstant(localDateInDays(0), '00:00'))}&until=${encodeURIComponent(localInstant(localDateInDays(14), '00:00'))}&${filter}=${id}` }),
+    status: 200,
+  })),
+];
+
 describe("clinic A never reaches clinic B's rows", () => {
   it.each(cases)("$route.method $route.path with B's $target, as A's $caller: 404 and B's row unchanged", async ({ caller, route, target }) => {
-    const client = caller === 'owner' ? asOwnerA : asReceptionistA;
+    const client = clientOf(caller);
     const id = b[target].id;
     const before = await snapshot(route.table, id);
     expect(before.row).toBeDefined();
@@ -109,6 +252,32 @@ describe("clinic A never reaches clinic B's rows", () => {
     expect(shape(foreign.body)).toEqual(shape(absent.body));
     expect(absent.status).toBe(404);
     expect(await snapshot(route.table, id)).toEqual(before);
+  });
+
+  it.each(REFERENCES)('$name: answered as for an id that does not exist, and nothing changes', async ({ caller, foreign, request, status, problem }) => {
+    const before = await bothClinics();
+    const send = (id: string) => {
+      const { method, url, body } = request(id);
+      return clientOf(caller).request(method, url, body);
+    };
+    const withB = await send(foreign());
+    const withAbsent = await send(randomUUID());
+
+    expect(withB.status, JSON.stringify(withB.body)).toBe(status);
+    if (problem) expect(withB.body.type).toBe(`/problems/${problem}`);
+    else expect(withB.body).toEqual([]);
+    expect(answer(withB)).toEqual(answer(withAbsent));
+    expect(await bothClinics()).toEqual(before);
+  });
+
+  it('A can act on its own records with the same requests: the refusals above come from the wall', async () => {
+    const date = localDateInDays(6);
+    const slots = await asCustomerA.get(`/api/availability?treatmentId=${a.treatment.id}&fromDate=${date}&toDate=${date}&staffUserId=${a.staff.id}`);
+    expect(slots.body.map((s: { startsAt: string }) => s.startsAt)).toEqual(expect.arrayContaining([aSlot(), localInstant(date, '16:00')]));
+    const calendar = await asReceptionistA.get(`/api/appointments?from=${encodeURIComponent(localInstant(localDateInDays(0), '00:00'))}&until=${encodeURIComponent(localInstant(localDateInDays(14), '00:00'))}&staffUserId=${a.staff.id}`);
+    expect(calendar.body.map((x: { id: string }) => x.id)).toEqual([a.appointment.id]);
+    const schedule = await asOwnerA.get(`/api/staff/${a.staff.id}/schedule`);
+    expect(schedule.body.treatmentIds).toEqual([a.treatment.id]);
   });
 
   it('every API route that takes an id is in this matrix', async () => {

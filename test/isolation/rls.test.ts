@@ -11,20 +11,49 @@ import { createTestDatabase, TEST_APP_PASSWORD, type TestDatabase } from '../sup
  * with a clinic_id column is checked as soon as it exists (and needs a seeder in SEEDERS below).
  */
 
+type Row = Record<string, unknown>;
+
 interface Tenant {
   clinicId: string;
   userId: string;
+  /** The row each seeder made for this clinic, as stored: later seeders take their foreign keys from it. */
+  seeded: Record<string, Row>;
 }
 
-type Row = Record<string, unknown>;
+const seededId = (x: Tenant, table: string) => x.seeded[table]!.id as string;
 
-/** One valid row per table for a clinic; used by the owner to seed and by the app role to try a foreign insert. */
+/**
+ * One valid row per table for a clinic; used by the owner to seed and by the app role to try a foreign
+ * insert. Seeded in this order, so a row may refer to rows of the tables above it (composite foreign
+ * keys: the parent must be the same clinic's).
+ */
 const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
   users: (x) => ({ clinic_id: x.clinicId, email: `rls-${randomUUID()}@example.test`, password_hash: 'x', role: 'clinic_staff', full_name: 'RLS Staff' }),
   customers: (x) => ({ clinic_id: x.clinicId, full_name: 'RLS Customer' }),
   feature_flags: (x) => ({ clinic_id: x.clinicId, feature_key: `rls.${randomBytes(4).toString('hex')}`, enabled: true }),
   audit_logs: (x) => ({ clinic_id: x.clinicId, actor_user_id: x.userId, action: 'rls.test' }),
+  treatments: (x) => ({ clinic_id: x.clinicId, name_en: 'RLS Facial', category: 'facial', duration_minutes: 60, price_satang: 150_000 }),
+  rooms: (x) => ({ clinic_id: x.clinicId, name: `RLS Room ${randomBytes(3).toString('hex')}` }),
+  staff_working_hours: (x) => ({ clinic_id: x.clinicId, staff_user_id: seededId(x, 'users'), weekday: 1, start_time: '09:00', end_time: '18:00' }),
+  staff_schedule_exceptions: (x) => ({ clinic_id: x.clinicId, staff_user_id: seededId(x, 'users'), kind: 'leave', starts_at: '2030-01-07T02:00:00Z', ends_at: '2030-01-07T11:00:00Z' }),
+  staff_treatments: (x) => ({ clinic_id: x.clinicId, staff_user_id: seededId(x, 'users'), treatment_id: seededId(x, 'treatments') }),
+  booking_rules: (x) => ({ clinic_id: x.clinicId, min_notice_minutes: 30, slot_interval_minutes: 30 }),
+  appointments: (x) => ({
+    clinic_id: x.clinicId,
+    customer_id: seededId(x, 'customers'),
+    treatment_id: seededId(x, 'treatments'),
+    staff_user_id: seededId(x, 'users'),
+    room_id: seededId(x, 'rooms'),
+    starts_at: '2030-01-08T03:00:00Z',
+    ends_at: '2030-01-08T04:00:00Z',
+    price_satang: 150_000,
+  }),
+  appointment_reminders: (x) => ({ clinic_id: x.clinicId, appointment_id: seededId(x, 'appointments'), kind: '24h', job_id: randomUUID(), due_at: '2030-01-07T03:00:00Z' }),
+  notifications: (x) => ({ clinic_id: x.clinicId, appointment_id: seededId(x, 'appointments'), customer_id: seededId(x, 'customers'), channel: 'in_app', kind: 'appointment.booked', title: 'RLS', body: 'RLS' }),
 };
+
+// A trigger gives every new clinic its row in these tables (keyed by clinic_id): seeding sets its values instead.
+const MADE_WITH_THE_CLINIC = new Set(['booking_rules']);
 
 let db: TestDatabase;
 let owner: pg.Pool;
@@ -35,9 +64,22 @@ const a = {} as Tenant;
 const b = {} as Tenant;
 const scopeOf = (x: Tenant): TenantScope => ({ clinicId: x.clinicId, userId: x.userId, role: 'clinic_owner' });
 
-async function insert(client: Pick<pg.Pool, 'query'>, table: string, row: Row): Promise<void> {
+async function insert(client: Pick<pg.Pool, 'query'>, table: string, row: Row): Promise<Row> {
   const columns = Object.keys(row);
-  await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+  const { rows } = await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, Object.values(row));
+  return rows[0];
+}
+
+async function seed(table: string, tenant: Tenant): Promise<Row> {
+  const { clinic_id: clinicId, ...values } = SEEDERS[table]!(tenant);
+  if (!MADE_WITH_THE_CLINIC.has(table)) return insert(owner, table, { clinic_id: clinicId, ...values });
+  const columns = Object.keys(values);
+  const { rows } = await owner.query(
+    `UPDATE ${table} SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE clinic_id = $1 RETURNING *`,
+    [clinicId, ...Object.values(values)],
+  );
+  if (rows.length !== 1) throw new Error(`${table}: expected the row made with clinic ${clinicId}`);
+  return rows[0];
 }
 
 async function makeTenant(slug: string): Promise<Tenant> {
@@ -47,7 +89,7 @@ async function makeTenant(slug: string): Promise<Tenant> {
     `INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, 'x', 'clinic_owner', 'RLS Owner') RETURNING id`,
     [clinicId, `${slug}-owner@example.test`],
   );
-  return { clinicId, userId: user.rows[0]!.id };
+  return { clinicId, userId: user.rows[0]!.id, seeded: {} };
 }
 
 async function seedSession(userId: string): Promise<void> {
@@ -71,11 +113,9 @@ beforeAll(async () => {
 
   Object.assign(a, await makeTenant(`rls-a-${randomBytes(3).toString('hex')}`));
   Object.assign(b, await makeTenant(`rls-b-${randomBytes(3).toString('hex')}`));
+  const seedOrder = Object.keys(SEEDERS).filter((table) => tenantTables.includes(table));
   for (const tenant of [a, b]) {
-    for (const table of tenantTables) {
-      const seeder = SEEDERS[table];
-      if (seeder) await insert(owner, table, seeder(tenant));
-    }
+    for (const table of seedOrder) tenant.seeded[table] = await seed(table, tenant);
     await seedSession(tenant.userId);
   }
   // A colleague in A: their session is A's clinic but not A's owner's.
@@ -91,7 +131,12 @@ afterAll(async () => {
 
 describe('row-level security as the application role', () => {
   it('finds the tenant tables, and each has a seeder here', () => {
-    expect(tenantTables).toEqual(expect.arrayContaining(['audit_logs', 'customers', 'feature_flags', 'users']));
+    expect(tenantTables).toEqual(
+      expect.arrayContaining([
+        'audit_logs', 'customers', 'feature_flags', 'users',
+        'appointments', 'booking_rules', 'notifications', 'rooms', 'staff_schedule_exceptions', 'staff_treatments', 'staff_working_hours', 'treatments',
+      ]),
+    );
     const unseeded = tenantTables.filter((table) => !SEEDERS[table]);
     expect(unseeded, 'add a seeder to SEEDERS in test/isolation/rls.test.ts').toEqual([]);
   });
@@ -139,6 +184,26 @@ describe('row-level security as the application role', () => {
     await expect(withTenant(app, scopeOf(a), (tx) => insert(tx, 'clinics', { slug: `rls-new-${randomBytes(3).toString('hex')}`, name: 'New', tier: 'starter' }))).rejects.toMatchObject({ code: '42501' });
     const { rows } = await owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1`, [b.clinicId]);
     expect(rows[0].n).toBe(2);
+  });
+
+  it("scoped to A, an update or delete aimed at B's rows reaches none of them", async () => {
+    const rowsOfB = async () => {
+      const digests: Record<string, unknown> = {};
+      for (const table of tenantTables) digests[table] = (await owner.query(`SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM ${table} t WHERE clinic_id = $1`, [b.clinicId])).rows[0].digest;
+      return digests;
+    };
+    const before = await rowsOfB();
+    for (const table of tenantTables) {
+      for (const statement of [`UPDATE ${table} SET clinic_id = clinic_id WHERE clinic_id = $1`, `DELETE FROM ${table} WHERE clinic_id = $1`]) {
+        // Either the grant refuses the statement outright, or RLS leaves it nothing to touch.
+        const touched = await withTenant(app, scopeOf(a), async (tx) => (await tx.query(statement, [b.clinicId])).rowCount).catch((error: { code?: string }) => {
+          expect(error.code, `${statement}: ${String(error)}`).toBe('42501');
+          return 0;
+        });
+        expect(touched, statement).toBe(0);
+      }
+    }
+    expect(await rowsOfB()).toEqual(before);
   });
 
   it('the application role is neither superuser nor able to bypass RLS', async () => {

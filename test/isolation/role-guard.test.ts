@@ -26,7 +26,12 @@ interface GuardedRoute {
   allowed: Role[];
   /** A valid body: validation runs before the guard, and an invalid one would answer 400 to everyone. */
   body?: () => unknown;
+  /** A valid query string, for the same reason. */
+  query?: () => string;
 }
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const dateInDays = (days: number) => inDays(days).slice(0, 10);
 
 const GUARDED: GuardedRoute[] = [
   { method: 'GET', path: '/api/me', allowed: ALL_ROLES },
@@ -44,6 +49,7 @@ const GUARDED: GuardedRoute[] = [
   { method: 'PATCH', path: '/api/customers/:id', allowed: STAFF, body: () => ({ fullName: 'Guard Test' }) },
   { method: 'DELETE', path: '/api/customers/:id', allowed: MANAGERS },
   { method: 'GET', path: '/api/customers/me', allowed: ['customer'] },
+  { method: 'GET', path: '/api/customers/:id/appointments', allowed: STAFF },
   { method: 'PATCH', path: '/api/customers/me', allowed: ['customer'], body: () => ({ phone: '0812345678' }) },
 
   { method: 'GET', path: '/api/clinic', allowed: MEMBERS },
@@ -61,6 +67,36 @@ const GUARDED: GuardedRoute[] = [
   { method: 'PUT', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'], body: () => ({ enabled: true }) },
   { method: 'DELETE', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'] },
   { method: 'GET', path: '/api/admin/audit-logs', allowed: ['super_admin'] },
+
+  { method: 'GET', path: '/api/treatments', allowed: MEMBERS },
+  { method: 'GET', path: '/api/treatments/:id', allowed: MEMBERS },
+  { method: 'POST', path: '/api/treatments', allowed: MANAGERS, body: () => ({ name: { en: 'Guard Facial' }, category: 'facial', durationMinutes: 30, priceSatang: 100_000 }) },
+  { method: 'PATCH', path: '/api/treatments/:id', allowed: MANAGERS, body: () => ({ priceSatang: 1 }) },
+
+  { method: 'GET', path: '/api/rooms', allowed: STAFF },
+  { method: 'POST', path: '/api/rooms', allowed: MANAGERS, body: () => ({ name: `Guard Room ${unique()}` }) },
+  { method: 'PATCH', path: '/api/rooms/:id', allowed: MANAGERS, body: () => ({ isActive: false }) },
+
+  { method: 'GET', path: '/api/booking-rules', allowed: MEMBERS },
+  { method: 'PUT', path: '/api/booking-rules', allowed: MANAGERS, body: () => ({ minNoticeMinutes: 120, maxAdvanceDays: 60, slotIntervalMinutes: 15, cancellationFees: [{ hoursBefore: 24, feePercent: 50 }] }) },
+  { method: 'GET', path: '/api/staff/:id/schedule', allowed: STAFF },
+  { method: 'PUT', path: '/api/staff/:id/working-hours', allowed: MANAGERS, body: () => ({ weeklyHours: [{ weekday: 1, start: '09:00', end: '17:00' }] }) },
+  { method: 'PUT', path: '/api/staff/:id/treatments', allowed: MANAGERS, body: () => ({ treatmentIds: [] }) },
+  { method: 'POST', path: '/api/staff/:id/exceptions', allowed: MANAGERS, body: () => ({ kind: 'leave', startsAt: inDays(3), endsAt: inDays(4) }) },
+  { method: 'DELETE', path: '/api/staff/:id/exceptions/:exceptionId', allowed: MANAGERS },
+
+  { method: 'GET', path: '/api/availability', allowed: MEMBERS, query: () => `treatmentId=${randomUUID()}&fromDate=${dateInDays(2)}&toDate=${dateInDays(3)}` },
+  { method: 'POST', path: '/api/appointments', allowed: MEMBERS, body: () => ({ treatmentId: randomUUID(), startsAt: inDays(2), newCustomer: { fullName: 'Guard Walk-in' } }) },
+  { method: 'GET', path: '/api/appointments', allowed: STAFF, query: () => `from=${encodeURIComponent(inDays(0))}&until=${encodeURIComponent(inDays(7))}` },
+  { method: 'GET', path: '/api/appointments/mine', allowed: ['customer'] },
+  { method: 'GET', path: '/api/appointments/:id', allowed: MEMBERS },
+  { method: 'GET', path: '/api/appointments/:id/cancellation-quote', allowed: MEMBERS },
+  { method: 'POST', path: '/api/appointments/:id/cancel', allowed: MEMBERS, body: () => ({ reason: 'Guard test' }) },
+  { method: 'POST', path: '/api/appointments/:id/reschedule', allowed: MEMBERS, body: () => ({ startsAt: inDays(2) }) },
+  { method: 'POST', path: '/api/appointments/:id/status', allowed: STAFF, body: () => ({ status: 'confirmed' }) },
+
+  { method: 'GET', path: '/api/notifications', allowed: MEMBERS },
+  { method: 'POST', path: '/api/notifications/:id/read', allowed: MEMBERS },
 ];
 
 // Open to anyone, or acting only on the caller's own session (sign-out-everywhere would end the sessions this test uses).
@@ -91,7 +127,8 @@ const cases = GUARDED.flatMap((route) =>
 
 describe('role guards', () => {
   it.each(cases)('$route.method $route.path as $caller: $expected', async ({ route, caller, expected }) => {
-    const res = await clients.get(caller)!.request(route.method, fill(route.path), route.body?.());
+    const url = route.query ? `${fill(route.path)}?${route.query()}` : fill(route.path);
+    const res = await clients.get(caller)!.request(route.method, url, route.body?.());
     if (expected === 'past the guard') {
       expect(res.status, JSON.stringify(res.body)).not.toBe(401);
       expect(res.status, JSON.stringify(res.body)).not.toBe(403);

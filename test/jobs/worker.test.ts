@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_PARTITIONS_QUEUE, auditPartitionsJob } from '../../src/audit/audit-partitions-job.ts';
-import { JobNotQueuedError, sendJob, startJobSender, type JobDefinition } from '../../src/jobs/job-queue.ts';
+import { JobNotQueuedError, sendJob, type JobDefinition } from '../../src/jobs/job-queue.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -9,12 +9,9 @@ let t: TestApp;
 let sender: PgBoss;
 beforeAll(async () => {
   t = await startTestApp();
-  sender = await startJobSender(t.database.ownerUrl, t.log);
+  sender = t.jobs;
 });
-afterAll(async () => {
-  await sender.stop({ graceful: false });
-  await t.stop();
-});
+afterAll(() => t.stop());
 
 async function finalState(queue: string, id: string): Promise<string> {
   for (let i = 0; i < 300; i++) {

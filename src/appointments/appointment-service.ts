@@ -1,0 +1,239 @@
+import type pg from 'pg';
+import type PgBoss from 'pg-boss';
+import { DateTime } from 'luxon';
+import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { findSlots, localDate } from '../availability/slot-finder.ts';
+import type { Slot } from '../availability/available-slots.ts';
+import type { ClinicService } from '../clinics/clinic-service.ts';
+import { findCustomer, findCustomerOfUser, insertCustomer } from '../customers/customer-repo.ts';
+import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import { AppError, invalid, notFound } from '../errors/app-error.ts';
+import { findBookingRules } from '../schedules/schedule-repo.ts';
+import { findTreatment, type TreatmentRow } from '../treatments/treatment-repo.ts';
+import { assertReschedulable, assertTransition, type AppointmentStatus } from './appointment-states.ts';
+import {
+  findCalendarEntry,
+  insertAppointment,
+  listCalendar,
+  listForCustomer,
+  lockAppointment,
+  moveAppointment,
+  setStatus,
+  type AppointmentRow,
+  type CalendarFilter,
+  type CalendarRow,
+} from './appointment-repo.ts';
+import { cancellationFee, type CancellationFee } from './cancellation-fee.ts';
+import { scheduleReminders, withdrawReminders } from './appointment-reminders.ts';
+
+export interface BookingInput {
+  treatmentId: string;
+  startsAt: string;
+  staffUserId?: string | undefined;
+  customerId?: string | undefined;
+  newCustomer?: { fullName: string; phone?: string | undefined; email?: string | undefined } | undefined;
+  notes?: string | undefined;
+}
+
+const MAX_CALENDAR_DAYS = 31;
+
+export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, jobs: PgBoss, clock: () => Date = () => new Date()) {
+  const timeZoneOf = async (scope: TenantScope) => (await clinics.clinicSummary(scope))!.timeZone;
+  const isCustomer = (scope: TenantScope) => scope.role === 'customer';
+
+  /** A customer acts only on their own record; staff name the customer. */
+  async function customerFor(tx: Tx, scope: TenantScope, clinicId: string, input: Pick<BookingInput, 'customerId' | 'newCustomer'>, meta: RequestMeta): Promise<string> {
+    if (isCustomer(scope)) {
+      const own = await findCustomerOfUser(tx, clinicId, scope.userId!);
+      if (!own) throw notFound('customer record');
+      return own.id;
+    }
+    if (input.customerId) {
+      if (!(await findCustomer(tx, clinicId, input.customerId))) throw notFound('customer');
+      return input.customerId;
+    }
+    if (input.newCustomer) {
+      const created = await insertCustomer(tx, { clinicId, ...input.newCustomer });
+      await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'customer.create', targetType: 'customer', targetId: created.id, metadata: { via: 'booking' } }, meta);
+      return created.id;
+    }
+    throw invalid('Name the customer: customerId, or newCustomer for a walk-in.', [{ path: 'body.customerId', message: 'required for staff bookings' }]);
+  }
+
+  async function bookableTreatment(tx: Tx, clinicId: string, treatmentId: string): Promise<TreatmentRow> {
+    const treatment = await findTreatment(tx, clinicId, treatmentId);
+    if (!treatment || !treatment.is_active) throw notFound('treatment');
+    return treatment;
+  }
+
+  /** The offered slot at exactly `startsAt`, for the wanted staff member if one is named. */
+  async function slotAt(tx: Tx, scope: TenantScope, clinicId: string, timeZone: string, treatment: TreatmentRow, startsAt: Date, staffUserId: string | undefined, exceptAppointmentId?: string): Promise<Slot> {
+    const day = localDate(startsAt, timeZone);
+    const slots = await findSlots(tx, {
+      clinicId, timeZone, treatment, fromDate: day, toDate: day, staffUserId, now: clock(),
+      ignoreNotice: !isCustomer(scope),
+      ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
+    });
+    const slot = slots.find((s) => Date.parse(s.startsAt) === startsAt.getTime());
+    if (!slot) throw new AppError('slot-unavailable');
+    return slot;
+  }
+
+  const audit = (tx: Tx, scope: TenantScope, clinicId: string, action: string, appointmentId: string, metadata: Record<string, unknown>, meta: RequestMeta) =>
+    recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action, targetType: 'appointment', targetId: appointmentId, metadata }, meta);
+
+  async function loadForChange(tx: Tx, scope: TenantScope, clinicId: string, id: string): Promise<AppointmentRow> {
+    const customerId = isCustomer(scope) ? (await findCustomerOfUser(tx, clinicId, scope.userId!))?.id : undefined;
+    if (isCustomer(scope) && !customerId) throw notFound('appointment');
+    const row = await lockAppointment(tx, clinicId, id, customerId);
+    if (!row) throw notFound('appointment');
+    return row;
+  }
+
+  async function feeFor(tx: Tx, clinicId: string, row: AppointmentRow): Promise<CancellationFee> {
+    const rules = await findBookingRules(tx, clinicId);
+    return cancellationFee(Number(row.price_satang), row.starts_at, clock(), rules.cancellation_fees);
+  }
+
+  return {
+    async slots(scope: TenantScope, q: { treatmentId: string; fromDate: string; toDate: string; staffUserId?: string | undefined }): Promise<Slot[]> {
+      const clinicId = clinicOf(scope);
+      const days = DateTime.fromISO(q.toDate).diff(DateTime.fromISO(q.fromDate), 'days').days;
+      if (days < 0 || days > MAX_CALENDAR_DAYS) throw invalid(`toDate must be on or after fromDate and at most ${MAX_CALENDAR_DAYS} days later.`, [{ path: 'querystring.toDate', message: 'out of range' }]);
+      const timeZone = await timeZoneOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const treatment = await bookableTreatment(tx, clinicId, q.treatmentId);
+        return findSlots(tx, { clinicId, timeZone, treatment, fromDate: q.fromDate, toDate: q.toDate, staffUserId: q.staffUserId, now: clock(), ignoreNotice: !isCustomer(scope) });
+      }, { readOnly: true });
+    },
+
+    /**
+     * Books a slot. The availability check gives a clear answer in the common case; the exclusion
+     * constraint settles races, so two requests for one slot never both succeed.
+     */
+    async book(scope: TenantScope, input: BookingInput, meta: RequestMeta): Promise<CalendarRow> {
+      const clinicId = clinicOf(scope);
+      const timeZone = await timeZoneOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const customerId = await customerFor(tx, scope, clinicId, input, meta);
+        const treatment = await bookableTreatment(tx, clinicId, input.treatmentId);
+        const startsAt = new Date(input.startsAt);
+        const slot = await slotAt(tx, scope, clinicId, timeZone, treatment, startsAt, input.staffUserId);
+        const row = await insertAppointment(tx, {
+          clinicId,
+          customerId,
+          treatmentId: treatment.id,
+          staffUserId: slot.staffUserIds[0]!,
+          roomId: slot.roomIds[0] ?? null,
+          startsAt,
+          endsAt: new Date(slot.endsAt),
+          bufferBeforeMinutes: treatment.buffer_before_minutes,
+          bufferAfterMinutes: treatment.buffer_after_minutes,
+          priceSatang: Number(treatment.price_satang),
+          notes: input.notes ?? '',
+          createdByUserId: scope.userId,
+        });
+        await scheduleReminders(tx, jobs, row, clock());
+        await audit(tx, scope, clinicId, 'appointment.book', row.id, { customerId, staffUserId: row.staff_user_id, roomId: row.room_id, startsAt: input.startsAt }, meta);
+        return (await findCalendarEntry(tx, clinicId, row.id))!;
+      });
+    },
+
+    async get(scope: TenantScope, id: string): Promise<CalendarRow> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const customerId = isCustomer(scope) ? (await findCustomerOfUser(tx, clinicId, scope.userId!))?.id : undefined;
+        const row = isCustomer(scope) && !customerId ? undefined : await findCalendarEntry(tx, clinicId, id, customerId);
+        if (!row) throw notFound('appointment');
+        return row;
+      });
+    },
+
+    calendar(scope: TenantScope, filter: CalendarFilter): Promise<CalendarRow[]> {
+      const days = (filter.until.getTime() - filter.from.getTime()) / 86_400_000;
+      if (days <= 0 || days > MAX_CALENDAR_DAYS) throw invalid(`until must be after from and at most ${MAX_CALENDAR_DAYS} days later.`, [{ path: 'querystring.until', message: 'out of range' }]);
+      return withTenant(pool, scope, (tx) => listCalendar(tx, clinicOf(scope), filter), { readOnly: true });
+    },
+
+    mine(scope: TenantScope, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const own = await findCustomerOfUser(tx, clinicId, scope.userId!);
+        return own ? listForCustomer(tx, clinicId, own.id, when, clock(), limit) : [];
+      });
+    },
+
+    /** A customer's visits for their profile, as staff see them. */
+    history(scope: TenantScope, customerId: string, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        if (!(await findCustomer(tx, clinicId, customerId))) throw notFound('customer');
+        return listForCustomer(tx, clinicId, customerId, when, clock(), limit);
+      }, { readOnly: true });
+    },
+
+    /** What cancelling now would cost, and whether a customer may still move it instead. */
+    async cancellationQuote(scope: TenantScope, id: string): Promise<CancellationFee & { canReschedule: boolean }> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const row = await loadForChange(tx, scope, clinicId, id);
+        const fee = await feeFor(tx, clinicId, row);
+        const movable = row.status === 'scheduled' || row.status === 'confirmed';
+        return { ...fee, canReschedule: movable && (!isCustomer(scope) || fee.feeSatang === 0) };
+      });
+    },
+
+    async cancel(scope: TenantScope, id: string, input: { reason?: string | undefined; acceptFeeSatang?: number | undefined; waiveFee?: boolean | undefined }, meta: RequestMeta): Promise<CalendarRow> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const row = await loadForChange(tx, scope, clinicId, id);
+        assertTransition(row.status, 'cancelled', scope.role!, row.starts_at, clock());
+        const waived = input.waiveFee === true && (scope.role === 'clinic_owner' || scope.role === 'clinic_admin');
+        if (input.waiveFee && !waived) throw new AppError('forbidden', 'Only a clinic owner or admin can waive a cancellation fee.');
+        const fee = waived ? { feeSatang: 0, feePercent: 0 } : await feeFor(tx, clinicId, row);
+        if (fee.feeSatang > 0 && input.acceptFeeSatang !== fee.feeSatang) {
+          throw new AppError('fee-confirmation-required', `Cancelling now costs ${fee.feePercent}% of the price.`, { feeSatang: fee.feeSatang, feePercent: fee.feePercent });
+        }
+        await setStatus(tx, row.id, 'cancelled', { feeSatang: fee.feeSatang, reason: input.reason ?? null });
+        await withdrawReminders(tx, jobs, row.id);
+        await audit(tx, scope, clinicId, 'appointment.cancel', row.id, { customerId: row.customer_id, from: row.status, feeSatang: fee.feeSatang, waived, reason: input.reason ?? null }, meta);
+        return (await findCalendarEntry(tx, clinicId, row.id))!;
+      });
+    },
+
+    async reschedule(scope: TenantScope, id: string, input: { startsAt: string; staffUserId?: string | undefined }, meta: RequestMeta): Promise<CalendarRow> {
+      const clinicId = clinicOf(scope);
+      const timeZone = await timeZoneOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const row = await loadForChange(tx, scope, clinicId, id);
+        assertReschedulable(row.status);
+        if (isCustomer(scope) && (await feeFor(tx, clinicId, row)).feeSatang > 0) throw new AppError('reschedule-window-closed');
+        const treatment = await findTreatment(tx, clinicId, row.treatment_id);
+        const startsAt = new Date(input.startsAt);
+        const slot = await slotAt(tx, scope, clinicId, timeZone, treatment!, startsAt, input.staffUserId ?? row.staff_user_id, row.id);
+        const to = { startsAt, endsAt: new Date(slot.endsAt), staffUserId: slot.staffUserIds[0]!, roomId: slot.roomIds[0] ?? null };
+        await moveAppointment(tx, row.id, to);
+        await withdrawReminders(tx, jobs, row.id);
+        await scheduleReminders(tx, jobs, { ...row, starts_at: startsAt }, clock());
+        await audit(tx, scope, clinicId, 'appointment.reschedule', row.id, { customerId: row.customer_id, from: row.starts_at.toISOString(), to: input.startsAt, staffUserId: to.staffUserId }, meta);
+        return (await findCalendarEntry(tx, clinicId, row.id))!;
+      });
+    },
+
+    /** Staff move an appointment along its states; cancelling has its own route because of the fee. */
+    async transition(scope: TenantScope, id: string, to: Exclude<AppointmentStatus, 'cancelled' | 'scheduled'>, meta: RequestMeta): Promise<CalendarRow> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const row = await loadForChange(tx, scope, clinicId, id);
+        assertTransition(row.status, to, scope.role!, row.starts_at, clock());
+        await setStatus(tx, row.id, to);
+        // Once the visit has begun (or was missed), reminders have nothing left to say.
+        if (to !== 'confirmed') await withdrawReminders(tx, jobs, row.id);
+        await audit(tx, scope, clinicId, `appointment.${to}`, row.id, { customerId: row.customer_id, from: row.status, to }, meta);
+        return (await findCalendarEntry(tx, clinicId, row.id))!;
+      });
+    },
+  };
+}
+
+export type AppointmentService = ReturnType<typeof createAppointmentService>;

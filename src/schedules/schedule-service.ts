@@ -1,0 +1,106 @@
+import type pg from 'pg';
+import type { z } from 'zod';
+import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import { notFound } from '../errors/app-error.ts';
+import { findUserById } from '../users/user-repo.ts';
+import {
+  deleteException,
+  exceptionsOf,
+  findBookingRules,
+  insertException,
+  replaceStaffTreatments,
+  replaceWorkingHours,
+  saveBookingRules,
+  treatmentIdsOf,
+  workingHoursOf,
+  type BookingRulesRow,
+} from './schedule-repo.ts';
+import type { BookingRules, NewException } from './schedule-schemas.ts';
+
+const STAFF_MEMBER_ROLES = new Set(['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist']);
+
+async function assertStaffMember(tx: Tx, clinicId: string, staffUserId: string): Promise<void> {
+  const user = await findUserById(tx, staffUserId);
+  if (!user || user.clinic_id !== clinicId || !STAFF_MEMBER_ROLES.has(user.role)) throw notFound('staff member');
+}
+
+export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules> => ({
+  minNoticeMinutes: r.min_notice_minutes,
+  maxAdvanceDays: r.max_advance_days,
+  slotIntervalMinutes: r.slot_interval_minutes as z.infer<typeof BookingRules>['slotIntervalMinutes'],
+  cancellationFees: r.cancellation_fees,
+});
+
+export function createScheduleService(pool: pg.Pool) {
+  const audited = <T>(scope: TenantScope, action: string, targetId: string, work: (tx: Tx, clinicId: string) => Promise<T>, metadata: Record<string, unknown> = {}, meta: RequestMeta) => {
+    const clinicId = clinicOf(scope);
+    return withTenant(pool, scope, async (tx) => {
+      const result = await work(tx, clinicId);
+      await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action, targetType: 'user', targetId, metadata }, meta);
+      return result;
+    });
+  };
+
+  return {
+    /** Weekly hours, exceptions from `from` for 90 days, and the treatments the staff member performs. */
+    schedule(scope: TenantScope, staffUserId: string, from: Date) {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        await assertStaffMember(tx, clinicId, staffUserId);
+        const hours = await workingHoursOf(tx, clinicId, [staffUserId]);
+        const exceptions = await exceptionsOf(tx, clinicId, [staffUserId], from, new Date(from.getTime() + 90 * 86_400_000));
+        const treatmentIds = await treatmentIdsOf(tx, clinicId, staffUserId);
+        return {
+          staffUserId,
+          weeklyHours: hours.map((h) => ({ weekday: h.weekday, start: h.start_time, end: h.end_time })),
+          exceptions: exceptions.map((e) => ({ id: e.id, kind: e.kind, startsAt: e.starts_at.toISOString(), endsAt: e.ends_at.toISOString(), note: e.note })),
+          treatmentIds,
+        };
+      });
+    },
+
+    setWorkingHours(scope: TenantScope, staffUserId: string, hours: { weekday: number; start: string; end: string }[], meta: RequestMeta) {
+      return audited(scope, 'schedule.working_hours_set', staffUserId, async (tx, clinicId) => {
+        await assertStaffMember(tx, clinicId, staffUserId);
+        await replaceWorkingHours(tx, clinicId, staffUserId, hours);
+      }, { hours }, meta);
+    },
+
+    addException(scope: TenantScope, staffUserId: string, e: z.infer<typeof NewException>, meta: RequestMeta) {
+      return audited(scope, 'schedule.exception_add', staffUserId, async (tx, clinicId) => {
+        await assertStaffMember(tx, clinicId, staffUserId);
+        return insertException(tx, clinicId, staffUserId, e);
+      }, { kind: e.kind, startsAt: e.startsAt, endsAt: e.endsAt }, meta);
+    },
+
+    removeException(scope: TenantScope, staffUserId: string, exceptionId: string, meta: RequestMeta) {
+      return audited(scope, 'schedule.exception_remove', staffUserId, async (tx, clinicId) => {
+        if (!(await deleteException(tx, clinicId, staffUserId, exceptionId))) throw notFound('schedule exception');
+      }, { exceptionId }, meta);
+    },
+
+    setTreatments(scope: TenantScope, staffUserId: string, treatmentIds: string[], meta: RequestMeta) {
+      return audited(scope, 'schedule.treatments_set', staffUserId, async (tx, clinicId) => {
+        await assertStaffMember(tx, clinicId, staffUserId);
+        // A treatment of another clinic fails the composite foreign key and reads as not found.
+        await replaceStaffTreatments(tx, clinicId, staffUserId, [...new Set(treatmentIds)]);
+      }, { treatmentIds }, meta);
+    },
+
+    bookingRules(scope: TenantScope): Promise<BookingRulesRow> {
+      return withTenant(pool, scope, (tx) => findBookingRules(tx, clinicOf(scope)));
+    },
+
+    saveBookingRules(scope: TenantScope, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
+      const clinicId = clinicOf(scope);
+      return withTenant(pool, scope, async (tx) => {
+        const saved = await saveBookingRules(tx, clinicId, rules);
+        await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'clinic.booking_rules_update', targetType: 'clinic', targetId: clinicId, metadata: rules }, meta);
+        return saved;
+      });
+    },
+  };
+}
+
+export type ScheduleService = ReturnType<typeof createScheduleService>;
