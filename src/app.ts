@@ -32,18 +32,21 @@ import { roomRoutes } from './rooms/routes.ts';
 import { scheduleRoutes } from './schedules/routes.ts';
 import { appointmentRoutes } from './appointments/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { analysisRoutes } from './analysis/routes.ts';
+import type { AnalysisEvents } from './analysis/analysis-events.ts';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   log: Logger;
   services: Services;
+  analysisEvents: AnalysisEvents;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function buildApp({ config, db, log, services }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, log, services, analysisEvents }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.TRUST_PROXY,
@@ -114,6 +117,7 @@ export async function buildApp({ config, db, log, services }: AppDeps): Promise<
     await typed.register(scheduleRoutes, { prefix: '/api', services });
     await typed.register(appointmentRoutes, { prefix: '/api', services });
     await typed.register(notificationRoutes, { prefix: '/api', services });
+    await typed.register(analysisRoutes, { prefix: '/api', config, services, events: analysisEvents });
   });
 
   return app;

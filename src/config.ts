@@ -40,9 +40,28 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().refine((v) => /^smtps?:\/\//.test(v), 'an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().min(3).default('Beauty with AI Precision <no-reply@localhost>'),
 
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+
+  ANALYSIS_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   RUN_MIGRATIONS: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_DIR: z.string().min(1).default('.data/storage'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFlag.optional(),
+  // An upload is held in memory while it is checked, so the ceiling stays well below a worker's heap.
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(268_402_689).default(50_000_000),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { cookieSecret: string };
@@ -63,6 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
     throw new ConfigError('invalid COOKIE_SECRET: expected at least 32 characters (required in production)');
+  }
+  if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
+    throw new ConfigError('invalid S3_BUCKET: expected a bucket name (required when STORAGE_DRIVER is s3)');
+  }
+  if (!config.S3_ACCESS_KEY_ID !== !config.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('invalid S3_SECRET_ACCESS_KEY: expected it together with S3_ACCESS_KEY_ID, or neither');
   }
   // Outside production a fixed secret keeps sessions valid across restarts of a laptop demo.
   return { ...config, cookieSecret: config.COOKIE_SECRET ?? 'local-development-cookie-secret-0123456789' };

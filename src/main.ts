@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   if (!config.DATABASE_APP_URL) await enableAppRoleLogin(runtime.db.owner, config.DATABASE_APP_PASSWORD);
   if (mode === 'migrate') return shutdown('migrate finished');
 
-  await runtime.startJobs();
+  await runtime.start();
   const demoLogins = wantsDemo(config, embedded) ? await ensureDemoData(runtime) : [];
 
   if (mode === 'worker' || mode === 'all') {

@@ -11,6 +11,8 @@ import { JOBS } from './jobs/job-registry.ts';
 import { createEmailSender } from './notifications/email-sender.ts';
 import { createNotifier, type Notifier } from './notifications/notifier.ts';
 import { createServices, type Services } from './services.ts';
+import { createObjectStorage, type ObjectStorage } from './storage/object-storage.ts';
+import { createAnalysisEvents, type AnalysisEvents } from './analysis/analysis-events.ts';
 
 /** Everything a process holds open, built from config; shared by main, the worker and the tests. */
 export interface Runtime {
@@ -22,8 +24,11 @@ export interface Runtime {
   /** Sends jobs (inside callers' transactions); works none. */
   jobs: PgBoss;
   notifier: Notifier;
-  /** Creates the job schema and queues if needed; before the first request that enqueues. */
-  startJobs(): Promise<void>;
+  storage: ObjectStorage;
+  /** Analysis progress from every worker, for this node's live streams. */
+  analysisEvents: AnalysisEvents;
+  /** Creates the job schema and queues if needed and starts listening for progress; before the first request. */
+  start(): Promise<void>;
   buildApp(): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
@@ -34,7 +39,9 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const jobs = createJobQueue(ownerUrl, log, { role: 'sender', maxConnections: 2 });
   const email = createEmailSender(config);
   const notifier = createNotifier(log, email);
-  const services = createServices({ config, db, log, redis, jobs });
+  const storage = createObjectStorage(config);
+  const analysisEvents = createAnalysisEvents(ownerUrl, log);
+  const services = createServices({ config, db, log, redis, jobs, storage });
   let jobsStarted = false;
   return {
     config,
@@ -44,13 +51,17 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     services,
     jobs,
     notifier,
-    async startJobs() {
+    storage,
+    analysisEvents,
+    async start() {
       await prepareJobQueue(jobs, JOBS);
       jobsStarted = true;
+      await analysisEvents.start();
     },
-    buildApp: () => buildApp({ config, db, log, services }),
+    buildApp: () => buildApp({ config, db, log, services, analysisEvents }),
     async close() {
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
+      await analysisEvents.close();
       email?.close();
       await services.clinicCache.close();
       await db.close();

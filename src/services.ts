@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type PgBoss from 'pg-boss';
+import type { ObjectStorage } from './storage/object-storage.ts';
+import { createAnalysisService } from './analysis/analysis-service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -18,13 +20,14 @@ import { createAppointmentService } from './appointments/appointment-service.ts'
 import { createNotificationService } from './notifications/notification-service.ts';
 
 /** Every domain service, built once per process from its dependencies. */
-export function createServices({ config, db, log, redis, jobs }: { config: Config; db: Database; log: Logger; redis: Redis | null; jobs: PgBoss }) {
+export function createServices({ config, db, log, redis, jobs, storage }: { config: Config; db: Database; log: Logger; redis: Redis | null; jobs: PgBoss; storage: ObjectStorage }) {
   const clinicCache = createClinicCache({ config, redis, log });
   const clinics = createClinicService(db.app, clinicCache);
+  const flags = createFlagService(db.app);
   return {
     clinicCache,
     clinics,
-    flags: createFlagService(db.app),
+    flags,
     auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics),
     audit: createAuditService(db.app),
     staff: createStaffService(db.app),
@@ -34,6 +37,7 @@ export function createServices({ config, db, log, redis, jobs }: { config: Confi
     schedules: createScheduleService(db.app),
     appointments: createAppointmentService(db.app, clinics, jobs),
     notifications: createNotificationService(db.app),
+    analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, flags, redis, config }),
   };
 }
 

@@ -129,6 +129,9 @@ export async function busyIntervals(tx: Tx, clinicId: string, staffUserIds: stri
     `SELECT staff_user_id, room_id, lower(blocked_during) AS blocked_from, upper(blocked_during) AS blocked_until
      FROM appointments
      WHERE clinic_id = $1 AND status NOT IN ('cancelled', 'no_show') AND blocked_during && tstzrange($3, $4)
+       -- The start bounds let appointments_clinic_id_starts_at_idx serve this: a booking's blocked range
+       -- reaches at most 4 h (buffer) before its start and 14 h (duration and buffer) after it.
+       AND starts_at > $3::timestamptz - interval '14 hours' AND starts_at < $4::timestamptz + interval '4 hours'
        AND (staff_user_id = ANY($2::uuid[]) OR room_id IS NOT NULL) AND ($5::uuid IS NULL OR id <> $5)`,
     [clinicId, staffUserIds, from, until, exceptAppointmentId ?? null],
   );

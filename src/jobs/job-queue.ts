@@ -32,6 +32,9 @@ export function createJobQueue(ownerUrl: string, log: Logger, options: JobQueueO
     application_name: `bwai-jobs-${options.role}`,
     supervise: worker,
     schedule: worker,
+    // pg-boss 10 has no heartbeat: a job whose worker died is retried only once it has expired AND
+    // maintenance has run, so maintenance runs often enough for that to take seconds, not minutes.
+    maintenanceIntervalSeconds: 15,
   });
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   return boss;

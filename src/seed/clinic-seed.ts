@@ -5,7 +5,6 @@ import type { Locale, SeededClinic, SeedStep, SeedWorld, Tier } from './seed-ste
 
 interface ClinicRow extends SeededClinic {
   name: string;
-  timeZone: string;
   settings: { contactPhone: string; contactEmail: string; address: string };
 }
 
@@ -57,7 +56,7 @@ function* generateClinics(world: SeedWorld): Generator<ClinicRow> {
   const fakers = world.fakers('clinics');
   for (let i = 0; i < world.scale.clinics; i++) {
     const clinic = makeClinic(random, fakers, world.offset.clinics + i + 1, world.asOf);
-    world.clinics.push({ id: clinic.id, number: clinic.number, slug: clinic.slug, tier: clinic.tier, status: clinic.status, locale: clinic.locale, createdAt: clinic.createdAt });
+    world.clinics.push({ id: clinic.id, number: clinic.number, slug: clinic.slug, tier: clinic.tier, status: clinic.status, locale: clinic.locale, timeZone: clinic.timeZone, createdAt: clinic.createdAt });
     yield clinic;
   }
 }

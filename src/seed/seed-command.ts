@@ -6,14 +6,20 @@ import { createDatabase } from '../db/database.ts';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.ts';
 import { MigrationChangedError, migrate } from '../db/migrate.ts';
 import { createLogger } from '../logger.ts';
-import { SEED_PASSWORD, SeedRefusedError, seedDatabase, type SeedProgress, type SeedSummary } from './seed-runner.ts';
+import { SEED_PASSWORD, seedDatabase, type SeedProgress, type SeedSummary } from './seed-runner.ts';
+import { SeedRefusedError } from './seed-step.ts';
+import { SEED_STEPS } from './seed-steps.ts';
 
-const USAGE = 'usage: npm run seed -- [--clinics 1000] [--users 100000] [--seed 42] [--as-of YYYY-MM-DD] [--append] [--database-url URL]';
+const USAGE =
+  'usage: npm run seed -- [--clinics 1000] [--users 100000] [--appointments 1000 per clinic] [--seed 42] [--as-of YYYY-MM-DD] [--append] [--database-url URL]';
+const APPOINTMENTS_PER_CLINIC = 1_000;
+const TABLE_WIDTH = Math.max(...SEED_STEPS.map((s) => s.table.length));
 
 const Args = z
   .object({
     clinics: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     users: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    appointments: z.coerce.number().int().min(0).max(100_000_000).optional(),
     seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
     'as-of': z.iso.date().optional(),
     append: z.boolean().default(false),
@@ -29,6 +35,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   const asOf = args['as-of'] ?? new Date().toISOString().slice(0, 10);
+  const appointments = args.appointments ?? args.clinics * APPOINTMENTS_PER_CLINIC;
 
   let embedded: EmbeddedDatabase | undefined;
   let url = args['database-url'] ?? config.DATABASE_URL;
@@ -42,10 +49,10 @@ async function main(): Promise<void> {
     const bars = new ProgressBars();
     const summary = await seedDatabase(
       db.owner,
-      { clinics: args.clinics, users: args.users, seed: args.seed, append: args.append, asOf: new Date(`${asOf}T00:00:00Z`) },
+      { clinics: args.clinics, users: args.users, appointments, seed: args.seed, append: args.append, asOf: new Date(`${asOf}T00:00:00Z`) },
       bars,
     ).finally(() => bars.stop());
-    printSummary(summary, { ...args, asOf });
+    printSummary(summary, { ...args, appointments, asOf });
   } finally {
     await db.close();
     await embedded?.stop();
@@ -61,6 +68,7 @@ function parseCommandLine(argv: string[]): z.infer<typeof Args> {
       options: {
         clinics: { type: 'string' },
         users: { type: 'string' },
+        appointments: { type: 'string' },
         seed: { type: 'string' },
         'as-of': { type: 'string' },
         append: { type: 'boolean' },
@@ -93,7 +101,7 @@ class ProgressBars implements SeedProgress {
       return;
     }
     this.current?.bar.stop();
-    this.current = { bar: this.multi.create(plannedRows, 0, { table: table.padEnd(10), rate: 0 }), started: performance.now(), rows: 0 };
+    this.current = { bar: this.multi.create(plannedRows, 0, { table: table.padEnd(TABLE_WIDTH), rate: 0 }), started: performance.now(), rows: 0 };
   }
 
   rowsWritten(_table: string, rows: number): void {
@@ -108,7 +116,7 @@ class ProgressBars implements SeedProgress {
   }
 }
 
-function printSummary(summary: SeedSummary, args: z.infer<typeof Args> & { asOf: string }): void {
+function printSummary(summary: SeedSummary, args: z.infer<typeof Args> & { appointments: number; asOf: string }): void {
   const n = (v: number) => v.toLocaleString('en-US');
   const rows = summary.steps.map((s) => [s.table, n(s.rows), s.seconds.toFixed(2), n(Math.round(s.rows / Math.max(s.seconds, 0.001)))]);
   const total = summary.steps.reduce((sum, s) => sum + s.rows, 0);
@@ -118,7 +126,7 @@ function printSummary(summary: SeedSummary, args: z.infer<typeof Args> & { asOf:
   const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
   const out = [
     '',
-    `Seeded ${n(args.clinics)} clinics and ${n(args.users)} users (seed ${args.seed}, as of ${args.asOf}${summary.offset.clinics ? `, appended after ${n(summary.offset.clinics)} clinics` : ''}).`,
+    `Seeded ${n(args.clinics)} clinics, ${n(args.users)} users and ${n(args.appointments)} appointments (seed ${args.seed}, as of ${args.asOf}${summary.offset.clinics ? `, appended after ${n(summary.offset.clinics)} clinics` : ''}).`,
     '',
     line(table[0]!),
     ...rows.map(line),
@@ -126,7 +134,7 @@ function printSummary(summary: SeedSummary, args: z.infer<typeof Args> & { asOf:
     `Every seeded account signs in with the password: ${SEED_PASSWORD}`,
     '  (hashed once and shared by all: hashing each account with argon2 would take minutes)',
     ...(summary.sampleOwnerEmail ? [`An owner to try: ${summary.sampleOwnerEmail}`] : []),
-    `The same data again, into an empty database: npm run seed -- --clinics ${args.clinics} --users ${args.users} --seed ${args.seed} --as-of ${args.asOf}`,
+    `The same data again, into an empty database: npm run seed -- --clinics ${args.clinics} --users ${args.users} --appointments ${args.appointments} --seed ${args.seed} --as-of ${args.asOf}`,
     '',
   ];
   process.stdout.write(out.join('\n'));

@@ -1,3 +1,4 @@
+import type { FeeTier } from '../appointments/cancellation-fee.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Tier } from './seed-step.ts';
 
@@ -22,4 +23,23 @@ export async function tierUserLimits(tx: Tx): Promise<Map<Tier, number | null>> 
 export async function ownerEmailOf(tx: Tx, clinicId: string): Promise<string | null> {
   const { rows } = await tx.query<{ email: string }>(`SELECT email FROM users WHERE clinic_id = $1 AND role = 'clinic_owner' LIMIT 1`, [clinicId]);
   return rows[0]?.email ?? null;
+}
+
+export interface SeedBookingRules {
+  slotIntervalMinutes: number;
+  cancellationFees: FeeTier[];
+}
+
+/** The rules row a trigger gave each new clinic: seeded starts follow its slot grid, and fees its policy. */
+export async function bookingRulesOf(tx: Tx, clinicIds: string[]): Promise<Map<string, SeedBookingRules>> {
+  const { rows } = await tx.query<{ clinic_id: string; slot_interval_minutes: number; cancellation_fees: FeeTier[] }>(
+    'SELECT clinic_id, slot_interval_minutes, cancellation_fees FROM booking_rules WHERE clinic_id = ANY($1::uuid[])',
+    [clinicIds],
+  );
+  return new Map(rows.map((r) => [r.clinic_id, { slotIntervalMinutes: r.slot_interval_minutes, cancellationFees: r.cancellation_fees }]));
+}
+
+/** Fresh planner statistics for the tables a seed filled, so the first queries after it are planned for their real size. */
+export async function analyzeTables(tx: Tx, tables: string[]): Promise<void> {
+  await tx.query(`ANALYZE ${tables.join(', ')}`);
 }

@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { z } from 'zod';
 import type { ClinicStatus, Tier as TierSchema } from '../clinics/clinic-schemas.ts';
-import type { Tx } from '../db/tenant-transaction.ts';
+import type { Role, Tx } from '../db/tenant-transaction.ts';
 import type { Locale as LocaleSchema } from '../users/user-schemas.ts';
 import type { SeededRandom } from './seed-random.ts';
 
@@ -16,7 +16,18 @@ export interface SeededClinic {
   tier: Tier;
   status: z.infer<typeof ClinicStatus>;
   locale: Locale;
+  /** IANA zone: working hours and appointments are laid out in the clinic's wall-clock time. */
+  timeZone: string;
   createdAt: Date;
+}
+
+/** A clinic account that is not a customer: owners, admins, staff and receptionists. */
+export interface SeededStaffMember {
+  id: string;
+  clinicId: string;
+  role: Exclude<Role, 'customer' | 'super_admin'>;
+  createdAt: Date;
+  disabledAt: Date | null;
 }
 
 export interface SeededCustomer {
@@ -33,7 +44,7 @@ export interface SeededCustomer {
 
 /** What the steps share: the options, the rows earlier steps made that later ones refer to. */
 export interface SeedWorld {
-  scale: { clinics: number; users: number };
+  scale: { clinics: number; users: number; appointments: number };
   /** Rows already in the database when appending: numbering continues after them. */
   offset: { clinics: number; users: number };
   asOf: Date;
@@ -45,8 +56,12 @@ export interface SeedWorld {
   /** Name generators per locale, seeded per stream like `random`. */
   fakers(stream: string): Record<Locale, Faker>;
   clinics: SeededClinic[];
+  staff: SeededStaffMember[];
   customers: SeededCustomer[];
 }
+
+/** The request cannot be met on this database (it is not empty, the role cannot write it, the data would not fit). */
+export class SeedRefusedError extends Error {}
 
 /**
  * One table's worth of seeding. Steps run in order in one transaction; a later issue adds a table

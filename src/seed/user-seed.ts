@@ -104,7 +104,7 @@ function trimStaff(rosters: Roster[], max: number): void {
 }
 
 /** Splits `total` in proportion to `weights`, exactly (largest remainder). */
-function shareOut(total: number, weights: number[]): number[] {
+export function shareOut(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   const exact = weights.map((w) => (total * w) / sum);
   const shares = exact.map(Math.floor);
@@ -131,6 +131,9 @@ function* generateUsers(world: SeedWorld, rosters: Roster[]): Generator<UserRow>
         const customer = role === 'customer';
         const createdAt = role === 'clinic_owner' ? clinic.createdAt : random.between(clinic.createdAt, customer ? world.asOf : staffJoinedBy);
         const user = makeUser(random, fakers, { clinic, role, number, createdAt, asOf: world.asOf });
+        if (role !== 'customer' && role !== 'super_admin') {
+          world.staff.push({ id: user.id, clinicId: clinic.id, role, createdAt: user.createdAt, disabledAt: user.disabledAt });
+        }
         if (customer) {
           world.customers.push({
             id: random.uuid(),

@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishAnalysis } from '../../src/analysis/analysis-repo.ts';
+import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
+import { heatmapKey } from '../../src/analysis/heatmap-key.ts';
+import { CONCERNS, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
+import { encodeCursor } from '../../src/http/pagination.ts';
 import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, signInAs, type TestUser } from '../support/factories.ts';
 import type { HttpClient, Response } from '../support/http-client.ts';
+import { multipartFile } from '../support/multipart.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -13,6 +23,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
  */
 
 let t: TestApp;
+let storageDir: string;
 let asOwnerA: HttpClient;
 let asReceptionistA: HttpClient;
 let asCustomerA: HttpClient;
@@ -22,6 +33,7 @@ const a = {} as {
   customer: { id: string };
   treatment: { id: string };
   appointment: { id: string };
+  analysis: { id: string };
 };
 const b = {} as {
   clinicId: string;
@@ -35,10 +47,12 @@ const b = {} as {
   appointment: { id: string };
   exception: { id: string };
   notification: { id: string };
+  analysis: { id: string };
+  secondAnalysis: { id: string };
 };
 
-type Target = 'staff' | 'disabledStaff' | 'owner' | 'accountCustomer' | 'walkInCustomer' | 'treatment' | 'room' | 'appointment' | 'exception' | 'notification';
-type Table = 'users' | 'customers' | 'treatments' | 'rooms' | 'appointments' | 'staff_schedule_exceptions' | 'notifications';
+type Target = 'staff' | 'disabledStaff' | 'owner' | 'accountCustomer' | 'walkInCustomer' | 'treatment' | 'room' | 'appointment' | 'exception' | 'notification' | 'analysis';
+type Table = 'users' | 'customers' | 'treatments' | 'rooms' | 'appointments' | 'staff_schedule_exceptions' | 'notifications' | 'skin_analyses';
 
 interface IsolationRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -91,6 +105,13 @@ const ROUTES: IsolationRoute[] = [
   { method: 'POST', path: '/api/appointments/:id/status', body: { status: 'confirmed' }, table: 'appointments', targets: ['appointment'], receptionist: true },
 
   { method: 'POST', path: '/api/notifications/:id/read', table: 'notifications', targets: ['notification'], receptionist: true, customer: true },
+
+  // B's analysis is completed, with its photo, thumbnails and a heatmap stored: a leak would serve them
+  // (and its live stream would answer at once rather than hang).
+  { method: 'GET', path: '/api/analyses/:id', table: 'skin_analyses', targets: ['analysis'], receptionist: true, customer: true },
+  { method: 'GET', path: '/api/analyses/:id/images/:variant', params: () => ({ variant: 'working' }), table: 'skin_analyses', targets: ['analysis'], receptionist: true, customer: true },
+  { method: 'GET', path: '/api/analyses/:id/images/:variant', params: () => ({ variant: 'heatmap-redness' }), table: 'skin_analyses', targets: ['analysis'], receptionist: true, customer: true },
+  { method: 'GET', path: '/api/analyses/:id/events', table: 'skin_analyses', targets: ['analysis'], receptionist: true, customer: true },
 ];
 
 // Routes whose id is not a tenant row of the caller's clinic: the platform's own (super admins only,
@@ -127,9 +148,14 @@ function call(client: HttpClient, route: IsolationRoute, id: string) {
 const shape = (body: Record<string, unknown>) => ({ ...body, requestId: undefined, instance: undefined });
 const answer = (res: Response) => ({ status: res.status, body: Array.isArray(res.body) ? res.body : shape(res.body) });
 
-/** Both clinics' rows, audit trail included: a request that was refused must leave all of them as they were. */
+/** Every file in the app's object storage (photos of both clinics): a refused upload must add none. */
+async function storedFiles() {
+  return (await readdir(storageDir, { recursive: true })).sort();
+}
+
+/** Both clinics' rows, audit trail included, and the stored objects: a request that was refused must leave all of them as they were. */
 async function bothClinics() {
-  return { a: await rowsOfClinic(a.clinicId), b: await rowsOfClinic(b.clinicId) };
+  return { a: await rowsOfClinic(a.clinicId), b: await rowsOfClinic(b.clinicId), stored: await storedFiles() };
 }
 
 /** Books through the API as `client`, and fails the setup loudly if the booking is refused. */
@@ -139,8 +165,43 @@ async function book(client: HttpClient, body: Record<string, unknown>): Promise<
   return res.body;
 }
 
+/** A plain JPEG: the upload pipeline needs a readable photo, not a face (no analyser runs in this file). */
+const plainPhoto = (red: number) => sharp({ create: { width: 640, height: 480, channels: 3, background: { r: red, g: 150, b: 130 } } }).jpeg().toBuffer();
+let sharedPhoto: Buffer;
+let refusedPhoto: Buffer;
+
+const uploadRequest = (customerId: string, photo: Buffer) => ({ method: 'POST' as const, url: `/api/analyses?customerId=${customerId}`, ...multipartFile('photo', 'face.jpg', 'image/jpeg', photo) });
+
+/** Uploaded through the API by `client` (the customer's consent already on record), then finished as the worker would finish it, heatmap stored. */
+async function completedAnalysis(client: HttpClient, clinicId: string, customerId: string, overallScore: number): Promise<{ id: string }> {
+  const { method, url, body, headers } = uploadRequest(customerId, sharedPhoto);
+  const res = await client.request(method, url, body, headers);
+  if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
+  const id: string = res.body.id;
+  const concern = (score: number) => ({ score, regions: { forehead: score, left_cheek: score } });
+  const result: Omit<SkinAnalysisResult, 'heatmaps'> = {
+    provider: 'local',
+    modelVersion: 'isolation-test',
+    overallScore,
+    concerns: Object.fromEntries(CONCERNS.map((c) => [c, concern(overallScore)])) as SkinAnalysisResult['concerns'],
+    skinType: 'combination',
+    skinAge: 31,
+    confidence: 0.9,
+  };
+  await t.storage.put(heatmapKey(clinicId, id, 'redness'), await sharp({ create: { width: 8, height: 8, channels: 4, background: '#ff000080' } }).png().toBuffer(), 'image/png');
+  await finishAnalysis(t.db.owner, id, { status: 'completed', result, overallScore, heatmapConcerns: ['redness'], quality: { passed: true, problems: [] } });
+  return { id };
+}
+
+async function grantConsent(client: HttpClient, customerId: string): Promise<void> {
+  const res = await client.post('/api/analysis-consent', { customerId, version: CONSENT_VERSION, locale: 'th' });
+  if (res.status !== 201) throw new Error(`consent: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 beforeAll(async () => {
-  t = await startTestApp();
+  storageDir = await mkdtemp(join(tmpdir(), 'bwai-isolation-storage-'));
+  t = await startTestApp({ STORAGE_DIR: storageDir });
+  [sharedPhoto, refusedPhoto] = await Promise.all([plainPhoto(200), plainPhoto(90)]);
   tenantTables = (await t.db.owner.query<{ table_name: string }>(`
     SELECT col.table_name FROM information_schema.columns col
     JOIN pg_class c ON c.relname = col.table_name AND c.relnamespace = 'public'::regnamespace
@@ -158,6 +219,10 @@ beforeAll(async () => {
   a.customer = (await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [customerUserA.id])).rows[0];
   a.treatment = await setUpBookableTreatment(asOwnerA, a.staff.id);
   a.appointment = await book(asOwnerA, { treatmentId: a.treatment.id, startsAt: localInstant(localDateInDays(6), '14:00'), customerId: a.customer.id });
+  // A keeps the very photo B keeps (photo objects are addressed by content within a clinic): a lookup
+  // that forgot the clinic would find objects to serve instead of answering 404.
+  await grantConsent(asOwnerA, a.customer.id);
+  a.analysis = await completedAnalysis(asOwnerA, a.clinicId, a.customer.id, 64);
 
   const clinicB = await createClinic(t, { tier: 'enterprise' });
   b.clinicId = clinicB.id;
@@ -186,8 +251,16 @@ beforeAll(async () => {
     `INSERT INTO notifications (clinic_id, appointment_id, recipient_user_id, channel, kind, title, body) VALUES ($1, $2, $3, 'in_app', 'appointment.booked', 'New booking', 'B private booking') RETURNING id`,
     [clinicB.id, b.appointment.id, b.owner.id],
   )).rows[0];
+  // B's customer has consented and has two completed analyses: a leak could compare them, chart their
+  // trend, or withdraw the consent.
+  await grantConsent(asOwnerB, b.accountCustomer.id);
+  b.analysis = await completedAnalysis(asOwnerB, b.clinicId, b.accountCustomer.id, 58);
+  b.secondAnalysis = await completedAnalysis(asOwnerB, b.clinicId, b.accountCustomer.id, 71);
 });
-afterAll(() => t.stop());
+afterAll(async () => {
+  await t.stop();
+  await rm(storageDir, { recursive: true, force: true });
+});
 
 type Caller = 'owner' | 'receptionist' | 'customer';
 const clientOf = (caller: Caller) => ({ owner: asOwnerA, receptionist: asReceptionistA, customer: asCustomerA })[caller];
@@ -209,9 +282,11 @@ interface ReferenceCase {
   caller: Caller;
   foreign: () => string;
   /** The request with `id` where it names the record. */
-  request: (id: string) => { method: 'GET' | 'POST' | 'PUT'; url: string; body?: unknown };
+  request: (id: string) => { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; body?: unknown; headers?: Record<string, string> };
   status: number;
   problem?: string;
+  /** For a 200: the body that shows nothing (an empty list unless named). */
+  nothing?: unknown;
 }
 
 const aSlot = () => localInstant(localDateInDays(6), '10:00');
@@ -234,6 +309,20 @@ const REFERENCES: ReferenceCase[] = [
     request: (id: string) => ({ method: 'GET' as const, url: `/api/appointments?from=${encodeURIComponent(localInstant(localDateInDays(0), '00:00'))}&until=${encodeURIComponent(localInstant(localDateInDays(14), '00:00'))}&${filter}=${id}` }),
     status: 200,
   })),
+
+  { name: "A's receptionist records consent for B's account customer", caller: 'receptionist', foreign: () => b.accountCustomer.id, request: (id) => ({ method: 'POST', url: '/api/analysis-consent', body: { customerId: id, version: CONSENT_VERSION, locale: 'th' } }), status: 404, problem: 'not-found' },
+  { name: "A's owner records consent for B's walk-in customer", caller: 'owner', foreign: () => b.walkInCustomer.id, request: (id) => ({ method: 'POST', url: '/api/analysis-consent', body: { customerId: id, version: CONSENT_VERSION, locale: 'en' } }), status: 404, problem: 'not-found' },
+  { name: "A's owner asks whether B's customer has consented", caller: 'owner', foreign: () => b.accountCustomer.id, request: (id) => ({ method: 'GET', url: `/api/analysis-consent?customerId=${id}` }), status: 404, problem: 'not-found' },
+  { name: "A's receptionist withdraws the consent of B's customer", caller: 'receptionist', foreign: () => b.accountCustomer.id, request: (id) => ({ method: 'DELETE', url: `/api/analysis-consent?customerId=${id}` }), status: 404, problem: 'not-found' },
+  { name: "A's receptionist uploads a photo for B's customer", caller: 'receptionist', foreign: () => b.accountCustomer.id, request: (id) => uploadRequest(id, refusedPhoto), status: 404, problem: 'not-found' },
+  { name: "A's owner uploads a photo for B's walk-in customer", caller: 'owner', foreign: () => b.walkInCustomer.id, request: (id) => uploadRequest(id, refusedPhoto), status: 404, problem: 'not-found' },
+  { name: "A's owner lists the analyses of B's customer", caller: 'owner', foreign: () => b.accountCustomer.id, request: (id) => ({ method: 'GET', url: `/api/analyses?customerId=${id}` }), status: 404, problem: 'not-found' },
+  { name: "A's owner pages A's analysis list from B's analysis", caller: 'owner', foreign: () => b.analysis.id, request: (id) => ({ method: 'GET', url: `/api/analyses?cursor=${encodeCursor(new Date(), id)}` }), status: 200, nothing: { items: [], nextCursor: null } },
+  { name: "A's receptionist asks for the score trend of B's customer", caller: 'receptionist', foreign: () => b.accountCustomer.id, request: (id) => ({ method: 'GET', url: `/api/analyses/trend?customerId=${id}` }), status: 404, problem: 'not-found' },
+  { name: "A's owner compares A's analysis with B's", caller: 'owner', foreign: () => b.analysis.id, request: (id) => ({ method: 'GET', url: `/api/analyses/compare?a=${a.analysis.id}&b=${id}` }), status: 404, problem: 'not-found' },
+  { name: "A's receptionist compares B's analysis with A's", caller: 'receptionist', foreign: () => b.analysis.id, request: (id) => ({ method: 'GET', url: `/api/analyses/compare?a=${id}&b=${a.analysis.id}` }), status: 404, problem: 'not-found' },
+  { name: "A's owner compares B's analysis with B's other one", caller: 'owner', foreign: () => b.analysis.id, request: (id) => ({ method: 'GET', url: `/api/analyses/compare?a=${id}&b=${b.secondAnalysis.id}` }), status: 404, problem: 'not-found' },
+  { name: "A's customer compares their own analysis with B's", caller: 'customer', foreign: () => b.analysis.id, request: (id) => ({ method: 'GET', url: `/api/analyses/compare?a=${a.analysis.id}&b=${id}` }), status: 404, problem: 'not-found' },
 ];
 
 describe("clinic A never reaches clinic B's rows", () => {
@@ -254,18 +343,18 @@ describe("clinic A never reaches clinic B's rows", () => {
     expect(await snapshot(route.table, id)).toEqual(before);
   });
 
-  it.each(REFERENCES)('$name: answered as for an id that does not exist, and nothing changes', async ({ caller, foreign, request, status, problem }) => {
+  it.each(REFERENCES)('$name: answered as for an id that does not exist, and nothing changes', async ({ caller, foreign, request, status, problem, nothing }) => {
     const before = await bothClinics();
     const send = (id: string) => {
-      const { method, url, body } = request(id);
-      return clientOf(caller).request(method, url, body);
+      const { method, url, body, headers } = request(id);
+      return clientOf(caller).request(method, url, body, headers);
     };
     const withB = await send(foreign());
     const withAbsent = await send(randomUUID());
 
     expect(withB.status, JSON.stringify(withB.body)).toBe(status);
     if (problem) expect(withB.body.type).toBe(`/problems/${problem}`);
-    else expect(withB.body).toEqual([]);
+    else expect(withB.body).toEqual(nothing ?? []);
     expect(answer(withB)).toEqual(answer(withAbsent));
     expect(await bothClinics()).toEqual(before);
   });
@@ -278,6 +367,26 @@ describe("clinic A never reaches clinic B's rows", () => {
     expect(calendar.body.map((x: { id: string }) => x.id)).toEqual([a.appointment.id]);
     const schedule = await asOwnerA.get(`/api/staff/${a.staff.id}/schedule`);
     expect(schedule.body.treatmentIds).toEqual([a.treatment.id]);
+  });
+
+  it('A reaches its own analyses and customer with the same requests: the refusals above come from the wall', async () => {
+    const own = a.analysis.id;
+    const detail = await asReceptionistA.get(`/api/analyses/${own}`);
+    expect(detail.body).toMatchObject({ id: own, customerId: a.customer.id, status: 'completed' });
+    const working = await asReceptionistA.get(`/api/analyses/${own}/images/working`);
+    expect([working.status, working.headers['content-type']]).toEqual([200, 'image/jpeg']);
+    const heatmap = await asCustomerA.get(`/api/analyses/${own}/images/heatmap-redness`);
+    expect([heatmap.status, heatmap.headers['content-type']]).toEqual([200, 'image/png']);
+    const events = await asCustomerA.get(`/api/analyses/${own}/events`);
+    expect(events.status).toBe(200);
+    expect(String(events.body)).toContain('"status":"completed"');
+    const compared = await asOwnerA.get(`/api/analyses/compare?a=${own}&b=${own}`);
+    expect([compared.status, compared.body.overallChange]).toEqual([200, 0]);
+    expect((await asOwnerA.get(`/api/analyses?customerId=${a.customer.id}`)).body.items.map((x: { id: string }) => x.id)).toEqual([own]);
+    expect((await asReceptionistA.get(`/api/analyses/trend?customerId=${a.customer.id}`)).body.map((x: { analysisId: string }) => x.analysisId)).toEqual([own]);
+    expect((await asOwnerA.get(`/api/analysis-consent?customerId=${a.customer.id}`)).body.granted).toBe(true);
+    const { method, url, body, headers } = uploadRequest(a.customer.id, refusedPhoto);
+    expect((await asReceptionistA.request(method, url, body, headers)).status).toBe(202);
   });
 
   it('every API route that takes an id is in this matrix', async () => {

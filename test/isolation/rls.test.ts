@@ -50,6 +50,23 @@ const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
   }),
   appointment_reminders: (x) => ({ clinic_id: x.clinicId, appointment_id: seededId(x, 'appointments'), kind: '24h', job_id: randomUUID(), due_at: '2030-01-07T03:00:00Z' }),
   notifications: (x) => ({ clinic_id: x.clinicId, appointment_id: seededId(x, 'appointments'), customer_id: seededId(x, 'customers'), channel: 'in_app', kind: 'appointment.booked', title: 'RLS', body: 'RLS' }),
+  analysis_consents: (x) => ({ clinic_id: x.clinicId, customer_id: seededId(x, 'customers'), text_version: 'rls-consent', locale: 'th', recorded_by_user_id: x.userId }),
+  skin_analyses: (x) => ({
+    clinic_id: x.clinicId,
+    customer_id: seededId(x, 'customers'),
+    requested_by_user_id: x.userId,
+    provider: 'local',
+    photo_sha256: randomBytes(32).toString('hex'),
+    photo_format: 'jpeg',
+    stored_bytes: 1_000,
+    width: 1080,
+    height: 1080,
+    working_width: 1080,
+    working_height: 1080,
+    quota_month: '2030-01',
+  }),
+  clinic_analysis_usage: (x) => ({ clinic_id: x.clinicId, month: '2030-01', analyses_used: 1 }),
+  clinic_storage_usage: (x) => ({ clinic_id: x.clinicId, bytes_used: 1_000 }),
 };
 
 // A trigger gives every new clinic its row in these tables (keyed by clinic_id): seeding sets its values instead.
@@ -135,6 +152,7 @@ describe('row-level security as the application role', () => {
       expect.arrayContaining([
         'audit_logs', 'customers', 'feature_flags', 'users',
         'appointments', 'booking_rules', 'notifications', 'rooms', 'staff_schedule_exceptions', 'staff_treatments', 'staff_working_hours', 'treatments',
+        'analysis_consents', 'clinic_analysis_usage', 'clinic_storage_usage', 'skin_analyses',
       ]),
     );
     const unseeded = tenantTables.filter((table) => !SEEDERS[table]);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import type { Role } from '../../src/db/tenant-transaction.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
+import { multipartFile } from '../support/multipart.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -28,6 +30,10 @@ interface GuardedRoute {
   body?: () => unknown;
   /** A valid query string, for the same reason. */
   query?: () => string;
+  /** A multipart/form-data body (with its content-type header) instead of a JSON one. */
+  multipart?: () => { body: Buffer; headers: Record<string, string> };
+  /** What an admitted caller does first, so that the route's own rules do not answer 403 after the guard. */
+  arrange?: (client: HttpClient) => Promise<unknown>;
 }
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -97,6 +103,27 @@ const GUARDED: GuardedRoute[] = [
 
   { method: 'GET', path: '/api/notifications', allowed: MEMBERS },
   { method: 'POST', path: '/api/notifications/:id/read', allowed: MEMBERS },
+
+  { method: 'GET', path: '/api/analysis-consent/text', allowed: MEMBERS, query: () => 'locale=en' },
+  { method: 'GET', path: '/api/analysis-consent', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
+  { method: 'POST', path: '/api/analysis-consent', allowed: MEMBERS, body: () => ({ customerId: randomUUID(), version: CONSENT_VERSION, locale: 'en' }) },
+  { method: 'DELETE', path: '/api/analysis-consent', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
+  // Not a photo: an admitted customer is refused by the photo pipeline (415), after the guard and
+  // before anything is stored. Without consent on record the upload would answer 403 consent-required.
+  {
+    method: 'POST',
+    path: '/api/analyses',
+    allowed: MEMBERS,
+    query: () => `customerId=${randomUUID()}`,
+    multipart: () => multipartFile('photo', 'face.jpg', 'image/jpeg', Buffer.from('not a photo at all')),
+    arrange: (client) => client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' }),
+  },
+  { method: 'GET', path: '/api/analyses', allowed: MEMBERS },
+  { method: 'GET', path: '/api/analyses/compare', allowed: MEMBERS, query: () => `a=${randomUUID()}&b=${randomUUID()}` },
+  { method: 'GET', path: '/api/analyses/trend', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
+  { method: 'GET', path: '/api/analyses/:id', allowed: MEMBERS },
+  { method: 'GET', path: '/api/analyses/:id/images/:variant', allowed: MEMBERS },
+  { method: 'GET', path: '/api/analyses/:id/events', allowed: MEMBERS },
 ];
 
 // Open to anyone, or acting only on the caller's own session (sign-out-everywhere would end the sessions this test uses).
@@ -115,7 +142,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const fill = (path: string) => path.replace(':key', 'guard.feature').replace(/:\w+/g, () => randomUUID());
+const fill = (path: string) => path.replace(':key', 'guard.feature').replace(':variant', 'working').replace(/:\w+/g, () => randomUUID());
 
 const cases = GUARDED.flatMap((route) =>
   [...ALL_ROLES, 'anonymous' as const].map((caller) => ({
@@ -128,7 +155,10 @@ const cases = GUARDED.flatMap((route) =>
 describe('role guards', () => {
   it.each(cases)('$route.method $route.path as $caller: $expected', async ({ route, caller, expected }) => {
     const url = route.query ? `${fill(route.path)}?${route.query()}` : fill(route.path);
-    const res = await clients.get(caller)!.request(route.method, url, route.body?.());
+    const client = clients.get(caller)!;
+    if (expected === 'past the guard') await route.arrange?.(client);
+    const upload = route.multipart?.();
+    const res = await client.request(route.method, url, upload?.body ?? route.body?.(), upload?.headers);
     if (expected === 'past the guard') {
       expect(res.status, JSON.stringify(res.body)).not.toBe(401);
       expect(res.status, JSON.stringify(res.body)).not.toBe(403);

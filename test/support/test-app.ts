@@ -29,7 +29,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   });
   const log = createLogger(config);
   const runtime = createRuntime(config, log, database.ownerUrl);
-  await runtime.startJobs();
+  await runtime.start();
   const app = await runtime.buildApp();
   await app.ready();
   return {

@@ -1,0 +1,202 @@
+import type { Tx } from '../db/tenant-transaction.ts';
+import type { Cursor } from '../http/pagination.ts';
+
+export type AnalysisStatus = 'queued' | 'quality_check' | 'analysing' | 'completed' | 'rejected' | 'failed';
+
+export interface AnalysisRow {
+  id: string;
+  clinic_id: string;
+  customer_id: string;
+  requested_by_user_id: string;
+  provider: 'local' | 'openai';
+  status: AnalysisStatus;
+  progress: number;
+  photo_sha256: string;
+  photo_format: string;
+  stored_bytes: string;
+  width: number;
+  height: number;
+  working_width: number;
+  working_height: number;
+  quality: unknown;
+  result: unknown;
+  heatmap_concerns: string[];
+  overall_score: number | null;
+  failure_code: string | null;
+  failure_reason: string | null;
+  quota_month: string;
+  counts_toward_quota: boolean;
+  attempts: number;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export async function activeConsent(tx: Tx, clinicId: string, customerId: string): Promise<{ id: string; text_version: string; granted_at: Date } | undefined> {
+  const { rows } = await tx.query<{ id: string; text_version: string; granted_at: Date }>(
+    `SELECT id, text_version, granted_at FROM analysis_consents
+     WHERE clinic_id = $1 AND customer_id = $2 AND withdrawn_at IS NULL ORDER BY granted_at DESC LIMIT 1`,
+    [clinicId, customerId],
+  );
+  return rows[0];
+}
+
+export async function insertConsent(tx: Tx, c: { clinicId: string; customerId: string; textVersion: string; locale: string; recordedBy: string; ip: string | null }): Promise<{ id: string; granted_at: Date }> {
+  const { rows } = await tx.query<{ id: string; granted_at: Date }>(
+    `INSERT INTO analysis_consents (clinic_id, customer_id, text_version, locale, recorded_by_user_id, ip)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, granted_at`,
+    [c.clinicId, c.customerId, c.textVersion, c.locale, c.recordedBy, c.ip],
+  );
+  return rows[0]!;
+}
+
+export async function withdrawConsents(tx: Tx, clinicId: string, customerId: string): Promise<number> {
+  const { rowCount } = await tx.query('UPDATE analysis_consents SET withdrawn_at = now() WHERE clinic_id = $1 AND customer_id = $2 AND withdrawn_at IS NULL', [clinicId, customerId]);
+  return rowCount ?? 0;
+}
+
+export async function analysesUsed(tx: Tx, clinicId: string, month: string): Promise<number> {
+  const { rows } = await tx.query<{ analyses_used: number }>('SELECT analyses_used FROM clinic_analysis_usage WHERE clinic_id = $1 AND month = $2', [clinicId, month]);
+  return rows[0]?.analyses_used ?? 0;
+}
+
+/** Takes one unit of the month's quota if one is left; false when none is. A null limit is unlimited. */
+export async function takeAnalysisUnit(tx: Tx, clinicId: string, month: string, limit: number | null): Promise<boolean> {
+  // The row lock taken by the upsert serialises concurrent requests, and the WHERE sees the
+  // committed count: exactly `limit` units can ever be taken.
+  const { rowCount } = await tx.query(
+    `INSERT INTO clinic_analysis_usage AS u (clinic_id, month, analyses_used) SELECT $1, $2, 1 WHERE coalesce($3::int, 1) >= 1
+     ON CONFLICT (clinic_id, month) DO UPDATE SET analyses_used = u.analyses_used + 1
+     WHERE $3::int IS NULL OR u.analyses_used < $3::int`,
+    [clinicId, month, limit],
+  );
+  return rowCount === 1;
+}
+
+export async function giveBackAnalysisUnit(tx: Tx, clinicId: string, month: string): Promise<void> {
+  await tx.query('UPDATE clinic_analysis_usage SET analyses_used = analyses_used - 1 WHERE clinic_id = $1 AND month = $2 AND analyses_used > 0', [clinicId, month]);
+}
+
+export async function storageUsed(tx: Tx, clinicId: string): Promise<number> {
+  const { rows } = await tx.query<{ bytes_used: string }>('SELECT bytes_used FROM clinic_storage_usage WHERE clinic_id = $1', [clinicId]);
+  return Number(rows[0]?.bytes_used ?? 0);
+}
+
+/** Adds bytes to the clinic's storage use if they fit its quota (null: unlimited); false when they do not. */
+export async function addStorageBytes(tx: Tx, clinicId: string, bytes: number, limit: number | null): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO clinic_storage_usage AS s (clinic_id, bytes_used) SELECT $1, $2 WHERE $3::bigint IS NULL OR $2 <= $3::bigint
+     ON CONFLICT (clinic_id) DO UPDATE SET bytes_used = s.bytes_used + $2
+     WHERE $3::bigint IS NULL OR s.bytes_used + $2 <= $3::bigint`,
+    [clinicId, bytes, limit],
+  );
+  return rowCount === 1;
+}
+
+/** Whether the clinic already keeps this exact photo (content-addressed: its objects are reused). */
+export async function photoAlreadyStored(tx: Tx, clinicId: string, sha256: string): Promise<boolean> {
+  const { rowCount } = await tx.query('SELECT 1 FROM skin_analyses WHERE clinic_id = $1 AND photo_sha256 = $2 LIMIT 1', [clinicId, sha256]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** How many of the clinic's analyses wait in the queue: the job's priority, for round-robin between clinics. */
+export async function queuedAnalyses(tx: Tx, clinicId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1 AND status = 'queued'`, [clinicId]);
+  return rows[0]!.n;
+}
+
+export interface NewAnalysis {
+  clinicId: string;
+  customerId: string;
+  requestedBy: string;
+  provider: 'local' | 'openai';
+  sha256: string;
+  format: string;
+  storedBytes: number;
+  width: number;
+  height: number;
+  workingWidth: number;
+  workingHeight: number;
+  quotaMonth: string;
+}
+
+export async function insertAnalysis(tx: Tx, a: NewAnalysis): Promise<AnalysisRow> {
+  const { rows } = await tx.query<AnalysisRow>(
+    `INSERT INTO skin_analyses (clinic_id, customer_id, requested_by_user_id, provider, photo_sha256, photo_format, stored_bytes,
+       width, height, working_width, working_height, quota_month)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+    [a.clinicId, a.customerId, a.requestedBy, a.provider, a.sha256, a.format, a.storedBytes, a.width, a.height, a.workingWidth, a.workingHeight, a.quotaMonth],
+  );
+  return rows[0]!;
+}
+
+export async function findAnalysis(tx: Tx, clinicId: string, id: string, customerId?: string): Promise<AnalysisRow | undefined> {
+  const { rows } = await tx.query<AnalysisRow>('SELECT * FROM skin_analyses WHERE clinic_id = $1 AND id = $2 AND ($3::uuid IS NULL OR customer_id = $3)', [clinicId, id, customerId ?? null]);
+  return rows[0];
+}
+
+export async function listAnalyses(tx: Tx, clinicId: string, f: { customerId?: string | undefined; after: Cursor | null; limit: number }): Promise<AnalysisRow[]> {
+  const { rows } = await tx.query<AnalysisRow>(
+    `SELECT * FROM skin_analyses
+     WHERE clinic_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)
+       AND ($3::uuid IS NULL OR (created_at, id) < ((SELECT created_at FROM skin_analyses WHERE clinic_id = $1 AND id = $3), $3::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [clinicId, f.customerId ?? null, f.after?.id ?? null, f.limit + 1],
+  );
+  return rows;
+}
+
+/** Completed analyses of one customer, oldest first: the series behind trends. */
+export async function completedAnalysesOf(tx: Tx, clinicId: string, customerId: string, limit: number): Promise<AnalysisRow[]> {
+  const { rows } = await tx.query<AnalysisRow>(
+    `SELECT * FROM (SELECT * FROM skin_analyses WHERE clinic_id = $1 AND customer_id = $2 AND status = 'completed'
+       ORDER BY created_at DESC LIMIT $3) recent ORDER BY created_at`,
+    [clinicId, customerId, limit],
+  );
+  return rows;
+}
+
+export interface ProgressEvent {
+  id: string;
+  clinicId: string;
+  status: AnalysisStatus;
+  progress: number;
+}
+
+export const PROGRESS_CHANNEL = 'analysis_progress';
+
+/** Moves an analysis on and tells every API node (NOTIFY is delivered when the transaction commits). */
+export async function setProgress(tx: Tx, e: ProgressEvent, fields: { startedNow?: boolean; attempt?: boolean } = {}): Promise<void> {
+  await tx.query(
+    `UPDATE skin_analyses SET status = $2, progress = $3,
+       started_at = CASE WHEN $4 THEN coalesce(started_at, now()) ELSE started_at END,
+       attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END
+     WHERE id = $1`,
+    [e.id, e.status, e.progress, fields.startedNow ?? false, fields.attempt ?? false],
+  );
+  await notifyProgress(tx, e);
+}
+
+export async function notifyProgress(tx: Tx, e: ProgressEvent): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [PROGRESS_CHANNEL, JSON.stringify(e)]);
+}
+
+export async function finishAnalysis(
+  tx: Tx,
+  id: string,
+  outcome:
+    | { status: 'completed'; result: unknown; overallScore: number; heatmapConcerns: string[]; quality: unknown }
+    | { status: 'rejected'; quality: unknown }
+    | { status: 'failed'; code: string; reason: string },
+): Promise<void> {
+  if (outcome.status === 'completed') {
+    await tx.query(
+      `UPDATE skin_analyses SET status = 'completed', progress = 100, result = $2, overall_score = $3, heatmap_concerns = $4, quality = $5, finished_at = now() WHERE id = $1`,
+      [id, JSON.stringify(outcome.result), outcome.overallScore, outcome.heatmapConcerns, JSON.stringify(outcome.quality)],
+    );
+  } else if (outcome.status === 'rejected') {
+    await tx.query(`UPDATE skin_analyses SET status = 'rejected', progress = 100, quality = $2, counts_toward_quota = false, finished_at = now() WHERE id = $1`, [id, JSON.stringify(outcome.quality)]);
+  } else {
+    await tx.query(`UPDATE skin_analyses SET status = 'failed', progress = 100, failure_code = $2, failure_reason = $3, finished_at = now() WHERE id = $1`, [id, outcome.code, outcome.reason]);
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { PageQuery } from '../http/pagination.ts';
+import type { AnalysisRow } from './analysis-repo.ts';
+import type { Recommendation } from './recommendations.ts';
+import { CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
+
+export const Locale = z.enum(['en', 'th', 'zh']);
+export const CustomerQuery = z.object({ customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }) });
+export const ConsentText = z.object({ version: z.string(), locale: Locale, text: z.string() });
+export const ConsentStatus = z.object({ granted: z.boolean(), version: z.string().nullable(), grantedAt: z.iso.datetime().nullable() });
+export const GrantConsentBody = z.object({ customerId: z.uuid().optional(), version: z.string().min(1).max(100), locale: Locale }).strict();
+export const AnalysisListQuery = PageQuery.extend({ customerId: z.uuid().optional() });
+export const CompareQuery = z.object({ a: z.uuid(), b: z.uuid() });
+export const TrendQuery = CustomerQuery.extend({ limit: z.coerce.number().int().min(2).max(100).default(24) });
+export const ImageParams = z.object({
+  id: z.uuid(),
+  variant: z.enum(['working', 'thumb-256', 'thumb-768', ...CONCERNS.map((c) => `heatmap-${c}` as const)]),
+});
+
+const Score = z.number().int().min(1).max(100);
+const ConcernScore = z.object({ score: Score, regions: z.partialRecord(z.enum(REGIONS), Score) });
+const ConcernScores = z.object(Object.fromEntries(CONCERNS.map((c) => [c, ConcernScore])) as unknown as Record<(typeof CONCERNS)[number], typeof ConcernScore>);
+
+export const Analysis = z
+  .object({
+    id: z.uuid(),
+    customerId: z.uuid(),
+    status: z.enum(['queued', 'quality_check', 'analysing', 'completed', 'rejected', 'failed']),
+    progress: z.number().int(),
+    provider: z.enum(['local', 'openai']),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    image: z.object({ width: z.number().int(), height: z.number().int(), thumbnailUrl: z.string(), workingUrl: z.string() }),
+    quality: z.object({ passed: z.boolean(), problems: z.array(z.object({ code: z.string(), message: z.record(z.string(), z.string()) }).passthrough()) }).passthrough().nullable(),
+    result: z
+      .object({
+        modelVersion: z.string(),
+        overallScore: Score,
+        concerns: ConcernScores,
+        skinType: z.enum(SKIN_TYPES),
+        skinAge: z.number().nullable(),
+        confidence: z.number(),
+        heatmapUrls: z.record(z.string(), z.string()),
+      })
+      .nullable(),
+    failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
+    recommendations: z.array(z.object({ concern: z.string(), score: Score, reason: z.string(), treatment: z.object({ id: z.uuid(), category: z.string(), name: z.object({ en: z.string().nullable(), th: z.string().nullable(), zh: z.string().nullable() }), priceSatang: z.number().int() }) })),
+  })
+  .meta({ id: 'SkinAnalysis' });
+
+export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] = []): z.infer<typeof Analysis> {
+  const base = `/api/analyses/${row.id}/images`;
+  const result = row.result as { modelVersion: string; overallScore: number; concerns: never; skinType: (typeof SKIN_TYPES)[number]; skinAge: number | null; confidence: number } | null;
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    status: row.status,
+    progress: row.progress,
+    provider: row.provider,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    image: { width: row.working_width, height: row.working_height, thumbnailUrl: `${base}/thumb-768`, workingUrl: `${base}/working` },
+    quality: (row.quality as z.infer<typeof Analysis>['quality']) ?? null,
+    result: result && {
+      modelVersion: result.modelVersion,
+      overallScore: result.overallScore,
+      concerns: result.concerns,
+      skinType: result.skinType,
+      skinAge: result.skinAge,
+      confidence: result.confidence,
+      heatmapUrls: Object.fromEntries(row.heatmap_concerns.map((c) => [c, `${base}/heatmap-${c}`])),
+    },
+    failure: row.failure_code ? { code: row.failure_code, reason: row.failure_reason ?? '' } : null,
+    recommendations,
+  };
+}

@@ -1,0 +1,265 @@
+import type pg from 'pg';
+import type PgBoss from 'pg-boss';
+import { DateTime } from 'luxon';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { findClinicLimits } from '../clinics/clinic-limits.ts';
+import type { ClinicService } from '../clinics/clinic-service.ts';
+import { findCustomer, findCustomerOfUser } from '../customers/customer-repo.ts';
+import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
+import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
+import type { FlagService } from '../flags/flag-service.ts';
+import { decodeCursor, pageOf } from '../http/pagination.ts';
+import { inTransaction, sendJob } from '../jobs/job-queue.ts';
+import type { ObjectStorage } from '../storage/object-storage.ts';
+import { photoKeys, processPhoto } from '../uploads/photo-pipeline.ts';
+import { listTreatments } from '../treatments/treatment-repo.ts';
+import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-job.ts';
+import {
+  activeConsent,
+  addStorageBytes,
+  analysesUsed,
+  completedAnalysesOf,
+  findAnalysis,
+  insertAnalysis,
+  insertConsent,
+  listAnalyses,
+  notifyProgress,
+  photoAlreadyStored,
+  queuedAnalyses,
+  takeAnalysisUnit,
+  withdrawConsents,
+  type AnalysisRow,
+} from './analysis-repo.ts';
+import { CONSENT_TEXT, CONSENT_VERSION } from './consent-text.ts';
+import { heatmapKey } from './heatmap-key.ts';
+import { recommendTreatments, type Recommendation } from './recommendations.ts';
+import { CONCERNS, type Concern, type SkinAnalysisResult } from './skin-analyzer.ts';
+
+/** Feature flag that moves a clinic's analyses to the OpenAI provider (when an API key is configured). */
+export const OPENAI_PROVIDER_FLAG = 'analysis.openai';
+
+type StoredResult = Omit<SkinAnalysisResult, 'heatmaps'>;
+
+export interface AnalysisServiceDeps {
+  pool: pg.Pool;
+  storage: ObjectStorage;
+  jobs: PgBoss;
+  clinics: ClinicService;
+  flags: FlagService;
+  redis: Redis | null;
+  config: Pick<Config, 'REDIS_KEY_PREFIX' | 'ANALYSIS_UPLOADS_PER_MINUTE' | 'UPLOAD_MAX_PIXELS' | 'OPENAI_API_KEY'>;
+}
+
+export function createAnalysisService({ pool, storage, jobs, clinics, flags, redis, config }: AnalysisServiceDeps) {
+  const limiterOptions = { keyPrefix: `${config.REDIS_KEY_PREFIX}analysis-uploads`, points: config.ANALYSIS_UPLOADS_PER_MINUTE, duration: 60 };
+  const uploadLimiter: RateLimiterAbstract = redis ? new RateLimiterRedis({ ...limiterOptions, storeClient: redis }) : new RateLimiterMemory(limiterOptions);
+  const isCustomer = (actor: Actor) => actor.role === 'customer';
+
+  /** The customer a request is about: a customer's own record, or the one staff name. */
+  async function customerIdFor(tx: Tx, actor: Actor, clinicId: string, requested: string | undefined): Promise<string> {
+    if (isCustomer(actor)) {
+      const own = await findCustomerOfUser(tx, clinicId, actor.userId);
+      if (!own) throw notFound('customer record');
+      return own.id;
+    }
+    if (!requested) throw new AppError('validation-failed', 'Name the customer with customerId.', { errors: [{ path: 'querystring.customerId', message: 'required for staff' }] });
+    if (!(await findCustomer(tx, clinicId, requested))) throw notFound('customer');
+    return requested;
+  }
+
+  async function quotaMonth(actor: Actor): Promise<{ month: string; resetsAt: string }> {
+    const timeZone = (await clinics.clinicSummary(actor))!.timeZone;
+    const now = DateTime.now().setZone(timeZone);
+    return { month: now.toFormat('yyyy-LL'), resetsAt: now.startOf('month').plus({ months: 1 }).toUTC().toISO()! };
+  }
+
+  const quotaExceeded = (limit: number, resetsAt: string) =>
+    new AppError('analysis-quota-exceeded', `This clinic has used all ${limit} analyses of this month.`, { limit, resetsAt });
+
+  async function viewable(tx: Tx, actor: Actor, clinicId: string, id: string): Promise<AnalysisRow> {
+    const customerId = isCustomer(actor) ? (await findCustomerOfUser(tx, clinicId, actor.userId))?.id : undefined;
+    const row = isCustomer(actor) && !customerId ? undefined : await findAnalysis(tx, clinicId, id, customerId);
+    if (!row) throw notFound('analysis');
+    return row;
+  }
+
+  return {
+    consentText(locale: 'en' | 'th' | 'zh') {
+      return { version: CONSENT_VERSION, locale, text: CONSENT_TEXT[locale] };
+    },
+
+    async consentStatus(actor: Actor, customerId: string | undefined) {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const consent = await activeConsent(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId));
+        return consent ? { granted: true, version: consent.text_version, grantedAt: consent.granted_at.toISOString() } : { granted: false, version: null, grantedAt: null };
+      });
+    },
+
+    async grantConsent(actor: Actor, input: { customerId?: string | undefined; version: string; locale: 'en' | 'th' | 'zh' }, meta: RequestMeta) {
+      if (input.version !== CONSENT_VERSION) {
+        throw new AppError('conflict', `Consent text ${input.version} is not the current one (${CONSENT_VERSION}); show the current text and ask again.`);
+      }
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const customerId = await customerIdFor(tx, actor, clinicId, input.customerId);
+        const consent = await insertConsent(tx, { clinicId, customerId, textVersion: input.version, locale: input.locale, recordedBy: actor.userId, ip: meta.ip });
+        await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.consent_grant', targetType: 'customer', targetId: customerId, metadata: { version: input.version, locale: input.locale } }, meta);
+        return { granted: true, version: input.version, grantedAt: consent.granted_at.toISOString() };
+      });
+    },
+
+    async withdrawConsent(actor: Actor, customerId: string | undefined, meta: RequestMeta): Promise<void> {
+      const clinicId = clinicOf(actor);
+      await withTenant(pool, actor, async (tx) => {
+        const id = await customerIdFor(tx, actor, clinicId, customerId);
+        const withdrawn = await withdrawConsents(tx, clinicId, id);
+        await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.consent_withdraw', targetType: 'customer', targetId: id, metadata: { withdrawn } }, meta);
+      });
+    },
+
+    /**
+     * Everything that can refuse an upload without reading it: consent, the clinic's upload rate and
+     * its monthly quota. Runs before the request body is read, so nothing is stored for a refusal.
+     */
+    async admit(actor: Actor, requestedCustomerId: string | undefined): Promise<{ customerId: string }> {
+      const clinicId = clinicOf(actor);
+      const { month, resetsAt } = await quotaMonth(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const customerId = await customerIdFor(tx, actor, clinicId, requestedCustomerId);
+        if (!(await activeConsent(tx, clinicId, customerId))) throw new AppError('consent-required');
+        await uploadLimiter.consume(clinicId).catch((res: RateLimiterRes | Error) => {
+          if (res instanceof Error) throw res;
+          throw tooManyRequests('too-many-requests', res.msBeforeNext / 1000);
+        });
+        const limits = (await findClinicLimits(tx, clinicId))!;
+        if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses) throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
+        return { customerId };
+      });
+    },
+
+    /**
+     * Normalises and stores the photo, then in one transaction takes a quota unit, adds the bytes to
+     * the clinic's storage use, writes the analysis and enqueues its job: an accepted analysis always
+     * has its job, and a refused one takes nothing.
+     */
+    async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisRow> {
+      const clinicId = clinicOf(actor);
+      const photo = await processPhoto(upload, { maxPixels: config.UPLOAD_MAX_PIXELS });
+      const keys = photoKeys(clinicId, photo.sha256, photo.format);
+      const storedBytes = photo.original.length + photo.working.length + photo.thumbnails.small.length + photo.thumbnails.medium.length;
+      // Content-addressed: storing the same photo twice writes the same objects, so this is safe to repeat.
+      await storage.put(keys.original, photo.original, `image/${photo.format}`);
+      await storage.put(keys.working, photo.working, 'image/jpeg');
+      await storage.put(keys.thumbSmall, photo.thumbnails.small, 'image/webp');
+      await storage.put(keys.thumbMedium, photo.thumbnails.medium, 'image/webp');
+      const provider = config.OPENAI_API_KEY && (await flags.isEnabled(actor, OPENAI_PROVIDER_FLAG, clinicId)) ? 'openai' : 'local';
+      const { month, resetsAt } = await quotaMonth(actor);
+
+      return withTenant(pool, actor, async (tx) => {
+        const limits = (await findClinicLimits(tx, clinicId))!;
+        if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses))) throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);
+        const newBytes = (await photoAlreadyStored(tx, clinicId, photo.sha256)) ? 0 : storedBytes;
+        if (!(await addStorageBytes(tx, clinicId, newBytes, limits.storageBytes))) throw new AppError('storage-quota-exceeded');
+        // Round-robin between clinics: a clinic's k-th waiting analysis gets priority −k, so one
+        // clinic's backlog never runs ahead of another clinic's first photo.
+        const priority = -(await queuedAnalyses(tx, clinicId));
+        const row = await insertAnalysis(tx, {
+          clinicId, customerId, requestedBy: actor.userId, provider, sha256: photo.sha256, format: photo.format,
+          storedBytes: newBytes, width: photo.width, height: photo.height, workingWidth: photo.workingWidth, workingHeight: photo.workingHeight, quotaMonth: month,
+        });
+        const data: AnalysisJobData = { clinicId, analysisId: row.id };
+        await sendJob(jobs, { queue: ANALYSIS_QUEUE }, data, { priority, db: inTransaction(tx) });
+        await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: 0 });
+        await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.create', targetType: 'skin_analysis', targetId: row.id, metadata: { customerId, provider, sha256: photo.sha256 } }, meta);
+        return row;
+      });
+    },
+
+    /** One analysis; a staff member's view of a customer's analysis is audited. */
+    async get(actor: Actor, id: string, meta: RequestMeta): Promise<{ row: AnalysisRow; recommendations: Recommendation[] }> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const row = await viewable(tx, actor, clinicId, id);
+        if (!isCustomer(actor)) {
+          await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.view', targetType: 'skin_analysis', targetId: id, metadata: { customerId: row.customer_id } }, meta);
+        }
+        const result = row.result as StoredResult | null;
+        if (!result) return { row, recommendations: [] };
+        const catalogue = (await listTreatments(tx, clinicId, { activeOnly: true })).map((t) => ({
+          id: t.id, category: t.category, name: { en: t.name_en, th: t.name_th, zh: t.name_zh }, priceSatang: Number(t.price_satang),
+        }));
+        const scores = Object.fromEntries(CONCERNS.map((c) => [c, result.concerns[c].score])) as Record<Concern, number>;
+        return { row, recommendations: recommendTreatments(scores, catalogue) };
+      });
+    },
+
+    /** For the SSE stream: the analysis if the actor may see it (no audit entry: the detail view writes it). */
+    async current(actor: Actor, id: string): Promise<AnalysisRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, (tx) => viewable(tx, actor, clinicId, id), { readOnly: true });
+    },
+
+    async list(actor: Actor, query: { customerId?: string | undefined; cursor?: string | undefined; limit: number }) {
+      const clinicId = clinicOf(actor);
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(pool, actor, async (tx) => {
+        const customerId = isCustomer(actor) || query.customerId ? await customerIdFor(tx, actor, clinicId, query.customerId) : undefined;
+        return listAnalyses(tx, clinicId, { customerId, after, limit: query.limit });
+      }, { readOnly: true });
+      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], (r) => r);
+    },
+
+    /** Per concern, the scores of a customer's completed analyses over time, oldest first. */
+    async trend(actor: Actor, customerId: string | undefined, limit: number) {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const rows = await completedAnalysesOf(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId), limit);
+        return rows.map((r) => {
+          const result = r.result as StoredResult;
+          return { analysisId: r.id, at: r.created_at.toISOString(), overallScore: result.overallScore, scores: Object.fromEntries(CONCERNS.map((c) => [c, result.concerns[c].score])) as Record<Concern, number> };
+        });
+      }, { readOnly: true });
+    },
+
+    /** Two completed analyses of the same customer side by side, with the change per concern (b − a). */
+    async compare(actor: Actor, aId: string, bId: string, meta: RequestMeta) {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const [a, b] = [await viewable(tx, actor, clinicId, aId), await viewable(tx, actor, clinicId, bId)];
+        if (a.customer_id !== b.customer_id) throw new AppError('conflict', 'Both analyses must be of the same customer.');
+        if (a.status !== 'completed' || b.status !== 'completed') throw new AppError('conflict', 'Both analyses must be completed.');
+        if (!isCustomer(actor)) {
+          await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.view', targetType: 'skin_analysis', targetId: `${aId},${bId}`, metadata: { customerId: a.customer_id, compare: true } }, meta);
+        }
+        const [ra, rb] = [a.result as StoredResult, b.result as StoredResult];
+        return {
+          a: { id: a.id, at: a.created_at.toISOString(), overallScore: ra.overallScore },
+          b: { id: b.id, at: b.created_at.toISOString(), overallScore: rb.overallScore },
+          overallChange: rb.overallScore - ra.overallScore,
+          concerns: CONCERNS.map((c) => ({ concern: c, a: ra.concerns[c].score, b: rb.concerns[c].score, change: rb.concerns[c].score - ra.concerns[c].score })),
+        };
+      });
+    },
+
+    /** An image of an analysis the actor may see: the stored object, for an authorised, private response. */
+    async image(actor: Actor, id: string, variant: string) {
+      const clinicId = clinicOf(actor);
+      const row = await withTenant(pool, actor, (tx) => viewable(tx, actor, clinicId, id), { readOnly: true });
+      const keys = photoKeys(clinicId, row.photo_sha256, row.photo_format);
+      const key =
+        variant === 'working' ? keys.working
+        : variant === 'thumb-256' ? keys.thumbSmall
+        : variant === 'thumb-768' ? keys.thumbMedium
+        : variant.startsWith('heatmap-') && row.heatmap_concerns.includes(variant.slice('heatmap-'.length)) ? heatmapKey(clinicId, row.id, variant.slice('heatmap-'.length))
+        : undefined;
+      if (!key) throw notFound('image');
+      return storage.get(key);
+    },
+  };
+}
+
+export type AnalysisService = ReturnType<typeof createAnalysisService>;

@@ -1,0 +1,120 @@
+import { CONCERNS, type Concern, type SkinAnalysisResult, type SkinAnalyzer, type AnalysisInput } from './skin-analyzer.ts';
+import { decodeRgb, loadFaceModel, type FaceModel, type RgbImage } from './face-model.ts';
+import { assessQuality, MIN_SHARPNESS, PhotoRejectedError, primaryFace, type QualityMeasures } from './quality-gate.ts';
+import { HEATMAP_FULL_SCALE, renderHeatmap } from './local/heatmap.ts';
+import { boxBlur } from './local/measures.ts';
+import { cropFace } from './local/regions.ts';
+import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scores.ts';
+import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
+
+/** Changes whenever a measure, a threshold or a calibration changes: results compare only within one version. */
+export const LOCAL_MODEL_VERSION = 'local-cv-1.0+human-3.3.6';
+
+export interface LocalAnalysisDetails {
+  /** The person's own skin baseline (cheek medians) and its ITA° skin-tone angle. */
+  reference: SkinReference;
+  /** Whole-face raw measure per concern, in the units of CALIBRATION. */
+  raw: Record<Concern, number | null>;
+  quality: QualityMeasures;
+  /** Milliseconds per stage of this analysis. */
+  timings: { decode: number; detect: number; gate: number; measure: number; heatmaps: number; total: number };
+}
+
+export interface LocalSkinAnalyzer extends SkinAnalyzer {
+  readonly provider: 'local';
+  /** The result plus what it was computed from (for benchmarks, support and tests). */
+  analyzeDetailed(input: AnalysisInput, signal?: AbortSignal): Promise<{ result: SkinAnalysisResult; details: LocalAnalysisDetails }>;
+}
+
+/**
+ * 0–1 trust in a result: the detector's confidence, lowered when regions are hidden (a turned face,
+ * hair), when the photo is barely sharp enough, and when its light is far from even and neutral.
+ * Each factor stays ≥ 0.6 so no single one dominates; the gate has already refused the bad cases.
+ */
+function confidenceOf(faceScore: number, coverage: number, quality: QualityMeasures): number {
+  const visible = 0.5 + 0.5 * coverage;
+  const sharpness = quality.sharpness ?? MIN_SHARPNESS;
+  const sharp = 0.7 + 0.3 * Math.min(1, Math.max(0, (sharpness - MIN_SHARPNESS) / (2 - MIN_SHARPNESS)));
+  const lightness = quality.faceLightness ?? 50;
+  const exposure = lightness < 35 ? 0.8 + (0.2 * Math.max(0, lightness - 22)) / 13 : lightness > 75 ? 0.85 : 1;
+  const hue = quality.skinHue ?? 55;
+  const colour = hue < 35 || hue > 80 ? 0.85 : 1;
+  const confidence = faceScore * visible * sharp * exposure * colour;
+  return Math.round(Math.min(0.99, Math.max(0.05, confidence)) * 100) / 100;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('analysis aborted');
+}
+
+/**
+ * The built-in analyser: classical computer vision on the pixels, offline and deterministic (the same
+ * photo gives the same result). The face model finds the face and its mesh; regions come from the
+ * mesh; every measure is taken in CIELAB against the person's own skin (see local/skin-measures.ts).
+ */
+export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceModel> } = {}): LocalSkinAnalyzer {
+  const faceModel = options.faceModel ?? loadFaceModel;
+
+  async function analyzeDetailed(input: AnalysisInput, signal?: AbortSignal) {
+    const started = performance.now();
+    throwIfAborted(signal);
+    const image: RgbImage = await decodeRgb(input.image);
+    const decoded = performance.now();
+    const model = await faceModel();
+    const faces = await model.detect(image);
+    const detected = performance.now();
+    throwIfAborted(signal);
+
+    const quality = assessQuality(image, faces);
+    const face = primaryFace(faces);
+    if (!quality.passed || !face) throw new PhotoRejectedError(quality);
+    const gated = performance.now();
+
+    const crop = cropFace(image, face, ANALYSIS_FACE_WIDTH);
+    const skin = measureSkin(crop);
+    const { concerns, raw } = scoreConcerns(skin.regions);
+    const regionList = Object.values(skin.regions);
+    const coverage = regionList.reduce((sum, region) => sum + Math.min(1, region.coverage), 0) / regionList.length;
+    const measured = performance.now();
+    throwIfAborted(signal);
+
+    // Texture is a per-pixel difference: smoothed over ~1 mm so the overlay reads as areas, not noise.
+    const maps = { ...skin.maps, texture: boxBlur(skin.maps.texture, skin.width, skin.height, 2) };
+    const rendered = await Promise.all(CONCERNS.map((concern) => renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern])));
+    const heatmaps = Object.fromEntries(CONCERNS.map((concern, index) => [concern, rendered[index]!])) as Record<Concern, Buffer>;
+    const finished = performance.now();
+
+    const result: SkinAnalysisResult = {
+      provider: 'local',
+      modelVersion: LOCAL_MODEL_VERSION,
+      overallScore: overallScore(concerns),
+      concerns,
+      skinType: skinTypeOf(skin.regions),
+      skinAge: skinAgeOf(face.age, concerns),
+      confidence: confidenceOf(face.score, coverage, quality.measures),
+      heatmaps,
+    };
+    const details: LocalAnalysisDetails = {
+      reference: skin.reference,
+      raw,
+      quality: quality.measures,
+      timings: {
+        decode: decoded - started,
+        detect: detected - decoded,
+        gate: gated - detected,
+        measure: measured - gated,
+        heatmaps: finished - measured,
+        total: finished - started,
+      },
+    };
+    return { result, details };
+  }
+
+  return {
+    provider: 'local',
+    analyzeDetailed,
+    async analyze(input, signal) {
+      return (await analyzeDetailed(input, signal)).result;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { CONCERNS, REGIONS, type Concern, type ConcernResult, type Region, type SkinType } from '../skin-analyzer.ts';
+import type { RegionMeasure } from './skin-measures.ts';
+
+/*
+ * Calibration: a raw measure m becomes a 1–100 score (higher is healthier) by
+ *   score = 1 + 99 / (1 + (m / half)^steepness)
+ * so m = 0 scores 100, m = half scores 50, and the score falls smoothly and never below 1.
+ * `half` is the raw value of a concern a clinician would call clearly visible; the sample faces (young
+ * women, with make-up, 2× enlarged crops) measured, per region: redness median 3.3 (p75 6.0) a*;
+ * pigmentation median 0.0 (p75 0.06); dark circles median 7.1 (p75 10.5) L*; texture median 0.25
+ * (p75 0.31); pores median 0 per 1000 px; shine median 0% (p75 0.2%, one brightly lit face 65–78%);
+ * evenness median 1.7 (p75 2.3); blemishes median 0 per 10,000 px.
+ */
+export const CALIBRATION: Record<Concern, { half: number; steepness: number; unit: string }> = {
+  // Mean a* above the person's least-red skin (20th percentile of their face).
+  redness: { half: 9, steepness: 2, unit: 'a* above own baseline' },
+  // Mean darkening beyond 3 L* of spots against the skin around them (4 mm), per pixel of the region.
+  pigmentation: { half: 0.5, steepness: 1.5, unit: 'L* of spot contrast per pixel' },
+  // Under-eye L* below the same-side cheek, plus half the loss of yellowness (b*).
+  dark_circles: { half: 12, steepness: 2, unit: 'L* below the cheek' },
+  // Mean |L* − its 5×5 (≈2 mm) average|: fine lines, roughness, visible pores.
+  texture: { half: 1, steepness: 2, unit: 'L* of fine detail' },
+  // Dark dots of 0.3–1.6 mm² per 1000 skin pixels (≈1.6 cm²).
+  pores: { half: 3, steepness: 1.5, unit: 'dots per 1000 px' },
+  // Share of the region covered by specular shine (bright, less saturated than the skin), in percent.
+  oiliness: { half: 15, steepness: 1.5, unit: '% shine' },
+  // RMS of 2–12 mm variations of L* and a* (blotchiness, uneven tone).
+  evenness: { half: 4, steepness: 2, unit: 'ΔE of blotches' },
+  // Red blobs of 1–64 mm² per 10,000 skin pixels (≈16 cm²).
+  acne: { half: 8, steepness: 1.5, unit: 'blemishes per 10,000 px' },
+};
+
+/** How much each concern weighs in the overall score (blemishes and tone matter most to customers). */
+export const OVERALL_WEIGHTS: Record<Concern, number> = {
+  redness: 1,
+  pigmentation: 1,
+  dark_circles: 0.75,
+  texture: 1,
+  pores: 0.75,
+  oiliness: 0.5,
+  evenness: 1,
+  acne: 1.25,
+};
+
+export function scoreOf(concern: Concern, raw: number): number {
+  const { half, steepness } = CALIBRATION[concern];
+  const score = 1 + 99 / (1 + (Math.max(0, raw) / half) ** steepness);
+  return Math.round(Math.min(100, Math.max(1, score)));
+}
+
+function weightedMean(regions: Record<Region, RegionMeasure>, concern: Concern, among: readonly Region[] = REGIONS): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const region of among) {
+    const value = regions[region].values[concern];
+    if (value === null) continue;
+    sum += value * regions[region].pixels;
+    weight += regions[region].pixels;
+  }
+  return weight > 0 ? sum / weight : null;
+}
+
+export interface ConcernScores {
+  concerns: Record<Concern, ConcernResult>;
+  /** Raw whole-face measure per concern (pixel-weighted over its regions), for reports and tests. */
+  raw: Record<Concern, number | null>;
+}
+
+export function scoreConcerns(regions: Record<Region, RegionMeasure>): ConcernScores {
+  const concerns = {} as Record<Concern, ConcernResult>;
+  const raw = {} as Record<Concern, number | null>;
+  for (const concern of CONCERNS) {
+    const perRegion: Partial<Record<Region, number>> = {};
+    for (const region of REGIONS) {
+      const value = regions[region].values[concern];
+      if (value !== null) perRegion[region] = scoreOf(concern, value);
+    }
+    const whole = weightedMean(regions, concern);
+    raw[concern] = whole;
+    // A concern with no visible region (a face turned away, hair over it) gets a neutral score; the
+    // result's confidence carries the doubt.
+    concerns[concern] = { score: whole === null ? 50 : scoreOf(concern, whole), regions: perRegion };
+  }
+  return { concerns, raw };
+}
+
+export function overallScore(concerns: Record<Concern, ConcernResult>): number {
+  let sum = 0;
+  let weight = 0;
+  for (const concern of CONCERNS) {
+    sum += concerns[concern].score * OVERALL_WEIGHTS[concern];
+    weight += OVERALL_WEIGHTS[concern];
+  }
+  return Math.round(sum / weight);
+}
+
+/**
+ * Skin type from shine by zone and from roughness: the T-zone (forehead, nose, chin) shines first on
+ * oily skin; shine on the cheeks as well means oily, on the T-zone only combination; no shine with
+ * rough cheeks means dry. Thresholds in % of shine (see CALIBRATION.oiliness) and texture units.
+ */
+export const T_ZONE_OILY_SHINE = 8;
+export const CHEEKS_OILY_SHINE = 5;
+export const DRY_MAX_SHINE = 1;
+export const DRY_MIN_CHEEK_TEXTURE = 0.6;
+
+export function skinTypeOf(regions: Record<Region, RegionMeasure>): SkinType {
+  const tZone = weightedMean(regions, 'oiliness', ['forehead', 'nose', 'chin']) ?? 0;
+  const cheeks = weightedMean(regions, 'oiliness', ['left_cheek', 'right_cheek']) ?? 0;
+  const cheekTexture = weightedMean(regions, 'texture', ['left_cheek', 'right_cheek']) ?? 0;
+  if (tZone >= T_ZONE_OILY_SHINE) return cheeks >= CHEEKS_OILY_SHINE ? 'oily' : 'combination';
+  if (tZone < DRY_MAX_SHINE && cheeks < DRY_MAX_SHINE && cheekTexture >= DRY_MIN_CHEEK_TEXTURE) return 'dry';
+  return 'normal';
+}
+
+/**
+ * Skin age: the face model's age estimate, moved by how the skin compares with a typical face of
+ * that age (score 80): each texture point below 80 adds 0.12 years, pigmentation 0.08, dark circles
+ * 0.05; the shift is held to −5…+10 years so the skin measures refine the model's estimate rather
+ * than replace it. Null when the model gave no age.
+ */
+export const SKIN_AGE_TYPICAL_SCORE = 80;
+const SKIN_AGE_WEIGHTS: Partial<Record<Concern, number>> = { texture: 0.12, pigmentation: 0.08, dark_circles: 0.05 };
+const SKIN_AGE_SHIFT: [number, number] = [-5, 10];
+
+export function skinAgeOf(modelAge: number | null, concerns: Record<Concern, ConcernResult>): number | null {
+  if (modelAge === null) return null;
+  let shift = 0;
+  for (const [concern, weight] of Object.entries(SKIN_AGE_WEIGHTS) as [Concern, number][]) shift += weight * (SKIN_AGE_TYPICAL_SCORE - concerns[concern].score);
+  shift = Math.min(SKIN_AGE_SHIFT[1], Math.max(SKIN_AGE_SHIFT[0], shift));
+  return Math.round(Math.max(10, modelAge + shift));
+}

@@ -1,0 +1,47 @@
+/**
+ * The one interface every skin-analysis provider implements (the built-in local analyser and the
+ * OpenAI vision provider), and the result shape the API stores and serves.
+ */
+
+export const CONCERNS = ['redness', 'pigmentation', 'dark_circles', 'texture', 'pores', 'oiliness', 'evenness', 'acne'] as const;
+export type Concern = (typeof CONCERNS)[number];
+
+export const REGIONS = ['forehead', 'left_cheek', 'right_cheek', 'nose', 'chin', 'under_eye_left', 'under_eye_right'] as const;
+export type Region = (typeof REGIONS)[number];
+
+export const SKIN_TYPES = ['normal', 'oily', 'dry', 'combination'] as const;
+export type SkinType = (typeof SKIN_TYPES)[number];
+
+/** Scores are 1–100, higher is healthier. */
+export interface ConcernResult {
+  score: number;
+  /** Per-region scores where the concern is measured per region (under-eye regions only for dark circles). */
+  regions: Partial<Record<Region, number>>;
+}
+
+export interface SkinAnalysisResult {
+  provider: 'local' | 'openai';
+  /** Identifies the analyser build (or model) so results can be compared only with like results. */
+  modelVersion: string;
+  overallScore: number;
+  concerns: Record<Concern, ConcernResult>;
+  skinType: SkinType;
+  /** Estimated age of the skin in years, or null when the provider cannot tell. */
+  skinAge: number | null;
+  /** 0–1: how much the provider trusts this result. */
+  confidence: number;
+  /** One PNG per concern, same size as the working image, aligned to it (local provider only). */
+  heatmaps: Partial<Record<Concern, Buffer>>;
+}
+
+export interface AnalysisInput {
+  /** The normalised working copy: JPEG, orientation applied, metadata stripped, long side ≤ 2560 px. */
+  image: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface SkinAnalyzer {
+  readonly provider: 'local' | 'openai';
+  analyze(input: AnalysisInput, signal?: AbortSignal): Promise<SkinAnalysisResult>;
+}
