@@ -35,8 +35,11 @@ export interface FaceDetection {
 export interface FaceModel {
   /** How long loading the models took, in milliseconds. */
   readonly loadMs: number;
-  /** Faces found in the image, largest first. */
-  detect(image: RgbImage): Promise<FaceDetection[]>;
+  /**
+   * Faces found in the image, largest first. The last few results are remembered by a digest of the
+   * pixels (the worker gates a photo, then analyses it); `reuse: false` always runs the model.
+   */
+  detect(image: RgbImage, options?: { reuse?: boolean }): Promise<FaceDetection[]>;
 }
 
 export const MESH_POINTS = 468;
@@ -209,11 +212,11 @@ async function createFaceModel(): Promise<FaceModel> {
   const remembered = new Map<string, FaceDetection[]>();
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function run(image: RgbImage): Promise<FaceDetection[]> {
+  async function run(image: RgbImage, reuse: boolean): Promise<FaceDetection[]> {
     const rgb = asRgb(image);
     const pixels = new Uint8Array(rgb.buffer, rgb.byteOffset, image.width * image.height * 3);
     const key = `${image.width}x${image.height}:${createHash('sha1').update(pixels).digest('hex')}`;
-    const known = remembered.get(key);
+    const known = reuse ? remembered.get(key) : undefined;
     if (known) return structuredClone(known);
     const square = squared(pixels, image.width, image.height);
     const tensor = (human.tf as TfIo).tensor3d(square.pixels, [square.side, square.side, 3], 'int32');
@@ -235,9 +238,9 @@ async function createFaceModel(): Promise<FaceModel> {
 
   return {
     loadMs,
-    detect(image) {
+    detect(image, options = {}) {
       // One WASM instance, one inference at a time: callers queue rather than interleave inside human.
-      const next = queue.then(() => run(image));
+      const next = queue.then(() => run(image, options.reuse ?? true));
       queue = next.catch(() => undefined);
       return next;
     },

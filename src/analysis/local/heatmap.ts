@@ -9,7 +9,7 @@ import type { FaceCrop } from './regions.ts';
 export const HEATMAP_FULL_SCALE: Record<Concern, number> = {
   redness: 12,
   pigmentation: 6,
-  dark_circles: 15,
+  dark_circles: 25,
   texture: 3,
   pores: 6,
   oiliness: 1,

@@ -16,8 +16,8 @@ export const CALIBRATION: Record<Concern, { half: number; steepness: number; uni
   redness: { half: 9, steepness: 2, unit: 'a* above own baseline' },
   // Mean darkening beyond 3 L* of spots against the skin around them (4 mm), per pixel of the region.
   pigmentation: { half: 0.5, steepness: 1.5, unit: 'L* of spot contrast per pixel' },
-  // Under-eye L* below the same-side cheek, plus half the loss of yellowness (b*).
-  dark_circles: { half: 12, steepness: 2, unit: 'L* below the cheek' },
+  // % darker (L*) than the same-side cheek, plus a quarter of the % of yellowness (b*) lost.
+  dark_circles: { half: 20, steepness: 2, unit: '% darker than the cheek' },
   // Mean |L* − its 5×5 (≈2 mm) average|: fine lines, roughness, visible pores.
   texture: { half: 1, steepness: 2, unit: 'L* of fine detail' },
   // Dark dots of 0.3–1.6 mm² per 1000 skin pixels (≈1.6 cm²).

@@ -43,6 +43,9 @@ const PORE_MAX_AREA = 10;
 const BLEMISH_RED_EXCESS = 4;
 const BLEMISH_MIN_AREA = 6;
 const BLEMISH_MAX_AREA = 400;
+/** Dark circles: % darker than the cheek, plus this share of the % of yellowness lost (bluish, purple circles). */
+const DARK_CIRCLE_YELLOW_SHARE = 0.25;
+const DARK_CIRCLE_MIN_CHROMA = 8;
 /**
  * Near the edge of the skin mask (eyelids, nostrils, lips, the face outline) relief shading makes
  * every mid-scale measure spike: measures fade out where less than INTERIOR_FULL of the ~6 mm box
@@ -253,10 +256,12 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
       const refCheekL = cheekL.get(own) ?? cheekL.get(other) ?? reference.L;
       const refCheekB = cheekB.get(own) ?? cheekB.get(other) ?? reference.b;
       const select = selects.get(id)!;
-      const darker = refCheekL - quantile(L, select, 0.5);
-      const lessYellow = refCheekB - quantile(b, select, 0.5);
-      values.dark_circles = Math.max(0, darker) + 0.5 * Math.max(0, lessYellow);
-      for (let i = 0; i < n; i++) if (select[i]) maps.dark_circles[i] = Math.max(0, refCheekL - fineL[i]!);
+      // Relative to the cheek's own lightness: a darker complexion (or dimmer light) shrinks every L*
+      // difference, while the ratio of a shadow to its surround stays put.
+      const darker = (100 * (refCheekL - quantile(L, select, 0.5))) / refCheekL;
+      const lessYellow = (100 * (refCheekB - quantile(b, select, 0.5))) / Math.max(DARK_CIRCLE_MIN_CHROMA, reference.chroma);
+      values.dark_circles = Math.max(0, darker) + DARK_CIRCLE_YELLOW_SHARE * Math.max(0, lessYellow);
+      for (let i = 0; i < n; i++) if (select[i]) maps.dark_circles[i] = Math.max(0, (100 * (refCheekL - fineL[i]!)) / refCheekL);
       continue;
     }
     const per1000 = 1000 / pixels[id]!;

@@ -1,0 +1,148 @@
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/local-analyzer.ts';
+import { REGION_LANDMARKS } from '../../src/analysis/local/regions.ts';
+import { PhotoRejectedError } from '../../src/analysis/quality-gate.ts';
+import { CONCERNS, REGIONS, SKIN_TYPES, type Region, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
+import { deriveFacePhotos, type DerivedFace } from './face-photos.ts';
+
+let analyzer: LocalSkinAnalyzer;
+let subjects: DerivedFace[];
+
+beforeAll(async () => {
+  const model = await loadFaceModel();
+  analyzer = createLocalAnalyzer();
+  const derived = await deriveFacePhotos(model, { samples: [1, 6] });
+  // Two faces turned little enough that both cheeks and both under-eyes are in view.
+  subjects = ['sample1-face3', 'sample6-face4'].map((name) => derived.find((face) => face.name === name)!);
+}, 120_000);
+
+const analyze = (photo: Buffer) => analyzer.analyze({ image: photo, width: 1080, height: 1080 });
+
+function outline(subject: DerivedFace, region: Region): [number, number][] {
+  return REGION_LANDMARKS[region].map((index) => {
+    const [x, y] = subject.faces[0]!.mesh[index]!;
+    return [x, y];
+  });
+}
+
+async function paint(subject: DerivedFace, shapes: string): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1080"><defs><filter id="soft"><feGaussianBlur stdDeviation="2"/></filter></defs>${shapes}</svg>`;
+  return sharp(subject.photo).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 92 }).toBuffer();
+}
+
+/** Five soft red spots, each about 1.5% of the face wide, spread over the person's right cheek. */
+function blemishesOn(subject: DerivedFace, region: Region): string {
+  const points = outline(subject, region);
+  const cx = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const cy = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const span = Math.max(...points.map(([x]) => x)) - Math.min(...points.map(([x]) => x));
+  const offsets = [[0, 0], [-0.2, -0.15], [0.2, 0.1], [-0.15, 0.2], [0.15, -0.2]];
+  return offsets
+    .map(([dx, dy]) => `<circle cx="${cx + dx! * span}" cy="${cy + dy! * span}" r="${span * 0.06}" fill="rgb(200,40,50)" fill-opacity="0.55" filter="url(#soft)"/>`)
+    .join('');
+}
+
+function scoresIn(result: SkinAnalysisResult): number[] {
+  return [result.overallScore, ...CONCERNS.flatMap((concern) => [result.concerns[concern].score, ...Object.values(result.concerns[concern].regions)])];
+}
+
+describe('the local skin analyser', () => {
+  it('gives the same result, heatmaps included, when the same photo is analysed twice', async () => {
+    const [first, second] = [await analyze(subjects[0]!.photo), await analyze(subjects[0]!.photo)];
+    expect(second).toEqual(first);
+    expect(Buffer.compare(second.heatmaps.redness!, first.heatmaps.redness!)).toBe(0);
+  });
+
+  it('scores every concern from 1 to 100 per region and overall, with a skin type, a skin age and a confidence', async () => {
+    for (const subject of subjects) {
+      const result = await analyze(subject.photo);
+      expect(result).toMatchObject({ provider: 'local', modelVersion: expect.any(String) });
+      for (const score of scoresIn(result)) {
+        expect(Number.isInteger(score)).toBe(true);
+        expect(score).toBeGreaterThanOrEqual(1);
+        expect(score).toBeLessThanOrEqual(100);
+      }
+      for (const region of REGIONS.filter((r) => !r.startsWith('under_eye'))) expect(result.concerns.redness.regions[region]).toBeDefined();
+      expect(Object.keys(result.concerns.dark_circles.regions).sort()).toEqual(['under_eye_left', 'under_eye_right']);
+      expect(SKIN_TYPES).toContain(result.skinType);
+      expect(Math.abs(result.skinAge! - subject.faces[0]!.age!)).toBeLessThanOrEqual(10);
+      expect(result.confidence).toBeGreaterThan(0.3);
+      expect(result.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('draws one PNG heatmap per concern at the size of the working photo, portrait photos included', async () => {
+    const portrait = await sharp({ create: { width: 1080, height: 1440, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+      .composite([{ input: subjects[1]!.photo, left: 0, top: 180 }])
+      .jpeg()
+      .toBuffer();
+    const result = await analyzer.analyze({ image: portrait, width: 1080, height: 1440 });
+    expect(Object.keys(result.heatmaps).sort()).toEqual([...CONCERNS].sort());
+    for (const png of Object.values(result.heatmaps)) {
+      expect(await sharp(png!).metadata()).toMatchObject({ format: 'png', width: 1080, height: 1440, channels: 4 });
+    }
+  });
+
+  it('scores a cheek with red blemishes painted on it lower for redness and blemishes', async () => {
+    for (const subject of subjects) {
+      const before = await analyze(subject.photo);
+      const after = await analyze(await paint(subject, blemishesOn(subject, 'right_cheek')));
+      expect(after.concerns.redness.regions.right_cheek!, subject.name).toBeLessThan(before.concerns.redness.regions.right_cheek! - 5);
+      expect(after.concerns.acne.regions.right_cheek!, subject.name).toBeLessThan(before.concerns.acne.regions.right_cheek! - 20);
+      expect(after.concerns.acne.score, subject.name).toBeLessThan(before.concerns.acne.score);
+    }
+  });
+
+  it('scores darkened under-eyes lower for dark circles', async () => {
+    for (const subject of subjects) {
+      const shade = (region: Region) => `<polygon points="${outline(subject, region).map((p) => p.join(',')).join(' ')}" fill="rgb(40,30,40)" fill-opacity="0.3" filter="url(#soft)"/>`;
+      const before = await analyze(subject.photo);
+      const after = await analyze(await paint(subject, shade('under_eye_left') + shade('under_eye_right')));
+      expect(after.concerns.dark_circles.score, subject.name).toBeLessThan(before.concerns.dark_circles.score - 15);
+      for (const region of ['under_eye_left', 'under_eye_right'] as const) {
+        expect(after.concerns.dark_circles.regions[region]!, subject.name).toBeLessThan(before.concerns.dark_circles.regions[region]!);
+      }
+    }
+  });
+
+  // Blur can only smooth the measured texture, so a blurrier photo never scores rougher skin; it is the
+  // gate's sharpness floor that keeps a blurred photo from flattering the skin.
+  it('never scores a blurrier photo of the same face as rougher skin', async () => {
+    for (const subject of subjects) {
+      let previous = (await analyze(subject.photo)).concerns.texture.score;
+      for (const sigma of [0.6, 1, 1.5]) {
+        const texture = (await analyze(await sharp(subject.photo).blur(sigma).jpeg({ quality: 92 }).toBuffer())).concerns.texture.score;
+        expect(texture, `${subject.name} blur ${sigma}`).toBeGreaterThanOrEqual(previous);
+        previous = texture;
+      }
+    }
+  });
+
+  // Every baseline is the person's own skin, so a darker rendering of the same face (a different ITA°
+  // band under the same light) measures the same concerns.
+  it('gives a darker rendering of the same face nearly the same scores', async () => {
+    for (const subject of subjects) {
+      const before = await analyzer.analyzeDetailed({ image: subject.photo, width: 1080, height: 1080 });
+      const after = await analyzer.analyzeDetailed({ image: await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer(), width: 1080, height: 1080 });
+      expect(after.details.reference.ita).toBeLessThan(before.details.reference.ita - 20);
+      for (const concern of CONCERNS) {
+        expect(Math.abs(after.result.concerns[concern].score - before.result.concerns[concern].score), `${subject.name} ${concern}`).toBeLessThanOrEqual(5);
+      }
+    }
+  });
+
+  it('refuses a photo the quality gate rejects, with the gate report', async () => {
+    const blurred = await sharp(subjects[0]!.photo).blur(8).jpeg().toBuffer();
+    const error = await analyze(blurred).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PhotoRejectedError);
+    expect((error as PhotoRejectedError).quality.problems.map((problem) => problem.code)).toContain('too-blurry');
+  });
+
+  it('stops when the analysis is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('worker shutting down'));
+    await expect(analyzer.analyze({ image: subjects[0]!.photo, width: 1080, height: 1080 }, controller.signal)).rejects.toThrow('worker shutting down');
+  });
+});
