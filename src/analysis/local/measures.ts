@@ -42,44 +42,87 @@ export function boxBlur(src: Float32Array, width: number, height: number, radius
   return out;
 }
 
+/** Summed-area table of `src` (times `mask` when given): (width+1)×(height+1), zero first row and column. */
+function summedArea(src: Float32Array | Uint8Array, mask: Uint8Array | null, width: number, height: number): Float64Array {
+  const stride = width + 1;
+  const table = new Float64Array(stride * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    const from = y * width;
+    const above = y * stride;
+    const at = (y + 1) * stride;
+    for (let x = 0; x < width; x++) {
+      if (!mask || mask[from + x]) row += src[from + x]!;
+      table[at + x + 1] = table[above + x + 1]! + row;
+    }
+  }
+  return table;
+}
+
 /**
- * Box mean over the pixels inside `mask` only, so hair, brows and background do not bleed into the
- * skin's local average. Pixels with no masked neighbour get their own value.
+ * Box means over the pixels inside `mask` only, so hair, brows and background do not bleed into the
+ * skin's local average; pixels with no masked neighbour keep their own value. One summed-area table
+ * per plane serves every radius.
  */
 export class MaskedBlur {
-  private readonly weights = new Map<number, Float32Array>();
-  private readonly maskPlane: Float32Array;
-  private readonly masked: Float32Array;
+  private readonly maskTable: Float64Array;
+  private readonly coverages = new Map<number, Float32Array>();
 
   constructor(
     private readonly mask: Uint8Array,
     private readonly width: number,
     private readonly height: number,
   ) {
-    this.maskPlane = Float32Array.from(mask);
-    this.masked = new Float32Array(mask.length);
+    this.maskTable = summedArea(mask, null, width, height);
   }
 
-  /** Share of each pixel's (2r+1)² box that is inside the mask (low near the mask's edges). */
+  /** Share of each pixel's (2r+1)² box (clamped at the borders) that is inside the mask. */
   coverage(radius: number): Float32Array {
-    let weight = this.weights.get(radius);
-    if (!weight) {
-      weight = boxBlur(this.maskPlane, this.width, this.height, radius);
-      this.weights.set(radius, weight);
+    let coverage = this.coverages.get(radius);
+    if (!coverage) {
+      coverage = new Float32Array(this.width * this.height);
+      this.walk(radius, (i, inside, area) => {
+        coverage![i] = inside / area;
+      });
+      this.coverages.set(radius, coverage);
     }
-    return weight;
+    return coverage;
   }
 
-  blur(src: Float32Array, radius: number): Float32Array {
-    const weight = this.coverage(radius);
-    const { mask, masked } = this;
-    for (let i = 0; i < src.length; i++) masked[i] = mask[i] ? src[i]! : 0;
-    const out = boxBlur(masked, this.width, this.height, radius);
-    for (let i = 0; i < out.length; i++) {
-      const w = weight[i]!;
-      out[i] = w > 1e-6 ? out[i]! / w : src[i]!;
+  /** The masked box mean of `src` at each radius. */
+  means(src: Float32Array, radii: readonly number[]): Float32Array[] {
+    const table = summedArea(src, this.mask, this.width, this.height);
+    const stride = this.width + 1;
+    const maskTable = this.maskTable;
+    return radii.map((radius) => {
+      const out = new Float32Array(src.length);
+      for (let y = 0; y < this.height; y++) {
+        const top = Math.max(0, y - radius) * stride;
+        const bottom = (Math.min(this.height - 1, y + radius) + 1) * stride;
+        for (let x = 0; x < this.width; x++) {
+          const left = Math.max(0, x - radius);
+          const right = Math.min(this.width - 1, x + radius) + 1;
+          const inside = maskTable[bottom + right]! - maskTable[top + right]! - maskTable[bottom + left]! + maskTable[top + left]!;
+          const i = y * this.width + x;
+          out[i] = inside > 0.5 ? (table[bottom + right]! - table[top + right]! - table[bottom + left]! + table[top + left]!) / inside : src[i]!;
+        }
+      }
+      return out;
+    });
+  }
+
+  private walk(radius: number, visit: (i: number, inside: number, area: number) => void): void {
+    const stride = this.width + 1;
+    for (let y = 0; y < this.height; y++) {
+      const y0 = Math.max(0, y - radius);
+      const y1 = Math.min(this.height - 1, y + radius) + 1;
+      for (let x = 0; x < this.width; x++) {
+        const x0 = Math.max(0, x - radius);
+        const x1 = Math.min(this.width - 1, x + radius) + 1;
+        const t = this.maskTable;
+        visit(y * this.width + x, t[y1 * stride + x1]! - t[y0 * stride + x1]! - t[y1 * stride + x0]! + t[y0 * stride + x0]!, (x1 - x0) * (y1 - y0));
+      }
     }
-    return out;
   }
 }
 

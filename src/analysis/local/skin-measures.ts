@@ -161,13 +161,9 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
   };
 
   const blur = new MaskedBlur(skin, width, height);
-  const fineL = blur.blur(L, FINE_RADIUS);
-  const localL = blur.blur(L, LOCAL_RADIUS);
-  const shadingL = blur.blur(L, SHADING_RADIUS);
-  const fineA = blur.blur(a, FINE_RADIUS);
-  const localA = blur.blur(a, LOCAL_RADIUS);
-  const shadingA = blur.blur(a, SHADING_RADIUS);
-  const blurB = blur.blur(b, FINE_RADIUS);
+  const [fineL, localL, shadingL] = blur.means(L, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [Float32Array, Float32Array, Float32Array];
+  const [fineA, localA, shadingA] = blur.means(a, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [Float32Array, Float32Array, Float32Array];
+  const [blurB] = blur.means(b, [FINE_RADIUS]) as [Float32Array];
   const hueRatio = new Float32Array(n);
   for (let i = 0; i < n; i++) hueRatio[i] = fineA[i]! / Math.max(REDNESS_MIN_B, blurB[i]!);
   const redHue = quantile(hueRatio, skin, REDNESS_BASE_QUANTILE);

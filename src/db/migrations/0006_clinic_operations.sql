@@ -168,12 +168,13 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_clinic_recipient_idx ON notifications (clinic_id, recipient_user_id, created_at DESC);
 CREATE INDEX notifications_appointment_idx ON notifications (appointment_id);
 
-DO $$
+-- Every later tenant table goes through this: RLS enabled and forced, the tenant policy on the wrapped
+-- setting, and read-only access for the audited platform path. Migration-time only: no role may call it.
+CREATE FUNCTION enable_tenant_rls(tables text[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['treatments', 'rooms', 'staff_working_hours', 'staff_schedule_exceptions', 'staff_treatments',
-                           'booking_rules', 'appointments', 'notifications'] LOOP
+  FOREACH t IN ARRAY tables LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY %I ON %I TO bwai_app USING (clinic_id = (SELECT current_clinic_id()))', t || '_tenant', t);
@@ -182,6 +183,9 @@ BEGIN
   END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION enable_tenant_rls(text[]) FROM PUBLIC;
+SELECT enable_tenant_rls(ARRAY['treatments', 'rooms', 'staff_working_hours', 'staff_schedule_exceptions', 'staff_treatments',
+                               'booking_rules', 'appointments', 'notifications']);
 GRANT SELECT, INSERT, UPDATE, DELETE ON treatments, rooms, staff_working_hours, staff_schedule_exceptions, staff_treatments TO bwai_app;
 GRANT SELECT, UPDATE ON booking_rules TO bwai_app;
 -- Appointments are never deleted: they move to cancelled or no_show and stay for history.

@@ -10,12 +10,8 @@ CREATE TABLE appointment_reminders (
   FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
 );
 
-ALTER TABLE appointment_reminders ENABLE ROW LEVEL SECURITY;
-ALTER TABLE appointment_reminders FORCE ROW LEVEL SECURITY;
-CREATE POLICY appointment_reminders_tenant ON appointment_reminders TO bwai_app USING (clinic_id = (SELECT current_clinic_id()));
-CREATE POLICY appointment_reminders_platform_read ON appointment_reminders FOR SELECT TO bwai_platform USING (true);
+SELECT enable_tenant_rls(ARRAY['appointment_reminders']);
 GRANT SELECT, INSERT, DELETE ON appointment_reminders TO bwai_app;
-GRANT SELECT ON appointment_reminders TO bwai_platform;
 
 -- A retried reminder job must not notify twice.
 CREATE UNIQUE INDEX notifications_appointment_kind_channel_key ON notifications (appointment_id, kind, channel) WHERE appointment_id IS NOT NULL;

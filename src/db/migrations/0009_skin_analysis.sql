@@ -64,17 +64,5 @@ CREATE TABLE clinic_storage_usage (
   bytes_used bigint NOT NULL DEFAULT 0 CHECK (bytes_used >= 0)
 );
 
-DO $$
-DECLARE
-  t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['analysis_consents', 'skin_analyses', 'clinic_analysis_usage', 'clinic_storage_usage'] LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY %I ON %I TO bwai_app USING (clinic_id = (SELECT current_clinic_id()))', t || '_tenant', t);
-    EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO bwai_platform USING (true)', t || '_platform_read', t);
-    EXECUTE format('GRANT SELECT ON %I TO bwai_platform', t);
-  END LOOP;
-END
-$$;
+SELECT enable_tenant_rls(ARRAY['analysis_consents', 'skin_analyses', 'clinic_analysis_usage', 'clinic_storage_usage']);
 GRANT SELECT, INSERT, UPDATE ON analysis_consents, skin_analyses, clinic_analysis_usage, clinic_storage_usage TO bwai_app;
