@@ -152,10 +152,12 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
       const keys = photoKeys(clinicId, photo.sha256, photo.format);
       const storedBytes = photo.original.length + photo.working.length + photo.thumbnails.small.length + photo.thumbnails.medium.length;
       // Content-addressed: storing the same photo twice writes the same objects, so this is safe to repeat.
-      await storage.put(keys.original, photo.original, `image/${photo.format}`);
-      await storage.put(keys.working, photo.working, 'image/jpeg');
-      await storage.put(keys.thumbSmall, photo.thumbnails.small, 'image/webp');
-      await storage.put(keys.thumbMedium, photo.thumbnails.medium, 'image/webp');
+      await Promise.all([
+        storage.put(keys.original, photo.original, `image/${photo.format}`),
+        storage.put(keys.working, photo.working, 'image/jpeg'),
+        storage.put(keys.thumbSmall, photo.thumbnails.small, 'image/webp'),
+        storage.put(keys.thumbMedium, photo.thumbnails.medium, 'image/webp'),
+      ]);
       const provider = config.OPENAI_API_KEY && (await flags.isEnabled(actor, OPENAI_PROVIDER_FLAG, clinicId)) ? 'openai' : 'local';
       const { month, resetsAt } = await quotaMonth(actor);
 

@@ -1,3 +1,6 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -16,7 +19,10 @@ export interface TestApp extends Runtime {
  */
 export async function startTestApp(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
+  // Photos of one test file go to a folder of its own, removed with its database.
+  const storageDir = join(tmpdir(), `${database.name}-storage`);
   const config = loadConfig({
+    STORAGE_DIR: storageDir,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: database.ownerUrl,
@@ -39,7 +45,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     async stop() {
       await app.close();
       await runtime.close();
-      if (!options.database) await database.drop();
+      if (!options.database) {
+        await database.drop();
+        await rm(storageDir, { recursive: true, force: true });
+      }
     },
   };
 }
