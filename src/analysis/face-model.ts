@@ -7,7 +7,7 @@ import type { Config as HumanConfig, Human, Result } from '@vladmandic/human';
 import type { io } from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 
-/** Decoded pixels, row-major and interleaved. `channels` defaults to 3 (RGB); 1 (grey) and 4 (RGBA) are accepted too. */
+/** Decoded pixels, row-major and interleaved. `channels` defaults to 3 (RGB); 1, 2 (grey, grey+alpha) and 4 (RGBA) are accepted too. */
 export interface RgbImage {
   data: Uint8Array | Buffer;
   width: number;
@@ -55,7 +55,7 @@ interface HumanModule {
   Human: new (config: Partial<HumanConfig>) => Human;
 }
 
-/** tfjs-core as `human.tf` exposes it: only the IO registry is used here. */
+/** The parts of tfjs-core (as `human.tf` exposes it) used here: the IO registry and input tensors. */
 interface TfIo {
   io: Pick<typeof io, 'getModelArtifactsForJSON'> & {
     // tfjs asks each router in turn and takes the first non-null handler.
@@ -76,8 +76,9 @@ function packageFolder(name: string, entry: string): string {
 }
 
 /**
- * Node's fetch cannot read file:// URLs and tfjs only ships a file loader with tfjs-node (which cannot
- * be installed here), so model.json files and their weight shards are read from disk by this router.
+ * Node's fetch cannot read file:// URLs and tfjs only ships a file loader with tfjs-node (which needs
+ * a native TensorFlow download at install), so model.json files and their weight shards are read
+ * from disk by this router.
  */
 function registerFileLoader(tf: TfIo): void {
   tf.io.registerLoadRouter((url: string | string[]) => {

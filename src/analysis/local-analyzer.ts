@@ -80,8 +80,9 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
 
     // Texture is a per-pixel difference: smoothed over ~1 mm so the overlay reads as areas, not noise.
     const maps = { ...skin.maps, texture: boxBlur(skin.maps.texture, skin.width, skin.height, 2) };
-    const rendered = await Promise.all(CONCERNS.map((concern) => renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern])));
-    const heatmaps = Object.fromEntries(CONCERNS.map((concern, index) => [concern, rendered[index]!])) as Record<Concern, Buffer>;
+    const heatmaps = Object.fromEntries(
+      CONCERNS.map((concern) => [concern, renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern])]),
+    ) as Record<Concern, Buffer>;
     const finished = performance.now();
 
     const result: SkinAnalysisResult = {

@@ -92,7 +92,9 @@ export const MAX_FACE_LIGHTNESS = 82;
 /**
  * Variance of the Laplacian of L* at a face width of 256 px. Good crops 0.54–6.6 (the sharp ones, like
  * a phone portrait, score 3–7); blur σ 3 px 0.29–0.99 (median 0.50), σ 5 px 0.26–0.54 (median 0.34);
- * the JPEG noise floor is about 0.25.
+ * the JPEG noise floor is about 0.25. It is not scaled by lightness: that was tried, and it lifts the
+ * noise of dim photos above real detail. A dim or very deep-toned face therefore reads a little
+ * softer, which is why the floor sits well below what any phone portrait scores.
  */
 export const MIN_SHARPNESS = 0.45;
 /**

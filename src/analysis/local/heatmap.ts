@@ -74,7 +74,7 @@ function encodePalettePng(width: number, height: number, rows: Uint8Array): Buff
     chunk('IHDR', header),
     chunk('PLTE', PALETTE),
     chunk('tRNS', ALPHA),
-    chunk('IDAT', deflateSync(rows, { level: 6 })),
+    chunk('IDAT', deflateSync(rows, { level: 3 })),
     chunk('IEND', new Uint8Array(0)),
   ]);
 }

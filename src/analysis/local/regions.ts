@@ -38,7 +38,8 @@ const FEATURES: readonly (readonly number[])[] = [
   [70, 63, 105, 66, 107, 55, 65, 52, 53, 46],
   [300, 293, 334, 296, 336, 285, 295, 282, 283, 276],
   [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185],
-  [129, 64, 98, 97, 2, 326, 327, 294, 358, 279, 360, 363, 281, 5, 51, 134, 131, 49],
+  // Nostrils and alae, up to the underside of the tip (1) so the tip stays in the nose region.
+  [64, 98, 97, 2, 326, 327, 294, 278, 344, 440, 275, 1, 45, 220, 115, 48],
 ];
 
 /** Region ids in the label map: index in this list + 1 (0 = not in a region). */

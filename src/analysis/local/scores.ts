@@ -5,15 +5,17 @@ import type { RegionMeasure } from './skin-measures.ts';
  * Calibration: a raw measure m becomes a 1–100 score (higher is healthier) by
  *   score = 1 + 99 / (1 + (m / half)^steepness)
  * so m = 0 scores 100, m = half scores 50, and the score falls smoothly and never below 1.
- * `half` is the raw value of a concern a clinician would call clearly visible; the sample faces (young
- * women, with make-up, 2× enlarged crops) measured, per region: redness median 3.3 (p75 6.0) a*;
- * pigmentation median 0.0 (p75 0.06); dark circles median 7.1 (p75 10.5) L*; texture median 0.25
- * (p75 0.31); pores median 0 per 1000 px; shine median 0% (p75 0.2%, one brightly lit face 65–78%);
- * evenness median 1.7 (p75 2.3); blemishes median 0 per 10,000 px.
+ * `half` is the raw value at which a concern is plainly visible on a face photo at the analysis scale
+ * (0.4 mm a pixel); it is a judgement, checked against the sample faces, not fitted to them: those are
+ * young women with make-up in soft, 2× enlarged crops, and per region they measured redness median
+ * 2.4 (p75 5.2); pigmentation median 0 (p75 0.02); dark circles median 10% (p75 19%); texture median
+ * 0.19 (p75 0.24); pores 0 (max 2.3); shine 0% (p75 0%, one brightly lit face 75%); evenness
+ * median 1.4 (p75 1.9); blemishes 0 (max 11). Painted blemishes and shaded under-eyes in the tests
+ * move the scores by 10–60 points.
  */
 export const CALIBRATION: Record<Concern, { half: number; steepness: number; unit: string }> = {
-  // Mean a* above the person's least-red skin (20th percentile of their face).
-  redness: { half: 9, steepness: 2, unit: 'a* above own baseline' },
+  // Mean a* above what the person's least-red skin hue (25th percentile of a* to b* on their face) predicts.
+  redness: { half: 9, steepness: 2, unit: 'a* above own hue line' },
   // Mean darkening beyond 3 L* of spots against the skin around them (4 mm), per pixel of the region.
   pigmentation: { half: 0.5, steepness: 1.5, unit: 'L* of spot contrast per pixel' },
   // % darker (L*) than the same-side cheek, plus a quarter of the % of yellowness (b*) lost.

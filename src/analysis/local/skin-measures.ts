@@ -6,9 +6,10 @@ import { faceMask, REGION_ORDER, regionLabels, type FaceCrop } from './regions.t
 /*
  * Raw per-pixel and per-region measures of the skin, in CIELAB units, at a fixed face width
  * (ANALYSIS_FACE_WIDTH px ≈ 0.4 mm per pixel). Nothing here assumes a skin tone: every baseline is
- * the person's own skin — the median of their cheeks, a low percentile of their face, or the local
- * average of the skin around each pixel — so a measure reads "how much this spot differs from this
- * person's skin", and L* differences are perceptual contrasts on light and deep skin alike.
+ * the person's own skin — the median of their cheeks, their own hue, or the local average of the
+ * skin around each pixel — so a measure reads "how much this spot differs from this person's skin".
+ * L* differences are expressed as if the cheeks were L* 60: a deeper complexion or a dimmer exposure
+ * shrinks every L* difference in proportion (L* ∝ Y^⅓), and the scaling takes that back out.
  */
 
 /** Face-oval width the analysis works at: one pixel ≈ 0.4 mm of an adult face. */
@@ -19,6 +20,10 @@ const FINE_RADIUS = 2;
 const LOCAL_RADIUS = 10;
 const SHADING_RADIUS = 15;
 
+/** The cheek lightness L* differences are expressed at (within 0.6–2× of the measured one). */
+const CONTRAST_REFERENCE_L = 60;
+/** Fewer skin pixels than this (≈1.6 cm² at the analysis scale) cannot be measured. */
+const MIN_SKIN_PIXELS = 1000;
 /** Non-skin: darker than the cheeks and much greyer (hair, brows, lashes, deep shadow), or far darker. */
 const NON_SKIN_DARKER = 6;
 const NON_SKIN_CHROMA_SHARE = 0.45;
@@ -88,6 +93,10 @@ export interface SkinMeasures {
   regions: Record<Region, RegionMeasure>;
 }
 
+function contrastScale(cheekL: number): number {
+  return Math.min(2, Math.max(0.6, CONTRAST_REFERENCE_L / cheekL));
+}
+
 function regionIdOf(region: Region): number {
   return REGION_ORDER.indexOf(region) + 1;
 }
@@ -139,16 +148,19 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
   if (countSelected(cheeks) < 200) cheeks = oval;
   const firstL = quantile(L, cheeks, 0.5);
   const firstChroma = quantile(chroma, cheeks, 0.5);
+  const firstContrast = contrastScale(firstL);
 
   const skin = new Uint8Array(n);
   const skinCheeks = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!oval[i]) continue;
-    const darker = firstL - L[i]!;
+    const darker = (firstL - L[i]!) * firstContrast;
     if (darker > NON_SKIN_FAR_DARKER || (darker > NON_SKIN_DARKER && chroma[i]! < NON_SKIN_CHROMA_SHARE * firstChroma)) continue;
     skin[i] = 1;
     if (cheeks[i]) skinCheeks[i] = 1;
   }
+  // The gate has passed a visible face; this only guards against a mesh laid over hair or a mask.
+  if (countSelected(skin) < MIN_SKIN_PIXELS) throw new Error('too little visible skin to measure');
   const refSelect = countSelected(skinCheeks) >= 200 ? skinCheeks : skin;
   const refL = quantile(L, refSelect, 0.5);
   const refB = quantile(b, refSelect, 0.5);
@@ -160,6 +172,7 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
     ita: individualTypologyAngle(refL, refB),
   };
 
+  const contrast = contrastScale(reference.L);
   const blur = new MaskedBlur(skin, width, height);
   const [fineL, localL, shadingL] = blur.means(L, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [Float32Array, Float32Array, Float32Array];
   const [fineA, localA, shadingA] = blur.means(a, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [Float32Array, Float32Array, Float32Array];
@@ -176,19 +189,19 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
   const shineLimit = SHINE_MAX_CHROMA_SHARE * reference.chroma;
   for (let i = 0; i < n; i++) {
     if (!skin[i]) continue;
-    const shineExcess = L[i]! - 0.5 * (shadingL[i]! + reference.L) - SHINE_EXCESS;
+    const shineExcess = (L[i]! - 0.5 * (shadingL[i]! + reference.L)) * contrast - SHINE_EXCESS;
     const shiny = shineExcess > 0 && chroma[i]! < shineLimit;
     const interior = Math.min(1, Math.max(0, (near[i]! - INTERIOR_NONE) / (INTERIOR_FULL - INTERIOR_NONE)));
     oiliness[i] = shiny ? Math.min(1, shineExcess / SHINE_FULL) : 0;
     redness[i] = Math.max(0, fineA[i]! - redHue * Math.max(REDNESS_MIN_B, blurB[i]!));
     const redExcess = fineA[i]! - localA[i]!;
-    const spot = localL[i]! - fineL[i]!;
+    const spot = (localL[i]! - fineL[i]!) * contrast;
     pigmentation[i] = !shiny && spot > SPOT_CONTRAST && redExcess < SPOT_MAX_RED_EXCESS ? (spot - SPOT_CONTRAST) * interior : 0;
-    texture[i] = shiny ? 0 : Math.abs(L[i]! - fineL[i]!) * interior;
-    const evenL = fineL[i]! - shadingL[i]!;
+    texture[i] = shiny ? 0 : Math.abs(L[i]! - fineL[i]!) * contrast * interior;
+    const evenL = (fineL[i]! - shadingL[i]!) * contrast;
     const evenA = fineA[i]! - shadingA[i]!;
     evenness[i] = Math.sqrt(evenL * evenL + evenA * evenA) * interior;
-    const pore = fineL[i]! - L[i]!;
+    const pore = (fineL[i]! - L[i]!) * contrast;
     if (pore > PORE_CONTRAST && !shiny && interior > 0.5) {
       poreCandidates[i] = 1;
       pores[i] = pore;
