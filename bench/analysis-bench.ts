@@ -8,6 +8,7 @@ import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } f
 import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.ts';
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
+import { round, summarise } from './timing.ts';
 
 // The local skin analysis of a 1080×1080 face photo (JPEG in, scores and eight heatmap PNGs out, its
 // own face detection included), against the face model's own warm detect on the same photo in the
@@ -29,12 +30,6 @@ const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 sharp.concurrency(1);
 
-interface Timing {
-  p50: number;
-  p95: number;
-  mean: number;
-  min: number;
-}
 
 interface Sample {
   wall: number;
@@ -229,12 +224,3 @@ function print(rows: Awaited<ReturnType<typeof measure>>[], summary: ReturnType<
   if (bands.rejected.length) console.log(`rejected by the gate: ${bands.rejected.map((r) => `${r.photo} ${r.rendering} (${r.problems.join(', ')})`).join('; ')}`);
 }
 
-function summarise(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { p50: round(at(0.5)), p95: round(at(0.95)), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length), min: round(sorted[0]!) };
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}

@@ -9,6 +9,7 @@ import { createDatabase, enableAppRoleLogin, type Database } from '../src/db/dat
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { findTreatment } from '../src/treatments/treatment-repo.ts';
+import { round, summarise, timed } from './timing.ts';
 
 // A clinic's week calendar, as the app serves it (withTenant + listCalendar as the application role,
 // RLS on), on a seeded database; against a baseline measured the same way in the same run: one
@@ -46,13 +47,6 @@ interface Subject {
   treatmentId: string;
 }
 
-interface Timing {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  min: number;
-}
 
 try {
   const totals = await appointmentTotals(db);
@@ -166,22 +160,6 @@ async function measure(database: Database, s: Subject) {
     plan: await explainCalendar(database, scope, s.clinicId, filter),
     slots: { treatment: treatment.rows[0]!.name, durationMinutes: treatment.rows[0]!.duration_minutes, slots: slotCount, ...summarise(slotMs) },
   };
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
-}
-
-function summarise(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length), min: round(sorted[0]!) };
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }
 
 interface PlanNode {

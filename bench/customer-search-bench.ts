@@ -8,6 +8,7 @@ import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { withTenant, type TenantScope } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
+import { round, summarise, timed } from './timing.ts';
 
 // Receptionist search (name, phone or email contains …) in one clinic of 100,000 customers, as the
 // app runs it (withTenant + listCustomers as the application role, RLS on). Baseline in the same run:
@@ -67,16 +68,6 @@ try {
 async function time(fn: () => Promise<unknown>) {
   for (let i = 0; i < 20; i++) await fn();
   const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (p: number) => round(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!);
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+  for (let i = 0; i < iterations; i++) samples.push(await timed(fn));
+  return summarise(samples);
 }

@@ -16,6 +16,7 @@ import {
   WORKING_LONG_SIDE,
 } from '../src/uploads/photo-pipeline.ts';
 import { multipartOptions, readUpload } from '../src/uploads/read-upload.ts';
+import { round, summarise, timed } from './timing.ts';
 
 // A phone-sized upload through the photo pipeline, against a bare sharp pipeline doing the same image
 // work (decode, orient, resize to 2560 px JPEG, two WebP thumbnails from the resized copy) on the same
@@ -38,12 +39,6 @@ const warmup = Number(values.warmup);
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const limits = { maxPixels: config.UPLOAD_MAX_PIXELS };
 
-interface Timing {
-  p50: number;
-  p95: number;
-  mean: number;
-  min: number;
-}
 
 // The photo is made in this process and measured in a fresh child, so the child's peak RSS is the
 // pipeline's (plus Node and sharp at rest), not the 36 MB of raw pixels that built the photo.
@@ -234,22 +229,6 @@ function pixels(grain: number): Buffer {
 
 function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
-}
-
-function summarise(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { p50: round(at(0.5)), p95: round(at(0.95)), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length), min: round(sorted[0]!) };
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }
 
 function print(r: typeof result): void {
