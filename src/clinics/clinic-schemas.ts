@@ -174,7 +174,8 @@ export function settingsOf(stored: Record<string, unknown>): ClinicSettings {
   return { ...known, currency: known.currency ?? DEFAULT_CURRENCY };
 }
 
-export function toAdminClinic(row: ClinicListRow): z.infer<typeof AdminClinic> {
+/** The fields every admin view of a clinic shares. */
+function clinicBasics(row: Omit<ClinicListRow, 'active_staff_count' | 'customer_count'>) {
   return {
     id: row.id,
     slug: row.slug,
@@ -185,6 +186,12 @@ export function toAdminClinic(row: ClinicListRow): z.infer<typeof AdminClinic> {
     timeZone: row.time_zone,
     locale: row.locale,
     createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function toAdminClinic(row: ClinicListRow): z.infer<typeof AdminClinic> {
+  return {
+    ...clinicBasics(row),
     activeStaffCount: row.active_staff_count,
     customerCount: row.customer_count,
   };
@@ -193,15 +200,7 @@ export function toAdminClinic(row: ClinicListRow): z.infer<typeof AdminClinic> {
 export function toAdminClinicDetail(d: { row: ClinicRow; limits: ClinicLimits; activeUsers: number }): z.infer<typeof AdminClinicDetail> {
   const { row } = d;
   return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    tier: row.tier,
-    status: row.status,
-    isActive: row.is_active,
-    timeZone: row.time_zone,
-    locale: row.locale,
-    createdAt: row.created_at.toISOString(),
+    ...clinicBasics(row),
     settings: settingsOf(row.settings),
     quotaOverrides: row.quota_overrides,
     limits: d.limits,
