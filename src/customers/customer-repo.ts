@@ -1,3 +1,4 @@
+import { beforeCursor } from '../db/keyset.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 
@@ -54,13 +55,7 @@ export async function listCustomers(tx: Tx, clinicId: string, f: CustomerListFil
     // Through search_customer_ids (migration 0010): under RLS, ILIKE here could not use the trigram indexes.
     where.push(`id IN (SELECT search_customer_ids($1, ${p}))`);
   }
-  if (f.after) {
-    params.push(f.after.id, f.after.at);
-    const [id, at] = [`$${params.length - 1}`, `$${params.length}`];
-    // The cursor's time is rounded to milliseconds; the row's own created_at keeps microseconds,
-    // so rows created in the same millisecond are neither skipped nor repeated.
-    where.push(`(created_at, id) < (coalesce((SELECT created_at FROM customers WHERE clinic_id = $1 AND id = ${id}::uuid), ${at}::timestamptz), ${id}::uuid)`);
-  }
+  if (f.after) where.push(beforeCursor('customers', f.after, params));
   params.push(f.limit + 1);
   const { rows } = await tx.query<CustomerRow>(
     `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,

@@ -6,7 +6,7 @@ const DAY_MS = 24 * 3600_000;
 /**
  * xoshiro128** (Blackman and Vigna): 128 bits of state, so the streams of different names and seeds
  * do not overlap in practice, which matters because ids are drawn from them. Repeatable from its name,
- * unlike Math.random() or crypto.randomUUID().
+ * unlike the runtime's unseeded generators (including crypto.randomUUID()).
  */
 export class SeededRandom {
   private a: number;

@@ -1,3 +1,4 @@
+import { beforeCursor } from '../db/keyset.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 import { USER_COLUMNS, type UserRow } from '../users/user-repo.ts';
@@ -15,12 +16,7 @@ export async function listClinicStaff(tx: Tx, clinicId: string, f: StaffListFilt
   const params: unknown[] = [clinicId, f.roles];
   const where = ['clinic_id = $1', 'role = ANY($2::text[])'];
   if (!f.includeDisabled) where.push('disabled_at IS NULL');
-  if (f.after) {
-    params.push(f.after.id, f.after.at);
-    // The cursor's time is rounded to milliseconds; the row's own created_at keeps microseconds,
-    // so rows created in the same millisecond are neither skipped nor repeated.
-    where.push(`(created_at, id) < (coalesce((SELECT created_at FROM users WHERE clinic_id = $1 AND id = $3), $4::timestamptz), $3::uuid)`);
-  }
+  if (f.after) where.push(beforeCursor('users', f.after, params));
   params.push(f.limit + 1);
   const { rows } = await tx.query<UserRow>(
     `SELECT ${USER_COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
