@@ -10,7 +10,7 @@ import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
 import { round, summarise } from './timing.ts';
 
-// The local skin analysis of a 1080×1080 face photo (JPEG in, scores and eight heatmap PNGs out, its
+// The local skin analysis of a 1080×1080 face photo (JPEG in, scores and nine heatmap PNGs out, its
 // own face detection included), against the face model's own warm detect on the same photo in the
 // same run. Targets (DESIGN.md §5): under 0.75 s per photo on one core, at most 3× the detect time.
 // libvips is held to one thread; CPU time (all threads) is reported next to wall time because the

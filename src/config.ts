@@ -5,6 +5,10 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
 
+/** Where a clinic's skin analyses run: the built-in analyser, or OpenAI's vision API. */
+export const ANALYSIS_PROVIDERS = ['local', 'openai'] as const;
+export type AnalysisProvider = (typeof ANALYSIS_PROVIDERS)[number];
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -46,10 +50,15 @@ const EnvSchema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
 
   ANALYSIS_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  ANALYSIS_DEFAULT_PROVIDER: z.enum(ANALYSIS_PROVIDERS).default('local'),
 
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   RUN_MIGRATIONS: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // pg-boss 10 has no heartbeat: a job whose worker died runs again only once it has expired and
+  // maintenance has seen it, so both bound how long a crashed worker's photo waits.
+  JOB_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  ANALYSIS_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(150),
 
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
@@ -88,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!config.S3_ACCESS_KEY_ID !== !config.S3_SECRET_ACCESS_KEY) {
     throw new ConfigError('invalid S3_SECRET_ACCESS_KEY: expected it together with S3_ACCESS_KEY_ID, or neither');
+  }
+  if (config.ANALYSIS_DEFAULT_PROVIDER === 'openai' && !config.OPENAI_API_KEY) {
+    throw new ConfigError('invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)');
   }
   // Outside production a fixed secret keeps sessions valid across restarts of a laptop demo.
   return { ...config, cookieSecret: config.COOKIE_SECRET ?? 'local-development-cookie-secret-0123456789' };

@@ -36,7 +36,7 @@ export interface Runtime {
 export function createRuntime(config: Config, log: Logger, ownerUrl: string): Runtime {
   const db = createDatabase(ownerUrl, config, log);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
-  const jobs = createJobQueue(ownerUrl, log, { role: 'sender', maxConnections: 2 });
+  const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });
   const email = createEmailSender(config);
   const notifier = createNotifier(log, email);
   const storage = createObjectStorage(config);
@@ -54,7 +54,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     storage,
     analysisEvents,
     async start() {
-      await prepareJobQueue(jobs, JOBS);
+      await prepareJobQueue(jobs, JOBS, config);
       jobsStarted = true;
       await analysisEvents.start();
     },

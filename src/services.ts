@@ -22,7 +22,7 @@ import { createNotificationService } from './notifications/notification-service.
 /** Every domain service, built once per process from its dependencies. */
 export function createServices({ config, db, log, redis, jobs, storage }: { config: Config; db: Database; log: Logger; redis: Redis | null; jobs: PgBoss; storage: ObjectStorage }) {
   const clinicCache = createClinicCache({ config, redis, log });
-  const clinics = createClinicService(db.app, clinicCache);
+  const clinics = createClinicService(db.app, clinicCache, config);
   const flags = createFlagService(db.app);
   return {
     clinicCache,
@@ -37,7 +37,7 @@ export function createServices({ config, db, log, redis, jobs, storage }: { conf
     schedules: createScheduleService(db.app),
     appointments: createAppointmentService(db.app, clinics, jobs),
     notifications: createNotificationService(db.app),
-    analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, flags, redis, config }),
+    analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
   };
 }
 

@@ -106,7 +106,7 @@ export const analysisJob: JobDefinition<AnalysisJobData> = {
   queue: ANALYSIS_QUEUE,
   // Expire a little above the worst case (an OpenAI call with its timeout), so a job whose worker was
   // killed is picked up again soon; transient failures back off exponentially, then dead-letter.
-  options: { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 150, deadLetter: ANALYSIS_DEAD_LETTER_QUEUE },
+  options: (config) => ({ retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: config.ANALYSIS_JOB_TIMEOUT_SECONDS, deadLetter: ANALYSIS_DEAD_LETTER_QUEUE }),
   async handle(runtime, jobs) {
     for (const job of jobs) await runAnalysis(runtime, job.data);
   },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PageQuery } from '../http/pagination.ts';
 import type { AnalysisRow } from './analysis-repo.ts';
 import type { Recommendation } from './recommendations.ts';
-import { CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
+import { CONCERNS, LATER_CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
 
 export const Locale = z.enum(['en', 'th', 'zh']);
 export const CustomerQuery = z.object({ customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }) });
@@ -19,7 +19,10 @@ export const ImageParams = z.object({
 
 const Score = z.number().int().min(1).max(100);
 const ConcernScore = z.object({ score: Score, regions: z.partialRecord(z.enum(REGIONS), Score) });
-const ConcernScores = z.object(Object.fromEntries(CONCERNS.map((c) => [c, ConcernScore])) as unknown as Record<(typeof CONCERNS)[number], typeof ConcernScore>);
+const LaterConcernScore = ConcernScore.optional().meta({ description: 'Absent in results stored before this concern was measured' });
+const ConcernScores = z.object(
+  Object.fromEntries(CONCERNS.map((c) => [c, LATER_CONCERNS.includes(c) ? LaterConcernScore : ConcernScore])) as unknown as Record<(typeof CONCERNS)[number], typeof ConcernScore>,
+);
 
 export const Analysis = z
   .object({

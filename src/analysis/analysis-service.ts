@@ -3,14 +3,13 @@ import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
+import type { AnalysisProvider, Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { findCustomer, findCustomerOfUser } from '../customers/customer-repo.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
-import type { FlagService } from '../flags/flag-service.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
@@ -36,10 +35,7 @@ import {
 import { CONSENT_TEXT, CONSENT_VERSION } from './consent-text.ts';
 import { heatmapKey } from './heatmap-key.ts';
 import { recommendTreatments, type Recommendation } from './recommendations.ts';
-import { CONCERNS, type Concern, type SkinAnalysisResult } from './skin-analyzer.ts';
-
-/** Feature flag that moves a clinic's analyses to the OpenAI provider (when an API key is configured). */
-export const OPENAI_PROVIDER_FLAG = 'analysis.openai';
+import { CONCERNS, concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
 
 type StoredResult = Omit<SkinAnalysisResult, 'heatmaps'>;
 
@@ -48,12 +44,11 @@ export interface AnalysisServiceDeps {
   storage: ObjectStorage;
   jobs: PgBoss;
   clinics: ClinicService;
-  flags: FlagService;
   redis: Redis | null;
   config: Pick<Config, 'REDIS_KEY_PREFIX' | 'ANALYSIS_UPLOADS_PER_MINUTE' | 'UPLOAD_MAX_PIXELS' | 'OPENAI_API_KEY'>;
 }
 
-export function createAnalysisService({ pool, storage, jobs, clinics, flags, redis, config }: AnalysisServiceDeps) {
+export function createAnalysisService({ pool, storage, jobs, clinics, redis, config }: AnalysisServiceDeps) {
   const limiterOptions = { keyPrefix: `${config.REDIS_KEY_PREFIX}analysis-uploads`, points: config.ANALYSIS_UPLOADS_PER_MINUTE, duration: 60 };
   const uploadLimiter: RateLimiterAbstract = redis ? new RateLimiterRedis({ ...limiterOptions, storeClient: redis }) : new RateLimiterMemory(limiterOptions);
   const isCustomer = (actor: Actor) => actor.role === 'customer';
@@ -68,6 +63,15 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
     if (!requested) throw new AppError('validation-failed', 'Name the customer with customerId.', { errors: [{ path: 'querystring.customerId', message: 'required for staff' }] });
     if (!(await findCustomer(tx, clinicId, requested))) throw notFound('customer');
     return requested;
+  }
+
+  /** The clinic's provider (its own or the platform default), refused when this node has no way to run it. */
+  async function availableProvider(actor: Actor): Promise<AnalysisProvider> {
+    const provider = await clinics.analysisProvider(actor);
+    if (provider === 'openai' && !config.OPENAI_API_KEY) {
+      throw new AppError('analysis-provider-unavailable', 'This clinic analyses photos with OpenAI, which is not configured on this server; ask the platform operator.');
+    }
+    return provider;
   }
 
   async function quotaMonth(actor: Actor): Promise<{ month: string; resetsAt: string }> {
@@ -122,11 +126,13 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
     },
 
     /**
-     * Everything that can refuse an upload without reading it: consent, the clinic's upload rate and
-     * its monthly quota. Runs before the request body is read, so nothing is stored for a refusal.
+     * Everything that can refuse an upload without reading it: the clinic's provider, consent, the
+     * clinic's upload rate and its monthly quota. Runs before the request body is read, so nothing is
+     * stored for a refusal.
      */
     async admit(actor: Actor, requestedCustomerId: string | undefined): Promise<{ customerId: string }> {
       const clinicId = clinicOf(actor);
+      await availableProvider(actor);
       const { month, resetsAt } = await quotaMonth(actor);
       return withTenant(pool, actor, async (tx) => {
         const customerId = await customerIdFor(tx, actor, clinicId, requestedCustomerId);
@@ -148,6 +154,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
      */
     async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisRow> {
       const clinicId = clinicOf(actor);
+      // Asked again, before anything is stored: a super admin may have changed it since admit.
+      const provider = await availableProvider(actor);
       const photo = await processPhoto(upload, { maxPixels: config.UPLOAD_MAX_PIXELS });
       const keys = photoKeys(clinicId, photo.sha256, photo.format);
       const storedBytes = photo.original.length + photo.working.length + photo.thumbnails.small.length + photo.thumbnails.medium.length;
@@ -158,7 +166,6 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
         storage.put(keys.thumbSmall, photo.thumbnails.small, 'image/webp'),
         storage.put(keys.thumbMedium, photo.thumbnails.medium, 'image/webp'),
       ]);
-      const provider = config.OPENAI_API_KEY && (await flags.isEnabled(actor, OPENAI_PROVIDER_FLAG, clinicId)) ? 'openai' : 'local';
       const { month, resetsAt } = await quotaMonth(actor);
 
       return withTenant(pool, actor, async (tx) => {
@@ -194,8 +201,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
         const catalogue = (await listTreatments(tx, clinicId, { activeOnly: true })).map((t) => ({
           id: t.id, category: t.category, name: { en: t.name_en, th: t.name_th, zh: t.name_zh }, priceSatang: Number(t.price_satang),
         }));
-        const scores = Object.fromEntries(CONCERNS.map((c) => [c, result.concerns[c].score])) as Record<Concern, number>;
-        return { row, recommendations: recommendTreatments(scores, catalogue) };
+        return { row, recommendations: recommendTreatments(concernScores(result.concerns), catalogue) };
       });
     },
 
@@ -222,7 +228,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
         const rows = await completedAnalysesOf(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId), limit);
         return rows.map((r) => {
           const result = r.result as StoredResult;
-          return { analysisId: r.id, at: r.created_at.toISOString(), overallScore: result.overallScore, scores: Object.fromEntries(CONCERNS.map((c) => [c, result.concerns[c].score])) as Record<Concern, number> };
+          return { analysisId: r.id, at: r.created_at.toISOString(), overallScore: result.overallScore, scores: concernScores(result.concerns) };
         });
       }, { readOnly: true });
     },
@@ -238,11 +244,13 @@ export function createAnalysisService({ pool, storage, jobs, clinics, flags, red
           await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.view', targetType: 'skin_analysis', targetId: `${aId},${bId}`, metadata: { customerId: a.customer_id, compare: true } }, meta);
         }
         const [ra, rb] = [a.result as StoredResult, b.result as StoredResult];
+        // A result stored before a concern was measured lacks it: only concerns both results have are compared.
+        const [sa, sb] = [concernScores(ra.concerns), concernScores(rb.concerns)];
         return {
           a: { id: a.id, at: a.created_at.toISOString(), overallScore: ra.overallScore },
           b: { id: b.id, at: b.created_at.toISOString(), overallScore: rb.overallScore },
           overallChange: rb.overallScore - ra.overallScore,
-          concerns: CONCERNS.map((c) => ({ concern: c, a: ra.concerns[c].score, b: rb.concerns[c].score, change: rb.concerns[c].score - ra.concerns[c].score })),
+          concerns: CONCERNS.flatMap((c) => (sa[c] === undefined || sb[c] === undefined ? [] : [{ concern: c, a: sa[c], b: sb[c], change: sb[c] - sa[c] }])),
         };
       });
     },

@@ -8,7 +8,7 @@ import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scor
 import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
 
 /** Changes whenever a measure, a threshold or a calibration changes: results compare only within one version. */
-export const LOCAL_MODEL_VERSION = 'local-cv-1.0+human-3.3.6';
+export const LOCAL_MODEL_VERSION = 'local-cv-1.1+human-3.3.6';
 
 export interface LocalAnalysisDetails {
   /** The person's own skin baseline (cheek medians) and its ITA° skin-tone angle. */

@@ -21,6 +21,8 @@ const CATEGORIES_FOR: Record<Concern, string[]> = {
   redness: ['laser', 'device', 'facial'],
   acne: ['facial', 'skincare', 'laser'],
   texture: ['device', 'laser', 'injectable'],
+  // Expression lines soften with neuromodulators and fillers; finer etched lines with resurfacing and collagen-building devices.
+  wrinkles: ['injectable', 'laser', 'device'],
   pores: ['facial', 'device', 'laser'],
   oiliness: ['facial', 'skincare'],
   evenness: ['laser', 'skincare', 'facial'],
@@ -31,7 +33,8 @@ const REASON: Record<Concern, string> = {
   pigmentation: 'Brown spots and pigmentation scored low',
   redness: 'Redness scored low',
   acne: 'Blemishes and acne marks were found',
-  texture: 'Texture and fine lines scored low',
+  texture: 'Rough or uneven skin texture scored low',
+  wrinkles: 'Fine lines and wrinkles scored low',
   pores: 'Visible pores scored low',
   oiliness: 'Shine and oiliness scored low',
   evenness: 'Skin tone is uneven',
@@ -46,7 +49,7 @@ export const CONCERN_THRESHOLD = 60;
  * (weakest first), the first active treatment in the best-matching category, at most one per concern
  * and each treatment once.
  */
-export function recommendTreatments(scores: Record<Concern, number>, catalogue: CatalogueTreatment[], limit = 4): Recommendation[] {
+export function recommendTreatments(scores: Partial<Record<Concern, number>>, catalogue: CatalogueTreatment[], limit = 4): Recommendation[] {
   const weak = (Object.entries(scores) as [Concern, number][]).filter(([, s]) => s < CONCERN_THRESHOLD).sort((a, b) => a[1] - b[1]);
   const used = new Set<string>();
   const out: Recommendation[] = [];

@@ -52,7 +52,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
     members.get('/analyses/compare', { schema: { tags, summary: 'Two analyses of one customer side by side', querystring: CompareQuery } }, async (request) =>
       analyses.compare(principalOf(request), request.query.a, request.query.b, requestMeta(request)),
     );
-    members.get('/analyses/trend', { schema: { tags, summary: 'Scores per concern over time', querystring: TrendQuery, response: { 200: z.array(z.object({ analysisId: z.uuid(), at: z.iso.datetime(), overallScore: z.number(), scores: z.record(z.enum(CONCERNS), z.number()) })) } } }, async (request) =>
+    members.get('/analyses/trend', { schema: { tags, summary: 'Scores per concern over time', querystring: TrendQuery, response: { 200: z.array(z.object({ analysisId: z.uuid(), at: z.iso.datetime(), overallScore: z.number(), scores: z.partialRecord(z.enum(CONCERNS), z.number()) })) } } }, async (request) =>
       analyses.trend(principalOf(request), request.query.customerId, request.query.limit),
     );
     members.get('/analyses/:id', { schema: { tags, params: IdParams, response: { 200: Analysis } } }, async (request) => {

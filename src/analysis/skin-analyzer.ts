@@ -3,11 +3,17 @@
  * OpenAI vision provider), and the result shape the API stores and serves.
  */
 
-export const CONCERNS = ['redness', 'pigmentation', 'dark_circles', 'texture', 'pores', 'oiliness', 'evenness', 'acne'] as const;
+export const CONCERNS = ['redness', 'pigmentation', 'dark_circles', 'texture', 'wrinkles', 'pores', 'oiliness', 'evenness', 'acne'] as const;
 export type Concern = (typeof CONCERNS)[number];
+
+/** Concerns measured after the first results were stored: a result stored before lacks them. */
+export const LATER_CONCERNS: readonly Concern[] = ['wrinkles'];
 
 export const REGIONS = ['forehead', 'left_cheek', 'right_cheek', 'nose', 'chin', 'under_eye_left', 'under_eye_right'] as const;
 export type Region = (typeof REGIONS)[number];
+
+/** Where fine lines are scored: forehead, under the eyes and cheeks (the mesh regions stop short of the crow's feet at the outer eye corners). */
+export const WRINKLE_REGIONS = ['forehead', 'left_cheek', 'right_cheek', 'under_eye_left', 'under_eye_right'] as const satisfies readonly Region[];
 
 export const SKIN_TYPES = ['normal', 'oily', 'dry', 'combination'] as const;
 export type SkinType = (typeof SKIN_TYPES)[number];
@@ -15,8 +21,18 @@ export type SkinType = (typeof SKIN_TYPES)[number];
 /** Scores are 1–100, higher is healthier. */
 export interface ConcernResult {
   score: number;
-  /** Per-region scores where the concern is measured per region (under-eye regions only for dark circles). */
+  /** Per-region scores where the concern is measured per region (under-eye regions only for dark circles, WRINKLE_REGIONS for wrinkles). */
   regions: Partial<Record<Region, number>>;
+}
+
+/** The score of each concern a stored result has: one stored before a concern was measured lacks it, and it is left out rather than guessed. */
+export function concernScores(concerns: Partial<Record<Concern, ConcernResult>>): Partial<Record<Concern, number>> {
+  const scores: Partial<Record<Concern, number>> = {};
+  for (const concern of CONCERNS) {
+    const found = concerns[concern];
+    if (found) scores[concern] = found.score;
+  }
+  return scores;
 }
 
 export interface SkinAnalysisResult {

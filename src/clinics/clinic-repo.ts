@@ -1,3 +1,4 @@
+import type { AnalysisProvider } from '../config.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 
@@ -13,6 +14,8 @@ export interface ClinicRow {
   is_active: boolean;
   settings: Record<string, unknown>;
   quota_overrides: Record<string, number | null>;
+  /** NULL: the platform default. */
+  analysis_provider: AnalysisProvider | null;
   time_zone: string;
   locale: 'en' | 'th' | 'zh';
   created_at: Date;
@@ -24,7 +27,7 @@ export interface ClinicListRow extends Omit<ClinicRow, 'settings' | 'quota_overr
   customer_count: number;
 }
 
-const CLINIC_COLUMNS = 'id, slug, name, tier, status, is_active, settings, quota_overrides, time_zone, locale, created_at, updated_at';
+const CLINIC_COLUMNS = 'id, slug, name, tier, status, is_active, settings, quota_overrides, analysis_provider, time_zone, locale, created_at, updated_at';
 
 // Staff accounts take a seat of the tier's user limit; customers do not.
 const SEAT_HOLDER = `role IN ('clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist') AND disabled_at IS NULL`;
@@ -72,7 +75,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 export async function listClinics(tx: Tx, f: ClinicFilter): Promise<ClinicListRow[]> {
   const { rows } = await tx.query<ClinicListRow>(
     `WITH page AS (
-       SELECT id, slug, name, tier, status, is_active, time_zone, locale, created_at,
+       SELECT id, slug, name, tier, status, is_active, analysis_provider, time_zone, locale, created_at,
               date_trunc('milliseconds', created_at) AS sort_at
        FROM clinics
        WHERE ($1::text IS NULL OR status = $1)
@@ -82,7 +85,7 @@ export async function listClinics(tx: Tx, f: ClinicFilter): Promise<ClinicListRo
        ORDER BY sort_at DESC, id DESC
        LIMIT $6
      )
-     SELECT p.id, p.slug, p.name, p.tier, p.status, p.is_active, p.time_zone, p.locale, p.created_at,
+     SELECT p.id, p.slug, p.name, p.tier, p.status, p.is_active, p.analysis_provider, p.time_zone, p.locale, p.created_at,
             staff.n AS active_staff_count, cust.n AS customer_count
      FROM page p
      CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM users u WHERE u.clinic_id = p.id AND u.${SEAT_HOLDER}) staff
@@ -103,15 +106,18 @@ export interface PlatformClinicChange {
   tier?: TierKey | undefined;
   status?: ClinicStatusKey | undefined;
   quotaOverrides?: Record<string, number | null> | undefined;
+  /** undefined leaves it; null puts the clinic back on the platform default. */
+  analysisProvider?: AnalysisProvider | null | undefined;
 }
 
-/** Plan and status columns: only the platform role may write them (see the grants in migration 0003). */
+/** Plan, status and analysis-provider columns: only the platform role may write them (see the grants in migration 0003). */
 export async function updateClinicAsPlatform(tx: Tx, id: string, c: PlatformClinicChange): Promise<ClinicRow | undefined> {
   const { rows } = await tx.query<ClinicRow>(
     `UPDATE clinics SET name = coalesce($2, name), tier = coalesce($3, tier), status = coalesce($4, status),
-            quota_overrides = coalesce($5::jsonb, quota_overrides), updated_at = now()
+            quota_overrides = coalesce($5::jsonb, quota_overrides),
+            analysis_provider = CASE WHEN $6::boolean THEN $7::text ELSE analysis_provider END, updated_at = now()
      WHERE id = $1 RETURNING ${CLINIC_COLUMNS}`,
-    [id, c.name ?? null, c.tier ?? null, c.status ?? null, c.quotaOverrides ? JSON.stringify(c.quotaOverrides) : null],
+    [id, c.name ?? null, c.tier ?? null, c.status ?? null, c.quotaOverrides ? JSON.stringify(c.quotaOverrides) : null, c.analysisProvider !== undefined, c.analysisProvider ?? null],
   );
   return rows[0];
 }

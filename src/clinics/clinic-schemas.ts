@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANALYSIS_PROVIDERS, type AnalysisProvider as AnalysisProviderKey } from '../config.ts';
 import { PageQuery } from '../http/pagination.ts';
 import { Email, FullName, Locale, NewPassword, Phone } from '../users/user-schemas.ts';
 import type { ClinicLimits } from './clinic-limits.ts';
@@ -9,6 +10,7 @@ const CLINIC_STATUSES = ['active', 'trial', 'suspended', 'cancelled'] as const;
 
 export const Tier = z.enum(TIERS);
 export const ClinicStatus = z.enum(CLINIC_STATUSES);
+export const AnalysisProvider = z.enum(ANALYSIS_PROVIDERS);
 
 // Same rule as the clinics.slug CHECK constraint, so a bad slug is a 400 naming the field, not a 500.
 export const ClinicSlug = z
@@ -94,6 +96,11 @@ export const ClinicLimitsSchema = z
 
 export const ClinicIdParams = z.object({ id: z.uuid() });
 
+const AnalysisProviderView = z.object({
+  analysisProvider: AnalysisProvider.nullable().meta({ description: "The clinic's own provider, set by a super admin; null follows the platform default." }),
+  effectiveAnalysisProvider: AnalysisProvider.meta({ description: "Where the clinic's skin analyses run now." }),
+});
+
 export const ClinicListQuery = PageQuery.extend({
   status: ClinicStatus.optional(),
   tier: Tier.optional(),
@@ -111,13 +118,22 @@ export const CreateClinicBody = z.object({
 });
 
 export const UpdateClinicBody = z
-  .object({ name: ClinicName, tier: Tier, status: ClinicStatus, quotaOverrides: QuotaOverrides })
+  .object({
+    name: ClinicName,
+    tier: Tier,
+    status: ClinicStatus,
+    quotaOverrides: QuotaOverrides,
+    analysisProvider: AnalysisProvider.nullable().meta({ description: "Where the clinic's skin analyses run; null follows the platform default." }),
+  })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
 
+// Strict: a platform-owned field (tier, analysisProvider) sent by a clinic's manager is refused, not
+// silently dropped, so nobody believes they changed it.
 export const UpdateOwnClinicBody = z
   .object({ name: ClinicName, timeZone: TimeZone, locale: Locale, settings: ClinicSettingsPatch })
   .partial()
+  .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
 
 export const AdminClinic = z
@@ -130,6 +146,7 @@ export const AdminClinic = z
     isActive: z.boolean(),
     timeZone: z.string(),
     locale: Locale,
+    ...AnalysisProviderView.shape,
     createdAt: z.iso.datetime(),
     activeStaffCount: z.number().int(),
     customerCount: z.number().int(),
@@ -160,6 +177,7 @@ export const OwnClinic = z
     status: ClinicStatus.optional(),
     settings: ClinicSettings.optional(),
     limits: ClinicLimitsSchema.optional(),
+    ...AnalysisProviderView.partial().shape,
   })
   .meta({ id: 'OwnClinic' });
 
@@ -174,8 +192,13 @@ export function settingsOf(stored: Record<string, unknown>): ClinicSettings {
   return { ...known, currency: known.currency ?? DEFAULT_CURRENCY };
 }
 
+/** The clinic's own choice of provider, and the one its analyses use: that choice or the platform default. */
+export function analysisProviderOf(choice: AnalysisProviderKey | null, platformDefault: AnalysisProviderKey): z.infer<typeof AnalysisProviderView> {
+  return { analysisProvider: choice, effectiveAnalysisProvider: choice ?? platformDefault };
+}
+
 /** The fields every admin view of a clinic shares. */
-function clinicBasics(row: Omit<ClinicListRow, 'active_staff_count' | 'customer_count'>) {
+function clinicBasics(row: Omit<ClinicListRow, 'active_staff_count' | 'customer_count'>, platformProvider: AnalysisProviderKey) {
   return {
     id: row.id,
     slug: row.slug,
@@ -185,22 +208,23 @@ function clinicBasics(row: Omit<ClinicListRow, 'active_staff_count' | 'customer_
     isActive: row.is_active,
     timeZone: row.time_zone,
     locale: row.locale,
+    ...analysisProviderOf(row.analysis_provider, platformProvider),
     createdAt: row.created_at.toISOString(),
   };
 }
 
-export function toAdminClinic(row: ClinicListRow): z.infer<typeof AdminClinic> {
+export function toAdminClinic(row: ClinicListRow, platformProvider: AnalysisProviderKey): z.infer<typeof AdminClinic> {
   return {
-    ...clinicBasics(row),
+    ...clinicBasics(row, platformProvider),
     activeStaffCount: row.active_staff_count,
     customerCount: row.customer_count,
   };
 }
 
-export function toAdminClinicDetail(d: { row: ClinicRow; limits: ClinicLimits; activeUsers: number }): z.infer<typeof AdminClinicDetail> {
+export function toAdminClinicDetail(d: { row: ClinicRow; limits: ClinicLimits; activeUsers: number; platformProvider: AnalysisProviderKey }): z.infer<typeof AdminClinicDetail> {
   const { row } = d;
   return {
-    ...clinicBasics(row),
+    ...clinicBasics(row, d.platformProvider),
     settings: settingsOf(row.settings),
     quotaOverrides: row.quota_overrides,
     limits: d.limits,

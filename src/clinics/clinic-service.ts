@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { recordAudit, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import type { AnalysisProvider, Config } from '../config.ts';
 import { unsafeWithPlatformAccess, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
-import { notFound } from '../errors/app-error.ts';
+import { AppError, notFound } from '../errors/app-error.ts';
 import { pageOf, decodeCursor } from '../http/pagination.ts';
 import { insertUser } from '../users/user-repo.ts';
 import type { ClinicCache, ClinicRecord } from './clinic-cache.ts';
@@ -23,6 +24,7 @@ import {
   type PlatformClinicChange,
 } from './clinic-repo.ts';
 import {
+  analysisProviderOf,
   settingsOf,
   toAdminClinic,
   toAdminClinicDetail,
@@ -52,14 +54,15 @@ export interface ClinicChange extends Omit<PlatformClinicChange, 'quotaOverrides
 /** Who acts on the platform path: a super admin, or a platform process (seeding) with no user. */
 export type PlatformActor = Pick<TenantScope, 'userId' | 'role'>;
 
-export function createClinicService(pool: pg.Pool, cache: ClinicCache) {
+export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: Pick<Config, 'ANALYSIS_DEFAULT_PROVIDER' | 'OPENAI_API_KEY'>) {
+  const platformProvider = config.ANALYSIS_DEFAULT_PROVIDER;
   const platformScope = (actor: PlatformActor): TenantScope => ({ clinicId: null, userId: actor.userId, role: actor.role });
   const audit = (tx: Tx, actor: PlatformActor | TenantScope, clinicId: string | null, action: string, meta: RequestMeta, metadata?: AuditEntry['metadata']) =>
     recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'clinic', targetId: clinicId ?? undefined, metadata }, meta);
 
   async function detailOf(tx: Tx, row: ClinicRow) {
     const limits = (await findClinicLimits(tx, row.id))!;
-    return toAdminClinicDetail({ row, limits, activeUsers: await countSeatHolders(tx, row.id) });
+    return toAdminClinicDetail({ row, limits, activeUsers: await countSeatHolders(tx, row.id), platformProvider });
   }
 
   /** The member's own clinic, through the cache; the key is always the principal's clinic, never a parameter. */
@@ -81,7 +84,7 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache) {
   function memberView({ row, limits }: ClinicRecord, role: TenantScope['role']) {
     const publicPart = { id: row.id, slug: row.slug, name: row.name, timeZone: row.time_zone, locale: row.locale };
     if (role === 'customer') return publicPart;
-    return { ...publicPart, tier: row.tier, status: row.status, settings: settingsOf(row.settings), limits };
+    return { ...publicPart, tier: row.tier, status: row.status, settings: settingsOf(row.settings), limits, ...analysisProviderOf(row.analysis_provider, platformProvider) };
   }
 
   async function create(actor: PlatformActor, clinic: NewClinic, owner: NewOwner | undefined, meta: RequestMeta) {
@@ -100,6 +103,9 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache) {
   }
 
   async function update(actor: PlatformActor, id: string, change: ClinicChange, meta: RequestMeta) {
+    if (change.analysisProvider === 'openai' && !config.OPENAI_API_KEY) {
+      throw new AppError('analysis-provider-unavailable', 'OpenAI is not configured on this platform (no OPENAI_API_KEY); the clinic keeps its provider.');
+    }
     const { detail, changed } = await unsafeWithPlatformAccess(pool, platformScope(actor), async (tx) => {
       const before = await findClinicById(tx, id, { forUpdate: true });
       if (!before) throw notFound('clinic');
@@ -107,13 +113,17 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache) {
       const status = change.status !== undefined && change.status !== before.status ? change.status : undefined;
       const name = change.name !== undefined && change.name !== before.name ? change.name : undefined;
       const quotaOverrides = change.quotaOverrides && !sameOverrides(change.quotaOverrides, before.quota_overrides) ? change.quotaOverrides : undefined;
-      if (tier === undefined && status === undefined && name === undefined && quotaOverrides === undefined) {
+      // null is a change (back to the platform default); undefined is none.
+      const analysisProvider = change.analysisProvider !== undefined && change.analysisProvider !== before.analysis_provider ? change.analysisProvider : undefined;
+      if (tier === undefined && status === undefined && name === undefined && quotaOverrides === undefined && analysisProvider === undefined) {
         return { detail: await detailOf(tx, before), changed: false };
       }
-      const after = (await updateClinicAsPlatform(tx, id, { tier, status, name, quotaOverrides }))!;
-      // Plan and status changes get their own actions so they can be found (and billed, and explained) on their own.
+      const after = (await updateClinicAsPlatform(tx, id, { tier, status, name, quotaOverrides, analysisProvider }))!;
+      // Plan, status and provider changes get their own actions so they can be found (and billed, and
+      // explained: the provider decides who processes the clinic's face photos) on their own.
       if (tier) await audit(tx, actor, id, 'clinic.tier_change', meta, { from: before.tier, to: tier });
       if (status) await audit(tx, actor, id, 'clinic.status_change', meta, { from: before.status, to: status });
+      if (analysisProvider !== undefined) await audit(tx, actor, id, 'clinic.analysis_provider_change', meta, { from: before.analysis_provider, to: analysisProvider });
       if (name !== undefined || quotaOverrides) {
         await audit(tx, actor, id, 'clinic.update', meta, {
           ...(name !== undefined ? { name: { from: before.name, to: name } } : {}),
@@ -140,6 +150,11 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache) {
 
     async ownClinic(scope: TenantScope) {
       return memberView(await memberClinic(scope), scope.role);
+    },
+
+    /** Where the member's clinic's skin analyses run: its own provider, or the platform default. */
+    async analysisProvider(scope: TenantScope): Promise<AnalysisProvider> {
+      return analysisProviderOf((await memberClinic(scope)).row.analysis_provider, platformProvider).effectiveAnalysisProvider;
     },
 
     async updateOwnClinic(scope: TenantScope, change: ClinicProfileChange, meta: RequestMeta) {
@@ -169,7 +184,7 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache) {
         await audit(tx, actor, null, 'clinic.list', meta, { status: input.status ?? null, tier: input.tier ?? null, q: input.q ?? null });
         return page;
       });
-      return pageOf(rows, input.limit, (r) => [r.created_at, r.id], toAdminClinic);
+      return pageOf(rows, input.limit, (r) => [r.created_at, r.id], (r) => toAdminClinic(r, platformProvider));
     },
 
     async getClinic(actor: PlatformActor, id: string, meta: RequestMeta) {

@@ -36,7 +36,7 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
     services.clinics.getClinic(principalOf(request), request.params.id, requestMeta(request)),
   );
 
-  admin.patch('/admin/clinics/:id', { schema: { tags, summary: "Change a clinic's name, tier, status or quota overrides", params: ClinicIdParams, body: UpdateClinicBody, response: { 200: AdminClinicDetail } } }, async (request) =>
+  admin.patch('/admin/clinics/:id', { schema: { tags, summary: "Change a clinic's name, tier, status, quota overrides or skin-analysis provider", params: ClinicIdParams, body: UpdateClinicBody, response: { 200: AdminClinicDetail } } }, async (request) =>
     services.clinics.updateClinic(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
 

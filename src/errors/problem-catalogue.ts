@@ -17,6 +17,10 @@ export const PROBLEMS = {
   'consent-required': { status: 403, title: 'Consent to face-image processing is required', detail: 'Record consent with POST /api/analysis-consent (text from GET /api/analysis-consent) before uploading a photo.' },
   'analysis-quota-exceeded': { status: 402, title: "The clinic's monthly analysis quota is used up", detail: '`resetsAt` says when the quota renews; a larger tier raises it.' },
   'storage-quota-exceeded': { status: 402, title: "The clinic's storage quota is used up", detail: 'Delete old photos or move the clinic to a larger tier.' },
+  // Answers both a super admin choosing OpenAI and an upload for a clinic on OpenAI, on a node without
+  // an API key. 409 rather than 503 for the upload too: the clinic's setting conflicts with how the
+  // platform is deployed, and retrying does not help until one of the two changes.
+  'analysis-provider-unavailable': { status: 409, title: "The clinic's skin-analysis provider is not available", detail: 'The OpenAI provider needs an API key on the platform. A super admin can set the clinic to the local provider, or the platform operator can configure the key.' },
   'still-in-use': { status: 409, title: 'Other records still refer to this one', detail: 'For example a customer with appointments: keep the record, or remove what refers to it first.' },
   'slot-taken': { status: 409, title: 'This time is no longer free', detail: 'Someone booked the staff member or room first; pick another slot from the availability list.' },
   'slot-unavailable': { status: 409, title: 'This time cannot be booked', detail: 'It is outside working hours, inside the minimum notice, beyond the booking horizon, or taken; pick a slot from GET /api/availability.' },

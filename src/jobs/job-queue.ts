@@ -1,16 +1,21 @@
 import PgBoss from 'pg-boss';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import { APP_ROLE } from '../db/database.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 
 export const JOB_SCHEMA = 'pgboss';
+/** Senders NOTIFY this channel (payload: the queue) so an idle worker fetches at once instead of at its next poll. */
+export const JOB_WAKEUP_CHANNEL = 'bwai_job_wakeup';
+
+export type QueuePolicy = Omit<PgBoss.Queue, 'name'>;
 
 /** A job is one module in its domain: its queue, its retry policy, an optional cron, and its handler. */
 export interface JobDefinition<Data extends object = object> {
   queue: string;
   /** Queue defaults that every send (and every cron run) inherits unless it overrides them. */
-  options: Omit<PgBoss.Queue, 'name'>;
+  options: QueuePolicy | ((config: Config) => QueuePolicy);
   schedule?: { cron: string; tz: string };
   /** pg-boss 10 hands a worker an array of jobs, even with a batch size of one. */
   handle(runtime: Runtime, jobs: PgBoss.Job<Data>[]): Promise<void>;
@@ -22,8 +27,12 @@ export interface JobQueueOptions {
   maxConnections: number;
 }
 
+export function queuePolicy(job: Pick<JobDefinition, 'options'>, config: Config): QueuePolicy {
+  return typeof job.options === 'function' ? job.options(config) : job.options;
+}
+
 /** A pg-boss instance on the owner connection; nothing runs until it is started. */
-export function createJobQueue(ownerUrl: string, log: Logger, options: JobQueueOptions): PgBoss {
+export function createJobQueue(ownerUrl: string, config: Config, log: Logger, options: JobQueueOptions): PgBoss {
   const worker = options.role === 'worker';
   const boss = new PgBoss({
     connectionString: ownerUrl,
@@ -34,7 +43,7 @@ export function createJobQueue(ownerUrl: string, log: Logger, options: JobQueueO
     schedule: worker,
     // pg-boss 10 has no heartbeat: a job whose worker died is retried only once it has expired AND
     // maintenance has run, so maintenance runs often enough for that to take seconds, not minutes.
-    maintenanceIntervalSeconds: 15,
+    maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
   });
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   return boss;
@@ -45,12 +54,13 @@ export function createJobQueue(ownerUrl: string, log: Logger, options: JobQueueO
  * does not exist is dropped without an error), and lets the application role enqueue and cancel
  * jobs inside its own transactions, so a job is written together with the row it works on.
  */
-export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition[]): Promise<void> {
+export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition[], config: Config): Promise<void> {
   await boss.start();
   for (const job of jobs) {
-    await boss.createQueue(job.queue, { name: job.queue, ...job.options });
+    const policy = { name: job.queue, ...queuePolicy(job, config) };
+    await boss.createQueue(job.queue, policy);
     // createQueue leaves an existing queue alone: bring its policy in line with this code.
-    await boss.updateQueue(job.queue, { name: job.queue, ...job.options });
+    await boss.updateQueue(job.queue, policy);
   }
   // Job rows hold ids only (no personal data); pg-boss has no row-level security of its own.
   await boss.getDb().executeSql(
@@ -61,9 +71,9 @@ export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition
   );
 }
 
-export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefinition[], log: Logger, options: JobQueueOptions): Promise<PgBoss> {
-  const boss = createJobQueue(ownerUrl, log, options);
-  await prepareJobQueue(boss, jobs);
+export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefinition[], config: Config, log: Logger, options: JobQueueOptions): Promise<PgBoss> {
+  const boss = createJobQueue(ownerUrl, config, log, options);
+  await prepareJobQueue(boss, jobs, config);
   return boss;
 }
 
@@ -74,9 +84,13 @@ export function inTransaction(tx: Tx): { executeSql(text: string, values?: unkno
 
 export class JobNotQueuedError extends Error {}
 
-/** Sends a job and returns its id; pg-boss answers null (no error) when the queue does not exist. */
+/**
+ * Sends a job and returns its id; pg-boss answers null (no error) when the queue does not exist.
+ * A job due now also wakes the workers; the NOTIFY goes out when the caller's transaction commits.
+ */
 export async function sendJob<Data extends object>(boss: PgBoss, job: Pick<JobDefinition<Data>, 'queue'>, data: Data, options: PgBoss.SendOptions = {}): Promise<string> {
   const id = await boss.send(job.queue, data, options);
   if (id === null) throw new JobNotQueuedError(`job not queued on "${job.queue}": the queue does not exist or a singleton job already holds its slot`);
+  if (options.startAfter === undefined) await (options.db ?? boss.getDb()).executeSql('SELECT pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, job.queue]);
   return id;
 }

@@ -1,7 +1,8 @@
 import type PgBoss from 'pg-boss';
 import { ensureAuditPartitions } from '../audit/audit-partitions-job.ts';
 import type { Runtime } from '../runtime.ts';
-import { startJobQueue, type JobDefinition } from './job-queue.ts';
+import { listenTo } from '../db/listen.ts';
+import { JOB_WAKEUP_CHANNEL, startJobQueue, type JobDefinition } from './job-queue.ts';
 import { JOBS } from './job-registry.ts';
 
 // Below the usual 30 s an orchestrator waits after SIGTERM, so jobs still running are failed (and
@@ -17,8 +18,13 @@ export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: read
   const { config, log } = runtime;
   // Before any worker takes a job, so an audit entry written right after start-up has its month.
   await ensureAuditPartitions(runtime.db.owner, log);
-  const boss = await startJobQueue(ownerUrl, jobs, log, { role: 'worker', maxConnections: config.WORKER_CONCURRENCY + 2 });
+  const boss = await startJobQueue(ownerUrl, jobs, config, log, { role: 'worker', maxConnections: config.WORKER_CONCURRENCY + 2 });
+  // pg-boss polls every 2 s; a sender's NOTIFY wakes this queue's workers at once, which is most of
+  // the wait between an upload and its analysis starting on an idle worker.
+  const workerIds = new Map<string, string[]>();
+  const wakeup = listenTo(ownerUrl, JOB_WAKEUP_CHANNEL, (queue) => workerIds.get(queue)?.forEach((id) => boss.notifyWorker(id)), log);
   try {
+    await wakeup.start();
     for (const job of jobs) {
       if (job.schedule) await boss.schedule(job.queue, job.schedule.cron, {}, { tz: job.schedule.tz });
       const jobLog = log.child({ queue: job.queue });
@@ -31,9 +37,12 @@ export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: read
         }
       };
       // pg-boss 10 has no per-worker concurrency: N polling workers on a queue run up to N jobs at once.
-      for (let i = 0; i < config.WORKER_CONCURRENCY; i++) await boss.work(job.queue, { batchSize: 1 }, handler);
+      const ids: string[] = [];
+      for (let i = 0; i < config.WORKER_CONCURRENCY; i++) ids.push(await boss.work(job.queue, { batchSize: 1 }, handler));
+      workerIds.set(job.queue, ids);
     }
   } catch (error) {
+    await wakeup.close();
     await boss.stop({ graceful: false });
     throw error;
   }
@@ -41,6 +50,7 @@ export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: read
   return {
     async stop() {
       // Graceful: no new jobs are fetched, running ones get DRAIN_TIMEOUT_MS to finish.
+      await wakeup.close();
       await boss.stop({ graceful: true, timeout: DRAIN_TIMEOUT_MS });
       log.info('worker stopped');
     },

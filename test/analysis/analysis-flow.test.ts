@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { CONCERNS } from '../../src/analysis/skin-analyzer.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
-import { createClinic, createUser, signInAs, type TestClinic } from '../support/factories.ts';
-import type { HttpClient } from '../support/http-client.ts';
-import { multipartFile } from '../support/multipart.ts';
+import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { analysesUsed, customerOf, finishedAnalysis, uploadPhoto } from './analysis-steps.ts';
 import { deriveFacePhotos } from './face-photos.ts';
 
 let t: TestApp;
@@ -36,30 +36,6 @@ const stopAnalysing = async () => {
   worker = undefined;
 };
 
-async function customerOf(clinic: TestClinic, { consent = true } = {}) {
-  const user = await createUser(t, clinic.id, 'customer');
-  const client = await signInAs(t, user);
-  if (consent) {
-    const res = await client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' });
-    expect(res.status).toBe(201);
-  }
-  return client;
-}
-
-const upload = (client: HttpClient, photo: Buffer, query = '', type = 'image/jpeg') => {
-  const { body, headers } = multipartFile('photo', 'face.jpg', type, photo);
-  return client.request('POST', `/api/analyses${query}`, body, headers);
-};
-
-async function finished(client: HttpClient, id: string) {
-  for (let i = 0; i < 300; i++) {
-    const res = await client.get(`/api/analyses/${id}`);
-    if (['completed', 'rejected', 'failed'].includes(res.body.status)) return res.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`analysis ${id} did not finish`);
-}
-
 // The local driver keeps objects under objects/<key>; a clinic that stored nothing has no folder.
 const objectsOf = async (clinicId: string) =>
   readdir(join(storageDir, 'objects', 'clinics', clinicId), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
@@ -70,15 +46,15 @@ const objectsOf = async (clinicId: string) =>
 describe('consent', () => {
   it('no consent, no upload: 403 consent-required and nothing is stored', async () => {
     const clinic = await createClinic(t);
-    const customer = await customerOf(clinic, { consent: false });
-    const res = await upload(customer, faces[0]!);
+    const customer = await customerOf(t, clinic, { consent: false });
+    const res = await uploadPhoto(customer, faces[0]!);
     expect([res.status, res.body.type]).toEqual([403, '/problems/consent-required']);
     expect(await objectsOf(clinic.id)).toEqual([]);
   });
 
   it('consent is recorded with the version of the text shown, and an old version is refused', async () => {
     const clinic = await createClinic(t);
-    const customer = await customerOf(clinic, { consent: false });
+    const customer = await customerOf(t, clinic, { consent: false });
     const text = await customer.get('/api/analysis-consent/text?locale=th');
     expect(text.body).toMatchObject({ version: CONSENT_VERSION, locale: 'th' });
     expect(text.body.text).toMatch(/ยินยอม/);
@@ -93,8 +69,8 @@ describe('consent', () => {
 describe('upload and analysis', () => {
   it('a face photo is accepted at once (202), analysed in the background with live progress, and its result served', async () => {
     const clinic = await createClinic(t, { tier: 'professional' });
-    const customer = await customerOf(clinic);
-    const res = await upload(customer, faces[0]!);
+    const customer = await customerOf(t, clinic);
+    const res = await uploadPhoto(customer, faces[0]!);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'queued', progress: 0 });
     expect((await objectsOf(clinic.id)).filter((f) => String(f).endsWith('.webp'))).toHaveLength(2);
@@ -110,10 +86,10 @@ describe('upload and analysis', () => {
     const progress = statuses.map((e) => e.progress);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
 
-    const detail = await finished(customer, id);
+    const detail = await finishedAnalysis(customer, id);
     expect(detail.status).toBe('completed');
     expect(detail.result.overallScore).toBeGreaterThanOrEqual(1);
-    expect(Object.keys(detail.result.concerns).sort()).toEqual(['acne', 'dark_circles', 'evenness', 'oiliness', 'pigmentation', 'pores', 'redness', 'texture']);
+    expect(Object.keys(detail.result.concerns).sort()).toEqual(['acne', 'dark_circles', 'evenness', 'oiliness', 'pigmentation', 'pores', 'redness', 'texture', 'wrinkles']);
     expect(Object.keys(detail.result.heatmapUrls).length).toBeGreaterThan(0);
 
     const working = await customer.get(detail.image.workingUrl);
@@ -128,17 +104,16 @@ describe('upload and analysis', () => {
 
   it('a blurred photo fails the quality gate with named reasons and gives its quota unit back', async () => {
     const clinic = await createClinic(t, { tier: 'professional' });
-    const customer = await customerOf(clinic);
+    const customer = await customerOf(t, clinic);
     const blurred = await sharp(faces[1]!).blur(12).jpeg().toBuffer();
-    const res = await upload(customer, blurred);
+    const res = await uploadPhoto(customer, blurred);
     expect(res.status).toBe(202);
     await startAnalysing();
-    const detail = await finished(customer, res.body.id);
+    const detail = await finishedAnalysis(customer, res.body.id);
     expect(detail.status).toBe('rejected');
     expect(detail.quality.problems.map((p: { code: string }) => p.code)).toContain('too-blurry');
     expect(detail.quality.problems[0].message.th.length).toBeGreaterThan(0);
-    const usage = await t.db.owner.query('SELECT coalesce(sum(analyses_used), 0)::int AS n FROM clinic_analysis_usage WHERE clinic_id = $1', [clinic.id]);
-    expect(usage.rows[0].n).toBe(0);
+    expect(await analysesUsed(t, clinic.id)).toBe(0);
   });
 
   it('staff see a customer’s analysis, and each view is audited', async () => {
@@ -147,10 +122,10 @@ describe('upload and analysis', () => {
     const { rows: [record] } = await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [customerUser.id]);
     const doctor = await signInAs(t, await createUser(t, clinic.id, 'clinic_staff'));
     expect((await doctor.post('/api/analysis-consent', { customerId: record.id, version: CONSENT_VERSION, locale: 'th' })).status).toBe(201);
-    const res = await upload(doctor, faces[2] ?? faces[0]!, `?customerId=${record.id}`);
+    const res = await uploadPhoto(doctor, faces[2] ?? faces[0]!, `?customerId=${record.id}`);
     expect(res.status).toBe(202);
     await startAnalysing();
-    await finished(doctor, res.body.id);
+    await finishedAnalysis(doctor, res.body.id);
     const views = await t.db.owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'analysis.view' AND target_id = $1`, [res.body.id]);
     expect(views.rows[0].n).toBeGreaterThan(0);
     const list = await doctor.get(`/api/analyses?customerId=${record.id}`);
@@ -161,11 +136,11 @@ describe('upload and analysis', () => {
 describe('history', () => {
   it('a customer compares two analyses and sees a trend per concern', async () => {
     const clinic = await createClinic(t, { tier: 'professional' });
-    const customer = await customerOf(clinic);
-    const first = await upload(customer, faces[0]!);
-    const second = await upload(customer, faces[1] ?? faces[0]!);
+    const customer = await customerOf(t, clinic);
+    const first = await uploadPhoto(customer, faces[0]!);
+    const second = await uploadPhoto(customer, faces[1] ?? faces[0]!);
     await startAnalysing();
-    const [a, b] = [await finished(customer, first.body.id), await finished(customer, second.body.id)];
+    const [a, b] = [await finishedAnalysis(customer, first.body.id), await finishedAnalysis(customer, second.body.id)];
     expect([a.status, b.status]).toEqual(['completed', 'completed']);
     const comparison = await customer.get(`/api/analyses/compare?a=${a.id}&b=${b.id}`);
     expect(comparison.status).toBe(200);
@@ -176,14 +151,36 @@ describe('history', () => {
     expect(trend.body.map((p: { analysisId: string }) => p.analysisId).sort()).toEqual([a.id, b.id].sort());
     expect(trend.body[0].scores.pigmentation).toBeGreaterThanOrEqual(1);
   });
+
+  it('an analysis stored before fine lines were measured still opens, and compares and trends on the concerns it has', async () => {
+    const clinic = await createClinic(t, { tier: 'professional' });
+    const customer = await customerOf(t, clinic);
+    const first = await uploadPhoto(customer, faces[0]!);
+    const second = await uploadPhoto(customer, faces[1] ?? faces[0]!);
+    await startAnalysing();
+    const [a, b] = [await finishedAnalysis(customer, first.body.id), await finishedAnalysis(customer, second.body.id)];
+    await t.db.owner.query(`UPDATE skin_analyses SET result = result #- '{concerns,wrinkles}' WHERE id = $1`, [a.id]);
+
+    const older = await customer.get(`/api/analyses/${a.id}`);
+    expect(older.status).toBe(200);
+    expect(Object.keys(older.body.result.concerns).sort()).toEqual(CONCERNS.filter((c) => c !== 'wrinkles').sort());
+    const comparison = await customer.get(`/api/analyses/compare?a=${a.id}&b=${b.id}`);
+    expect(comparison.status).toBe(200);
+    expect(comparison.body.concerns.map((c: { concern: string }) => c.concern)).toEqual(CONCERNS.filter((c) => c !== 'wrinkles'));
+    const trend = await customer.get('/api/analyses/trend');
+    expect(trend.status).toBe(200);
+    const scores = Object.fromEntries(trend.body.map((p: { analysisId: string; scores: object }) => [p.analysisId, p.scores]));
+    expect(scores[a.id]).not.toHaveProperty('wrinkles');
+    expect(scores[b.id].wrinkles).toBe(b.result.concerns.wrinkles.score);
+  });
 });
 
 describe('limits', () => {
   it('over the monthly quota: 402 with the reset date before anything is stored', async () => {
     const clinic = await createClinic(t);
     await t.db.owner.query(`UPDATE clinics SET quota_overrides = '{"monthly_analyses": 0}' WHERE id = $1`, [clinic.id]);
-    const customer = await customerOf(clinic);
-    const res = await upload(customer, faces[0]!);
+    const customer = await customerOf(t, clinic);
+    const res = await uploadPhoto(customer, faces[0]!);
     expect([res.status, res.body.type]).toEqual([402, '/problems/analysis-quota-exceeded']);
     expect(Date.parse(res.body.resetsAt)).toBeGreaterThan(Date.now());
     expect(await objectsOf(clinic.id)).toEqual([]);
@@ -192,8 +189,8 @@ describe('limits', () => {
   it('concurrent uploads for the last units: exactly the quota is accepted', async () => {
     const clinic = await createClinic(t);
     await t.db.owner.query(`UPDATE clinics SET quota_overrides = '{"monthly_analyses": 3}' WHERE id = $1`, [clinic.id]);
-    const customers = await Promise.all(Array.from({ length: 8 }, () => customerOf(clinic)));
-    const results = await Promise.all(customers.map((c, i) => upload(c, faces[i % faces.length]!)));
+    const customers = await Promise.all(Array.from({ length: 8 }, () => customerOf(t, clinic)));
+    const results = await Promise.all(customers.map((c, i) => uploadPhoto(c, faces[i % faces.length]!)));
     expect(results.filter((r) => r.status === 202)).toHaveLength(3);
     expect(results.filter((r) => r.status === 402)).toHaveLength(5);
     const { rows } = await t.db.owner.query('SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1', [clinic.id]);
@@ -202,10 +199,10 @@ describe('limits', () => {
 
   it('the file type comes from the bytes, and an oversized upload is refused with 413', async () => {
     const clinic = await createClinic(t);
-    const customer = await customerOf(clinic);
-    const text = await upload(customer, Buffer.from('this is not a photo at all'), '', 'image/jpeg');
+    const customer = await customerOf(t, clinic);
+    const text = await uploadPhoto(customer, Buffer.from('this is not a photo at all'), '', 'image/jpeg');
     expect([text.status, text.body.type]).toEqual([415, '/problems/unsupported-image-type']);
-    const huge = await upload(customer, Buffer.alloc(4 * 1024 * 1024, 0xff));
+    const huge = await uploadPhoto(customer, Buffer.alloc(4 * 1024 * 1024, 0xff));
     expect([huge.status, huge.body.type]).toEqual([413, '/problems/payload-too-large']);
     expect(await objectsOf(clinic.id)).toEqual([]);
   });
@@ -214,17 +211,17 @@ describe('limits', () => {
     await stopAnalysing();
     const busy = await createClinic(t, { tier: 'enterprise' });
     const quiet = await createClinic(t, { tier: 'enterprise' });
-    const busyCustomer = await customerOf(busy);
-    for (let i = 0; i < 5; i++) expect((await upload(busyCustomer, faces[i % faces.length]!)).status).toBe(202);
-    const quietCustomer = await customerOf(quiet);
-    const quietUpload = await upload(quietCustomer, faces[0]!);
+    const busyCustomer = await customerOf(t, busy);
+    for (let i = 0; i < 5; i++) expect((await uploadPhoto(busyCustomer, faces[i % faces.length]!)).status).toBe(202);
+    const quietCustomer = await customerOf(t, quiet);
+    const quietUpload = await uploadPhoto(quietCustomer, faces[0]!);
     const { rows } = await t.db.owner.query<{ clinic: string; priority: number }>(
       `SELECT data->>'clinicId' AS clinic, priority FROM pgboss.job WHERE name = 'skin-analysis' AND data->>'clinicId' = ANY($1) ORDER BY created_on`,
       [[busy.id, quiet.id]],
     );
     expect(rows.map((r) => r.priority)).toEqual([0, -1, -2, -3, -4, 0]);
     await startAnalysing();
-    await finished(quietCustomer, quietUpload.body.id);
+    await finishedAnalysis(quietCustomer, quietUpload.body.id);
     const order = await t.db.owner.query(`SELECT clinic_id FROM skin_analyses WHERE clinic_id = ANY($1) ORDER BY finished_at`, [[busy.id, quiet.id]]);
     // With one job at a time, the quiet clinic's only photo runs second, not sixth.
     expect(order.rows.findIndex((r) => r.clinic_id === quiet.id)).toBeLessThanOrEqual(1);

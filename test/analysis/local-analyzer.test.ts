@@ -4,7 +4,7 @@ import { loadFaceModel, type FaceModel } from '../../src/analysis/face-model.ts'
 import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/local-analyzer.ts';
 import { REGION_LANDMARKS } from '../../src/analysis/local/regions.ts';
 import { PhotoRejectedError } from '../../src/analysis/quality-gate.ts';
-import { CONCERNS, REGIONS, SKIN_TYPES, type Region, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
+import { CONCERNS, REGIONS, SKIN_TYPES, WRINKLE_REGIONS, type Region, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from './face-photos.ts';
 
 let analyzer: LocalSkinAnalyzer;
@@ -45,6 +45,48 @@ function blemishesOn(subject: DerivedFace, region: Region): string {
     .join('');
 }
 
+/** Points across the forehead, a share `depth` of the way down from its upper edge to the brows, following the face's tilt. */
+function acrossForehead(subject: DerivedFace, depth: number): [number, number][] {
+  const points = outline(subject, 'forehead');
+  const top = points.slice(0, 7);
+  const brows = points.slice(7).reverse();
+  return top.map(([x, y], k) => [x + (brows[k]![0] - x) * depth, y + (brows[k]![1] - y) * depth]);
+}
+
+// Lines and dots are drawn in the same ink: a dark brown at under half opacity.
+const INK = 'rgb(90,60,50)';
+const INK_OPACITY = 0.45;
+
+/** Three thin (1.5 px ≈ 0.6 mm), slightly wavy lines across the forehead, as expression lines run. */
+function linesAcrossForehead(subject: DerivedFace): string {
+  return [0.3, 0.5, 0.7]
+    .map((depth) => {
+      const points = acrossForehead(subject, depth).slice(1, -1);
+      const curve = points.slice(1).map(([x, y], k) => {
+        const [px, py] = points[k]!;
+        return `Q${(px + x) / 2},${(py + y) / 2 + (k % 2 ? -2 : 2)} ${x},${y}`;
+      });
+      return `<path d="M${points[0]!.join(',')} ${curve.join(' ')}" fill="none" stroke="${INK}" stroke-opacity="${INK_OPACITY}" stroke-width="1.5"/>`;
+    })
+    .join('');
+}
+
+/** 48 round dark dots (3 px ≈ 1.2 mm across) spread over the forehead, like visible pores. */
+function dotsOverForehead(subject: DerivedFace): string {
+  const dots: string[] = [];
+  for (const depth of [0.25, 0.4, 0.55, 0.7]) {
+    const row = acrossForehead(subject, depth);
+    for (let k = 0; k < row.length - 1; k++) {
+      for (const share of [0.25, 0.75]) {
+        const x = row[k]![0] + (row[k + 1]![0] - row[k]![0]) * share;
+        const y = row[k]![1] + (row[k + 1]![1] - row[k]![1]) * share;
+        dots.push(`<circle cx="${x}" cy="${y}" r="1.5" fill="${INK}" fill-opacity="${INK_OPACITY}"/>`);
+      }
+    }
+  }
+  return dots.join('');
+}
+
 function scoresIn(result: SkinAnalysisResult): number[] {
   return [result.overallScore, ...CONCERNS.flatMap((concern) => [result.concerns[concern].score, ...Object.values(result.concerns[concern].regions)])];
 }
@@ -70,6 +112,7 @@ describe('the local skin analyser', () => {
       }
       for (const region of REGIONS.filter((r) => !r.startsWith('under_eye'))) expect(result.concerns.redness.regions[region]).toBeDefined();
       expect(Object.keys(result.concerns.dark_circles.regions).sort()).toEqual(['under_eye_left', 'under_eye_right']);
+      expect(Object.keys(result.concerns.wrinkles.regions).sort()).toEqual([...WRINKLE_REGIONS].sort());
       expect(SKIN_TYPES).toContain(result.skinType);
       expect(Math.abs(result.skinAge! - subject.faces[0]!.age!)).toBeLessThanOrEqual(10);
       expect(result.confidence).toBeGreaterThan(0.3);
@@ -108,6 +151,31 @@ describe('the local skin analyser', () => {
       for (const region of ['under_eye_left', 'under_eye_right'] as const) {
         expect(after.concerns.dark_circles.regions[region]!, subject.name).toBeLessThan(before.concerns.dark_circles.regions[region]!);
       }
+    }
+  });
+
+  it('scores a forehead with thin lines drawn across it lower for fine lines, and barely changes its pores and spots', async () => {
+    for (const subject of subjects) {
+      const before = await analyze(subject.photo);
+      const after = await analyze(await paint(subject, linesAcrossForehead(subject)));
+      const lower = (concern: 'wrinkles' | 'pores' | 'pigmentation') => before.concerns[concern].regions.forehead! - after.concerns[concern].regions.forehead!;
+      expect(lower('wrinkles'), subject.name).toBeGreaterThan(25);
+      expect(Math.abs(lower('pores')), subject.name).toBeLessThan(lower('wrinkles') / 3);
+      expect(Math.abs(lower('pigmentation')), subject.name).toBeLessThan(lower('wrinkles') / 3);
+      expect(after.concerns.wrinkles.score, subject.name).toBeLessThan(before.concerns.wrinkles.score);
+    }
+  });
+
+  it('takes dark dots on the forehead for pores, not for fine lines', async () => {
+    for (const subject of subjects) {
+      const before = await analyze(subject.photo);
+      const lined = await analyze(await paint(subject, linesAcrossForehead(subject)));
+      const dotted = await analyze(await paint(subject, dotsOverForehead(subject)));
+      const forehead = (result: SkinAnalysisResult, concern: 'wrinkles' | 'pores') => result.concerns[concern].regions.forehead!;
+      expect(forehead(dotted, 'pores'), subject.name).toBeLessThan(forehead(before, 'pores') - 20);
+      const byLines = forehead(before, 'wrinkles') - forehead(lined, 'wrinkles');
+      const byDots = forehead(before, 'wrinkles') - forehead(dotted, 'wrinkles');
+      expect(byDots, subject.name).toBeLessThan(byLines / 4);
     }
   });
 

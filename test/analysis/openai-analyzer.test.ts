@@ -6,30 +6,10 @@ import {
   ProviderRetryableError,
   type OpenAiAnalyzerConfig,
 } from '../../src/analysis/openai-analyzer.ts';
-import { CONCERNS, type AnalysisInput, type SkinAnalyzer } from '../../src/analysis/skin-analyzer.ts';
+import { CONCERNS, WRINKLE_REGIONS, type AnalysisInput, type SkinAnalyzer } from '../../src/analysis/skin-analyzer.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
-
-const face = (score: number) => ({ forehead: score, left_cheek: score, right_cheek: score, nose: score, chin: score });
-
-/** A well-formed answer, as the model would give it. */
-function modelAnswer() {
-  return {
-    concerns: {
-      redness: { score: 72, regions: { forehead: 80, left_cheek: 65, right_cheek: 66, nose: 70, chin: null } },
-      pigmentation: { score: 60, regions: face(60) },
-      dark_circles: { score: 45, regions: { under_eye_left: 44, under_eye_right: 46 } },
-      texture: { score: 81, regions: face(81) },
-      pores: { score: 58, regions: face(58) },
-      oiliness: { score: 50, regions: face(50) },
-      evenness: { score: 77, regions: face(77) },
-      acne: { score: 93, regions: face(93) },
-    },
-    skin_type: 'combination',
-    skin_age: 34,
-    confidence: 0.82,
-  };
-}
+import { openAiSkinReport } from '../support/openai-answers.ts';
 
 describe('OpenAI skin analysis provider', () => {
   let server: FakeOpenAiServer;
@@ -59,24 +39,17 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it('turns a valid answer into the full analysis result, tagged with the model the server reports', async () => {
-    server.respondWith({ kind: 'structured', output: modelAnswer(), model: 'gpt-4.1-mini-2025-04-14' });
+    const report = openAiSkinReport();
+    server.respondWith({ kind: 'structured', output: report, model: 'gpt-4.1-mini-2025-04-14' });
 
     const result = await analyzer.analyze(input);
 
     expect(result).toEqual({
       provider: 'openai',
       modelVersion: 'gpt-4.1-mini-2025-04-14',
-      overallScore: 67, // mean of the eight concern scores, 67.0
-      concerns: {
-        redness: { score: 72, regions: { forehead: 80, left_cheek: 65, right_cheek: 66, nose: 70 } },
-        pigmentation: { score: 60, regions: face(60) },
-        dark_circles: { score: 45, regions: { under_eye_left: 44, under_eye_right: 46 } },
-        texture: { score: 81, regions: face(81) },
-        pores: { score: 58, regions: face(58) },
-        oiliness: { score: 50, regions: face(50) },
-        evenness: { score: 77, regions: face(77) },
-        acne: { score: 93, regions: face(93) },
-      },
+      overallScore: 67, // mean of the nine concern scores, 67.0
+      // A region the model could not judge (null) is left out.
+      concerns: { ...report.concerns, redness: { score: 72, regions: { forehead: 80, left_cheek: 65, right_cheek: 66, nose: 70 } } },
       skinType: 'combination',
       skinAge: 34,
       confidence: 0.82,
@@ -85,7 +58,7 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it('sends the photo as a data URL and asks for strict structured output with the analysis schema', async () => {
-    server.respondWith({ kind: 'structured', output: modelAnswer() });
+    server.respondWith({ kind: 'structured', output: openAiSkinReport() });
     await analyzer.analyze(input);
 
     expect(server.requests).toHaveLength(1);
@@ -108,11 +81,12 @@ describe('OpenAI skin analysis provider', () => {
     expect(schema.required).toEqual(['concerns', 'skin_type', 'skin_age', 'confidence']);
     expect(schema.properties.concerns.required).toEqual([...CONCERNS]);
     expect(schema.properties.concerns.properties.dark_circles!.properties.regions.required).toEqual(['under_eye_left', 'under_eye_right']);
+    expect(schema.properties.concerns.properties.wrinkles!.properties.regions.required).toEqual([...WRINKLE_REGIONS]);
     expect(schema.properties.concerns.properties.acne!.properties.regions.required).toEqual(['forehead', 'left_cheek', 'right_cheek', 'nose', 'chin']);
   });
 
   it('clamps scores, age and confidence that fall outside their ranges instead of failing the analysis', async () => {
-    const answer = modelAnswer();
+    const answer = openAiSkinReport();
     answer.concerns.redness = { score: 0, regions: { forehead: -5, left_cheek: 140, right_cheek: 55.6, nose: 100, chin: null } };
     answer.concerns.acne.score = 250;
     answer.skin_age = 430;
@@ -128,7 +102,7 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it('keeps an unknown skin age as null', async () => {
-    server.respondWith({ kind: 'structured', output: { ...modelAnswer(), skin_age: null } });
+    server.respondWith({ kind: 'structured', output: { ...openAiSkinReport(), skin_age: null } });
     expect((await analyzer.analyze(input)).skinAge).toBeNull();
   });
 
@@ -163,7 +137,7 @@ describe('OpenAI skin analysis provider', () => {
 
   it('a wrong API key gives a permanent not-authorised error that does not quote the key', async () => {
     const wrongKey = createOpenAiAnalyzer({ ...config, OPENAI_API_KEY: 'sk-test-revoked-key-0000' })!;
-    server.respondWith({ kind: 'structured', output: modelAnswer() });
+    server.respondWith({ kind: 'structured', output: openAiSkinReport() });
 
     const error = await wrongKey.analyze(input).catch((e: unknown) => e);
 
@@ -173,7 +147,7 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it('a photo OpenAI cannot read gives a permanent rejected-request error', async () => {
-    server.respondWith({ kind: 'structured', output: modelAnswer() });
+    server.respondWith({ kind: 'structured', output: openAiSkinReport() });
 
     const error = await analyzer.analyze({ ...input, image: Buffer.from('not a jpeg at all') }).catch((e: unknown) => e);
 
@@ -204,9 +178,9 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it.each([
-    ['a concern is missing', () => { const a: Record<string, unknown> = modelAnswer(); delete (a.concerns as Record<string, unknown>).acne; return a; }],
-    ['a score is a string', () => { const a = modelAnswer(); (a.concerns.pores as { score: unknown }).score = 'high'; return a; }],
-    ['the skin type is not one we know', () => ({ ...modelAnswer(), skin_type: 'sensitive' })],
+    ['a concern is missing', () => { const a: Record<string, unknown> = openAiSkinReport(); delete (a.concerns as Record<string, unknown>).acne; return a; }],
+    ['a score is a string', () => { const a = openAiSkinReport(); (a.concerns.pores as { score: unknown }).score = 'high'; return a; }],
+    ['the skin type is not one we know', () => ({ ...openAiSkinReport(), skin_type: 'sensitive' })],
   ])('an answer where %s is permanent invalid output', async (_, makeAnswer) => {
     server.respondWith({ kind: 'structured', output: makeAnswer() });
     await expect(analyzer.analyze(input)).rejects.toMatchObject({ name: 'ProviderPermanentError', reason: 'invalid-output' });
@@ -238,7 +212,7 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it('an analysis aborted before it starts sends nothing', async () => {
-    server.respondWith({ kind: 'structured', output: modelAnswer() });
+    server.respondWith({ kind: 'structured', output: openAiSkinReport() });
     const reason = new Error('worker shutting down');
 
     await expect(analyzer.analyze(input, AbortSignal.abort(reason))).rejects.toBe(reason);

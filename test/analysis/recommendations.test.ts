@@ -21,6 +21,13 @@ describe('treatment recommendations', () => {
     expect(recommendTreatments({ ...healthy, dark_circles: 20 }, [treatment('body-wrap', 'body')])).toEqual([]);
   });
 
+  it('suggests an injectable for fine lines, then laser or a device, and says it is for the lines', () => {
+    const [injectable] = recommendTreatments({ ...healthy, wrinkles: 40 }, [treatment('co2-laser', 'laser'), treatment('botox', 'injectable')]);
+    expect(injectable).toMatchObject({ concern: 'wrinkles', treatment: { id: 'botox' }, reason: 'Fine lines and wrinkles scored low (40/100).' });
+    const [laser] = recommendTreatments({ ...healthy, wrinkles: 40 }, [treatment('co2-laser', 'laser'), treatment('rf-microneedling', 'device')]);
+    expect(laser!.treatment.id).toBe('co2-laser');
+  });
+
   it('offers each treatment once, falling back to the next matching category', () => {
     const recs = recommendTreatments({ ...healthy, pigmentation: 30, redness: 40 }, [treatment('ipl', 'laser'), treatment('calming-facial', 'facial')]);
     expect(recs.map((r) => r.treatment.id)).toEqual(['ipl', 'calming-facial']);

@@ -32,6 +32,8 @@ describe('reading my clinic', () => {
       status: 'active',
       settings: { currency: 'THB' },
       limits: { tier: 'professional', maxUsers: 20, monthlyAnalyses: 500, storageBytes: 50 * 1024 ** 3, apiRequestsPerMinute: 1500 },
+      analysisProvider: null,
+      effectiveAnalysisProvider: 'local',
     });
   });
 

@@ -11,6 +11,7 @@ export const HEATMAP_FULL_SCALE: Record<Concern, number> = {
   pigmentation: 6,
   dark_circles: 25,
   texture: 3,
+  wrinkles: 2,
   pores: 6,
   oiliness: 1,
   evenness: 8,
@@ -20,7 +21,7 @@ export const HEATMAP_FULL_SCALE: Record<Concern, number> = {
 /*
  * The overlay is a palette PNG: index 0 transparent (outside the analysed skin), 1 a faint green
  * ("measured, nothing found"), 2–255 a yellow→red ramp whose opacity grows with the measure. One byte
- * a pixel instead of four makes the eight full-size maps cheap to write; they are encoded here
+ * a pixel instead of four makes the nine full-size maps cheap to write; they are encoded here
  * directly (a few chunks and zlib) rather than through an RGBA pipeline.
  */
 const RAMP_FIRST = 2;

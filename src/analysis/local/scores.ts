@@ -9,9 +9,10 @@ import type { RegionMeasure } from './skin-measures.ts';
  * (0.4 mm a pixel); it is a judgement, checked against the sample faces, not fitted to them: those are
  * young women with make-up in soft, 2× enlarged crops, and per region they measured redness median
  * 2.4 (p75 5.2); pigmentation median 0 (p75 0.02); dark circles median 10% (p75 19%); texture median
- * 0.19 (p75 0.24); pores 0 (max 2.3); shine 0% (p75 0%, one brightly lit face 75%); evenness
- * median 1.4 (p75 1.9); blemishes 0 (max 11). Painted blemishes and shaded under-eyes in the tests
- * move the scores by 10–60 points.
+ * 0.19 (p75 0.24); fine lines median 0.04 (p75 0.05, max 0.15 over 18 faces); pores 0 (max 2.3); shine
+ * 0% (p75 0%, one brightly lit face 75%); evenness median 1.4 (p75 1.9); blemishes 0 (max 11).
+ * Painted blemishes, shaded under-eyes and lines drawn across the forehead in the tests move the
+ * scores by 10–80 points.
  */
 export const CALIBRATION: Record<Concern, { half: number; steepness: number; unit: string }> = {
   // Mean a* above what the person's least-red skin hue (25th percentile of a* to b* on their face) predicts.
@@ -20,8 +21,12 @@ export const CALIBRATION: Record<Concern, { half: number; steepness: number; uni
   pigmentation: { half: 0.5, steepness: 1.5, unit: 'L* of spot contrast per pixel' },
   // % darker (L*) than the same-side cheek, plus a quarter of the % of yellowness (b*) lost.
   dark_circles: { half: 20, steepness: 2, unit: '% darker than the cheek' },
-  // Mean |L* − its 5×5 (≈2 mm) average|: fine lines, roughness, visible pores.
+  // Mean |L* − its 5×5 (≈2 mm) average|: roughness, grain, visible pores (and lines, which wrinkles isolates).
   texture: { half: 1, steepness: 2, unit: 'L* of fine detail' },
+  // Mean √ of the coherence-weighted oriented energy of dark fine detail (skin-measures.ts). Half is
+  // three faint lines across the forehead (1 px ≈ 0.4 mm wide, 30% dark ink: 0.42–0.53 on the test
+  // faces); the same lines 1.5 px wide at 45% measured 0.9–1.1, 48 dots of that ink 0.15–0.16.
+  wrinkles: { half: 0.5, steepness: 2, unit: 'L*/px of line gradient' },
   // Dark dots of 0.3–1.6 mm² per 1000 skin pixels (≈1.6 cm²).
   pores: { half: 3, steepness: 1.5, unit: 'dots per 1000 px' },
   // Share of the region covered by specular shine (bright, less saturated than the skin), in percent.
@@ -38,6 +43,7 @@ export const OVERALL_WEIGHTS: Record<Concern, number> = {
   pigmentation: 1,
   dark_circles: 0.75,
   texture: 1,
+  wrinkles: 1,
   pores: 0.75,
   oiliness: 0.5,
   evenness: 1,
@@ -117,12 +123,14 @@ export function skinTypeOf(regions: Record<Region, RegionMeasure>): SkinType {
 
 /**
  * Skin age: the face model's age estimate, moved by how the skin compares with a typical face of
- * that age (score 80): each texture point below 80 adds 0.12 years, pigmentation 0.08, dark circles
- * 0.05; the shift is held to −5…+10 years so the skin measures refine the model's estimate rather
- * than replace it. Null when the model gave no age.
+ * that age (score 80): each fine-lines point below 80 adds 0.12 years, pigmentation 0.08, texture and
+ * dark circles 0.05; the shift is held to −5…+10 years so the skin measures refine the model's
+ * estimate rather than replace it. Null when the model gave no age.
+ * Lines are the most visible sign of skin ageing, so they take the weight texture had while it stood
+ * in for them; texture still rises with every line, so it keeps only a small share for roughness.
  */
 export const SKIN_AGE_TYPICAL_SCORE = 80;
-const SKIN_AGE_WEIGHTS: Partial<Record<Concern, number>> = { texture: 0.12, pigmentation: 0.08, dark_circles: 0.05 };
+const SKIN_AGE_WEIGHTS: Partial<Record<Concern, number>> = { wrinkles: 0.12, pigmentation: 0.08, texture: 0.05, dark_circles: 0.05 };
 const SKIN_AGE_SHIFT: [number, number] = [-5, 10];
 
 export function skinAgeOf(modelAge: number | null, concerns: Record<Concern, ConcernResult>): number | null {

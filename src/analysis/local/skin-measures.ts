@@ -1,6 +1,6 @@
-import { CONCERNS, REGIONS, type Concern, type Region } from '../skin-analyzer.ts';
+import { CONCERNS, REGIONS, WRINKLE_REGIONS, type Concern, type Region } from '../skin-analyzer.ts';
 import { individualTypologyAngle, rgbToLab } from './colour.ts';
-import { connectedComponents, MaskedBlur, quantile } from './measures.ts';
+import { connectedComponents, MaskedBlur, orientedEnergy, quantile } from './measures.ts';
 import { faceMask, REGION_ORDER, regionLabels, type FaceCrop } from './regions.ts';
 
 /*
@@ -44,6 +44,13 @@ const SPOT_MAX_RED_EXCESS = 2;
 const PORE_CONTRAST = 2.5;
 const PORE_MIN_AREA = 2;
 const PORE_MAX_AREA = 10;
+/**
+ * Fine lines: the square root of the oriented energy (see orientedEnergy) of the skin's dark fine
+ * detail — how much darker than its ~1 mm surroundings each pixel is — over a ~3 mm box, in L* per
+ * pixel. A crease is a thin dark line, so its gradients share one direction; pores, spots and skin
+ * grain are dots whose gradients cancel out, and highlights are not dark detail at all.
+ */
+const WRINKLE_RADIUS = 3;
 /** Blemish: redder than the surrounding skin by this (a*), 6–400 px (≈1–64 mm²). */
 const BLEMISH_RED_EXCESS = 4;
 const BLEMISH_MIN_AREA = 6;
@@ -58,6 +65,7 @@ const DARK_CIRCLE_MIN_CHROMA = 8;
  */
 const INTERIOR_NONE = 0.6;
 const INTERIOR_FULL = 0.85;
+const interiorOf = (near: number) => Math.min(1, Math.max(0, (near - INTERIOR_NONE) / (INTERIOR_FULL - INTERIOR_NONE)));
 /** Shine: brighter than the skin's shading by this (L*) and less saturated than the skin (share of C*). */
 const SHINE_EXCESS = 6;
 const SHINE_FULL = 10;
@@ -183,7 +191,8 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
   const near = blur.coverage(SHADING_RADIUS);
 
   const maps = Object.fromEntries(CONCERNS.map((concern) => [concern, new Float32Array(n)])) as Record<Concern, Float32Array>;
-  const { redness, pigmentation, texture, pores, oiliness, evenness, acne } = maps;
+  const { redness, pigmentation, texture, wrinkles, pores, oiliness, evenness, acne } = maps;
+  const darkDetail = new Float32Array(n);
   const poreCandidates = new Uint8Array(n);
   const blemishCandidates = new Uint8Array(n);
   const shineLimit = SHINE_MAX_CHROMA_SHARE * reference.chroma;
@@ -191,7 +200,7 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
     if (!skin[i]) continue;
     const shineExcess = (L[i]! - 0.5 * (shadingL[i]! + reference.L)) * contrast - SHINE_EXCESS;
     const shiny = shineExcess > 0 && chroma[i]! < shineLimit;
-    const interior = Math.min(1, Math.max(0, (near[i]! - INTERIOR_NONE) / (INTERIOR_FULL - INTERIOR_NONE)));
+    const interior = interiorOf(near[i]!);
     oiliness[i] = shiny ? Math.min(1, shineExcess / SHINE_FULL) : 0;
     redness[i] = Math.max(0, fineA[i]! - redHue * Math.max(REDNESS_MIN_B, blurB[i]!));
     const redExcess = fineA[i]! - localA[i]!;
@@ -202,6 +211,7 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
     const evenA = fineA[i]! - shadingA[i]!;
     evenness[i] = Math.sqrt(evenL * evenL + evenA * evenA) * interior;
     const pore = (fineL[i]! - L[i]!) * contrast;
+    if (!shiny && pore > 0) darkDetail[i] = pore;
     if (pore > PORE_CONTRAST && !shiny && interior > 0.5) {
       poreCandidates[i] = 1;
       pores[i] = pore;
@@ -219,6 +229,10 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
     const blemish = blemishComponents.labels[i]!;
     if (!blemish || !blemishComponents.keep[blemish]) acne[i] = 0;
   }
+  const lines = orientedEnergy(darkDetail, width, height, WRINKLE_RADIUS);
+  const wrinkleRegion = new Uint8Array(REGION_ORDER.length + 1);
+  for (const region of WRINKLE_REGIONS) wrinkleRegion[regionIdOf(region)] = 1;
+  for (let i = 0; i < n; i++) if (skin[i] && wrinkleRegion[labels[i]!]) wrinkles[i] = Math.sqrt(lines[i]!) * interiorOf(near[i]!);
   const poreCounts = componentCounts(poreComponents, labels, skin);
   const blemishCounts = componentCounts(blemishComponents, labels, skin);
 
@@ -227,8 +241,8 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
   const outline = new Int32Array(regionCount);
   const pixels = new Int32Array(regionCount);
   const sums = new Float64Array(regionCount * CONCERNS.length);
-  const summed = [redness, pigmentation, texture, oiliness, evenness];
-  const summedIndex = (['redness', 'pigmentation', 'texture', 'oiliness', 'evenness'] as const).map((concern) => CONCERNS.indexOf(concern));
+  const summed = [redness, pigmentation, texture, wrinkles, oiliness, evenness];
+  const summedIndex = (['redness', 'pigmentation', 'texture', 'wrinkles', 'oiliness', 'evenness'] as const).map((concern) => CONCERNS.indexOf(concern));
   const selects = new Map<number, Uint8Array>();
   for (const region of ['left_cheek', 'right_cheek', 'under_eye_left', 'under_eye_right'] as const) selects.set(regionIdOf(region), new Uint8Array(n));
   for (let i = 0; i < n; i++) {
@@ -259,6 +273,7 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
     regions[region] = { pixels: pixels[id]!, coverage: outline[id] ? pixels[id]! / outline[id]! : 0, values };
     if (pixels[id]! < 50) continue;
     values.texture = mean(id, 'texture');
+    if (wrinkleRegion[id]) values.wrinkles = mean(id, 'wrinkles');
     if (region === 'under_eye_left' || region === 'under_eye_right') {
       const own = region === 'under_eye_left' ? leftCheek : rightCheek;
       const other = own === leftCheek ? rightCheek : leftCheek;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CONCERNS,
   SKIN_TYPES,
+  WRINKLE_REGIONS,
   type Concern,
   type ConcernResult,
   type Region,
@@ -32,7 +33,8 @@ const concernsShape = {
   redness: concernOver(FACE_REGIONS, 'diffuse redness, flushing, visible small vessels'),
   pigmentation: concernOver(FACE_REGIONS, 'dark spots, sun spots, melasma'),
   dark_circles: concernOver(UNDER_EYE_REGIONS, 'darkness and hollowness under the eyes'),
-  texture: concernOver(FACE_REGIONS, 'roughness, fine lines, uneven surface'),
+  texture: concernOver(FACE_REGIONS, 'roughness, uneven surface'),
+  wrinkles: concernOver(WRINKLE_REGIONS, 'fine lines and wrinkles'),
   pores: concernOver(FACE_REGIONS, 'visibly enlarged pores'),
   oiliness: concernOver(FACE_REGIONS, 'shine and excess sebum'),
   evenness: concernOver(FACE_REGIONS, 'uneven overall tone'),
