@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -10,7 +10,7 @@ import { CONCERNS } from '../../src/analysis/skin-analyzer.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { analysesUsed, customerOf, finishedAnalysis, uploadPhoto } from './analysis-steps.ts';
+import { analysesUsed, customerOf, finishedAnalysis, storedObjects, uploadPhoto } from './analysis-steps.ts';
 import { deriveFacePhotos } from './face-photos.ts';
 
 let t: TestApp;
@@ -36,12 +36,7 @@ const stopAnalysing = async () => {
   worker = undefined;
 };
 
-// The local driver keeps objects under objects/<key>; a clinic that stored nothing has no folder.
-const objectsOf = async (clinicId: string) =>
-  readdir(join(storageDir, 'objects', 'clinics', clinicId), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
+const objectsOf = (clinicId: string) => storedObjects(storageDir, clinicId);
 
 describe('consent', () => {
   it('no consent, no upload: 403 consent-required and nothing is stored', async () => {
@@ -134,13 +129,19 @@ describe('upload and analysis', () => {
 });
 
 describe('history', () => {
-  it('a customer compares two analyses and sees a trend per concern', async () => {
+  /** A customer of a new clinic with two finished analyses of different photos. */
+  async function twoAnalyses() {
     const clinic = await createClinic(t, { tier: 'professional' });
     const customer = await customerOf(t, clinic);
     const first = await uploadPhoto(customer, faces[0]!);
     const second = await uploadPhoto(customer, faces[1] ?? faces[0]!);
     await startAnalysing();
     const [a, b] = [await finishedAnalysis(customer, first.body.id), await finishedAnalysis(customer, second.body.id)];
+    return { customer, a, b };
+  }
+
+  it('a customer compares two analyses and sees a trend per concern', async () => {
+    const { customer, a, b } = await twoAnalyses();
     expect([a.status, b.status]).toEqual(['completed', 'completed']);
     const comparison = await customer.get(`/api/analyses/compare?a=${a.id}&b=${b.id}`);
     expect(comparison.status).toBe(200);
@@ -153,12 +154,7 @@ describe('history', () => {
   });
 
   it('an analysis stored before fine lines were measured still opens, and compares and trends on the concerns it has', async () => {
-    const clinic = await createClinic(t, { tier: 'professional' });
-    const customer = await customerOf(t, clinic);
-    const first = await uploadPhoto(customer, faces[0]!);
-    const second = await uploadPhoto(customer, faces[1] ?? faces[0]!);
-    await startAnalysing();
-    const [a, b] = [await finishedAnalysis(customer, first.body.id), await finishedAnalysis(customer, second.body.id)];
+    const { customer, a, b } = await twoAnalyses();
     await t.db.owner.query(`UPDATE skin_analyses SET result = result #- '{concerns,wrinkles}' WHERE id = $1`, [a.id]);
 
     const older = await customer.get(`/api/analyses/${a.id}`);

@@ -1,14 +1,13 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import { createClinic, createUser, signInAs, type TestClinic } from '../support/factories.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import type { HttpClient } from '../support/http-client.ts';
-import { multipartFile } from '../support/multipart.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { customerOf, storedObjects, uploadPhoto } from './analysis-steps.ts';
 
 // Three API nodes on one database and one storage folder: configured for OpenAI with the local
 // provider as platform default, with OpenAI as platform default, and with no OpenAI key at all.
@@ -44,52 +43,36 @@ async function clinicOn(provider: 'local' | 'openai' | null): Promise<TestClinic
   return clinic;
 }
 
-/** A customer of the clinic who has consented, signed in on the given node. */
-async function consentingCustomer(node: TestApp, clinic: TestClinic): Promise<HttpClient> {
-  const client = await signInAs(node, await createUser(t, clinic.id, 'customer'));
-  expect((await client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' })).status).toBe(201);
-  return client;
-}
-
-const upload = (client: HttpClient) => {
-  const { body, headers } = multipartFile('photo', 'face.jpg', 'image/jpeg', photo);
-  return client.request('POST', '/api/analyses', body, headers);
-};
-
 /** The provider recorded for a fresh upload, as the analysis detail shows it. */
 async function providerOfUpload(client: HttpClient): Promise<string> {
-  const accepted = await upload(client);
+  const accepted = await uploadPhoto(client, photo);
   expect(accepted.status).toBe(202);
   const detail = await client.get(`/api/analyses/${accepted.body.id}`);
   expect(detail.status).toBe(200);
   return detail.body.provider;
 }
 
-const objectsOf = (clinicId: string) =>
-  readdir(join(storageDir, 'objects', 'clinics', clinicId), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
+const objectsOf = (clinicId: string) => storedObjects(storageDir, clinicId);
 
 describe('which provider analyses a photo', () => {
   it('a clinic a super admin moved to OpenAI gets its analyses from OpenAI; another clinic stays local', async () => {
     const onOpenAi = await clinicOn('openai');
     const onDefault = await clinicOn(null);
-    expect(await providerOfUpload(await consentingCustomer(t, onOpenAi))).toBe('openai');
-    expect(await providerOfUpload(await consentingCustomer(t, onDefault))).toBe('local');
+    expect(await providerOfUpload(await customerOf(t, onOpenAi, { node: t }))).toBe('openai');
+    expect(await providerOfUpload(await customerOf(t, onDefault, { node: t }))).toBe('local');
   });
 
   it('with OpenAI as the platform default, a clinic without a choice uses it and one set to local keeps local', async () => {
     const onDefault = await clinicOn(null);
     const onLocal = await clinicOn('local');
-    expect(await providerOfUpload(await consentingCustomer(openaiByDefault, onDefault))).toBe('openai');
-    expect(await providerOfUpload(await consentingCustomer(openaiByDefault, onLocal))).toBe('local');
+    expect(await providerOfUpload(await customerOf(t, onDefault, { node: openaiByDefault }))).toBe('openai');
+    expect(await providerOfUpload(await customerOf(t, onLocal, { node: openaiByDefault }))).toBe('local');
   });
 
   it('an upload for a clinic on OpenAI reaching a node without a key gets 409 and nothing is stored or counted', async () => {
     const clinic = await clinicOn('openai');
-    const customer = await consentingCustomer(keyless, clinic);
-    const res = await upload(customer);
+    const customer = await customerOf(t, clinic, { node: keyless });
+    const res = await uploadPhoto(customer, photo);
     expect([res.status, res.body.type]).toEqual([409, '/problems/analysis-provider-unavailable']);
 
     expect(await objectsOf(clinic.id)).toEqual([]);
@@ -102,6 +85,6 @@ describe('which provider analyses a photo', () => {
     expect(rows[0]).toEqual({ analyses: 0, quota_used: 0, bytes_used: 0 });
 
     // A node that has the key accepts the clinic's photos.
-    expect(await providerOfUpload(await consentingCustomer(t, clinic))).toBe('openai');
+    expect(await providerOfUpload(await customerOf(t, clinic, { node: t }))).toBe('openai');
   });
 });

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import { createUser, signInAs, type TestClinic } from '../support/factories.ts';
@@ -5,10 +7,13 @@ import type { HttpClient } from '../support/http-client.ts';
 import { multipartFile } from '../support/multipart.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-/** A signed-in customer of the clinic who has (unless told otherwise) consented to photo analysis. */
-export async function customerOf(t: TestApp, clinic: TestClinic, { consent = true } = {}): Promise<HttpClient> {
+/**
+ * A customer of the clinic who has (unless told otherwise) consented to photo analysis, signed in
+ * on `node` (another API node on the same database) or on `t`.
+ */
+export async function customerOf(t: TestApp, clinic: TestClinic, { consent = true, node = t } = {}): Promise<HttpClient> {
   const user = await createUser(t, clinic.id, 'customer');
-  const client = await signInAs(t, user);
+  const client = await signInAs(node, user);
   if (consent) {
     const res = await client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' });
     expect(res.status).toBe(201);
@@ -22,7 +27,7 @@ export function uploadPhoto(client: HttpClient, photo: Buffer, query = '', type 
 }
 
 /** Polls the analysis until it is completed, rejected or failed, and returns its detail. */
-export async function finishedAnalysis(client: HttpClient, id: string, timeoutMs = 30_000) {
+export async function finishedAnalysis(client: HttpClient, id: string, timeoutMs = 30_000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const res = await client.get(`/api/analyses/${id}`);
@@ -36,3 +41,10 @@ export async function analysesUsed(t: TestApp, clinicId: string): Promise<number
   const usage = await t.db.owner.query('SELECT coalesce(sum(analyses_used), 0)::int AS n FROM clinic_analysis_usage WHERE clinic_id = $1', [clinicId]);
   return usage.rows[0].n;
 }
+
+/** The files a clinic has in a local storage folder; a clinic that stored nothing has no folder. */
+export const storedObjects = (storageDir: string, clinicId: string) =>
+  readdir(join(storageDir, 'objects', 'clinics', clinicId), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
