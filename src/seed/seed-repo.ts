@@ -2,9 +2,15 @@ import type { FeeTier } from '../appointments/cancellation-fee.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Tier } from './seed-step.ts';
 
-/** Forced row-level security binds even a table's owner; only a superuser or BYPASSRLS role writes every clinic. */
+/**
+ * Forced row-level security binds even a table's owner: every clinic is written by a superuser, a
+ * BYPASSRLS role, or the role the migrations gave an owner policy (0012).
+ */
 export async function mayWriteEveryClinic(tx: Tx): Promise<boolean> {
-  const { rows } = await tx.query<{ allowed: boolean }>('SELECT rolsuper OR rolbypassrls AS allowed FROM pg_roles WHERE rolname = current_user');
+  const { rows } = await tx.query<{ allowed: boolean }>(
+    `SELECT rolsuper OR rolbypassrls OR EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = 'public' AND tablename = 'clinics' AND current_user = ANY (roles)) AS allowed
+     FROM pg_roles WHERE rolname = current_user`,
+  );
   return rows[0]?.allowed ?? false;
 }
 

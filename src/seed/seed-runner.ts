@@ -59,7 +59,7 @@ export async function seedDatabase(owner: pg.Pool, options: SeedOptions, progres
     async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
       if (!(await mayWriteEveryClinic(tx))) {
-        throw new SeedRefusedError('seeding writes every clinic directly and needs a superuser or BYPASSRLS connection (--database-url)');
+        throw new SeedRefusedError('seeding writes every clinic directly and needs the connection that ran the migrations (or a superuser or BYPASSRLS role) (--database-url)');
       }
       const offset = await countExisting(tx);
       if (offset.clinics > 0 && !options.append) {

@@ -229,6 +229,23 @@ describe('row-level security as the application role', () => {
     expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
   });
 
+  it("the tables' owner is no superuser and cannot bypass RLS, as on managed PostgreSQL: its own policy on each table lets it reach every clinic", async () => {
+    const { rows: [me] } = await owner.query('SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+    expect(me).toMatchObject({ rolsuper: false, rolbypassrls: false });
+    const uncovered = await owner.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_class c
+       WHERE c.relnamespace = 'public'::regnamespace AND c.relrowsecurity AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+         AND NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname AND p.cmd = 'ALL' AND p.roles = ARRAY[current_user]::name[])`,
+    );
+    expect(uncovered.rows.map((r) => r.relname), 'create RLS tables with enable_tenant_rls(), which adds the owner policy').toEqual([]);
+    for (const table of tenantTables) {
+      const { rows } = await owner.query<{ clinic_id: string }>(`SELECT DISTINCT clinic_id FROM ${table} WHERE clinic_id = ANY($1)`, [[a.clinicId, b.clinicId]]);
+      expect(rows.map((r) => r.clinic_id).sort(), table).toEqual([a.clinicId, b.clinicId].sort());
+    }
+    const { rows: [membership] } = await app.query(`SELECT pg_has_role(current_user, $1, 'MEMBER') AS member`, [me.name]);
+    expect(membership.member).toBe(false);
+  });
+
   it('the application role cannot switch RLS off on any table', async () => {
     for (const table of [...tenantTables, 'clinics', 'sessions']) {
       await expect(app.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`), table).rejects.toMatchObject({ code: '42501' });

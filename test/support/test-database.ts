@@ -3,6 +3,16 @@ import pg from 'pg';
 import { inject } from 'vitest';
 
 export const TEST_APP_PASSWORD = 'bwai-app-test-password';
+/** Owns the test databases: not a superuser, no BYPASSRLS (see global-setup.ts). */
+export const TEST_OWNER_ROLE = 'bwai_test_owner';
+export const TEST_OWNER_PASSWORD = 'bwai-test-owner-password';
+
+export function asTestOwner(url: string): string {
+  const u = new URL(url);
+  u.username = TEST_OWNER_ROLE;
+  u.password = TEST_OWNER_PASSWORD;
+  return u.toString();
+}
 
 export interface TestDatabase {
   name: string;
@@ -18,11 +28,11 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER ${TEST_OWNER_ROLE}`);
   } finally {
     await admin.end();
   }
-  const ownerUrl = new URL(adminUrl);
+  const ownerUrl = new URL(asTestOwner(adminUrl));
   ownerUrl.pathname = `/${name}`;
   return {
     name,
