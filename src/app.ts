@@ -13,11 +13,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
 import { authenticate } from './http/authenticate.ts';
+import { apiRateLimit } from './http/api-rate-limit.ts';
 import { registerProblemHandlers } from './http/problem-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { problemRoutes } from './http/problem-routes.ts';
@@ -33,12 +35,14 @@ import { scheduleRoutes } from './schedules/routes.ts';
 import { appointmentRoutes } from './appointments/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { analysisRoutes } from './analysis/routes.ts';
+import { analyticsRoutes } from './analytics/routes.ts';
 import type { AnalysisEvents } from './analysis/analysis-events.ts';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   log: Logger;
+  redis: Redis | null;
   services: Services;
   analysisEvents: AnalysisEvents;
 }
@@ -46,7 +50,7 @@ export interface AppDeps {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function buildApp({ config, db, log, services, analysisEvents }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, log, redis, services, analysisEvents }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.TRUST_PROXY,
@@ -75,6 +79,9 @@ export async function buildApp({ config, db, log, services, analysisEvents }: Ap
     // Strict: only the configured origins, with credentials; none at all when the list is empty.
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
     credentials: true,
+    // A browser app may read only the headers listed here: it needs the limits to back off, and the
+    // Location of an accepted upload.
+    exposedHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'Location'],
   });
   await app.register(cookie, { secret: config.cookieSecret });
   await app.register(csrf, {
@@ -101,6 +108,8 @@ export async function buildApp({ config, db, log, services, analysisEvents }: Ap
     api.setSerializerCompiler(serializerCompiler);
     const typed = api.withTypeProvider<ZodTypeProvider>();
     await typed.register(authenticate, { pool: db.app });
+    // Before the CSRF check, so requests refused for a bad token count against the limit too.
+    await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });
     // Every state-changing API call carries the CSRF token; cookies alone never authorise a write.
     typed.addHook('onRequest', (request, reply, done) => {
       if (SAFE_METHODS.has(request.method)) return done();
@@ -118,6 +127,7 @@ export async function buildApp({ config, db, log, services, analysisEvents }: Ap
     await typed.register(appointmentRoutes, { prefix: '/api', services });
     await typed.register(notificationRoutes, { prefix: '/api', services });
     await typed.register(analysisRoutes, { prefix: '/api', config, services, events: analysisEvents });
+    await typed.register(analyticsRoutes, { prefix: '/api', services });
   });
 
   return app;

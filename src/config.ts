@@ -34,6 +34,8 @@ const EnvSchema = z.object({
 
   REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), 'a redis:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().default('bwai:'),
+  // Also how stale a clinic performance dashboard may be: a cached page is never refreshed early.
+  ANALYTICS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
   COOKIE_SECRET: z.string().min(32).optional(),
@@ -50,6 +52,8 @@ const EnvSchema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
 
   ANALYSIS_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  // Clinic members are limited by their clinic's plan; everyone else (signed out, super admins) per address.
+  API_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(600),
   ANALYSIS_DEFAULT_PROVIDER: z.enum(ANALYSIS_PROVIDERS).default('local'),
 
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),

@@ -58,7 +58,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
       jobsStarted = true;
       await analysisEvents.start();
     },
-    buildApp: () => buildApp({ config, db, log, services, analysisEvents }),
+    buildApp: () => buildApp({ config, db, log, redis, services, analysisEvents }),
     async close() {
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
       await analysisEvents.close();

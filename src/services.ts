@@ -18,6 +18,9 @@ import { createRoomService } from './rooms/room-service.ts';
 import { createScheduleService } from './schedules/schedule-service.ts';
 import { createAppointmentService } from './appointments/appointment-service.ts';
 import { createNotificationService } from './notifications/notification-service.ts';
+import { createAnalyticsCache } from './analytics/analytics-cache.ts';
+import { createClinicAnalyticsService } from './analytics/clinic-analytics-service.ts';
+import type { ClinicAnalyticsPage } from './analytics/clinic-analytics-schemas.ts';
 
 /** Every domain service, built once per process from its dependencies. */
 export function createServices({ config, db, log, redis, jobs, storage }: { config: Config; db: Database; log: Logger; redis: Redis | null; jobs: PgBoss; storage: ObjectStorage }) {
@@ -38,6 +41,11 @@ export function createServices({ config, db, log, redis, jobs, storage }: { conf
     appointments: createAppointmentService(db.app, clinics, jobs),
     notifications: createNotificationService(db.app),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
+    analytics: createClinicAnalyticsService({
+      primary: db.app,
+      replica: db.replica,
+      cache: createAnalyticsCache<ClinicAnalyticsPage>({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}analytics:`, ttlSeconds: config.ANALYTICS_CACHE_SECONDS, log }),
+    }),
   };
 }
 

@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { AnalysisProvider, Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { createRateLimiter } from '../cache/rate-limiter.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { findCustomer, findCustomerOfUser } from '../customers/customer-repo.ts';
@@ -49,8 +50,7 @@ export interface AnalysisServiceDeps {
 }
 
 export function createAnalysisService({ pool, storage, jobs, clinics, redis, config }: AnalysisServiceDeps) {
-  const limiterOptions = { keyPrefix: `${config.REDIS_KEY_PREFIX}analysis-uploads`, points: config.ANALYSIS_UPLOADS_PER_MINUTE, duration: 60 };
-  const uploadLimiter: RateLimiterAbstract = redis ? new RateLimiterRedis({ ...limiterOptions, storeClient: redis }) : new RateLimiterMemory(limiterOptions);
+  const uploadLimiter = createRateLimiter(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}analysis-uploads`, points: config.ANALYSIS_UPLOADS_PER_MINUTE, duration: 60 });
   const isCustomer = (actor: Actor) => actor.role === 'customer';
 
   /** The customer a request is about: a customer's own record, or the one staff name. */

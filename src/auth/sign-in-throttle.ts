@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
+import { createRateLimiter } from '../cache/rate-limiter.ts';
 import type { Config } from '../config.ts';
 import { tooManyRequests } from '../errors/app-error.ts';
 
@@ -14,10 +14,8 @@ type ThrottleConfig = Pick<Config, 'SIGN_IN_MAX_FAILURES_PER_ACCOUNT' | 'SIGN_IN
 
 /** Failed sign-ins counted per account and per IP; shared across nodes when Redis is configured. */
 export function createSignInThrottle(config: ThrottleConfig, redis: Redis | null): SignInThrottle {
-  const make = (name: string, points: number): RateLimiterAbstract => {
-    const options = { keyPrefix: `${config.REDIS_KEY_PREFIX}signin-${name}`, points, duration: config.SIGN_IN_LOCKOUT_SECONDS, blockDuration: config.SIGN_IN_LOCKOUT_SECONDS };
-    return redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
-  };
+  const make = (name: string, points: number) =>
+    createRateLimiter(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}signin-${name}`, points, duration: config.SIGN_IN_LOCKOUT_SECONDS, blockDuration: config.SIGN_IN_LOCKOUT_SECONDS });
   const byAccount = make('account', config.SIGN_IN_MAX_FAILURES_PER_ACCOUNT);
   const byIp = make('ip', config.SIGN_IN_MAX_FAILURES_PER_IP);
   const accountKey = (email: string) => email.trim().toLowerCase();

@@ -136,13 +136,12 @@ export const UpdateOwnClinicBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
 
+/** Who a clinic is, as every platform view names it. */
+export const ClinicIdentity = z.object({ id: z.uuid(), slug: z.string(), name: z.string(), tier: Tier, status: ClinicStatus });
+
 export const AdminClinic = z
   .object({
-    id: z.uuid(),
-    slug: z.string(),
-    name: z.string(),
-    tier: Tier,
-    status: ClinicStatus,
+    ...ClinicIdentity.shape,
     isActive: z.boolean(),
     timeZone: z.string(),
     locale: Locale,

@@ -152,6 +152,11 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
       return memberView(await memberClinic(scope), scope.role);
     },
 
+    /** The member's clinic's API rate limit, from the cached record: no query per request. */
+    async apiRequestsPerMinute(scope: TenantScope): Promise<number> {
+      return (await memberClinic(scope)).limits.apiRequestsPerMinute;
+    },
+
     /** Where the member's clinic's skin analyses run: its own provider, or the platform default. */
     async analysisProvider(scope: TenantScope): Promise<AnalysisProvider> {
       return analysisProviderOf((await memberClinic(scope)).row.analysis_provider, platformProvider).effectiveAnalysisProvider;

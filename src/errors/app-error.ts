@@ -21,5 +21,5 @@ export const forbidden = (detail?: string) => new AppError('forbidden', detail);
 export const conflict = (detail: string, extra?: Record<string, unknown>) => new AppError('conflict', detail, extra);
 export const invalid = (detail: string, errors: { path: string; message: string }[] = []) =>
   new AppError('validation-failed', detail, { errors });
-export const tooManyRequests = (code: 'too-many-requests' | 'sign-in-locked', retryAfterSeconds: number) =>
-  new AppError(code, undefined, { retryAfter: retryAfterSeconds }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+export const tooManyRequests = (code: 'too-many-requests' | 'sign-in-locked', retryAfterSeconds: number, detail?: string) =>
+  new AppError(code, detail, { retryAfter: retryAfterSeconds }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

@@ -1,0 +1,94 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { unsafeWithPlatformAccess, type TenantScope } from '../db/tenant-transaction.ts';
+import { invalid } from '../errors/app-error.ts';
+import type { AnalyticsCache } from './analytics-cache.ts';
+import { CLINIC_METRICS, clinicPerformance, type ClinicMetric, type PerformanceQuery, type SortOrder } from './clinic-analytics-repo.ts';
+import { toClinicPerformance, toPlatformPerformance, type ClinicAnalyticsPage, type ClinicAnalyticsQuery } from './clinic-analytics-schemas.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Who reads across clinics: a super admin, or a platform process with no user. */
+export type PlatformReader = Pick<TenantScope, 'userId' | 'role'>;
+
+// A cursor names the order it was cut from: used with another one it would skip or repeat clinics.
+const Cursor = z.object({
+  sort: z.enum(CLINIC_METRICS),
+  order: z.enum(['asc', 'desc']),
+  value: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+  id: z.uuid(),
+});
+
+export function createClinicAnalyticsService({ primary, replica, cache }: { primary: pg.Pool; replica: pg.Pool; cache: AnalyticsCache<ClinicAnalyticsPage> }) {
+  const scopeOf = (reader: PlatformReader): TenantScope => ({ clinicId: null, userId: reader.userId, role: reader.role });
+
+  async function compute(reader: PlatformReader, query: ClinicAnalyticsQuery, after: PerformanceQuery['after']): Promise<ClinicAnalyticsPage> {
+    const from = new Date(`${query.from}T00:00:00Z`);
+    const until = new Date(Date.parse(`${query.to}T00:00:00Z`) + DAY_MS);
+    // Read-mostly and cross-clinic: the replica takes it, so a dashboard never competes with bookings.
+    const { totals, clinics } = await unsafeWithPlatformAccess(
+      replica,
+      scopeOf(reader),
+      (tx) => clinicPerformance(tx, { from, until, sort: query.sort, order: query.order, after, limit: query.limit + 1 }),
+      { readOnly: true },
+    );
+    const page = clinics.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      period: { from: query.from, to: query.to },
+      computedAt: totals.computed_at.toISOString(),
+      totals: toPlatformPerformance(totals),
+      items: page.map(toClinicPerformance),
+      nextCursor: clinics.length > query.limit && last ? encodeCursor(query.sort, query.order, last.sort_value, last.id) : null,
+    };
+  }
+
+  return {
+    /**
+     * Every clinic's figures for a period, a page at a time, with the platform's totals. A page is
+     * computed at most once per cache lifetime (and per node at a time); every call, served from the
+     * cache or not, is audited on the primary before the figures are returned.
+     */
+    async clinicPerformance(reader: PlatformReader, query: ClinicAnalyticsQuery, meta: RequestMeta): Promise<ClinicAnalyticsPage> {
+      const after = decodeCursor(query.cursor, query.sort, query.order);
+      const key = ['clinic-performance', query.from, query.to, query.sort, query.order, query.limit, query.cursor ?? ''].join(':');
+      const page = await cache.get(key, () => compute(reader, query, after));
+      await unsafeWithPlatformAccess(primary, scopeOf(reader), (tx) =>
+        recordAudit(
+          tx,
+          {
+            clinicId: null,
+            actorUserId: reader.userId,
+            actorRole: reader.role,
+            action: 'analytics.clinic_performance',
+            metadata: { from: query.from, to: query.to, sort: query.sort, order: query.order, cursor: query.cursor ?? null, computedAt: page.computedAt },
+          },
+          meta,
+        ),
+      );
+      return page;
+    },
+  };
+}
+
+export type ClinicAnalyticsService = ReturnType<typeof createClinicAnalyticsService>;
+
+function encodeCursor(sort: ClinicMetric, order: SortOrder, value: string | null, id: string): string {
+  return Buffer.from(JSON.stringify({ sort, order, value, id } satisfies z.infer<typeof Cursor>)).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined, sort: ClinicMetric, order: SortOrder): PerformanceQuery['after'] {
+  if (!cursor) return null;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = Cursor.safeParse(decoded);
+  if (!parsed.success || parsed.data.sort !== sort || parsed.data.order !== order) {
+    throw invalid('The cursor is not valid for this sort and order; start again without it.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+  }
+  return { value: parsed.data.value, id: parsed.data.id };
+}
