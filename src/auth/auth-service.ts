@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import type { ClinicSummary } from '../clinics/clinic-schemas.ts';
 import { insertCustomer } from '../customers/customer-repo.ts';
-import { actAsUser, withTenant, type Role, type TenantScope } from '../db/tenant-transaction.ts';
+import { actAsUser, unsafeWithPlatformAccess, withTenant, type Role, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { findUserById, insertUser, markSignedIn, type UserRow } from '../users/user-repo.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -44,6 +44,14 @@ export function createAuthService(
   clinics: Pick<ClinicService, 'findPublicClinicBySlug' | 'clinicSummary'>,
 ) {
   const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
+
+  /**
+   * Work on the user's own row. A clinic member reaches it through their clinic; a super admin has no
+   * clinic and reaches it through the platform role (users has no self policy: see migration 0015).
+   */
+  function withOwnRow<T>(scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return scope.clinicId === null ? unsafeWithPlatformAccess(pool, scope, work) : withTenant(pool, scope, work);
+  }
 
   async function openSession(scope: TenantScope & { userId: string }, meta: RequestMeta) {
     const { token, hash } = newSessionToken();
@@ -108,7 +116,7 @@ export function createAuthService(
 
       const scope = { clinicId: account.clinic_id, userId: account.user_id, role: account.role };
       const { token, expiresAt } = await openSession(scope, meta);
-      const user = await withTenant(pool, scope, async (tx) => {
+      const user = await withOwnRow(scope, async (tx) => {
         await markSignedIn(tx, account.user_id);
         await recordAudit(tx, { clinicId: account.clinic_id, actorUserId: account.user_id, actorRole: account.role, action: 'auth.sign_in', targetType: 'user', targetId: account.user_id }, meta);
         return (await findUserById(tx, account.user_id))!;
@@ -132,7 +140,7 @@ export function createAuthService(
     /** The signed-in user with their clinic in brief (from the clinic cache). */
     async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null }> {
       const [user, clinic] = await Promise.all([
-        withTenant(pool, principal, (tx) => findUserById(tx, principal.userId)),
+        withOwnRow(principal, (tx) => findUserById(tx, principal.userId)),
         clinics.clinicSummary(principal),
       ]);
       if (!user) throw new AppError('unauthenticated');

@@ -246,6 +246,18 @@ describe('row-level security as the application role', () => {
     expect(membership.member).toBe(false);
   });
 
+  it('each table gives the application role one permissive policy per command, so the planner can merge it with the query', async () => {
+    // Two permissive policies are ORed: the app's own clinic_id condition then stops matching the
+    // policy's, the planner counts it twice and picks worse plans (migration 0015).
+    const { rows } = await owner.query<{ tablename: string; command: string }>(
+      `SELECT p.tablename, c.command FROM pg_policies p
+       CROSS JOIN LATERAL unnest(CASE p.cmd WHEN 'ALL' THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] ELSE ARRAY[p.cmd] END) AS c(command)
+       WHERE p.schemaname = 'public' AND p.permissive = 'PERMISSIVE' AND 'bwai_app' = ANY (p.roles)
+       GROUP BY p.tablename, c.command HAVING count(*) > 1`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('the application role cannot switch RLS off on any table', async () => {
     for (const table of [...tenantTables, 'clinics', 'sessions']) {
       await expect(app.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`), table).rejects.toMatchObject({ code: '42501' });
