@@ -10,7 +10,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { SEED_PASSWORD } from '../src/seed/seed-runner.ts';
 import { stopProcess } from '../test/support/worker-process.ts';
-import { round } from './timing.ts';
+import { redactPassword, round } from './timing.ts';
 
 // Tenant-scoped reads of the staff dashboard under many concurrent connections, against the real API
 // in its own process (`src/main.ts api`, as an operator runs it) on a seeded database; and, in the same
@@ -559,12 +559,7 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
   return counts;
 }
 
-function redactPassword(databaseUrl: string): string {
-  const u = new URL(databaseUrl);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
+// Thrown, not exited: the servers started and the rate limits changed for the run are put back first.
 function fail(message: string): never {
   throw new BenchFailure(message);
 }

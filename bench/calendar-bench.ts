@@ -9,7 +9,7 @@ import { createDatabase, enableAppRoleLogin, type Database } from '../src/db/dat
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { findTreatment } from '../src/treatments/treatment-repo.ts';
-import { round, summarise, timed } from './timing.ts';
+import { fail, redactPassword, round, summarise, timed } from './timing.ts';
 
 // A clinic's week calendar, as the app serves it (withTenant + listCalendar as the application role,
 // RLS on), on a seeded database; against a baseline measured the same way in the same run: one
@@ -244,15 +244,4 @@ function print(totals: { clinics: number; appointments: number }, results: Await
   }
   out.push('written: bench/results/calendar.json', '');
   process.stdout.write(out.join('\n'));
-}
-
-function redactPassword(databaseUrl: string): string {
-  const u = new URL(databaseUrl);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
 }

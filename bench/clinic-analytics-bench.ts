@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { unsafeWithPlatformAccess, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
-import { round, summarise, timed, type Timing } from './timing.ts';
+import { fail, round, summarise, timed, type Timing } from './timing.ts';
 
 // Clinic performance for every clinic over a period (default: the last 30 days), on a seeded
 // database, three ways in one run: (a) the N+1 pattern (list the clinics, then separate count queries
@@ -295,9 +295,4 @@ function print(
       '',
     ].join('\n'),
   );
-}
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
 }

@@ -11,7 +11,7 @@ import { APP_ROLE } from '../src/db/database.ts';
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { countActiveStaffSeats, listClinicStaff } from '../src/staff/staff-repo.ts';
 import { CLINIC_STAFF_ROLES } from '../src/staff/staff-roles.ts';
-import { round, summarise, type Timing } from './timing.ts';
+import { fail, redactPassword, round, summarise, type Timing } from './timing.ts';
 
 // What row-level security costs the tenant queries the app runs, on a seeded database, for its busiest
 // clinics. Each statement is taken from its repository function as sent, then run three ways, each in a
@@ -411,15 +411,4 @@ function n(v: number): string {
 
 function ms(v: number): string {
   return v.toFixed(3);
-}
-
-function redactPassword(databaseUrl: string): string {
-  const u = new URL(databaseUrl);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
 }
