@@ -3,7 +3,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -19,6 +18,7 @@ import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
 import { authenticate } from './http/authenticate.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { registerProblemHandlers } from './http/problem-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -66,15 +66,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   });
   registerProblemHandlers(app);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        // The API documentation page needs inline styles; nothing else is loaded from elsewhere.
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
-      },
-    },
-  });
+  await app.register(securityHeaders);
   await app.register(cors, {
     // Strict: only the configured origins, with credentials; none at all when the list is empty.
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
