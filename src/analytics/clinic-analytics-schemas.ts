@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClinicIdentity } from '../clinics/clinic-schemas.ts';
+import { ClinicIdentity, clinicIdentityOf } from '../clinics/clinic-schemas.ts';
 import { PageQuery } from '../http/pagination.ts';
 import { CLINIC_METRICS, type ClinicPerformanceRow, type PlatformPerformanceRow } from './clinic-analytics-repo.ts';
 
@@ -84,11 +84,7 @@ function figuresOf(row: Omit<PlatformPerformanceRow, 'clinics' | 'computed_at'>)
 
 export function toClinicPerformance(row: ClinicPerformanceRow): z.infer<typeof ClinicPerformance> {
   return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    tier: row.tier,
-    status: row.status,
+    ...clinicIdentityOf(row),
     ...figuresOf(row),
     lastActivityAt: row.last_activity_at?.toISOString() ?? null,
   };

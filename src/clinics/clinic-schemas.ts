@@ -139,6 +139,10 @@ export const UpdateOwnClinicBody = z
 /** Who a clinic is, as every platform view names it. */
 export const ClinicIdentity = z.object({ id: z.uuid(), slug: z.string(), name: z.string(), tier: Tier, status: ClinicStatus });
 
+export function clinicIdentityOf(row: Pick<ClinicRow, 'id' | 'slug' | 'name' | 'tier' | 'status'>): z.infer<typeof ClinicIdentity> {
+  return { id: row.id, slug: row.slug, name: row.name, tier: row.tier, status: row.status };
+}
+
 export const AdminClinic = z
   .object({
     ...ClinicIdentity.shape,
@@ -199,11 +203,7 @@ export function analysisProviderOf(choice: AnalysisProviderKey | null, platformD
 /** The fields every admin view of a clinic shares. */
 function clinicBasics(row: Omit<ClinicListRow, 'active_staff_count' | 'customer_count'>, platformProvider: AnalysisProviderKey) {
   return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    tier: row.tier,
-    status: row.status,
+    ...clinicIdentityOf(row),
     isActive: row.is_active,
     timeZone: row.time_zone,
     locale: row.locale,
