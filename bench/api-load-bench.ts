@@ -10,7 +10,8 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { SEED_PASSWORD } from '../src/seed/seed-runner.ts';
 import { stopProcess } from '../test/support/worker-process.ts';
-import { redactPassword, round } from './timing.ts';
+import { notSeededMessage, redactPassword, seededDatabaseUrl } from './seeded-database.ts';
+import { round } from './timing.ts';
 
 // Tenant-scoped reads of the staff dashboard under many concurrent connections, against the real API
 // in its own process (`src/main.ts api`, as an operator runs it) on a seeded database; and, in the same
@@ -18,7 +19,6 @@ import { redactPassword, round } from './timing.ts';
 // what sessions, rate limits, RLS transactions and serialisation cost on top of Fastify itself. The
 // load generator runs here, in another process, so it never shares the server's event loop.
 const TARGETS = { p99Ms: 100, throughputRatio: 0.35 };
-const SEED_COMMAND = 'npm run seed -- --clinics 1000 --users 100000 --appointments 1000000';
 // Per clinic and minute for the clinics in the run (restored afterwards): one node serving thousands of
 // requests a second to a few hundred clinics gives each far more than a plan allows (a starter clinic
 // 5 a second), a load no real clinic makes. The limiter still counts every request and sets its headers.
@@ -41,11 +41,7 @@ const connections = Number(values.connections);
 const seconds = Number(values.seconds);
 const warmupSeconds = Number(values.warmup);
 const clinicCount = Number(values.clinics);
-const url = values['database-url'] ?? process.env.DATABASE_URL;
-if (!url) {
-  process.stderr.write(`api load bench: no database. Pass --database-url (or set DATABASE_URL) to a database seeded with: ${SEED_COMMAND}\n`);
-  process.exit(1);
-}
+const url = seededDatabaseUrl('api load bench', values['database-url']);
 const serverEnv: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: url,
@@ -95,7 +91,7 @@ const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
 try {
   const totals = await seededTotals();
-  if (totals.appointments === 0) fail(`api load bench: the database has no appointments. Seed it first:\n  ${SEED_COMMAND} --database-url ${redactPassword(url)}`);
+  if (totals.appointments === 0) fail(notSeededMessage('api load bench', url));
   const clinics = await pickClinics(clinicCount);
   await raiseApiLimits(clinics);
 

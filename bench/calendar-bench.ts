@@ -9,13 +9,13 @@ import { createDatabase, enableAppRoleLogin, type Database } from '../src/db/dat
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { findTreatment } from '../src/treatments/treatment-repo.ts';
-import { fail, redactPassword, round, summarise, timed } from './timing.ts';
+import { fail, notSeededMessage, seededDatabaseUrl } from './seeded-database.ts';
+import { round, summarise, timed } from './timing.ts';
 
 // A clinic's week calendar, as the app serves it (withTenant + listCalendar as the application role,
 // RLS on), on a seeded database; against a baseline measured the same way in the same run: one
 // appointment by primary key through the same path. Also the week's availability for one treatment.
 const TARGET_MS = 20;
-const SEED_COMMAND = 'npm run seed -- --clinics 1000 --users 100000 --appointments 1000000';
 
 const { values } = parseArgs({
   options: {
@@ -29,8 +29,7 @@ const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 const slotIterations = Number(values['slot-iterations']);
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-const url = values['database-url'] ?? config.DATABASE_URL;
-if (!url) fail(`calendar bench: no database. Pass --database-url (or set DATABASE_URL) to a seeded database, seeded with: ${SEED_COMMAND}`);
+const url = seededDatabaseUrl('calendar bench', values['database-url']);
 const log = createLogger(config);
 const db = createDatabase(url, config, log);
 
@@ -51,7 +50,7 @@ interface Subject {
 try {
   const totals = await appointmentTotals(db);
   if (totals.appointments === 0) {
-    fail(`calendar bench: ${new URL(url).pathname.slice(1) || 'the database'} has no appointments. Seed it first:\n  ${SEED_COMMAND} --database-url ${redactPassword(url)}`);
+    fail(notSeededMessage('calendar bench', url));
   }
   // As main.ts does: without an explicit app URL the application role signs in with the configured password.
   if (!config.DATABASE_APP_URL) await enableAppRoleLogin(db.owner, config.DATABASE_APP_PASSWORD);

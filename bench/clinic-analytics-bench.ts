@@ -10,14 +10,14 @@ import { loadConfig } from '../src/config.ts';
 import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { unsafeWithPlatformAccess, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
-import { fail, round, summarise, timed, type Timing } from './timing.ts';
+import { fail, notSeededMessage, seededDatabaseUrl } from './seeded-database.ts';
+import { round, summarise, timed, type Timing } from './timing.ts';
 
 // Clinic performance for every clinic over a period (default: the last 30 days), on a seeded
 // database, three ways in one run: (a) the N+1 pattern (list the clinics, then separate count queries
 // per clinic), (b) the one statement the service runs, uncached, and (c) the service call served from
 // its cache (the audit entry on the primary included). Both reads go through the replica pool as the
 // platform role, as the service reads. (a) and (b) must agree on every figure of every clinic.
-const SEED_COMMAND = 'npm run seed -- --clinics 1000 --users 100000 --appointments 1000000';
 const TARGETS = { oneQueryMs: 100, cachedMs: 2, ratio: 50 };
 const READER: PlatformReader = { userId: null, role: 'super_admin' };
 const META = { ip: null, userAgent: 'clinic-analytics-bench' };
@@ -37,8 +37,7 @@ const iterations = Number(values.iterations);
 const n1Iterations = Number(values['n1-iterations']);
 const cachedIterations = Number(values['cached-iterations']);
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-const url = values['database-url'] ?? config.DATABASE_URL;
-if (!url) fail(`clinic analytics bench: no database. Pass --database-url (or set DATABASE_URL) to a seeded database, seeded with: ${SEED_COMMAND}`);
+const url = seededDatabaseUrl('clinic analytics bench', values['database-url']);
 const query = ClinicAnalyticsQuery.parse({ from: values.from, to: values.to });
 const period = { from: new Date(`${query.from}T00:00:00Z`), until: new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000) };
 const log = createLogger(config);
@@ -55,7 +54,7 @@ const FIGURES = ['active_staff', 'customers', 'new_customers', 'appointments', '
 
 try {
   const size = await databaseSize();
-  if (size.appointments === 0) fail(`clinic analytics bench: the database has no appointments. Seed it first:\n  ${SEED_COMMAND} --database-url URL`);
+  if (size.appointments === 0) fail(notSeededMessage('clinic analytics bench', url));
   if (!config.DATABASE_APP_URL) await enableAppRoleLogin(db.owner, config.DATABASE_APP_PASSWORD);
   const vacuumed = values['skip-vacuum'] ? [] : await vacuumNeverVacuumed();
   const loadAtStart = loadavg().map(round);

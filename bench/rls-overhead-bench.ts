@@ -5,13 +5,13 @@ import { DateTime } from 'luxon';
 import pg from 'pg';
 import { listAnalyses } from '../src/analysis/analysis-repo.ts';
 import { findCalendarEntry, listCalendar, listForCustomer } from '../src/appointments/appointment-repo.ts';
-import { loadConfig } from '../src/config.ts';
 import { listCustomers } from '../src/customers/customer-repo.ts';
 import { APP_ROLE } from '../src/db/database.ts';
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { countActiveStaffSeats, listClinicStaff } from '../src/staff/staff-repo.ts';
 import { CLINIC_STAFF_ROLES } from '../src/staff/staff-roles.ts';
-import { fail, redactPassword, round, summarise, type Timing } from './timing.ts';
+import { fail, notSeededMessage, seededDatabaseUrl } from './seeded-database.ts';
+import { round, summarise, type Timing } from './timing.ts';
 
 // What row-level security costs the tenant queries the app runs, on a seeded database, for its busiest
 // clinics. Each statement is taken from its repository function as sent, then run three ways, each in a
@@ -26,7 +26,6 @@ import { fail, redactPassword, round, summarise, type Timing } from './timing.ts
 // the same moments of the machine.
 const TARGET_RATIO = 1.2;
 const EXPLAIN_RUNS = 21;
-const SEED_COMMAND = 'npm run seed -- --clinics 1000 --users 100000 --appointments 1000000';
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +38,7 @@ const { values } = parseArgs({
 const clinicCount = Number(values.clinics);
 const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
-const url = values['database-url'] ?? loadConfig({ ...process.env, LOG_LEVEL: 'warn' }).DATABASE_URL;
-if (!url) fail(`rls overhead bench: no database. Pass --database-url (or set DATABASE_URL) to a seeded database, seeded with: ${SEED_COMMAND}`);
+const url = seededDatabaseUrl('rls overhead bench', values['database-url']);
 const server = new pg.Pool({ connectionString: url, max: 1, application_name: 'bwai-bench-rls-overhead' });
 
 const VARIANTS = ['rlsOnly', 'app', 'rlsOff'] as const;
@@ -86,7 +84,7 @@ const startLoad = loadavg().map(round);
 try {
   const totals = await datasetTotals();
   if (totals.appointments === 0) {
-    fail(`rls overhead bench: ${new URL(url).pathname.slice(1) || 'the database'} has no appointments. Seed it first:\n  ${SEED_COMMAND} --database-url ${redactPassword(url)}`);
+    fail(notSeededMessage('rls overhead bench', url));
   }
   await requireBenchRole();
   const subjects = await busiestClinics(clinicCount);

@@ -22,16 +22,3 @@ export function summarise(samples: number[]): Timing {
 export function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
-
-/** A database URL fit for a report: the password masked. */
-export function redactPassword(databaseUrl: string): string {
-  const u = new URL(databaseUrl);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-/** Ends a benchmark with one line on stderr, as a wrong argument or an unfit database should. */
-export function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
