@@ -340,33 +340,19 @@ const leaveRows = (world: SeedWorld): LeaveRow[] => practitionersOf(world).flatM
 const skillRows = (world: SeedWorld): SkillRow[] =>
   practitionersOf(world).flatMap((p) => p.treatments.map((t) => ({ clinicId: p.staff.clinicId, staffUserId: p.staff.id, treatmentId: t.id })));
 
-export const treatmentsStep: SeedStep = {
-  table: 'treatments',
-  plannedRows: (world) => treatmentRows(world).length,
-  write: (world, tx, progress) => insertRows(tx, 'treatments', treatmentColumns, treatmentRows(world), progress),
-};
+/** A step writing the rows derived from the world: derived once, for the count shown and the write. */
+function rowsStep<Row>(table: string, columns: Column<Row>[], rowsOf: (world: SeedWorld) => Row[]): SeedStep {
+  const derived = new WeakMap<SeedWorld, Row[]>();
+  const rows = (world: SeedWorld) => {
+    if (!derived.has(world)) derived.set(world, rowsOf(world));
+    return derived.get(world)!;
+  };
+  return { table, plannedRows: (world) => rows(world).length, write: (world, tx, progress) => insertRows(tx, table, columns, rows(world), progress) };
+}
 
-export const roomsStep: SeedStep = {
-  table: 'rooms',
-  plannedRows: (world) => roomRows(world).length,
-  write: (world, tx, progress) => insertRows(tx, 'rooms', roomColumns, roomRows(world), progress),
-};
-
-export const workingHoursStep: SeedStep = {
-  table: 'staff_working_hours',
-  plannedRows: (world) => workingHoursRows(world).length,
-  write: (world, tx, progress) => insertRows(tx, 'staff_working_hours', workingHoursColumns, workingHoursRows(world), progress),
-};
-
-export const scheduleExceptionsStep: SeedStep = {
-  table: 'staff_schedule_exceptions',
-  plannedRows: (world) => leaveRows(world).length,
-  write: (world, tx, progress) => insertRows(tx, 'staff_schedule_exceptions', leaveColumns, leaveRows(world), progress),
-};
-
-export const staffTreatmentsStep: SeedStep = {
-  table: 'staff_treatments',
-  plannedRows: (world) => skillRows(world).length,
-  write: (world, tx, progress) => insertRows(tx, 'staff_treatments', skillColumns, skillRows(world), progress),
-};
+export const treatmentsStep = rowsStep('treatments', treatmentColumns, treatmentRows);
+export const roomsStep = rowsStep('rooms', roomColumns, roomRows);
+export const workingHoursStep = rowsStep('staff_working_hours', workingHoursColumns, workingHoursRows);
+export const scheduleExceptionsStep = rowsStep('staff_schedule_exceptions', leaveColumns, leaveRows);
+export const staffTreatmentsStep = rowsStep('staff_treatments', skillColumns, skillRows);
 
