@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { unsafeWithPlatformAccess, type TenantScope } from '../db/tenant-transaction.ts';
-import { invalid } from '../errors/app-error.ts';
+import { encodeOpaqueCursor, invalidCursor, readOpaqueCursor } from '../http/pagination.ts';
 import type { AnalyticsCache } from './analytics-cache.ts';
 import { CLINIC_METRICS, clinicPerformance, type ClinicMetric, type PerformanceQuery, type SortOrder } from './clinic-analytics-repo.ts';
 import { toClinicPerformance, toPlatformPerformance, type ClinicAnalyticsPage, type ClinicAnalyticsQuery } from './clinic-analytics-schemas.ts';
@@ -75,20 +75,12 @@ export function createClinicAnalyticsService({ primary, replica, cache }: { prim
 export type ClinicAnalyticsService = ReturnType<typeof createClinicAnalyticsService>;
 
 function encodeCursor(sort: ClinicMetric, order: SortOrder, value: string | null, id: string): string {
-  return Buffer.from(JSON.stringify({ sort, order, value, id } satisfies z.infer<typeof Cursor>)).toString('base64url');
+  return encodeOpaqueCursor({ sort, order, value, id } satisfies z.infer<typeof Cursor>);
 }
 
 function decodeCursor(cursor: string | undefined, sort: ClinicMetric, order: SortOrder): PerformanceQuery['after'] {
   if (!cursor) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = Cursor.safeParse(decoded);
-  if (!parsed.success || parsed.data.sort !== sort || parsed.data.order !== order) {
-    throw invalid('The cursor is not valid for this sort and order; start again without it.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
-  }
-  return { value: parsed.data.value, id: parsed.data.id };
+  const position = readOpaqueCursor(cursor, Cursor);
+  if (!position || position.sort !== sort || position.order !== order) throw invalidCursor('The cursor is not valid for this sort and order; start again without it.');
+  return { value: position.value, id: position.id };
 }

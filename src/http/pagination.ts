@@ -7,24 +7,36 @@ export const PageQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export interface Cursor {
-  at: string;
-  id: string;
+/** An opaque cursor: where a page ended, as base64url JSON. */
+export function encodeOpaqueCursor(position: object): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
+/** The position a cursor holds when it decodes and fits the schema, else null. */
+export function readOpaqueCursor<T>(cursor: string, schema: z.ZodType<T>): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export const invalidCursor = (detail = 'The cursor is not valid; start again without it.') =>
+  invalid(detail, [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+
+const DatedCursor = z.object({ at: z.string().refine((at) => !Number.isNaN(Date.parse(at))), id: z.string() });
+export type Cursor = z.infer<typeof DatedCursor>;
+
 export function encodeCursor(at: Date, id: string | number): string {
-  return Buffer.from(JSON.stringify({ at: at.toISOString(), id: String(id) })).toString('base64url');
+  return encodeOpaqueCursor({ at: at.toISOString(), id: String(id) });
 }
 
 export function decodeCursor(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed.at === 'string' && typeof parsed.id === 'string' && !Number.isNaN(Date.parse(parsed.at))) return parsed;
-  } catch {
-    // fall through to the clear error below
-  }
-  throw invalid('The cursor is not valid; start again without it.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+  const position = readOpaqueCursor(cursor, DatedCursor);
+  if (!position) throw invalidCursor();
+  return position;
 }
 
 /** Given limit + 1 rows, the page and the cursor of the next one. */
