@@ -23,6 +23,7 @@ import { apiRateLimit } from './http/api-rate-limit.ts';
 import { registerProblemHandlers } from './http/problem-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { problemRoutes } from './http/problem-routes.ts';
+import { serveWebApp } from './http/web-app.ts';
 import { authRoutes } from './auth/routes.ts';
 import { clinicRoutes } from './clinics/routes.ts';
 import { flagRoutes } from './flags/routes.ts';
@@ -121,6 +122,9 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     await typed.register(analysisRoutes, { prefix: '/api', config, services, events: analysisEvents });
     await typed.register(analyticsRoutes, { prefix: '/api', services });
   });
+  if (!(await serveWebApp(app, config.WEB_DIST_DIR))) {
+    log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
+  }
 
   return app;
 }

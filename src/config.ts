@@ -64,6 +64,9 @@ const EnvSchema = z.object({
   JOB_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   ANALYSIS_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(150),
 
+  // The built web app (npm run build:web); the API serves it when the folder holds an index.html.
+  WEB_DIST_DIR: z.string().min(1).default('web/dist'),
+
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
   S3_ENDPOINT: z.url().optional(),

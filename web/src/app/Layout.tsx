@@ -1,0 +1,50 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'wouter';
+import { api } from '../api/client.ts';
+import type { Me } from '../auth/use-me.ts';
+import { chooseLanguage, isLanguage, LANGUAGES } from '../i18n/i18n.ts';
+import { navigationFor } from './navigation.ts';
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', th: 'ไทย', zh: '中文' };
+
+export function Layout({ me, children }: { me: Me; children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const [location, navigate] = useLocation();
+  const queryClient = useQueryClient();
+  const signOut = useMutation({
+    mutationFn: () => api('/api/auth/sign-out', { method: 'POST' }),
+    // The next person at this screen must see nothing of this user's data, even from the cache.
+    onSettled: async () => {
+      navigate('/');
+      await queryClient.resetQueries();
+    },
+  });
+  return (
+    <div className="layout">
+      <header className="top-bar">
+        <span className="brand">{me.clinic?.name ?? t('platform')}</span>
+        <nav aria-label={t('nav.label')}>
+          {navigationFor(me.role).map((item) => (
+            <Link key={item.path} href={item.path} aria-current={location.startsWith(item.path) ? 'page' : undefined}>
+              {t(item.label)}
+            </Link>
+          ))}
+        </nav>
+        <span className="who">{me.fullName}</span>
+        <select aria-label={t('language')} value={i18n.language} onChange={(e) => isLanguage(e.target.value) && chooseLanguage(e.target.value)}>
+          {LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {LANGUAGE_NAMES[l]}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="secondary" onClick={() => signOut.mutate()}>
+          {t('auth:signOut')}
+        </button>
+      </header>
+      <main className="page">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Role } from '../auth/use-me.ts';
+
+export interface NavItem {
+  path: string;
+  /** Key in the app namespace. */
+  label: string;
+  roles: readonly Role[];
+}
+
+const STAFF: readonly Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
+
+/** What each role sees in the navigation, in order; the first is their home page. */
+export const NAVIGATION: NavItem[] = [
+  { path: '/dashboard', label: 'nav.dashboard', roles: STAFF },
+  { path: '/my-appointments', label: 'nav.myAppointments', roles: ['customer'] },
+  { path: '/analyses', label: 'nav.analyses', roles: [...STAFF, 'customer'] },
+  { path: '/customers', label: 'nav.customers', roles: STAFF },
+  { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
+  { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
+  { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },
+];
+
+export const navigationFor = (role: Role) => NAVIGATION.filter((item) => item.roles.includes(role));

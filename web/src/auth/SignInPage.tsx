@@ -1,0 +1,40 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.ts';
+import { ProblemMessage } from '../app/ProblemMessage.tsx';
+
+export function SignInPage() {
+  const { t } = useTranslation('auth');
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const signIn = useMutation({
+    mutationFn: () => api('/api/auth/sign-in', { method: 'POST', body: { email, password } }),
+    // Nothing cached before sign-in may show after it: every query starts again, `me` first.
+    onSuccess: () => queryClient.resetQueries(),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate();
+  };
+  return (
+    <main className="sign-in">
+      <form className="card" onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">{t('title')}</h1>
+        <label>
+          {t('email')}
+          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          {t('password')}
+          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <ProblemMessage error={signIn.error} />
+        <button type="submit" disabled={signIn.isPending}>
+          {signIn.isPending ? t('signingIn') : t('signIn')}
+        </button>
+      </form>
+    </main>
+  );
+}
