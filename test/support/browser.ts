@@ -23,7 +23,8 @@ export interface BrowserApp extends TestApp {
 
 /** The real app listening on a free port and serving the built web app, with Chromium to drive it. */
 export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
-  const t = await startTestApp(env);
+  // WEB_DIST_DIR lets a run test a build kept elsewhere than web/dist.
+  const t = await startTestApp({ ...(process.env.WEB_DIST_DIR ? { WEB_DIST_DIR: process.env.WEB_DIST_DIR } : {}), ...env });
   const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   const contexts: BrowserContext[] = [];
