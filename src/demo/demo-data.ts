@@ -77,10 +77,40 @@ export async function ensureDemoData({ db, services, log }: Runtime): Promise<De
       META,
     );
     const owner: Actor = { userId: ownerId, clinicId: clinic.id, role: 'clinic_owner' };
-    await services.staff.create(owner, { ...c.staff, role: 'clinic_staff', password: PASSWORD }, META);
-    for (const customer of c.customers) {
-      await services.auth.signUp({ clinicSlug: c.slug, ...customer, password: PASSWORD }, META);
+    const staff = await services.staff.create(owner, { ...c.staff, role: 'clinic_staff', password: PASSWORD }, META);
+    const treatmentIds = await openForBooking(services, owner, staff.id);
+    for (const [i, customer] of c.customers.entries()) {
+      const { user } = await services.auth.signUp({ clinicSlug: c.slug, ...customer, password: PASSWORD }, META);
+      await bookFirstFreeSlot(services, { userId: user.id, clinicId: clinic.id, role: 'customer' }, treatmentIds[i % treatmentIds.length]!);
     }
   }
   return demoLogins();
+}
+
+const TREATMENTS = [
+  { name: { en: 'Hydrating facial', th: 'ทรีทเมนต์หน้าใส', zh: '补水面部护理' }, category: 'facial', durationMinutes: 60, priceSatang: 150_000 },
+  { name: { en: 'Pico laser brightening', th: 'เลเซอร์พิโคหน้าใส', zh: '皮秒激光亮肤' }, category: 'laser', durationMinutes: 45, priceSatang: 450_000 },
+  { name: { en: 'Skin consultation', th: 'ปรึกษาแพทย์ผิวหนัง', zh: '皮肤咨询' }, category: 'consultation', durationMinutes: 30, priceSatang: 50_000 },
+] as const;
+
+/** Three treatments in three languages, one room, and the staff member working every day 09:00–18:00. */
+async function openForBooking(services: Runtime['services'], owner: Actor, staffUserId: string): Promise<string[]> {
+  const treatments = [];
+  for (const t of TREATMENTS) {
+    treatments.push(await services.treatments.create(owner, { ...t, description: '', bufferBeforeMinutes: 0, bufferAfterMinutes: 10, isActive: true }, META));
+  }
+  await services.rooms.create(owner, 'Treatment room 1', META);
+  const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '18:00' }));
+  await services.schedules.setWorkingHours(owner, staffUserId, week, META);
+  const ids = treatments.map((t) => t.id);
+  await services.schedules.setTreatments(owner, staffUserId, ids, META);
+  return ids;
+}
+
+/** The customer's own booking of the first slot the clinic offers them in the coming week. */
+async function bookFirstFreeSlot(services: Runtime['services'], customer: Actor, treatmentId: string): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const weekAhead = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const [slot] = await services.appointments.slots(customer, { treatmentId, fromDate: today, toDate: weekAhead });
+  if (slot) await services.appointments.book(customer, { treatmentId, startsAt: slot.startsAt }, META);
 }
