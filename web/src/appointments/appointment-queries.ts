@@ -1,0 +1,30 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, withQuery } from '../api/client.ts';
+import type { BookingRules, CancellationQuote, Slot, Treatment } from './appointment-types.ts';
+
+export const AVAILABILITY_KEY = ['appointments', 'availability'];
+export const MY_APPOINTMENTS_KEY = ['appointments', 'mine'];
+
+export const useBookingRules = () =>
+  useQuery({ queryKey: ['appointments', 'booking-rules'], queryFn: ({ signal }) => api<BookingRules>('/api/booking-rules', { signal }), staleTime: 5 * 60_000 });
+
+export const useTreatments = () =>
+  useQuery({ queryKey: ['appointments', 'treatments'], queryFn: ({ signal }) => api<Treatment[]>('/api/treatments', { signal }), staleTime: 5 * 60_000 });
+
+export const useAvailability = (treatmentId: string, date: string) =>
+  useQuery({
+    queryKey: [...AVAILABILITY_KEY, treatmentId, date],
+    queryFn: ({ signal }) => api<Slot[]>(withQuery('/api/availability', { treatmentId, fromDate: date, toDate: date }), { signal }),
+    enabled: !!treatmentId,
+    // Someone else may book at any moment: a slot list is never served from an old answer.
+    staleTime: 0,
+  });
+
+/** What cancelling costs now; the fee grows as the start nears, so it is always asked afresh. */
+export const useCancellationQuote = (appointmentId: string) =>
+  useQuery({
+    queryKey: ['appointments', appointmentId, 'cancellation-quote'],
+    queryFn: ({ signal }) => api<CancellationQuote>(`/api/appointments/${appointmentId}/cancellation-quote`, { signal }),
+    staleTime: 0,
+    gcTime: 0,
+  });
