@@ -135,12 +135,16 @@ export async function findAnalysis(tx: Tx, clinicId: string, id: string, custome
   return rows[0];
 }
 
-export async function listAnalyses(tx: Tx, clinicId: string, f: { customerId?: string | undefined; after: Cursor | null; limit: number }): Promise<AnalysisRow[]> {
-  const { rows } = await tx.query<AnalysisRow>(
-    `SELECT * FROM skin_analyses
-     WHERE clinic_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)
-       AND ($3::uuid IS NULL OR (created_at, id) < ((SELECT created_at FROM skin_analyses WHERE clinic_id = $1 AND id = $3), $3::uuid))
-     ORDER BY created_at DESC, id DESC LIMIT $4`,
+export type ListedAnalysisRow = AnalysisRow & { customer_name: string };
+
+/** A page of analyses with each customer's name, joined here so a list never looks names up row by row. */
+export async function listAnalyses(tx: Tx, clinicId: string, f: { customerId?: string | undefined; after: Cursor | null; limit: number }): Promise<ListedAnalysisRow[]> {
+  const { rows } = await tx.query<ListedAnalysisRow>(
+    `SELECT a.*, c.full_name AS customer_name FROM skin_analyses a
+     JOIN customers c ON c.clinic_id = a.clinic_id AND c.id = a.customer_id
+     WHERE a.clinic_id = $1 AND ($2::uuid IS NULL OR a.customer_id = $2)
+       AND ($3::uuid IS NULL OR (a.created_at, a.id) < ((SELECT created_at FROM skin_analyses WHERE clinic_id = $1 AND id = $3), $3::uuid))
+     ORDER BY a.created_at DESC, a.id DESC LIMIT $4`,
     [clinicId, f.customerId ?? null, f.after?.id ?? null, f.limit + 1],
   );
   return rows;

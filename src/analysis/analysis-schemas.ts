@@ -51,6 +51,8 @@ export const Analysis = z
   })
   .meta({ id: 'SkinAnalysis' });
 
+export const ListedAnalysis = Analysis.extend({ customerName: z.string() }).meta({ id: 'ListedSkinAnalysis' });
+
 export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] = []): z.infer<typeof Analysis> {
   const base = `/api/analyses/${row.id}/images`;
   const result = row.result as { modelVersion: string; overallScore: number; concerns: never; skinType: (typeof SKIN_TYPES)[number]; skinAge: number | null; confidence: number } | null;

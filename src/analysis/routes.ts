@@ -9,7 +9,7 @@ import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { multipartOptions, readUpload } from '../uploads/read-upload.ts';
 import type { AnalysisEvents } from './analysis-events.ts';
-import { Analysis, AnalysisListQuery, CompareQuery, ConsentStatus, ConsentText, CustomerQuery, GrantConsentBody, ImageParams, Locale, toAnalysis, TrendQuery } from './analysis-schemas.ts';
+import { Analysis, AnalysisListQuery, CompareQuery, ConsentStatus, ConsentText, CustomerQuery, GrantConsentBody, ImageParams, ListedAnalysis, Locale, toAnalysis, TrendQuery } from './analysis-schemas.ts';
 import { CONCERNS } from './skin-analyzer.ts';
 
 const IdParams = z.object({ id: z.uuid() });
@@ -45,9 +45,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
       return reply.code(202).header('location', `/api/analyses/${row.id}`).send(toAnalysis(row));
     });
 
-    members.get('/analyses', { schema: { tags, summary: 'Analyses, newest first (customers: their own)', querystring: AnalysisListQuery, response: { 200: pageSchema(Analysis) } } }, async (request) => {
+    members.get('/analyses', { schema: { tags, summary: 'Analyses, newest first (customers: their own)', querystring: AnalysisListQuery, response: { 200: pageSchema(ListedAnalysis) } } }, async (request) => {
       const page = await analyses.list(principalOf(request), request.query);
-      return { items: page.items.map((r) => toAnalysis(r)), nextCursor: page.nextCursor };
+      return { items: page.items.map((r) => ({ ...toAnalysis(r), customerName: r.customer_name })), nextCursor: page.nextCursor };
     });
     members.get('/analyses/compare', { schema: { tags, summary: 'Two analyses of one customer side by side', querystring: CompareQuery } }, async (request) =>
       analyses.compare(principalOf(request), request.query.a, request.query.b, requestMeta(request)),

@@ -125,6 +125,9 @@ describe('upload and analysis', () => {
     expect(views.rows[0].n).toBeGreaterThan(0);
     const list = await doctor.get(`/api/analyses?customerId=${record.id}`);
     expect(list.body.items.map((a: { id: string }) => a.id)).toEqual([res.body.id]);
+    // The clinic-wide list names each customer itself, so a staff page needs no lookup per row.
+    const all = await doctor.get('/api/analyses');
+    expect(all.body.items).toEqual([expect.objectContaining({ id: res.body.id, customerId: record.id, customerName: 'Test customer' })]);
   });
 });
 

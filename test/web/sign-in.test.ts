@@ -64,4 +64,12 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
     const me = await page.evaluate(() => fetch('/api/me').then((r) => r.status));
     expect(me).toBe(401);
   });
+
+  it('a write after the CSRF secret is lost (a restart, a cleared cookie) fetches a new token and goes through', async () => {
+    const page = await t.signedInPage(owner);
+    await page.context().clearCookies({ name: '_csrf' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in');
+    expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401);
+  });
 });

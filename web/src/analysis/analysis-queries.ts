@@ -26,8 +26,8 @@ export function useAnalysesList(customerId: string | undefined) {
   });
 }
 
-export function useAnalysis(id: string) {
-  return useQuery({ queryKey: analysisKeys.one(id), queryFn: ({ signal }) => api<Analysis>(`/api/analyses/${id}`, { signal }) });
+export function useAnalysis(id: string | null) {
+  return useQuery({ queryKey: analysisKeys.one(id ?? ''), queryFn: ({ signal }) => api<Analysis>(`/api/analyses/${id}`, { signal }), enabled: !!id });
 }
 
 export function useTrend(customerId: string | undefined, enabled = true) {
@@ -71,7 +71,7 @@ export function useWithdrawConsent(customerId: string | undefined) {
   });
 }
 
-/** A customer's name for staff pages; the analysis list names customers by id only. */
+/** The name of the one customer a staff page is about (lists carry their customers' names). */
 export function useCustomerName(id: string | undefined) {
   return useQuery({
     queryKey: analysisKeys.customer(id ?? ''),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Analysis as AnalysisSchema, ConsentStatus as ConsentStatusSchema, ConsentText as ConsentTextSchema } from '../../../src/analysis/analysis-schemas.ts';
+import type { Analysis as AnalysisSchema, ListedAnalysis as ListedAnalysisSchema, ConsentStatus as ConsentStatusSchema, ConsentText as ConsentTextSchema } from '../../../src/analysis/analysis-schemas.ts';
 import type { AnalysisService } from '../../../src/analysis/analysis-service.ts';
 import type { QualityProblemCode } from '../../../src/analysis/quality-gate.ts';
 import type { Concern, Region } from '../../../src/analysis/skin-analyzer.ts';
@@ -10,8 +10,9 @@ export type AnalysisResult = NonNullable<Analysis['result']>;
 export type Recommendation = Analysis['recommendations'][number];
 export type ConsentStatus = z.output<typeof ConsentStatusSchema>;
 export type ConsentText = z.output<typeof ConsentTextSchema>;
+export type ListedAnalysis = z.output<typeof ListedAnalysisSchema>;
 export interface AnalysisPage {
-  items: Analysis[];
+  items: ListedAnalysis[];
   nextCursor: string | null;
 }
 // The trend and compare routes answer with what the service returns (no exported schema).

@@ -20,9 +20,23 @@ const SAFE = new Set(['GET', 'HEAD']);
 let csrfToken: Promise<string> | null = null;
 
 /** The CSRF token every write carries; fetched once and again only when the server refuses it. */
-export function csrfHeader(): Promise<Record<string, string>> {
+function csrfHeader(): Promise<Record<string, string>> {
   csrfToken ??= request<{ token: string }>('/api/auth/csrf').then((b) => b.token);
   return csrfToken.then((token) => ({ 'x-csrf-token': token }));
+}
+
+/**
+ * Sends a write with the CSRF header. A token from before a sign-in or a restart is refused once:
+ * fetch a fresh one and send again.
+ */
+export async function withCsrf<T>(send: (headers: Record<string, string>) => Promise<T>): Promise<T> {
+  try {
+    return await send(await csrfHeader());
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'csrf-token-invalid') throw error;
+    csrfToken = null;
+    return send(await csrfHeader());
+  }
 }
 
 export interface RequestOptions {
@@ -31,17 +45,9 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
-  if (SAFE.has(method)) return request<T>(path, options);
-  try {
-    return await request<T>(path, { ...options, headers: await csrfHeader() });
-  } catch (error) {
-    // A token from before a sign-in or a restart: fetch a fresh one and try once more.
-    if (!(error instanceof ApiError) || error.code !== 'csrf-token-invalid') throw error;
-    csrfToken = null;
-    return request<T>(path, { ...options, headers: await csrfHeader() });
-  }
+export function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  if (SAFE.has(options.method ?? 'GET')) return request<T>(path, options);
+  return withCsrf((headers) => request<T>(path, { ...options, headers }));
 }
 
 async function request<T>(path: string, options: RequestOptions & { headers?: Record<string, string> } = {}): Promise<T> {
