@@ -7,6 +7,7 @@ import { useFormat } from '../i18n/format.ts';
 import { useBookingRules, useCancellationQuote } from './appointment-queries.ts';
 import type { Appointment } from './appointment-types.ts';
 import { CancellationPolicy } from './CancellationPolicy.tsx';
+import './panels.css';
 
 interface CancelPanelProps {
   appointment: Appointment;
@@ -33,7 +34,9 @@ export function CancelPanel({ appointment, canWaiveFee, onCancelled, onClose }: 
       }),
     onSuccess: onCancelled,
     // The fee went up while the reader was deciding: show the new one to accept.
-    onError: (error) => error instanceof ApiError && error.code === 'fee-confirmation-required' && void quote.refetch(),
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === 'fee-confirmation-required') void quote.refetch();
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

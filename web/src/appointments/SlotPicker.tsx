@@ -4,6 +4,7 @@ import { useFormat } from '../i18n/format.ts';
 import { useAvailability } from './appointment-queries.ts';
 import type { Slot } from './appointment-types.ts';
 import { addDays } from './clinic-days.ts';
+import './panels.css';
 
 interface SlotPickerProps {
   treatmentId: string;

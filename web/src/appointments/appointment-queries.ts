@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, withQuery } from '../api/client.ts';
 import type { BookingRules, CancellationQuote, Slot, Treatment } from './appointment-types.ts';
+import { addDays, todayIn } from './clinic-days.ts';
 
 export const AVAILABILITY_KEY = ['appointments', 'availability'];
 export const MY_APPOINTMENTS_KEY = ['appointments', 'mine'];
@@ -28,3 +29,11 @@ export const useCancellationQuote = (appointmentId: string) =>
     staleTime: 0,
     gcTime: 0,
   });
+
+/** The local dates the clinic takes bookings for: today up to its booking horizon. */
+export function useBookingWindow(timeZone: string): { firstDate: string; lastDate: string } | undefined {
+  const rules = useBookingRules();
+  if (!rules.data) return undefined;
+  const firstDate = todayIn(timeZone);
+  return { firstDate, lastDate: addDays(firstDate, rules.data.maxAdvanceDays) };
+}

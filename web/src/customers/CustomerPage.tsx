@@ -1,0 +1,117 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'wouter';
+import { api, withQuery } from '../api/client.ts';
+import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { useFormat } from '../i18n/format.ts';
+import type { Appointment } from '../appointments/appointment-types.ts';
+import { StatusBadge } from '../appointments/StatusBadge.tsx';
+import { useTreatmentName } from '../appointments/treatment-name.ts';
+import { useClinicMember } from '../auth/use-me.ts';
+import type { Customer } from './customer-types.ts';
+import './customers.css';
+
+type When = 'upcoming' | 'past';
+
+/** One customer's record for staff: how to reach them, and their visits to come and before. */
+export function CustomerPage() {
+  const { id } = useParams<{ id: string }>();
+  const member = useClinicMember();
+  return member ? <CustomerRecord id={id} timeZone={member.clinic.timeZone} /> : null;
+}
+
+function CustomerRecord({ id, timeZone }: { id: string; timeZone: string }) {
+  const { t } = useTranslation('customers');
+  const format = useFormat(timeZone);
+  // A birth date is a calendar date, not an instant: read in UTC it is the same day everywhere.
+  const calendarDate = useFormat('UTC').date;
+  const customer = useQuery({ queryKey: ['customers', id], queryFn: ({ signal }) => api<Customer>(`/api/customers/${id}`, { signal }) });
+  return (
+    <section className="customer">
+      <p>
+        <Link href="/customers">← {t('title')}</Link>
+      </p>
+      {customer.isPending ? (
+        <p className="muted">{t('app:loading')}</p>
+      ) : customer.isError ? (
+        <ProblemMessage error={customer.error} />
+      ) : (
+        <>
+          <div className="customer-head">
+            <h1>{customer.data.fullName}</h1>
+            <Link href={`/analyses?customerId=${id}`} className="button secondary">
+              {t('analyses')}
+            </Link>
+          </div>
+          <dl className="card contact">
+            <dt>{t('phone')}</dt>
+            <dd>{customer.data.phone ? <a href={`tel:${customer.data.phone}`}>{customer.data.phone}</a> : '—'}</dd>
+            <dt>{t('email')}</dt>
+            <dd>{customer.data.email ? <a href={`mailto:${customer.data.email}`}>{customer.data.email}</a> : '—'}</dd>
+            <dt>{t('dateOfBirth')}</dt>
+            <dd>{customer.data.dateOfBirth ? calendarDate(`${customer.data.dateOfBirth}T00:00:00Z`) : '—'}</dd>
+            <dt>{t('account')}</dt>
+            <dd>{customer.data.userId ? t('hasAccount') : t('walkIn')}</dd>
+            <dt>{t('since')}</dt>
+            <dd>{format.date(customer.data.createdAt)}</dd>
+            {customer.data.notes && (
+              <>
+                <dt>{t('notes')}</dt>
+                <dd className="notes">{customer.data.notes}</dd>
+              </>
+            )}
+          </dl>
+          <h2>{t('upcoming')}</h2>
+          <Visits customerId={id} timeZone={timeZone} when="upcoming" />
+          <h2>{t('past')}</h2>
+          <Visits customerId={id} timeZone={timeZone} when="past" />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Visits({ customerId, timeZone, when }: { customerId: string; timeZone: string; when: When }) {
+  const { t } = useTranslation('customers');
+  const format = useFormat(timeZone);
+  const nameOf = useTreatmentName();
+  const visits = useQuery({
+    queryKey: ['customers', customerId, 'appointments', when],
+    queryFn: ({ signal }) => api<Appointment[]>(withQuery(`/api/customers/${customerId}/appointments`, { when, limit: 50 }), { signal }),
+  });
+  if (visits.isPending) return <p className="muted">{t('app:loading')}</p>;
+  if (visits.isError) return <ProblemMessage error={visits.error} />;
+  if (visits.data.length === 0) return <p className="muted">{when === 'upcoming' ? t('noUpcoming') : t('noPast')}</p>;
+  return (
+    <table className="visit-table" aria-label={when === 'upcoming' ? t('upcoming') : t('past')}>
+      <thead>
+        <tr>
+          <th scope="col">{t('when')}</th>
+          <th scope="col">{t('treatment')}</th>
+          <th scope="col">{t('staff')}</th>
+          <th scope="col">{t('room')}</th>
+          <th scope="col" className="number">
+            {t('price')}
+          </th>
+          <th scope="col">{t('status')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {visits.data.map((a) => (
+          <tr key={a.id}>
+            <td>
+              <time dateTime={a.startsAt}>{format.dateTime(a.startsAt)}</time>
+            </td>
+            <td>{nameOf(a.treatment.name)}</td>
+            <td>{a.staff.fullName}</td>
+            <td>{a.room?.name ?? '—'}</td>
+            <td className="number">{format.money(a.priceSatang)}</td>
+            <td>
+              <StatusBadge status={a.status} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,89 @@
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'wouter';
+import { api, withQuery } from '../api/client.ts';
+import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { useFormat } from '../i18n/format.ts';
+import { useClinicMember } from '../auth/use-me.ts';
+import type { CustomerPage } from './customer-types.ts';
+import { useDebouncedValue } from './use-debounced-value.ts';
+import './customers.css';
+
+const PAGE_SIZE = 25;
+const SEARCH_PAUSE_MS = 300;
+
+/** Staff find a customer by part of a name, phone number or email; newest records first. */
+export function CustomersPage() {
+  const member = useClinicMember();
+  return member ? <CustomerSearch timeZone={member.clinic.timeZone} /> : null;
+}
+
+function CustomerSearch({ timeZone }: { timeZone: string }) {
+  const { t } = useTranslation('customers');
+  const format = useFormat(timeZone);
+  const [params, setParams] = useSearchParams();
+  const [text, setText] = useState(() => params.get('q') ?? '');
+  const q = useDebouncedValue(text.trim(), SEARCH_PAUSE_MS);
+  // The search stays in the address, so coming back from a customer shows the same list.
+  useEffect(() => {
+    if ((params.get('q') ?? '') !== q) setParams(q ? { q } : {}, { replace: true });
+  }, [q, params, setParams]);
+  const customers = useInfiniteQuery({
+    queryKey: ['customers', 'search', q],
+    queryFn: ({ pageParam, signal }) => api<CustomerPage>(withQuery('/api/customers', { q, limit: PAGE_SIZE, cursor: pageParam }), { signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const rows = customers.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section className="customers">
+      <h1>{t('title')}</h1>
+      <label className="search">
+        {t('search')}
+        <input type="search" value={text} maxLength={100} placeholder={t('searchHint')} onChange={(e) => setText(e.target.value)} />
+      </label>
+      {customers.isPending ? (
+        <p className="muted">{t('app:loading')}</p>
+      ) : customers.isError ? (
+        <ProblemMessage error={customers.error} />
+      ) : rows.length === 0 ? (
+        <p className="muted">{q ? t('noMatches', { q }) : t('none')}</p>
+      ) : (
+        <>
+          <table className="customer-table" aria-busy={customers.isFetching}>
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('phone')}</th>
+                <th scope="col">{t('email')}</th>
+                <th scope="col">{t('since')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link href={`/customers/${c.id}`}>{c.fullName}</Link>
+                  </td>
+                  <td>{c.phone ?? '—'}</td>
+                  <td>{c.email ?? '—'}</td>
+                  <td>{format.date(c.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted" role="status">
+            {t('shown', { count: rows.length })}
+          </p>
+          {customers.hasNextPage && (
+            <button type="button" className="secondary" disabled={customers.isFetchingNextPage || customers.isPlaceholderData} onClick={() => void customers.fetchNextPage()}>
+              {customers.isFetchingNextPage ? t('app:loading') : t('loadMore')}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
