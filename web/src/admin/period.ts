@@ -3,15 +3,15 @@
  * them. A preset is kept as its length so a bookmarked page keeps meaning "the last 30 days".
  */
 export const PRESET_DAYS = [7, 30, 90] as const;
-export type PresetDays = (typeof PRESET_DAYS)[number];
-export const DEFAULT_DAYS: PresetDays = 30;
+type PresetDays = (typeof PRESET_DAYS)[number];
+const DEFAULT_DAYS: PresetDays = 30;
 
 export type Period = { kind: 'preset'; days: PresetDays } | { kind: 'custom'; from: string; to: string };
 
 const DAY_MS = 86_400_000;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The first and last day of a period, today being the current UTC day. */
 export function daysOf(period: Period, now = Date.now()): { from: string; to: string } {

@@ -1,0 +1,130 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { useFormat } from '../i18n/format.ts';
+import { TIERS, type ClinicDetail, type TierKey } from './admin-types.ts';
+import { patchClinic, useClinicWrite } from './clinic-writes.ts';
+import { Field, fieldProblems } from './Field.tsx';
+import { draftOf, gibOf, LIMITS, overridesOf, type LimitDefinition, type LimitKey, type OverrideDraft } from './limits.ts';
+
+const draftsOf = (clinic: ClinicDetail) => Object.fromEntries(LIMITS.map((limit) => [limit.key, draftOf(limit, clinic.quotaOverrides)])) as Record<LimitKey, OverrideDraft>;
+
+/** The clinic's plan and its own limits; a limit left empty follows the plan. */
+export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
+  const { t } = useTranslation('admin');
+  const [tier, setTier] = useState<TierKey>(clinic.tier);
+  const [drafts, setDrafts] = useState(() => draftsOf(clinic));
+  const save = useClinicWrite(clinic.id, patchClinic(clinic.id));
+  const problems = fieldProblems(save.error);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // The form then shows what the server kept (a GiB value rounded to whole bytes, say).
+    save.mutate(
+      { tier, quotaOverrides: overridesOf(drafts) },
+      {
+        onSuccess: (saved) => {
+          setTier(saved.tier);
+          setDrafts(draftsOf(saved));
+        },
+      },
+    );
+  };
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="plan-title" noValidate>
+      <h2 id="plan-title">{t('plan.title')}</h2>
+      <div className="inline-field">
+        <Field label={t('clinics.tier')}>
+          {(props) => (
+            <select {...props} value={tier} onChange={(e) => setTier(e.target.value as TierKey)}>
+              {TIERS.map((key) => (
+                <option key={key} value={key}>
+                  {t(`tier.${key}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <table className="limits-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('plan.limit')}</th>
+            <th scope="col">{t('plan.inEffect')}</th>
+            <th scope="col">{t('plan.override')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {LIMITS.map((limit) => (
+            <LimitRow
+              key={limit.key}
+              limit={limit}
+              clinic={clinic}
+              draft={drafts[limit.key]}
+              problem={problems.get(`body.quotaOverrides.${limit.key}`)}
+              onChange={(draft) => setDrafts({ ...drafts, [limit.key]: draft })}
+            />
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">{t('plan.emptyFollowsTier')}</p>
+      {save.isError && (problems.size > 0 ? <p className="problem" role="alert">{t('form.fixFields')}</p> : <ProblemMessage error={save.error} />)}
+      <div className="row">
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? t('form.saving') : t('plan.save')}
+        </button>
+        <span role="status" className="muted">
+          {save.isSuccess && !save.isPending ? t('form.saved') : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function LimitRow({ limit, clinic, draft, problem, onChange }: { limit: LimitDefinition; clinic: ClinicDetail; draft: OverrideDraft; problem: string | undefined; onChange: (draft: OverrideDraft) => void }) {
+  const { t } = useTranslation('admin');
+  const f = useFormat();
+  const id = useId();
+  const name = t(`limits.${limit.key}`);
+  const effective = clinic.limits[limit.effective];
+  const shown = effective === null ? t('limits.unlimited') : limit.unit === 'gib' ? t('limits.gib', { value: f.number(gibOf(effective), 2) }) : f.number(effective);
+  const overridden = limit.key in clinic.quotaOverrides;
+  return (
+    <tr>
+      <th scope="row">
+        <label htmlFor={id}>{name}</label>
+      </th>
+      <td>
+        {shown} <span className="muted">{overridden ? t('plan.fromOverride') : t('plan.fromTier', { tier: t(`tier.${clinic.tier}`) })}</span>
+      </td>
+      <td>
+        <div className="row override">
+          <input
+            id={id}
+            type="number"
+            inputMode="decimal"
+            step="any"
+            value={draft.value}
+            disabled={draft.unlimited}
+            placeholder={t('plan.tierDefault')}
+            aria-invalid={!!problem}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+            onChange={(e) => onChange({ ...draft, value: e.target.value })}
+          />
+          {limit.unit === 'gib' && <span className="muted">GiB</span>}
+          {limit.canBeUnlimited && (
+            <label className="checkbox">
+              <input type="checkbox" checked={draft.unlimited} aria-label={t('plan.unlimitedOf', { limit: name })} onChange={(e) => onChange({ ...draft, unlimited: e.target.checked })} />
+              {t('limits.unlimited')}
+            </label>
+          )}
+        </div>
+        {problem && (
+          <small id={`${id}-problem`} className="field-problem">
+            {problem}
+          </small>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { api, withQuery } from '../api/client.ts';
+import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { useFormat } from '../i18n/format.ts';
+import { CLINIC_STATUSES, TIERS, type ClinicListItem, type Page } from './admin-types.ts';
+import { ClinicBadges } from './ClinicBadges.tsx';
+import { CreateClinicForm } from './CreateClinicForm.tsx';
+import { Field } from './Field.tsx';
+import { useKeysetPages } from './keyset-pages.ts';
+import { LoadMore } from './LoadMore.tsx';
+import { useSearchState } from './search-state.ts';
+import './admin.css';
+
+/** Every clinic on the platform, newest first, found by name or slug and narrowed by status and plan. */
+export function ClinicsPage() {
+  const { t } = useTranslation('admin');
+  const f = useFormat();
+  const [search, update] = useSearchState();
+  const [creating, setCreating] = useState(false);
+  const filters = { q: search.get('q') ?? '', status: search.get('status') ?? '', tier: search.get('tier') ?? '' };
+  const [text, setText] = useState(filters.q);
+  const pages = useKeysetPages(['admin', 'clinics', filters], (cursor, signal) =>
+    api<Page<ClinicListItem>>(withQuery('/api/admin/clinics', { ...filters, cursor }), { signal }),
+  );
+  const clinics = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const find = (event: FormEvent) => {
+    event.preventDefault();
+    update({ q: text.trim() });
+  };
+
+  return (
+    <section className="admin-page">
+      <div className="page-heading">
+        <h1>{t('clinics.title')}</h1>
+        <button type="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+          {t('clinics.new')}
+        </button>
+      </div>
+      {creating && <CreateClinicForm onCancel={() => setCreating(false)} />}
+      <form className="row filters" role="search" onSubmit={find}>
+        <Field label={t('clinics.search')}>{(props) => <input {...props} type="search" value={text} maxLength={100} onChange={(e) => setText(e.target.value)} />}</Field>
+        <button type="submit" className="secondary">
+          {t('clinics.find')}
+        </button>
+        <Field label={t('clinics.status')}>
+          {(props) => (
+            <select {...props} value={filters.status} onChange={(e) => update({ status: e.target.value })}>
+              <option value="">{t('clinics.anyStatus')}</option>
+              {CLINIC_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('clinics.tier')}>
+          {(props) => (
+            <select {...props} value={filters.tier} onChange={(e) => update({ tier: e.target.value })}>
+              <option value="">{t('clinics.anyTier')}</option>
+              {TIERS.map((tier) => (
+                <option key={tier} value={tier}>
+                  {t(`tier.${tier}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </form>
+      {pages.isPending && <p className="loading">{t('app:loading')}</p>}
+      {pages.isError && !pages.isFetchNextPageError && <ProblemMessage error={pages.error} />}
+      {pages.isSuccess && clinics.length === 0 && <p className="muted">{t('clinics.none')}</p>}
+      {clinics.length > 0 && (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('clinics.clinic')}</th>
+                <th scope="col">{t('clinics.plan')}</th>
+                <th scope="col" className="number">
+                  {t('clinics.activeStaff')}
+                </th>
+                <th scope="col" className="number">
+                  {t('clinics.customers')}
+                </th>
+                <th scope="col">{t('clinics.analysisProvider')}</th>
+                <th scope="col">{t('clinics.created')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {clinics.map((clinic) => (
+                <tr key={clinic.id}>
+                  <th scope="row">
+                    <Link href={`/admin/clinics/${clinic.id}`}>{clinic.name}</Link>
+                    <span className="muted slug">{clinic.slug}</span>
+                  </th>
+                  <td>
+                    <ClinicBadges tier={clinic.tier} status={clinic.status} />
+                  </td>
+                  <td className="number">{f.number(clinic.activeStaffCount)}</td>
+                  <td className="number">{f.number(clinic.customerCount)}</td>
+                  <td>{t(`provider.${clinic.effectiveAnalysisProvider}`)}</td>
+                  <td>
+                    <time dateTime={clinic.createdAt}>{f.date(clinic.createdAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <LoadMore pages={pages} />
+    </section>
+  );
+}

@@ -1,0 +1,144 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation } from 'wouter';
+import { api, ApiError } from '../api/client.ts';
+import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { LANGUAGES } from '../i18n/i18n.ts';
+import { TIERS, type CreatedClinic, type NewClinic } from './admin-types.ts';
+import { Field, fieldProblems } from './Field.tsx';
+
+// A new clinic starts on trial unless the operator already has a signed contract.
+const STARTING_STATUSES = ['trial', 'active'] as const;
+// Conflicts that belong to one field are shown next to it, like the schema's complaints.
+const CONFLICT_FIELDS: Record<string, string> = { 'slug-taken': 'body.slug', 'email-taken': 'body.owner.email' };
+
+const TIME_ZONES = Intl.supportedValuesOf('timeZone');
+
+const blank = (): NewClinic => ({
+  name: '',
+  slug: '',
+  tier: 'starter',
+  status: 'trial',
+  timeZone: 'Asia/Bangkok',
+  locale: 'th',
+  owner: { email: '', fullName: '', password: '' },
+});
+
+/** A clinic and the owner who will run it, created together; the API checks every field. */
+export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
+  const { t } = useTranslation('admin');
+  const [, navigate] = useLocation();
+  const queryClient = useQueryClient();
+  const [clinic, setClinic] = useState(blank);
+  const set = (change: Partial<NewClinic>) => setClinic({ ...clinic, ...change });
+  const setOwner = (change: Partial<NewClinic['owner']>) => setClinic({ ...clinic, owner: { ...clinic.owner, ...change } });
+  const create = useMutation({
+    mutationFn: () => api<CreatedClinic>('/api/admin/clinics', { method: 'POST', body: clinic }),
+    onSuccess: async (created) => {
+      queryClient.setQueryData(['admin', 'clinic', created.clinic.id], created.clinic);
+      await queryClient.invalidateQueries({ queryKey: ['admin', 'clinics'] });
+      await queryClient.invalidateQueries({ queryKey: ['admin', 'performance'] });
+      navigate(`/admin/clinics/${created.clinic.id}`);
+    },
+  });
+  const problems = fieldProblems(create.error);
+  const conflictField = create.error instanceof ApiError ? CONFLICT_FIELDS[create.error.code] : undefined;
+  const problem = (path: string) => problems.get(path) ?? (conflictField === path ? t(`problems:${(create.error as ApiError).code}`) : undefined);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+
+  return (
+    <form className="card create-clinic" onSubmit={submit} aria-labelledby="create-clinic-title" noValidate>
+      <h2 id="create-clinic-title">{t('create.title')}</h2>
+      <fieldset>
+        <legend>{t('create.clinic')}</legend>
+        <div className="form-grid">
+          <Field label={t('create.name')} problem={problem('body.name')}>
+            {(props) => <input {...props} value={clinic.name} maxLength={200} onChange={(e) => set({ name: e.target.value })} />}
+          </Field>
+          <Field label={t('create.slug')} hint={t('create.slugHint')} problem={problem('body.slug')}>
+            {(props) => <input {...props} value={clinic.slug} autoCapitalize="none" spellCheck={false} onChange={(e) => set({ slug: e.target.value })} />}
+          </Field>
+          <Field label={t('clinics.tier')} problem={problem('body.tier')}>
+            {(props) => (
+              <select {...props} value={clinic.tier} onChange={(e) => set({ tier: e.target.value as NewClinic['tier'] })}>
+                {TIERS.map((tier) => (
+                  <option key={tier} value={tier}>
+                    {t(`tier.${tier}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('clinics.status')} problem={problem('body.status')}>
+            {(props) => (
+              <select {...props} value={clinic.status} onChange={(e) => set({ status: e.target.value as NewClinic['status'] })}>
+                {STARTING_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`status.${s}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('create.timeZone')} problem={problem('body.timeZone')}>
+            {(props) => (
+              <>
+                <input {...props} list="time-zones" value={clinic.timeZone} onChange={(e) => set({ timeZone: e.target.value })} />
+                <datalist id="time-zones">
+                  {TIME_ZONES.map((zone) => (
+                    <option key={zone} value={zone} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
+          <Field label={t('create.locale')} problem={problem('body.locale')}>
+            {(props) => (
+              <select {...props} value={clinic.locale} onChange={(e) => set({ locale: e.target.value as NewClinic['locale'] })}>
+                {LANGUAGES.map((l) => (
+                  <option key={l} value={l}>
+                    {t(`locale.${l}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('create.owner')}</legend>
+        <div className="form-grid">
+          <Field label={t('create.ownerName')} problem={problem('body.owner.fullName')}>
+            {(props) => <input {...props} value={clinic.owner.fullName} autoComplete="off" onChange={(e) => setOwner({ fullName: e.target.value })} />}
+          </Field>
+          <Field label={t('create.ownerEmail')} problem={problem('body.owner.email')}>
+            {(props) => <input {...props} type="email" value={clinic.owner.email} autoComplete="off" onChange={(e) => setOwner({ email: e.target.value })} />}
+          </Field>
+          <Field label={t('create.ownerPassword')} problem={problem('body.owner.password')}>
+            {(props) => <input {...props} type="password" value={clinic.owner.password} autoComplete="new-password" onChange={(e) => setOwner({ password: e.target.value })} />}
+          </Field>
+        </div>
+      </fieldset>
+      {create.isError &&
+        (problems.size > 0 || conflictField ? (
+          <p className="problem" role="alert">
+            {t('form.fixFields')}
+          </p>
+        ) : (
+          <ProblemMessage error={create.error} />
+        ))}
+      <div className="row">
+        <button type="submit" disabled={create.isPending}>
+          {create.isPending ? t('create.creating') : t('create.submit')}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('form.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
