@@ -1,9 +1,8 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
 import { useFormat } from '../i18n/format.ts';
 import type { ClinicMetric, ClinicPerformance, SortOrder } from './admin-types.ts';
-import { ClinicBadges } from './ClinicBadges.tsx';
+import { ClinicBadges, ClinicName } from './ClinicBadges.tsx';
 
 type Format = ReturnType<typeof useFormat>;
 
@@ -58,8 +57,7 @@ export function ClinicPerformanceTable({ clinics, sort, onSort }: { clinics: Cli
           {clinics.map((clinic) => (
             <tr key={clinic.id}>
               <th scope="row">
-                <Link href={`/admin/clinics/${clinic.id}`}>{clinic.name}</Link>
-                <span className="muted slug">{clinic.slug}</span>
+                <ClinicName clinic={clinic} />
                 <ClinicBadges tier={clinic.tier} status={clinic.status} />
               </th>
               {METRICS.map((metric) => (

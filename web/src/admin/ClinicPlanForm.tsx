@@ -4,7 +4,7 @@ import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { TIERS, type ClinicDetail, type TierKey } from './admin-types.ts';
 import { patchClinic, useClinicWrite } from './clinic-writes.ts';
-import { Field, fieldProblems } from './Field.tsx';
+import { ChoiceField, fieldProblems, SaveButton } from './Field.tsx';
 import { draftOf, gibOf, LIMITS, overridesOf, type LimitDefinition, type LimitKey, type OverrideDraft } from './limits.ts';
 
 const draftsOf = (clinic: ClinicDetail) => Object.fromEntries(LIMITS.map((limit) => [limit.key, draftOf(limit, clinic.quotaOverrides)])) as Record<LimitKey, OverrideDraft>;
@@ -34,17 +34,7 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
     <form className="card" onSubmit={submit} aria-labelledby="plan-title" noValidate>
       <h2 id="plan-title">{t('plan.title')}</h2>
       <div className="inline-field">
-        <Field label={t('clinics.tier')}>
-          {(props) => (
-            <select {...props} value={tier} onChange={(e) => setTier(e.target.value as TierKey)}>
-              {TIERS.map((key) => (
-                <option key={key} value={key}>
-                  {t(`tier.${key}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label={t('clinics.tier')} value={tier} choices={TIERS} labelOf={(key) => t(`tier.${key}`)} onChange={(v) => setTier(v as TierKey)} />
       </div>
       <table className="limits-table">
         <thead>
@@ -70,12 +60,7 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
       <p className="muted">{t('plan.emptyFollowsTier')}</p>
       {save.isError && (problems.size > 0 ? <p className="problem" role="alert">{t('form.fixFields')}</p> : <ProblemMessage error={save.error} />)}
       <div className="row">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? t('form.saving') : t('plan.save')}
-        </button>
-        <span role="status" className="muted">
-          {save.isSuccess && !save.isPending ? t('form.saved') : ''}
-        </span>
+        <SaveButton save={save} label={t('plan.save')} />
       </div>
     </form>
   );

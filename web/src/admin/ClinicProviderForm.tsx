@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { ANALYSIS_PROVIDERS, type AnalysisProviderKey, type ClinicDetail } from './admin-types.ts';
 import { patchClinic, useClinicWrite } from './clinic-writes.ts';
-import { Field } from './Field.tsx';
+import { ChoiceField, SaveButton } from './Field.tsx';
 
 const PLATFORM_DEFAULT = '';
 
@@ -24,24 +24,8 @@ export function ClinicProviderForm({ clinic }: { clinic: ClinicDetail }) {
       <h2 id="provider-title">{t('provider.title')}</h2>
       <p className="muted">{t('provider.inEffect', { provider: t(`provider.${clinic.effectiveAnalysisProvider}`) })}</p>
       <div className="row">
-        <Field label={t('provider.setting')}>
-          {(props) => (
-            <select {...props} value={choice} onChange={(e) => setChoice(e.target.value)}>
-              <option value={PLATFORM_DEFAULT}>{t('provider.platformDefault')}</option>
-              {ANALYSIS_PROVIDERS.map((p) => (
-                <option key={p} value={p}>
-                  {t(`provider.${p}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? t('form.saving') : t('provider.save')}
-        </button>
-        <span role="status" className="muted">
-          {save.isSuccess && !save.isPending ? t('form.saved') : ''}
-        </span>
+        <ChoiceField label={t('provider.setting')} value={choice} choices={ANALYSIS_PROVIDERS} labelOf={(p) => t(`provider.${p}`)} empty={{ value: PLATFORM_DEFAULT, label: t('provider.platformDefault') }} onChange={(v) => setChoice(v)} />
+        <SaveButton save={save} label={t('provider.save')} />
       </div>
       <ProblemMessage error={save.error} />
     </form>

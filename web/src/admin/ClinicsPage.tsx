@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
 import { api, withQuery } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { CLINIC_STATUSES, TIERS, type ClinicListItem, type Page } from './admin-types.ts';
-import { ClinicBadges } from './ClinicBadges.tsx';
+import { ClinicBadges, ClinicName } from './ClinicBadges.tsx';
 import { CreateClinicForm } from './CreateClinicForm.tsx';
-import { Field } from './Field.tsx';
+import { ChoiceField, Field } from './Field.tsx';
 import { useKeysetPages } from './keyset-pages.ts';
 import { LoadMore } from './LoadMore.tsx';
 import { useSearchState } from './search-state.ts';
@@ -44,30 +43,8 @@ export function ClinicsPage() {
         <button type="submit" className="secondary">
           {t('clinics.find')}
         </button>
-        <Field label={t('clinics.status')}>
-          {(props) => (
-            <select {...props} value={filters.status} onChange={(e) => update({ status: e.target.value })}>
-              <option value="">{t('clinics.anyStatus')}</option>
-              {CLINIC_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status.${s}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('clinics.tier')}>
-          {(props) => (
-            <select {...props} value={filters.tier} onChange={(e) => update({ tier: e.target.value })}>
-              <option value="">{t('clinics.anyTier')}</option>
-              {TIERS.map((tier) => (
-                <option key={tier} value={tier}>
-                  {t(`tier.${tier}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label={t('clinics.status')} value={filters.status} choices={CLINIC_STATUSES} labelOf={(s) => t(`status.${s}`)} empty={{ value: '', label: t('clinics.anyStatus') }} onChange={(v) => update({ status: v })} />
+        <ChoiceField label={t('clinics.tier')} value={filters.tier} choices={TIERS} labelOf={(tier) => t(`tier.${tier}`)} empty={{ value: '', label: t('clinics.anyTier') }} onChange={(v) => update({ tier: v })} />
       </form>
       {pages.isPending && <p className="loading">{t('app:loading')}</p>}
       {pages.isError && !pages.isFetchNextPageError && <ProblemMessage error={pages.error} />}
@@ -93,8 +70,7 @@ export function ClinicsPage() {
               {clinics.map((clinic) => (
                 <tr key={clinic.id}>
                   <th scope="row">
-                    <Link href={`/admin/clinics/${clinic.id}`}>{clinic.name}</Link>
-                    <span className="muted slug">{clinic.slug}</span>
+                    <ClinicName clinic={clinic} />
                   </th>
                   <td>
                     <ClinicBadges tier={clinic.tier} status={clinic.status} />

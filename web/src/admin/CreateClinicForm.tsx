@@ -6,7 +6,7 @@ import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { TIERS, type CreatedClinic, type NewClinic } from './admin-types.ts';
-import { Field, fieldProblems } from './Field.tsx';
+import { ChoiceField, Field, fieldProblems } from './Field.tsx';
 
 // A new clinic starts on trial unless the operator already has a signed contract.
 const STARTING_STATUSES = ['trial', 'active'] as const;
@@ -62,28 +62,8 @@ export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
           <Field label={t('create.slug')} hint={t('create.slugHint')} problem={problem('body.slug')}>
             {(props) => <input {...props} value={clinic.slug} autoCapitalize="none" spellCheck={false} onChange={(e) => set({ slug: e.target.value })} />}
           </Field>
-          <Field label={t('clinics.tier')} problem={problem('body.tier')}>
-            {(props) => (
-              <select {...props} value={clinic.tier} onChange={(e) => set({ tier: e.target.value as NewClinic['tier'] })}>
-                {TIERS.map((tier) => (
-                  <option key={tier} value={tier}>
-                    {t(`tier.${tier}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('clinics.status')} problem={problem('body.status')}>
-            {(props) => (
-              <select {...props} value={clinic.status} onChange={(e) => set({ status: e.target.value as NewClinic['status'] })}>
-                {STARTING_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`status.${s}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <ChoiceField label={t('clinics.tier')} problem={problem('body.tier')} value={clinic.tier} choices={TIERS} labelOf={(tier) => t(`tier.${tier}`)} onChange={(v) => set({ tier: v as NewClinic['tier'] })} />
+          <ChoiceField label={t('clinics.status')} problem={problem('body.status')} value={clinic.status} choices={STARTING_STATUSES} labelOf={(s) => t(`status.${s}`)} onChange={(v) => set({ status: v as NewClinic['status'] })} />
           <Field label={t('create.timeZone')} problem={problem('body.timeZone')}>
             {(props) => (
               <>
@@ -96,17 +76,7 @@ export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
               </>
             )}
           </Field>
-          <Field label={t('create.locale')} problem={problem('body.locale')}>
-            {(props) => (
-              <select {...props} value={clinic.locale} onChange={(e) => set({ locale: e.target.value as NewClinic['locale'] })}>
-                {LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {t(`locale.${l}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <ChoiceField label={t('create.locale')} problem={problem('body.locale')} value={clinic.locale} choices={LANGUAGES} labelOf={(l) => t(`locale.${l}`)} onChange={(v) => set({ locale: v as NewClinic['locale'] })} />
         </div>
       </fieldset>
       <fieldset>

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
 
 /** The API's messages for a 400 validation-failed answer, by field path ('body.slug', 'body.owner.email'). */
@@ -40,5 +41,47 @@ export function Field({ label, problem, hint, children }: { label: ReactNode; pr
         </small>
       )}
     </div>
+  );
+}
+
+/** A labelled select of fixed choices (plans, statuses, languages), each shown as `labelOf(choice)`. */
+export function ChoiceField<T extends string>(props: {
+  label: ReactNode;
+  problem?: string | undefined;
+  value: string | undefined;
+  choices: readonly T[];
+  labelOf: (choice: T) => string;
+  /** A first option outside the choices, such as "any" in a filter. */
+  empty?: { value: string; label: string };
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} problem={props.problem}>
+      {(control) => (
+        <select {...control} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+          {props.empty && <option value={props.empty.value}>{props.empty.label}</option>}
+          {props.choices.map((choice) => (
+            <option key={choice} value={choice}>
+              {props.labelOf(choice)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A form's submit button with a quiet "Saved" after the last save went through. */
+export function SaveButton({ save, label }: { save: { isPending: boolean; isSuccess: boolean }; label: string }) {
+  const { t } = useTranslation('admin');
+  return (
+    <>
+      <button type="submit" disabled={save.isPending}>
+        {save.isPending ? t('form.saving') : label}
+      </button>
+      <span role="status" className="muted">
+        {save.isSuccess && !save.isPending ? t('form.saved') : ''}
+      </span>
+    </>
   );
 }

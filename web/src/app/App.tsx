@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect, Route, Switch } from 'wouter';
 import { SignInPage } from '../auth/SignInPage.tsx';
@@ -7,19 +7,24 @@ import { Layout } from './Layout.tsx';
 import { navigationFor } from './navigation.ts';
 import { ProblemMessage } from './ProblemMessage.tsx';
 
-const MyAppointmentsPage = lazy(() => import('../appointments/MyAppointmentsPage.tsx').then((m) => ({ default: m.MyAppointmentsPage })));
-const BookingPage = lazy(() => import('../appointments/BookingPage.tsx').then((m) => ({ default: m.BookingPage })));
-const DayPage = lazy(() => import('../dashboard/DayPage.tsx').then((m) => ({ default: m.DayPage })));
-const CustomersPage = lazy(() => import('../customers/CustomersPage.tsx').then((m) => ({ default: m.CustomersPage })));
-const CustomerPage = lazy(() => import('../customers/CustomerPage.tsx').then((m) => ({ default: m.CustomerPage })));
-const ClinicPerformancePage = lazy(() => import('../admin/ClinicPerformancePage.tsx').then((m) => ({ default: m.ClinicPerformancePage })));
-const ClinicsPage = lazy(() => import('../admin/ClinicsPage.tsx').then((m) => ({ default: m.ClinicsPage })));
-const ClinicPage = lazy(() => import('../admin/ClinicPage.tsx').then((m) => ({ default: m.ClinicPage })));
-const AuditLogPage = lazy(() => import('../admin/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
-const AnalysesPage = lazy(() => import('../analysis/AnalysesPage.tsx').then((m) => ({ default: m.AnalysesPage })));
-const NewAnalysisPage = lazy(() => import('../analysis/NewAnalysisPage.tsx').then((m) => ({ default: m.NewAnalysisPage })));
-const ComparePage = lazy(() => import('../analysis/ComparePage.tsx').then((m) => ({ default: m.ComparePage })));
-const AnalysisPage = lazy(() => import('../analysis/AnalysisPage.tsx').then((m) => ({ default: m.AnalysisPage })));
+/** A page as its own chunk, fetched on first visit: the first render loads only the shell and its page. */
+function lazyPage<K extends string, P extends object>(load: () => Promise<Record<K, ComponentType<P>>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+
+const MyAppointmentsPage = lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage');
+const BookingPage = lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage');
+const DayPage = lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage');
+const CustomersPage = lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage');
+const CustomerPage = lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage');
+const ClinicPerformancePage = lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage');
+const ClinicsPage = lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage');
+const ClinicPage = lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage');
+const AuditLogPage = lazyPage(() => import('../admin/AuditLogPage.tsx'), 'AuditLogPage');
+const AnalysesPage = lazyPage(() => import('../analysis/AnalysesPage.tsx'), 'AnalysesPage');
+const NewAnalysisPage = lazyPage(() => import('../analysis/NewAnalysisPage.tsx'), 'NewAnalysisPage');
+const ComparePage = lazyPage(() => import('../analysis/ComparePage.tsx'), 'ComparePage');
+const AnalysisPage = lazyPage(() => import('../analysis/AnalysisPage.tsx'), 'AnalysisPage');
 
 export function App() {
   const { t } = useTranslation();
