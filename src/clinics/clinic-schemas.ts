@@ -94,6 +94,8 @@ export const ClinicLimitsSchema = z
   })
   .meta({ id: 'ClinicLimits' });
 
+export const TierLimitsList = z.object({ items: z.array(ClinicLimitsSchema) });
+
 export const ClinicIdParams = z.object({ id: z.uuid() });
 
 const AnalysisProviderView = z.object({

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../errors/app-error.ts';
 import { pageOf, decodeCursor } from '../http/pagination.ts';
 import { insertUser } from '../users/user-repo.ts';
 import type { ClinicCache, ClinicRecord } from './clinic-cache.ts';
-import { findClinicLimits } from './clinic-limits.ts';
+import { findClinicLimits, listTierLimits } from './clinic-limits.ts';
 import { findPublicClinicBySlug, type PublicClinicRow } from './clinic-lookup-repo.ts';
 import {
   countSeatHolders,
@@ -190,6 +190,11 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
         return page;
       });
       return pageOf(rows, input.limit, (r) => [r.created_at, r.id], (r) => toAdminClinic(r, platformProvider));
+    },
+
+    /** The plans' own limits, which a clinic's overrides replace. */
+    tierLimits(actor: PlatformActor) {
+      return withTenant(pool, platformScope(actor), listTierLimits, { readOnly: true });
     },
 
     async getClinic(actor: PlatformActor, id: string, meta: RequestMeta) {

@@ -12,13 +12,15 @@ import {
   CreateClinicBody,
   CreatedClinic,
   OwnClinic,
+  TierLimitsList,
   UpdateClinicBody,
   UpdateOwnClinicBody,
 } from './clinic-schemas.ts';
 
 type Deps = { services: Services };
 
-// Every route here crosses clinics: the platform role, an audit entry per call, super admins only.
+// Super admins only. Every clinic route here crosses clinics: the platform role, an audit entry per
+// call. The plans' limits belong to no clinic.
 const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services }) => {
   admin.addHook('preHandler', requireRole('super_admin'));
   const tags = ['admin: clinics'];
@@ -31,6 +33,10 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
     const { owner, ...clinic } = request.body;
     return reply.code(201).send(await services.clinics.createClinicWithOwner(principalOf(request), clinic, owner, requestMeta(request)));
   });
+
+  admin.get('/admin/tiers', { schema: { tags, summary: "Each plan's own limits (null: unlimited), which a clinic's overrides replace", response: { 200: TierLimitsList } } }, async (request) => ({
+    items: await services.clinics.tierLimits(principalOf(request)),
+  }));
 
   admin.get('/admin/clinics/:id', { schema: { tags, summary: 'One clinic with its effective limits and usage', params: ClinicIdParams, response: { 200: AdminClinicDetail } } }, async (request) =>
     services.clinics.getClinic(principalOf(request), request.params.id, requestMeta(request)),

@@ -149,6 +149,18 @@ describe('listing clinics', () => {
   });
 });
 
+describe('plans', () => {
+  it("each plan's own limits, in plan order, with null for unlimited, as a clinic without overrides gets them", async () => {
+    const res = await admin.get('/api/admin/tiers');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { tier: 'starter', maxUsers: 5, monthlyAnalyses: 100, storageBytes: 5 * 1024 ** 3, apiRequestsPerMinute: 300 },
+      { tier: 'professional', maxUsers: 20, monthlyAnalyses: 500, storageBytes: 50 * 1024 ** 3, apiRequestsPerMinute: 1500 },
+      { tier: 'enterprise', maxUsers: null, monthlyAnalyses: null, storageBytes: 500 * 1024 ** 3, apiRequestsPerMinute: 6000 },
+    ]);
+  });
+});
+
 describe('one clinic', () => {
   it('shows effective limits and active users, and records the view', async () => {
     const clinic = await createClinic(t, { tier: 'professional' });

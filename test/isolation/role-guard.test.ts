@@ -64,6 +64,7 @@ const GUARDED: GuardedRoute[] = [
   { method: 'GET', path: '/api/audit-logs', allowed: ['clinic_owner'] },
 
   { method: 'GET', path: '/api/admin/clinics', allowed: ['super_admin'] },
+  { method: 'GET', path: '/api/admin/tiers', allowed: ['super_admin'] },
   { method: 'POST', path: '/api/admin/clinics', allowed: ['super_admin'], body: () => ({ slug: `guard-${unique()}`, name: 'Guard Clinic', tier: 'starter', owner: { email: `guard-owner-${unique()}@example.test`, fullName: 'Guard Owner', password: 'an initial password' } }) },
   { method: 'GET', path: '/api/admin/clinics/:id', allowed: ['super_admin'] },
   { method: 'PATCH', path: '/api/admin/clinics/:id', allowed: ['super_admin'], body: () => ({ name: 'Guard Clinic' }) },

@@ -157,12 +157,16 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     const clinic = await createClinic(t, { tier: 'starter' });
     const page = await signedIn(admin);
     await page.goto(`/admin/clinics/${clinic.id}`);
+    const staffLimit = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Staff accounts' }) });
+    // Beside each limit, the chosen plan's own value, so an override can be weighed against it.
+    await expect.poll(() => page.getByRole('columnheader', { name: 'Starter plan default' }).count()).toBe(1);
+    await expect.poll(() => staffLimit.getByRole('cell').nth(1).textContent()).toBe('5');
     await page.getByLabel('Plan', { exact: true }).selectOption('professional');
+    await expect.poll(() => staffLimit.getByRole('cell').nth(1).textContent()).toBe('20');
     await page.getByLabel('Staff accounts', { exact: true }).fill('12');
     await page.getByRole('button', { name: 'Save plan and limits' }).click();
 
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Saved.');
-    const staffLimit = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Staff accounts' }) });
     expect(await staffLimit.getByRole('cell').first().textContent()).toBe("12 (this clinic's own limit)");
     expect(await clinicRow(clinic.id)).toMatchObject({ tier: 'professional', quota_overrides: { max_users: 12 } });
     expect(await auditOf(clinic.id, 'clinic.tier_change')).toEqual([{ actor_user_id: admin.id, metadata: { from: 'starter', to: 'professional' } }]);

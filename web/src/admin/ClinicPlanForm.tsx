@@ -1,5 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { TIERS, type ClinicDetail, type TierKey } from './admin-types.ts';
@@ -15,6 +17,9 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
   const [tier, setTier] = useState<TierKey>(clinic.tier);
   const [drafts, setDrafts] = useState(() => draftsOf(clinic));
   const save = useClinicWrite(clinic.id, patchClinic(clinic.id));
+  // The plans' own limits change only with a release: fetched once per visit.
+  const plans = useQuery({ queryKey: ['admin', 'tiers'], queryFn: ({ signal }) => api<{ items: ClinicDetail['limits'][] }>('/api/admin/tiers', { signal }), staleTime: Infinity });
+  const plan = plans.data?.items.find((p) => p.tier === tier);
   const problems = fieldProblems(save.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -41,6 +46,7 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
           <tr>
             <th scope="col">{t('plan.limit')}</th>
             <th scope="col">{t('plan.inEffect')}</th>
+            <th scope="col">{t('plan.planDefault', { tier: t(`tier.${tier}`) })}</th>
             <th scope="col">{t('plan.override')}</th>
           </tr>
         </thead>
@@ -50,6 +56,7 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
               key={limit.key}
               limit={limit}
               clinic={clinic}
+              planValue={plan?.[limit.effective]}
               draft={drafts[limit.key]}
               problem={problems.get(`body.quotaOverrides.${limit.key}`)}
               onChange={(draft) => setDrafts({ ...drafts, [limit.key]: draft })}
@@ -66,13 +73,14 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
   );
 }
 
-function LimitRow({ limit, clinic, draft, problem, onChange }: { limit: LimitDefinition; clinic: ClinicDetail; draft: OverrideDraft; problem: string | undefined; onChange: (draft: OverrideDraft) => void }) {
+function LimitRow(props: { limit: LimitDefinition; clinic: ClinicDetail; planValue: number | null | undefined; draft: OverrideDraft; problem: string | undefined; onChange: (draft: OverrideDraft) => void }) {
+  const { limit, clinic, draft, problem, onChange } = props;
   const { t } = useTranslation('admin');
   const f = useFormat();
   const id = useId();
   const name = t(`limits.${limit.key}`);
-  const effective = clinic.limits[limit.effective];
-  const shown = effective === null ? t('limits.unlimited') : limit.unit === 'gib' ? t('limits.gib', { value: f.number(gibOf(effective), 2) }) : f.number(effective);
+  const shownOf = (value: number | null) => (value === null ? t('limits.unlimited') : limit.unit === 'gib' ? t('limits.gib', { value: f.number(gibOf(value), 2) }) : f.number(value));
+  const shown = shownOf(clinic.limits[limit.effective]);
   const overridden = limit.key in clinic.quotaOverrides;
   return (
     <tr>
@@ -82,6 +90,7 @@ function LimitRow({ limit, clinic, draft, problem, onChange }: { limit: LimitDef
       <td>
         {shown} <span className="muted">{overridden ? t('plan.fromOverride') : t('plan.fromTier', { tier: t(`tier.${clinic.tier}`) })}</span>
       </td>
+      <td>{props.planValue === undefined ? '' : shownOf(props.planValue)}</td>
       <td>
         <div className="row override">
           <input
