@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
+import { Link, useParams } from 'wouter';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
@@ -14,7 +14,8 @@ import { clinicKey } from './clinic-writes.ts';
 import './admin.css';
 
 /** One clinic as the platform runs it: plan, limits, analysis provider, status and feature flags. */
-export function ClinicPage({ params }: { params: { id: string } }) {
+export function ClinicPage() {
+  const params = useParams<{ id: string }>();
   const { t } = useTranslation('admin');
   const clinic = useQuery({ queryKey: clinicKey(params.id), queryFn: ({ signal }) => api<ClinicDetail>(`/api/admin/clinics/${params.id}`, { signal }) });
   return (

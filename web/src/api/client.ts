@@ -51,7 +51,8 @@ export function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
 }
 
 async function request<T>(path: string, options: RequestOptions & { headers?: Record<string, string> } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  // No Accept header: a request with the same headers as a <link rel=preload> can take the preloaded answer.
+  const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {
     method: options.method ?? 'GET',

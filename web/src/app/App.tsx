@@ -1,5 +1,6 @@
-import { lazy, Suspense, type ComponentType } from 'react';
+import { createElement, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { parse } from 'regexparam';
 import { Redirect, Route, Switch } from 'wouter';
 import { SignInPage } from '../auth/SignInPage.tsx';
 import { SignedInUser, useMe } from '../auth/use-me.ts';
@@ -7,29 +8,61 @@ import { Layout } from './Layout.tsx';
 import { navigationFor } from './navigation.ts';
 import { ProblemMessage } from './ProblemMessage.tsx';
 
-/** A page as its own chunk, fetched on first visit: the first render loads only the shell and its page. */
-function lazyPage<K extends string, P extends object>(load: () => Promise<Record<K, ComponentType<P>>>, name: K) {
-  return lazy(() => load().then((module) => ({ default: module[name] })));
+interface Page {
+  (): ReactNode;
+  preload(): Promise<unknown>;
 }
 
-const MyAppointmentsPage = lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage');
-const BookingPage = lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage');
-const DayPage = lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage');
-const CustomersPage = lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage');
-const CustomerPage = lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage');
-const ClinicPerformancePage = lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage');
-const ClinicsPage = lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage');
-const ClinicPage = lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage');
-const AuditLogPage = lazyPage(() => import('../admin/AuditLogPage.tsx'), 'AuditLogPage');
-const AnalysesPage = lazyPage(() => import('../analysis/AnalysesPage.tsx'), 'AnalysesPage');
-const NewAnalysisPage = lazyPage(() => import('../analysis/NewAnalysisPage.tsx'), 'NewAnalysisPage');
-const ComparePage = lazyPage(() => import('../analysis/ComparePage.tsx'), 'ComparePage');
-const AnalysisPage = lazyPage(() => import('../analysis/AnalysisPage.tsx'), 'AnalysisPage');
+/**
+ * A page as its own chunk, fetched on first visit: the first render loads only the shell and its
+ * page. `preload` fetches the chunk early; a page whose chunk is already here renders at once,
+ * without suspending.
+ */
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): Page {
+  let loaded: ComponentType | undefined;
+  const preload = () => load().then((module) => (loaded = module[name]));
+  const Lazy = lazy(() => preload().then((component) => ({ default: component })));
+  return Object.assign(() => (loaded ? createElement(loaded) : createElement(Lazy)), { preload });
+}
+
+// In the order the router tries them.
+const PAGES: [string, Page][] = [
+  ['/my-appointments', lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage')],
+  ['/my-appointments/book', lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage')],
+  ['/dashboard', lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage')],
+  ['/customers', lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage')],
+  ['/customers/:id', lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage')],
+  ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],
+  ['/admin/clinics', lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage')],
+  ['/admin/clinics/:id', lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage')],
+  ['/admin/audit-logs', lazyPage(() => import('../admin/AuditLogPage.tsx'), 'AuditLogPage')],
+  ['/analyses', lazyPage(() => import('../analysis/AnalysesPage.tsx'), 'AnalysesPage')],
+  ['/analyses/new', lazyPage(() => import('../analysis/NewAnalysisPage.tsx'), 'NewAnalysisPage')],
+  ['/analyses/compare', lazyPage(() => import('../analysis/ComparePage.tsx'), 'ComparePage')],
+  ['/analyses/:id', lazyPage(() => import('../analysis/AnalysisPage.tsx'), 'AnalysisPage')],
+];
+
+// The page the address names is fetched as the app starts, side by side with who is signed in,
+// not after it. Later pages load as they are visited.
+const openingPage = PAGES.find(([path]) => parse(path).pattern.test(window.location.pathname))?.[1].preload() ?? Promise.resolve();
+
+/** Whether the opening page's chunk has arrived (or failed: the page then shows its own error). */
+function useOpeningPage(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const done = () => setReady(true);
+    openingPage.then(done, done);
+  }, []);
+  return ready;
+}
 
 export function App() {
   const { t } = useTranslation();
   const me = useMe();
-  if (me.isPending) return <p className="loading">{t('loading')}</p>;
+  // The shell waits for the opening page, so that page renders at once instead of suspending:
+  // React holds content back for a while after a "Loading…" fallback has shown.
+  const pageReady = useOpeningPage();
+  if (me.isPending || !pageReady) return <p className="loading">{t('loading')}</p>;
   if (me.isError) return <ProblemMessage error={me.error} />;
   if (!me.data) return <SignInPage />;
   const home = navigationFor(me.data.role)[0]?.path ?? '/';
@@ -41,19 +74,9 @@ export function App() {
             <Route path="/">
               <Redirect to={home} replace />
             </Route>
-            <Route path="/my-appointments" component={MyAppointmentsPage} />
-            <Route path="/my-appointments/book" component={BookingPage} />
-            <Route path="/dashboard" component={DayPage} />
-            <Route path="/customers" component={CustomersPage} />
-            <Route path="/customers/:id" component={CustomerPage} />
-            <Route path="/admin/analytics" component={ClinicPerformancePage} />
-            <Route path="/admin/clinics" component={ClinicsPage} />
-            <Route path="/admin/clinics/:id" component={ClinicPage} />
-            <Route path="/admin/audit-logs" component={AuditLogPage} />
-            <Route path="/analyses" component={AnalysesPage} />
-            <Route path="/analyses/new" component={NewAnalysisPage} />
-            <Route path="/analyses/compare" component={ComparePage} />
-            <Route path="/analyses/:id" component={AnalysisPage} />
+            {PAGES.map(([path, Page]) => (
+              <Route key={path} path={path} component={Page} />
+            ))}
             <Route>
               <p>{t('pageNotFound')}</p>
             </Route>
