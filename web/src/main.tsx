@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client.ts';
-import { App } from './app/App.tsx';
+import { App, startOpeningPage } from './app/App.tsx';
 import './i18n/i18n.ts';
 import './app/styles.css';
 
@@ -17,6 +17,7 @@ const queryClient = new QueryClient({
   },
 });
 
+startOpeningPage(queryClient);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>

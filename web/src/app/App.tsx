@@ -1,9 +1,11 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { createElement, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse } from 'regexparam';
 import { Redirect, Route, Switch } from 'wouter';
 import { SignInPage } from '../auth/SignInPage.tsx';
-import { SignedInUser, useMe } from '../auth/use-me.ts';
+import { meQuery, SignedInUser, useMe, type Me } from '../auth/use-me.ts';
+import { dayQuery, dayShown } from '../dashboard/day-query.ts';
 import { Layout } from './Layout.tsx';
 import { navigationFor } from './navigation.ts';
 import { ProblemMessage } from './ProblemMessage.tsx';
@@ -25,11 +27,18 @@ function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>
   return Object.assign(() => (loaded ? createElement(loaded) : createElement(Lazy)), { preload });
 }
 
+/** Starts the data a page opens with, for the page the app opens on, while its code downloads. */
+type OpeningData = (queryClient: QueryClient, me: Me) => void;
+
 // In the order the router tries them.
-const PAGES: [string, Page][] = [
+const PAGES: [string, Page, OpeningData?][] = [
   ['/my-appointments', lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage')],
   ['/my-appointments/book', lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage')],
-  ['/dashboard', lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage')],
+  [
+    '/dashboard',
+    lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage'),
+    (queryClient, me) => me.clinic && void queryClient.prefetchQuery(dayQuery(dayShown(new URLSearchParams(window.location.search), me.clinic.timeZone), me.clinic.timeZone)),
+  ],
   ['/customers', lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage')],
   ['/customers/:id', lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage')],
   ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],
@@ -42,9 +51,20 @@ const PAGES: [string, Page][] = [
   ['/analyses/:id', lazyPage(() => import('../analysis/AnalysisPage.tsx'), 'AnalysisPage')],
 ];
 
-// The page the address names is fetched as the app starts, side by side with who is signed in,
-// not after it. Later pages load as they are visited.
-const openingPage = PAGES.find(([path]) => parse(path).pattern.test(window.location.pathname))?.[1].preload() ?? Promise.resolve();
+let openingPage: Promise<unknown> = Promise.resolve();
+
+/**
+ * Called once before the first render: fetches the code of the page the address names and, once
+ * the user is known, the data it opens with, side by side with rendering the shell rather than one
+ * after another. Later pages load as they are visited.
+ */
+export function startOpeningPage(queryClient: QueryClient): void {
+  const opening = PAGES.find(([path]) => parse(path).pattern.test(window.location.pathname));
+  if (!opening) return;
+  const [, page, openingData] = opening;
+  openingPage = page.preload();
+  if (openingData) void queryClient.fetchQuery(meQuery).then((me) => me && openingData(queryClient, me), () => undefined);
+}
 
 /** Whether the opening page's chunk has arrived (or failed: the page then shows its own error). */
 function useOpeningPage(): boolean {

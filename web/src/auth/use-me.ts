@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import type { z } from 'zod';
 import type { MeResponse } from '../../../src/auth/auth-schemas.ts';
@@ -8,22 +8,22 @@ export type Me = z.output<typeof MeResponse>;
 export type Role = Me['role'];
 export const STAFF_ROLES: readonly Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
 
-export const ME_KEY = ['me'];
-
 /** The signed-in user, or null when nobody is signed in. */
+export const meQuery = queryOptions({
+  queryKey: ['me'],
+  queryFn: async () => {
+    try {
+      return await api<Me>('/api/me');
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: 5 * 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: ME_KEY,
-    queryFn: async () => {
-      try {
-        return await api<Me>('/api/me');
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 5 * 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 /**

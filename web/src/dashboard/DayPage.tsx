@@ -2,20 +2,20 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
-import { api, ApiError, withQuery } from '../api/client.ts';
+import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { isOpen, staffMovesOf, type StaffMove } from '../appointments/appointment-actions.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
 import { CancelPanel } from '../appointments/CancelPanel.tsx';
-import { addDays, dayBounds, isLocalDate, startOfLocalDay, todayIn } from '../appointments/clinic-days.ts';
+import { addDays, isLocalDate, startOfLocalDay, todayIn } from '../appointments/clinic-days.ts';
 import { StatusBadge } from '../appointments/StatusBadge.tsx';
 import { useTreatmentName } from '../appointments/treatment-name.ts';
 import { useClinicMember } from '../auth/use-me.ts';
 import { dayFigures } from './day-figures.ts';
+import { dayKey, dayQuery, dayShown } from './day-query.ts';
 import './dashboard.css';
 
-const dayKey = (date: string) => ['dashboard', 'day', date];
 const COLUMNS = 8;
 
 /** Staff home page: the clinic's appointments of one day in clinic time, and their status moves. */
@@ -30,12 +30,10 @@ function Day({ timeZone, canWaiveFee }: { timeZone: string; canWaiveFee: boolean
   const format = useFormat(timeZone);
   const [params, setParams] = useSearchParams();
   const today = todayIn(timeZone);
-  const requested = params.get('date');
-  const date = isLocalDate(requested) ? requested : today;
+  const date = dayShown(params, timeZone);
   const show = (next: string) => setParams(next === today ? {} : { date: next });
   const day = useQuery({
-    queryKey: dayKey(date),
-    queryFn: ({ signal }) => api<Appointment[]>(withQuery('/api/appointments', dayBounds(date, timeZone)), { signal }),
+    ...dayQuery(date, timeZone),
     // The front desk keeps this page open all day; others book and check in meanwhile.
     refetchInterval: 60_000,
   });
