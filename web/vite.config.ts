@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 300 },
+  // The budget that counts is the gzipped JS of the first load (250 KB), measured by npm run bench:web;
+  // Vite's own warning looks at one chunk's minified size.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 400 },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });
