@@ -5,15 +5,18 @@ import { Link } from 'wouter';
 import { api, withQuery } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 
-interface CustomerMatch {
+export interface CustomerMatch {
   id: string;
   fullName: string;
   phone: string | null;
   email: string | null;
 }
 
-/** Staff start an analysis for a customer: find them by name, phone or email. */
-export function CustomerPicker() {
+/**
+ * Staff find a customer by name, phone or email: by default to start an analysis for them, or,
+ * given `onChoose`, for whatever the page does with the customer (a booking).
+ */
+export function CustomerPicker({ onChoose }: { onChoose?: (customer: CustomerMatch) => void } = {}) {
   const { t } = useTranslation('analysis');
   const [q, setQ] = useState('');
   const search = useDeferredValue(q.trim());
@@ -32,7 +35,13 @@ export function CustomerPicker() {
       <ul className="customer-matches">
         {customers.data?.items.map((c) => (
           <li key={c.id}>
-            <Link href={withQuery('/analyses/new', { customerId: c.id })}>{c.fullName}</Link>
+            {onChoose ? (
+              <button type="button" className="secondary" onClick={() => onChoose(c)}>
+                {c.fullName}
+              </button>
+            ) : (
+              <Link href={withQuery('/analyses/new', { customerId: c.id })}>{c.fullName}</Link>
+            )}
             <span className="muted"> {[c.phone, c.email].filter(Boolean).join(' · ')}</span>
           </li>
         ))}

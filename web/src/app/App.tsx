@@ -39,6 +39,7 @@ const PAGES: [string, Page, OpeningData?][] = [
     lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage'),
     (queryClient, me) => me.clinic && void queryClient.prefetchQuery(dayQuery(dayShown(new URLSearchParams(window.location.search), me.clinic.timeZone), me.clinic.timeZone)),
   ],
+  ['/dashboard/book', lazyPage(() => import('../dashboard/StaffBookingPage.tsx'), 'StaffBookingPage')],
   ['/customers', lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage')],
   ['/customers/:id', lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage')],
   ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],

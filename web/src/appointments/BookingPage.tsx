@@ -1,7 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
 import { Link, useLocation } from 'wouter';
+import type { BookingBody } from '../../../src/appointments/appointment-schemas.ts';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
@@ -15,16 +17,50 @@ import './appointments.css';
 
 /** A customer books a treatment at one of the clinic's free times. */
 export function BookingPage() {
+  const { t } = useTranslation('appointments');
   const member = useClinicMember();
-  return member ? <BookingForm timeZone={member.clinic.timeZone} /> : null;
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  if (!member) return null;
+  return (
+    <BookingForm
+      timeZone={member.clinic.timeZone}
+      title={t('bookTitle')}
+      back={<Link href="/my-appointments">← {t('myTitle')}</Link>}
+      details={{}}
+      onBooked={async (booked) => {
+        await queryClient.invalidateQueries({ queryKey: MY_APPOINTMENTS_KEY });
+        navigate(`/my-appointments?booked=${booked.id}`);
+      }}
+    />
+  );
 }
 
-function BookingForm({ timeZone }: { timeZone: string }) {
+/** What a booking sends besides the treatment and the time (staff: the customer and notes). */
+export type BookingDetails = Omit<z.input<typeof BookingBody>, 'treatmentId' | 'startsAt'>;
+
+interface BookingFormProps {
+  timeZone: string;
+  title: string;
+  back: ReactNode;
+  /** The day the time picker opens on; the first bookable day when absent or outside the window. */
+  initialDate?: string | undefined;
+  /** Sections asked before the treatment, inside the form (staff: the customer). */
+  before?: ReactNode;
+  /** Sections asked after the time, inside the form (staff: notes). */
+  after?: ReactNode;
+  /** Undefined while the booking cannot be sent yet (no customer chosen). */
+  details: BookingDetails | undefined;
+  /** After the booking is made; `date` is the clinic day it falls on. */
+  onBooked(booked: Appointment, date: string): Promise<void>;
+}
+
+/** Treatment, a free time on a chosen day, and the confirmation: shared by customers and staff. */
+export function BookingForm({ timeZone, title, back, initialDate, before, after, details, onBooked }: BookingFormProps) {
   const { t } = useTranslation('appointments');
   const format = useFormat(timeZone);
   const nameOf = useTreatmentName();
   const queryClient = useQueryClient();
-  const [, navigate] = useLocation();
   const treatments = useTreatments();
   const bookable = useBookingWindow(timeZone);
   const [treatmentId, setTreatmentId] = useState('');
@@ -32,10 +68,10 @@ function BookingForm({ timeZone }: { timeZone: string }) {
   const [slot, setSlot] = useState<Slot | null>(null);
   const treatment = treatments.data?.find((x) => x.id === treatmentId);
   const book = useMutation({
-    mutationFn: (chosen: Slot) => api<Appointment>('/api/appointments', { method: 'POST', body: { treatmentId, startsAt: chosen.startsAt } }),
-    onSuccess: async (booked) => {
-      await Promise.all([MY_APPOINTMENTS_KEY, AVAILABILITY_KEY].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
-      navigate(`/my-appointments?booked=${booked.id}`);
+    mutationFn: ({ chosen }: { chosen: Slot; day: string }) => api<Appointment>('/api/appointments', { method: 'POST', body: { ...details, treatmentId, startsAt: chosen.startsAt } }),
+    onSuccess: async (booked, { day }) => {
+      await queryClient.invalidateQueries({ queryKey: AVAILABILITY_KEY });
+      await onBooked(booked, day);
     },
     // Someone else was quicker: drop the choice and show the times that are still free.
     onError: async (error) => {
@@ -50,17 +86,16 @@ function BookingForm({ timeZone }: { timeZone: string }) {
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (slot) book.mutate(slot);
+    if (slot && details) book.mutate({ chosen: slot, day: shownDate });
   };
   if (treatments.isPending || !bookable) return <p className="loading">{t('app:loading')}</p>;
   if (treatments.isError) return <ProblemMessage error={treatments.error} />;
-  const shownDate = date ?? bookable.firstDate;
+  const shownDate = date ?? (initialDate && initialDate >= bookable.firstDate && initialDate <= bookable.lastDate ? initialDate : bookable.firstDate);
   return (
     <form className="booking" onSubmit={submit} aria-labelledby="booking-title">
-      <p>
-        <Link href="/my-appointments">← {t('myTitle')}</Link>
-      </p>
-      <h1 id="booking-title">{t('bookTitle')}</h1>
+      <p>{back}</p>
+      <h1 id="booking-title">{title}</h1>
+      {before}
       <section className="card">
         <h2>{t('stepTreatment')}</h2>
         <label>
@@ -101,12 +136,13 @@ function BookingForm({ timeZone }: { timeZone: string }) {
           />
         </section>
       )}
+      {treatment && slot && after}
       <ProblemMessage error={book.error} />
       {treatment && slot && (
         <section className="card summary" aria-label={t('summary')}>
           <h2>{t('summary')}</h2>
           <p>{t('summaryText', { treatment: nameOf(treatment.name), when: format.dateTime(slot.startsAt), price: format.money(treatment.priceSatang) })}</p>
-          <button type="submit" disabled={book.isPending}>
+          <button type="submit" disabled={book.isPending || !details}>
             {book.isPending ? t('booking') : t('confirmBooking')}
           </button>
         </section>

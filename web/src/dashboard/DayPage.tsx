@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
-import { api, ApiError } from '../api/client.ts';
+import { api, ApiError, withQuery } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { isOpen, staffMovesOf, type StaffMove } from '../appointments/appointment-actions.ts';
@@ -56,6 +56,9 @@ function Day({ timeZone, canWaiveFee }: { timeZone: string; canWaiveFee: boolean
             {t('backToToday')}
           </button>
         )}
+        <Link href={withQuery('/dashboard/book', { date })} className="button">
+          {t('newBooking')}
+        </Link>
       </div>
       <h2 className="day-date">{format.date(startOfLocalDay(date, timeZone).toISOString())}</h2>
       {day.isPending ? (
