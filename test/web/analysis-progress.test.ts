@@ -6,6 +6,7 @@ import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { finishedAnalysis, uploadPhoto } from '../analysis/analysis-steps.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
+import { setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, signInAs, type TestClinic } from '../support/factories.ts';
 
 // Pages wait on the API and, after an upload, on the worker: allow for a busy machine.
@@ -106,5 +107,26 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     await expect.poll(() => page.getByRole('alert').textContent(), soon).toBe('คลินิกใช้โควตาการวิเคราะห์ผิวของเดือนนี้หมดแล้ว');
     expect(await page.getByText(/^โควตาจะเริ่มใหม่ในวันที่ /).count()).toBe(1);
     expect((await t.db.owner.query('SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1', [full.id])).rows[0].n).toBe(0);
+  });
+
+  it('a customer books a treatment the analysis recommends straight from the result', async () => {
+    const own = await createClinic(t);
+    const owner = await signInAs(t, await createUser(t, own.id, 'clinic_owner'));
+    const staff = await createUser(t, own.id, 'clinic_staff');
+    const laser = await setUpBookableTreatment(owner, staff.id);
+    expect((await owner.patch(`/api/treatments/${laser.id}`, { category: 'laser', name: { en: 'Pico laser toning' } })).status).toBe(200);
+    const user = await createUser(t, own.id, 'customer');
+    const client = await signInAs(t, user);
+    await client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' });
+    const res = await uploadPhoto(client, faces[0]!);
+    expect((await finishedAnalysis(client, res.body.id)).status).toBe('completed');
+    // The sample faces are young and even-toned: give this result the brown spots a laser treats.
+    await t.db.owner.query(`UPDATE skin_analyses SET result = jsonb_set(result, '{concerns,pigmentation,score}', '30') WHERE id = $1`, [res.body.id]);
+
+    const page = await t.signedInPage(user);
+    await page.goto(`/analyses/${res.body.id}`);
+    await page.getByRole('link', { name: 'Book Pico laser toning' }).click();
+    await page.waitForURL((url) => url.pathname === '/my-appointments/book' && url.searchParams.get('treatmentId') === laser.id);
+    await expect.poll(() => page.locator('form.booking select').inputValue(), soon).toBe(laser.id);
   });
 });

@@ -49,6 +49,8 @@ export function AnalysisPage() {
 }
 
 function Result({ analysis, result }: { analysis: Analysis; result: AnalysisResult }) {
+  // Customers book for themselves; staff book from the day page.
+  const canBook = useSignedIn().role === 'customer';
   const { t } = useTranslation('analysis');
   const format = useFormat();
   return (
@@ -82,7 +84,7 @@ function Result({ analysis, result }: { analysis: Analysis; result: AnalysisResu
       </section>
       <section aria-labelledby="recommendations-title">
         <h2 id="recommendations-title">{t('result.recommendations')}</h2>
-        <Recommendations recommendations={analysis.recommendations} />
+        <Recommendations recommendations={analysis.recommendations} canBook={canBook} />
       </section>
     </>
   );

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { Link, useLocation } from 'wouter';
+import { Link, useLocation, useSearchParams } from 'wouter';
 import type { BookingBody } from '../../../src/appointments/appointment-schemas.ts';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
@@ -15,16 +15,18 @@ import { useTreatmentName } from './treatment-name.ts';
 import { useClinicMember } from '../auth/use-me.ts';
 import './appointments.css';
 
-/** A customer books a treatment at one of the clinic's free times. */
+/** A customer books a treatment at one of the clinic's free times (`?treatmentId=` chooses it ahead). */
 export function BookingPage() {
   const { t } = useTranslation('appointments');
   const member = useClinicMember();
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
+  const [params] = useSearchParams();
   if (!member) return null;
   return (
     <BookingForm
       timeZone={member.clinic.timeZone}
+      initialTreatmentId={params.get('treatmentId') ?? undefined}
       title={t('bookTitle')}
       back={<Link href="/my-appointments">← {t('myTitle')}</Link>}
       details={{}}
@@ -45,6 +47,8 @@ interface BookingFormProps {
   back: ReactNode;
   /** The day the time picker opens on; the first bookable day when absent or outside the window. */
   initialDate?: string | undefined;
+  /** A treatment chosen ahead, e.g. one a skin analysis recommended. */
+  initialTreatmentId?: string | undefined;
   /** Sections asked before the treatment, inside the form (staff: the customer). */
   before?: ReactNode;
   /** Sections asked after the time, inside the form (staff: notes). */
@@ -56,14 +60,14 @@ interface BookingFormProps {
 }
 
 /** Treatment, a free time on a chosen day, and the confirmation: shared by customers and staff. */
-export function BookingForm({ timeZone, title, back, initialDate, before, after, details, onBooked }: BookingFormProps) {
+export function BookingForm({ timeZone, title, back, initialDate, initialTreatmentId, before, after, details, onBooked }: BookingFormProps) {
   const { t } = useTranslation('appointments');
   const format = useFormat(timeZone);
   const nameOf = useTreatmentName();
   const queryClient = useQueryClient();
   const treatments = useTreatments();
   const bookable = useBookingWindow(timeZone);
-  const [treatmentId, setTreatmentId] = useState('');
+  const [treatmentId, setTreatmentId] = useState(initialTreatmentId ?? '');
   const [date, setDate] = useState<string | null>(null);
   const [slot, setSlot] = useState<Slot | null>(null);
   const treatment = treatments.data?.find((x) => x.id === treatmentId);
