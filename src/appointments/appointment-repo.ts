@@ -1,5 +1,5 @@
 import type { Tx } from '../db/tenant-transaction.ts';
-import type { AppointmentStatus } from './appointment-states.ts';
+import type { AppointmentStatus } from './appointment-moves.ts';
 
 export interface AppointmentRow {
   id: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPOINTMENT_STATUSES } from './appointment-states.ts';
+import { APPOINTMENT_STATUSES } from './appointment-moves.ts';
 import type { CalendarRow } from './appointment-repo.ts';
 
 const Instant = z.iso.datetime({ offset: true });

@@ -10,7 +10,8 @@ import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-tr
 import { AppError, invalid, notFound } from '../errors/app-error.ts';
 import { findBookingRules } from '../schedules/schedule-repo.ts';
 import { findTreatment, type TreatmentRow } from '../treatments/treatment-repo.ts';
-import { assertReschedulable, assertTransition, type AppointmentStatus } from './appointment-states.ts';
+import type { AppointmentStatus } from './appointment-moves.ts';
+import { assertReschedulable, assertTransition } from './appointment-states.ts';
 import {
   findCalendarEntry,
   insertAppointment,

@@ -1,17 +1,7 @@
 import type { Role } from '../db/tenant-transaction.ts';
 import { AppError } from '../errors/app-error.ts';
+import { canReschedule, movesFrom, TRANSITIONS, type AppointmentStatus } from './appointment-moves.ts';
 
-export const APPOINTMENT_STATUSES = ['scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
-
-const TRANSITIONS: Record<AppointmentStatus, AppointmentStatus[]> = {
-  scheduled: ['confirmed', 'cancelled'],
-  confirmed: ['in_progress', 'cancelled', 'no_show'],
-  in_progress: ['completed'],
-  completed: [],
-  cancelled: [],
-  no_show: [],
-};
 
 /** Statuses that still hold the slot (the exclusion constraint ignores the others). */
 export const ACTIVE_STATUSES: AppointmentStatus[] = ['scheduled', 'confirmed', 'in_progress', 'completed'];
@@ -27,14 +17,13 @@ export function assertTransition(from: AppointmentStatus, to: AppointmentStatus,
   if (!TRANSITIONS[from].includes(to)) {
     throw new AppError('invalid-transition', `An appointment that is ${from} cannot become ${to}.`, { currentStatus: from, allowed: TRANSITIONS[from] });
   }
-  if (to === 'no_show' && now < startsAt) {
+  if (!movesFrom(from, startsAt, now).includes(to)) {
     throw new AppError('invalid-transition', 'A no-show can only be recorded after the start time.', { currentStatus: from, allowed: TRANSITIONS[from] });
   }
 }
 
-/** Rescheduling keeps the appointment, so only states that have not begun can move. */
 export function assertReschedulable(status: AppointmentStatus): void {
-  if (status !== 'scheduled' && status !== 'confirmed') {
+  if (!canReschedule(status)) {
     throw new AppError('invalid-transition', `An appointment that is ${status} cannot be rescheduled.`, { currentStatus: status, allowed: TRANSITIONS[status] });
   }
 }

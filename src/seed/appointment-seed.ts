@@ -1,4 +1,4 @@
-import type { AppointmentStatus } from '../appointments/appointment-states.ts';
+import type { AppointmentStatus } from '../appointments/appointment-moves.ts';
 import { cancellationFee } from '../appointments/cancellation-fee.ts';
 import { insertRows, type Column } from './batch-insert.ts';
 import { clinicOperations, type ClinicOperations, type Practitioner, type SeededTreatment } from './clinic-operations-seed.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertReschedulable, assertTransition, type AppointmentStatus } from '../../src/appointments/appointment-states.ts';
+import type { AppointmentStatus } from '../../src/appointments/appointment-moves.ts';
+import { assertReschedulable, assertTransition } from '../../src/appointments/appointment-states.ts';
 import { cancellationFee } from '../../src/appointments/cancellation-fee.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 
