@@ -6,8 +6,8 @@ import type { AuditEntry, Page } from './admin-types.ts';
 import { auditFiltersOf, auditQueryOf, FILTER_NAMES, type AuditFilters } from './audit-filters.ts';
 import { AuditEntryRows } from './AuditEntryRows.tsx';
 import { Field, fieldProblems } from './Field.tsx';
-import { useKeysetPages } from './keyset-pages.ts';
-import { LoadMore } from './LoadMore.tsx';
+import { useKeysetPages } from '../api/keyset-pages.ts';
+import { LoadMore } from '../app/LoadMore.tsx';
 import { useSearchState } from './search-state.ts';
 import './admin.css';
 

@@ -7,8 +7,8 @@ import { CLINIC_STATUSES, TIERS, type ClinicListItem, type Page } from './admin-
 import { ClinicBadges, ClinicName } from './ClinicBadges.tsx';
 import { CreateClinicForm } from './CreateClinicForm.tsx';
 import { ChoiceField, Field } from './Field.tsx';
-import { useKeysetPages } from './keyset-pages.ts';
-import { LoadMore } from './LoadMore.tsx';
+import { useKeysetPages } from '../api/keyset-pages.ts';
+import { LoadMore } from '../app/LoadMore.tsx';
 import { useSearchState } from './search-state.ts';
 import './admin.css';
 

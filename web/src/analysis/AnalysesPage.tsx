@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { withQuery } from '../api/client.ts';
+import { LoadMore } from '../app/LoadMore.tsx';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { isStaff, useSignedIn } from '../auth/use-me.ts';
 import { useFormat } from '../i18n/format.ts';
@@ -59,11 +60,7 @@ export function AnalysesPage() {
               </Link>
             </p>
           )}
-          {list.hasNextPage && (
-            <button type="button" className="secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-              {t('list.more')}
-            </button>
-          )}
+          <LoadMore pages={list} label={t('list.more')} />
         </>
       )}
       {onePerson && <TrendSection customerId={customerId} timeZone={me.clinic?.timeZone} />}

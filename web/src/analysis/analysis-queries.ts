@@ -1,4 +1,5 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useKeysetPages } from '../api/keyset-pages.ts';
 import { api, withQuery } from '../api/client.ts';
 import type { Analysis, AnalysisPage, AnalysisStatus, Comparison, ConsentStatus, ConsentText, TrendPoint } from './analysis-types.ts';
 
@@ -18,12 +19,7 @@ export const analysisKeys = {
 
 /** Newest first, a page at a time (the API pages by cursor). */
 export function useAnalysesList(customerId: string | undefined) {
-  return useInfiniteQuery({
-    queryKey: analysisKeys.list(customerId),
-    queryFn: ({ pageParam, signal }) => api<AnalysisPage>(withQuery('/api/analyses', { customerId, cursor: pageParam, limit: 20 }), { signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  return useKeysetPages(analysisKeys.list(customerId), (cursor, signal) => api<AnalysisPage>(withQuery('/api/analyses', { customerId, cursor, limit: 20 }), { signal }));
 }
 
 export function useAnalysis(id: string | null) {

@@ -1,8 +1,9 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { api, withQuery } from '../api/client.ts';
+import { useKeysetPages } from '../api/keyset-pages.ts';
+import { LoadMore } from '../app/LoadMore.tsx';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { useClinicMember } from '../auth/use-me.ts';
@@ -29,13 +30,7 @@ function CustomerSearch({ timeZone }: { timeZone: string }) {
   useEffect(() => {
     if ((params.get('q') ?? '') !== q) setParams(q ? { q } : {}, { replace: true });
   }, [q, params, setParams]);
-  const customers = useInfiniteQuery({
-    queryKey: ['customers', 'search', q],
-    queryFn: ({ pageParam, signal }) => api<CustomerPage>(withQuery('/api/customers', { q, limit: PAGE_SIZE, cursor: pageParam }), { signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  const customers = useKeysetPages(['customers', 'search', q], (cursor, signal) => api<CustomerPage>(withQuery('/api/customers', { q, limit: PAGE_SIZE, cursor }), { signal }));
   const rows = customers.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="customers">
@@ -77,11 +72,7 @@ function CustomerSearch({ timeZone }: { timeZone: string }) {
           <p className="muted" role="status">
             {t('shown', { count: rows.length })}
           </p>
-          {customers.hasNextPage && (
-            <button type="button" className="secondary" disabled={customers.isFetchingNextPage || customers.isPlaceholderData} onClick={() => void customers.fetchNextPage()}>
-              {customers.isFetchingNextPage ? t('app:loading') : t('loadMore')}
-            </button>
-          )}
+          <LoadMore pages={customers} />
         </>
       )}
     </section>
