@@ -1,4 +1,4 @@
-import type { Role } from '../auth/use-me.ts';
+import { STAFF_ROLES, type Role } from '../auth/use-me.ts';
 
 export interface NavItem {
   path: string;
@@ -7,14 +7,13 @@ export interface NavItem {
   roles: readonly Role[];
 }
 
-const STAFF: readonly Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
 
 /** What each role sees in the navigation, in order; the first is their home page. */
 export const NAVIGATION: NavItem[] = [
-  { path: '/dashboard', label: 'nav.dashboard', roles: STAFF },
+  { path: '/dashboard', label: 'nav.dashboard', roles: STAFF_ROLES },
   { path: '/my-appointments', label: 'nav.myAppointments', roles: ['customer'] },
-  { path: '/analyses', label: 'nav.analyses', roles: [...STAFF, 'customer'] },
-  { path: '/customers', label: 'nav.customers', roles: STAFF },
+  { path: '/analyses', label: 'nav.analyses', roles: [...STAFF_ROLES, 'customer'] },
+  { path: '/customers', label: 'nav.customers', roles: STAFF_ROLES },
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },

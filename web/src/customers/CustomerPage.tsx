@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
 import { api, withQuery } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
 import { StatusBadge } from '../appointments/StatusBadge.tsx';
@@ -84,18 +85,7 @@ function Visits({ customerId, timeZone, when }: { customerId: string; timeZone: 
   if (visits.data.length === 0) return <p className="muted">{when === 'upcoming' ? t('noUpcoming') : t('noPast')}</p>;
   return (
     <table className="visit-table" aria-label={when === 'upcoming' ? t('upcoming') : t('past')}>
-      <thead>
-        <tr>
-          <th scope="col">{t('when')}</th>
-          <th scope="col">{t('treatment')}</th>
-          <th scope="col">{t('staff')}</th>
-          <th scope="col">{t('room')}</th>
-          <th scope="col" className="number">
-            {t('price')}
-          </th>
-          <th scope="col">{t('status')}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[t('when'), t('treatment'), t('staff'), t('room'), { label: t('price'), numeric: true }, t('status')]} />
       <tbody>
         {visits.data.map((a) => (
           <tr key={a.id}>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { api, ApiError, withQuery } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { isOpen, staffMovesOf, type StaffMove } from '../appointments/appointment-actions.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
@@ -72,20 +73,7 @@ function Day({ timeZone, canWaiveFee }: { timeZone: string; canWaiveFee: boolean
             <p className="muted">{t('empty')}</p>
           ) : (
             <table className="day-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('time')}</th>
-                  <th scope="col">{t('customer')}</th>
-                  <th scope="col">{t('treatment')}</th>
-                  <th scope="col">{t('staff')}</th>
-                  <th scope="col">{t('room')}</th>
-                  <th scope="col" className="number">
-                    {t('price')}
-                  </th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('actions')}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('time'), t('customer'), t('treatment'), t('staff'), t('room'), { label: t('price'), numeric: true }, t('status'), t('actions')]} />
               <tbody>
                 {day.data.map((a) => (
                   <DayRow key={a.id} appointment={a} date={date} timeZone={timeZone} canWaiveFee={canWaiveFee} />
