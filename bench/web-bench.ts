@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { ensureDemoData } from '../src/demo/demo-data.ts';
+import { launchChromium } from '../test/support/browser.ts';
 import { withScratchRuntime } from './scratch-runtime.ts';
 import { round, summarise } from './timing.ts';
 
@@ -17,8 +18,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const APPOINTMENTS_TODAY = 30;
 const JS_BUDGET_KB = 250;
 const RENDER_TARGET_MS = 1000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 // The dashboard has rendered when the day's appointments are rows of its table.
 const DASHBOARD_ROWS = 'main.page table tbody tr';
 
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
     const baselinePage = staticDayPage(rows.map((r) => [r.starts_at.toISOString(), r.customer, r.treatment, r.staff, 'scheduled']));
     const baseline = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(baselinePage));
     await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const browser = await launchChromium();
     try {
       const signIn = await browser.newContext();
       const csrf = (await (await signIn.request.get(`${appUrl}/api/auth/csrf`)).json()) as { token: string };

@@ -12,6 +12,11 @@ export const browserAvailable = existsSync(CHROMIUM) || !!process.env.CI;
 // Chromium keeps calling home, which a closed network refuses.
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+/** Debian's Chromium, headless, in a fresh profile (the browser tests and the web bench). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
 export interface BrowserApp extends TestApp {
   baseUrl: string;
   browser: Browser;
@@ -26,7 +31,7 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
   // WEB_DIST_DIR lets a run test a build kept elsewhere than web/dist.
   const t = await startTestApp({ ...(process.env.WEB_DIST_DIR ? { WEB_DIST_DIR: process.env.WEB_DIST_DIR } : {}), ...env });
   const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   const newPage: BrowserApp['newPage'] = async ({ language = 'en', viewport = { width: 1280, height: 800 } } = {}) => {
     const context = await browser.newContext({ baseURL: address, locale: language, viewport });
