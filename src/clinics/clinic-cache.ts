@@ -80,6 +80,8 @@ export function createClinicCache({ config, redis, log }: { config: Pick<Config,
   };
 }
 
+// lru-cache bounds its values by `{}` (anything but null and undefined); the cache keeps that bound.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 function readThrough<V extends {}>() {
   const entries = new LRUCache<string, V>({ max: MAX_ENTRIES, ttl: TTL_MS });
   // Concurrent misses for one key share a single load.

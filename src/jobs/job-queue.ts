@@ -78,7 +78,7 @@ export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefiniti
 }
 
 /** Runs pg-boss's SQL on the caller's transaction: the job commits or rolls back with the caller's rows. */
-export function inTransaction(tx: Tx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }> } {
+export function inTransaction(tx: Tx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
   return { executeSql: (text, values) => tx.query(text, values) };
 }
 
