@@ -30,7 +30,6 @@ const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 sharp.concurrency(1);
 
-
 interface Sample {
   wall: number;
   cpu: number;
@@ -130,7 +129,9 @@ async function measure(subject: DerivedFace) {
     height: pixels.height,
     detect: { wall: detectWall, cpu: summarise(detect.map((s) => s.cpu)) },
     analysis: { wall: analysisWall, cpu: summarise(analysis.map((s) => s.cpu)) },
-    stagesP50: Object.fromEntries(Object.keys(stages[0]!).map((stage) => [stage, summarise(stages.map((s) => s[stage as keyof typeof s])).p50])),
+    stagesP50: Object.fromEntries(
+      Object.keys(stages[0]!).map((stage) => [stage, summarise(stages.map((s) => s[stage as keyof typeof s])).p50]),
+    ),
     ratioP50: round(analysisWall.p50 / detectWall.p50),
     underTarget: analysisWall.p50 < TARGET_MS && analysisWall.p50 / detectWall.p50 <= TARGET_RATIO,
     ita: round(details!.reference.ita),
@@ -148,15 +149,34 @@ async function measure(subject: DerivedFace) {
  * ×0.55) to reach deeper bands. A measure that assumed one skin tone would drift with the band.
  */
 async function skinToneBands(faces: DerivedFace[]) {
-  const rows: { band: ItaBand; photo: string; rendering: string; ita: number; overall: number; concerns: Record<string, number> }[] = [];
+  const rows: {
+    band: ItaBand;
+    photo: string;
+    rendering: string;
+    ita: number;
+    overall: number;
+    concerns: Record<string, number>;
+  }[] = [];
   const rejected: { photo: string; rendering: string; problems: string[] }[] = [];
   for (const face of faces) {
-    for (const [rendering, brightness] of [['as taken', 1], ['×0.75', 0.75], ['×0.55', 0.55]] as const) {
-      const photo = brightness === 1 ? face.photo : await sharp(face.photo).modulate({ brightness }).jpeg({ quality: 92 }).toBuffer();
+    for (const [rendering, brightness] of [
+      ['as taken', 1],
+      ['×0.75', 0.75],
+      ['×0.55', 0.55],
+    ] as const) {
+      const photo =
+        brightness === 1 ? face.photo : await sharp(face.photo).modulate({ brightness }).jpeg({ quality: 92 }).toBuffer();
       try {
         const { result, details } = await analyzer.analyzeDetailed({ image: photo, width: 1080, height: 1080 });
         const concerns = Object.fromEntries(CONCERNS.map((concern) => [concern, result.concerns[concern].score]));
-        rows.push({ band: itaBand(details.reference.ita), photo: face.name, rendering, ita: round(details.reference.ita), overall: result.overallScore, concerns });
+        rows.push({
+          band: itaBand(details.reference.ita),
+          photo: face.name,
+          rendering,
+          ita: round(details.reference.ita),
+          overall: result.overallScore,
+          concerns,
+        });
       } catch (error) {
         if (!(error instanceof PhotoRejectedError)) throw error;
         rejected.push({ photo: face.name, rendering, problems: error.quality.problems.map((problem) => problem.code) });
@@ -165,8 +185,14 @@ async function skinToneBands(faces: DerivedFace[]) {
   }
   const perBand = ITA_BANDS.map(({ band }) => {
     const inBand = rows.filter((row) => row.band === band);
-    const mean = (pick: (row: (typeof rows)[number]) => number) => (inBand.length ? round(inBand.reduce((sum, row) => sum + pick(row), 0) / inBand.length) : null);
-    return { band, photos: inBand.length, overall: mean((row) => row.overall), ...Object.fromEntries(CONCERNS.map((concern) => [concern, mean((row) => row.concerns[concern]!)])) };
+    const mean = (pick: (row: (typeof rows)[number]) => number) =>
+      inBand.length ? round(inBand.reduce((sum, row) => sum + pick(row), 0) / inBand.length) : null;
+    return {
+      band,
+      photos: inBand.length,
+      overall: mean((row) => row.overall),
+      ...Object.fromEntries(CONCERNS.map((concern) => [concern, mean((row) => row.concerns[concern]!)])),
+    };
   });
   // The fair comparison: the same face in different bands. Largest score change from "as taken".
   const drift = Object.fromEntries(
@@ -197,10 +223,16 @@ function summariseAll(rows: Awaited<ReturnType<typeof measure>>[]) {
   };
 }
 
-function print(rows: Awaited<ReturnType<typeof measure>>[], summary: ReturnType<typeof summariseAll>, bands: Awaited<ReturnType<typeof skinToneBands>>) {
+function print(
+  rows: Awaited<ReturnType<typeof measure>>[],
+  summary: ReturnType<typeof summariseAll>,
+  bands: Awaited<ReturnType<typeof skinToneBands>>,
+) {
   const ms = (value: number) => value.toFixed(0).padStart(6);
   console.log(
-    `\nlocal skin analysis (${LOCAL_MODEL_VERSION}), ${iterations} runs per photo after ${warmup} warm-up, ${availableParallelism()} of ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `\nlocal skin analysis (${LOCAL_MODEL_VERSION}), ${iterations} runs per photo after ${warmup} warm-up, ${availableParallelism()} of ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   console.log('photo            size        detect p50/p95 (ms)   analysis p50/p95 (ms)   analysis cpu p50   ratio   ITA°  band');
   for (const row of rows) {
@@ -209,7 +241,11 @@ function print(rows: Awaited<ReturnType<typeof measure>>[], summary: ReturnType<
     );
   }
   const stages = rows.map((row) => row.stagesP50);
-  console.log(`stages p50 (ms, first photo): ${Object.entries(stages[0]!).map(([stage, value]) => `${stage} ${value.toFixed(0)}`).join(', ')}`);
+  console.log(
+    `stages p50 (ms, first photo): ${Object.entries(stages[0]!)
+      .map(([stage, value]) => `${stage} ${value.toFixed(0)}`)
+      .join(', ')}`,
+  );
   console.log(
     `all photos: analysis p50 ${summary.analysisWallMsP50.p50.toFixed(0)} ms (p95 of photos ${summary.analysisWallMsP50.p95.toFixed(0)}), detect p50 ${summary.detectWallMsP50.p50.toFixed(0)} ms, ratio p50 ${summary.ratio.p50.toFixed(2)} (worst ${summary.ratio.p95.toFixed(2)}); targets < ${TARGET_MS} ms and ≤ ${TARGET_RATIO}×: ${summary.underTarget ? 'met' : 'NOT met'}`,
   );
@@ -220,7 +256,11 @@ function print(rows: Awaited<ReturnType<typeof measure>>[], summary: ReturnType<
     const cells = CONCERNS.map((concern) => String((band as Record<string, unknown>)[concern]).padStart(8)).join(' ');
     console.log(`${band.band.padEnd(13)} ${String(band.photos).padStart(6)}  ${String(band.overall).padStart(7)}  ${cells}`);
   }
-  console.log(`largest score change of one face rendered darker: ${CONCERNS.map((concern) => `${concern} ${bands.largestShiftOfSameFace[concern]}`).join(', ')}`);
-  if (bands.rejected.length) console.log(`rejected by the gate: ${bands.rejected.map((r) => `${r.photo} ${r.rendering} (${r.problems.join(', ')})`).join('; ')}`);
+  console.log(
+    `largest score change of one face rendered darker: ${CONCERNS.map((concern) => `${concern} ${bands.largestShiftOfSameFace[concern]}`).join(', ')}`,
+  );
+  if (bands.rejected.length)
+    console.log(
+      `rejected by the gate: ${bands.rejected.map((r) => `${r.photo} ${r.rendering} (${r.problems.join(', ')})`).join('; ')}`,
+    );
 }
-

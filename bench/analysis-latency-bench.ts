@@ -41,13 +41,21 @@ class Session {
 
   async signIn(email: string, password: string): Promise<void> {
     this.csrf = ((await (await this.fetch('/api/auth/csrf')).json()) as { token: string }).token;
-    const res = await this.fetch('/api/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const res = await this.fetch('/api/auth/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
   }
 }
 
 /** Uploads one photo and follows its SSE stream; returns the times of the 202 and of "completed". */
-async function uploadAndFollow(session: Session, clinic: BenchClinic, photo: Buffer): Promise<{ id: string; acceptedMs: number; completedMs: number }> {
+async function uploadAndFollow(
+  session: Session,
+  clinic: BenchClinic,
+  photo: Buffer,
+): Promise<{ id: string; acceptedMs: number; completedMs: number }> {
   const started = performance.now();
   const form = new FormData();
   form.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'face.jpg');
@@ -117,7 +125,10 @@ try {
       `${round(latency.p50 / work.p50)}× the work itself at p50; load ${loadavg().map(round).join(' ')}`,
   );
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/analysis-latency.json', `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), targetMs: TARGET_MS, table, samples: run }, null, 2)}\n`);
+  await writeFile(
+    'bench/results/analysis-latency.json',
+    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), targetMs: TARGET_MS, table, samples: run }, null, 2)}\n`,
+  );
 } finally {
   await rm(storageDir, { recursive: true, force: true });
 }

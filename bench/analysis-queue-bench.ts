@@ -21,26 +21,37 @@ const faces = (await deriveFacePhotos(await loadFaceModel(), { samples: [1, 4] }
 const results = [];
 try {
   for (const workers of [1, 2]) {
-    const result = await withScratchRuntime(`bwai_bench_queue_${workers}`, { STORAGE_DIR: storageDir }, async (runtime, databaseUrl) => {
-      const ids = await acceptBacklog(runtime);
-      process.stdout.write(`${workers} worker(s): ${ids.length} analyses queued, working…\n`);
-      const started = performance.now();
-      const children = Array.from({ length: workers }, () => startWorkerProcess({ DATABASE_URL: databaseUrl, STORAGE_DIR: runtime.config.STORAGE_DIR }));
-      try {
-        await waitUntilDone(runtime.db.owner, ids.length);
-      } finally {
-        await Promise.all(children.map((child) => stopProcess(child)));
-      }
-      const seconds = (performance.now() - started) / 1000;
-      return { workers, photos: ids.length, seconds: round(seconds), perMinute: round((ids.length / seconds) * 60) };
-    });
+    const result = await withScratchRuntime(
+      `bwai_bench_queue_${workers}`,
+      { STORAGE_DIR: storageDir },
+      async (runtime, databaseUrl) => {
+        const ids = await acceptBacklog(runtime);
+        process.stdout.write(`${workers} worker(s): ${ids.length} analyses queued, working…\n`);
+        const started = performance.now();
+        const children = Array.from({ length: workers }, () =>
+          startWorkerProcess({ DATABASE_URL: databaseUrl, STORAGE_DIR: runtime.config.STORAGE_DIR }),
+        );
+        try {
+          await waitUntilDone(runtime.db.owner, ids.length);
+        } finally {
+          await Promise.all(children.map((child) => stopProcess(child)));
+        }
+        const seconds = (performance.now() - started) / 1000;
+        return { workers, photos: ids.length, seconds: round(seconds), perMinute: round((ids.length / seconds) * 60) };
+      },
+    );
     results.push(result);
   }
   const [one, two] = results;
   console.table(results);
-  console.log(`throughput with 2 workers: ${round(two!.perMinute / one!.perMinute)}× one worker (includes each worker's model load); load ${loadavg().map(round).join(' ')}`);
+  console.log(
+    `throughput with 2 workers: ${round(two!.perMinute / one!.perMinute)}× one worker (includes each worker's model load); load ${loadavg().map(round).join(' ')}`,
+  );
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/analysis-queue.json', `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), results }, null, 2)}\n`);
+  await writeFile(
+    'bench/results/analysis-queue.json',
+    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), results }, null, 2)}\n`,
+  );
 } finally {
   await rm(storageDir, { recursive: true, force: true });
 }
@@ -59,7 +70,9 @@ async function acceptBacklog(runtime: Runtime): Promise<string[]> {
 
 async function waitUntilDone(owner: pg.Pool, expected: number): Promise<void> {
   for (;;) {
-    const { rows } = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM skin_analyses WHERE status IN ('completed', 'rejected', 'failed')`);
+    const { rows } = await owner.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM skin_analyses WHERE status IN ('completed', 'rejected', 'failed')`,
+    );
     if (rows[0]!.n >= expected) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -82,7 +82,8 @@ const cleanups: (() => Promise<unknown>)[] = [];
 let cleaningUp: Promise<void> | undefined;
 const cleanUp = () =>
   (cleaningUp ??= (async () => {
-    for (const step of cleanups.reverse()) await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
+    for (const step of cleanups.reverse())
+      await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
   })());
 // Ctrl-C must still give the clinics back their limits and stop both servers.
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
@@ -97,14 +98,19 @@ try {
 
   const api = await startServer('api', [process.execPath, '--import', 'tsx', 'src/main.ts', 'api'], '/healthz');
   const ready = await fetch(`${api.base}/readyz`);
-  if (!ready.ok) fail(`api load bench: the API is not ready: ${((await ready.json()) as { detail?: string }).detail ?? ready.status} (npm run migrate with DATABASE_URL set to this database applies pending migrations)`);
+  if (!ready.ok)
+    fail(
+      `api load bench: the API is not ready: ${((await ready.json()) as { detail?: string }).detail ?? ready.status} (npm run migrate with DATABASE_URL set to this database applies pending migrations)`,
+    );
   const bare = await startServer('bare', [process.execPath, '--import', 'tsx', 'bench/bare-fastify-server.ts'], '/api/bare');
   const sessions = await signInAll(api.base, clinics);
   cleanups.push(() => signOutAll(api.base, sessions));
   await checkRoutes(api.base, sessions[0]!);
 
   const apiRequests = (i: number) => rotate(dashboardReads(sessions[i % sessions.length]!), i);
-  const one = (path: string) => (i: number) => [{ method: 'GET' as const, path, headers: { cookie: sessions[i % sessions.length]!.cookie } }];
+  const one = (path: string) => (i: number) => [
+    { method: 'GET' as const, path, headers: { cookie: sessions[i % sessions.length]!.cookie } },
+  ];
   // Each case right after its own warm-up: the API's pool closes connections idle for
   // DATABASE_POOL_IDLE_MS, and a new connection plans its first queries slowly.
   await load('bare warm-up', bare, warmupSeconds, one('/api/bare'));
@@ -118,7 +124,11 @@ try {
 
   const ratio = round(apiRun.requestsPerSecond / bareRun.requestsPerSecond);
   const failures = apiRun.non2xx + apiRun.errors + apiRun.timeouts;
-  const verdict = { zeroErrors: failures === 0, p99: apiRun.latencyMs.p99 < TARGETS.p99Ms, throughputRatio: ratio >= TARGETS.throughputRatio };
+  const verdict = {
+    zeroErrors: failures === 0,
+    p99: apiRun.latencyMs.p99 < TARGETS.p99Ms,
+    throughputRatio: ratio >= TARGETS.throughputRatio,
+  };
   const report = {
     at: new Date().toISOString(),
     loadAverage: loadavg().map(round),
@@ -127,7 +137,12 @@ try {
     connections,
     seconds,
     warmupSeconds,
-    sessions: { count: sessions.length, role: 'clinic_owner', tiers: countBy(clinics, (c) => c.tier), apiLimitPerClinicForTheRun: RUN_API_LIMIT },
+    sessions: {
+      count: sessions.length,
+      role: 'clinic_owner',
+      tiers: countBy(clinics, (c) => c.tier),
+      apiLimitPerClinicForTheRun: RUN_API_LIMIT,
+    },
     server: {
       process: 'node --import tsx src/main.ts api',
       pool: {
@@ -187,12 +202,15 @@ async function pickClinics(count: number): Promise<Clinic[]> {
 async function raiseApiLimits(clinics: Clinic[]): Promise<void> {
   const ids = clinics.map((c) => c.id);
   cleanups.push(() =>
-    owner.query(`UPDATE clinics c SET quota_overrides = v.overrides FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, overrides) WHERE c.id = v.id`, [
-      ids,
-      clinics.map((c) => JSON.stringify(c.quotaOverrides)),
-    ]),
+    owner.query(
+      `UPDATE clinics c SET quota_overrides = v.overrides FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, overrides) WHERE c.id = v.id`,
+      [ids, clinics.map((c) => JSON.stringify(c.quotaOverrides))],
+    ),
   );
-  await owner.query(`UPDATE clinics SET quota_overrides = quota_overrides || jsonb_build_object('api_requests_per_minute', $2::bigint) WHERE id = ANY($1::uuid[])`, [ids, RUN_API_LIMIT]);
+  await owner.query(
+    `UPDATE clinics SET quota_overrides = quota_overrides || jsonb_build_object('api_requests_per_minute', $2::bigint) WHERE id = ANY($1::uuid[])`,
+    [ids, RUN_API_LIMIT],
+  );
 }
 
 interface Server {
@@ -209,7 +227,10 @@ async function startServer(name: string, [command, ...args]: string[], readyPath
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) fail(`api load bench: the ${name} server exited with code ${child.exitCode} while starting`);
-    const ready = await fetch(`${base}${readyPath}`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${base}${readyPath}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { name, base, child };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -260,12 +281,18 @@ async function signOutAll(base: string, sessions: Session[]): Promise<void> {
   const csrfCookie = cookiePairs(csrf);
   const { token } = (await csrf.json()) as { token: string };
   for (const s of sessions) {
-    await fetch(`${base}/api/auth/sign-out`, { method: 'POST', headers: { cookie: `${s.cookie}; ${csrfCookie}`, 'x-csrf-token': token } });
+    await fetch(`${base}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie: `${s.cookie}; ${csrfCookie}`, 'x-csrf-token': token },
+    });
   }
 }
 
 function cookiePairs(res: Response): string {
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 /** What a receptionist's dashboard asks for: who am I, my clinic, the newest customers, today's calendar. */
@@ -293,7 +320,8 @@ async function checkRoutes(base: string, session: Session): Promise<void> {
     const res = await fetch(`${base}${path}`, { headers: { cookie: session.cookie } });
     const body = await res.text();
     if (res.status !== 200) fail(`api load bench: GET ${path} answered ${res.status}: ${body}`);
-    if (!res.headers.get('ratelimit-policy')) fail(`api load bench: GET ${path} carries no RateLimit-Policy: the limiter is not in the path`);
+    if (!res.headers.get('ratelimit-policy'))
+      fail(`api load bench: GET ${path} carries no RateLimit-Policy: the limiter is not in the path`);
   }
 }
 
@@ -319,7 +347,13 @@ interface PhaseResult {
   pool?: { samples: number; maxWaiting: number; meanWaiting: number; maxTotal: number };
 }
 
-async function load(label: string, server: Server, duration: number, requestsFor: (i: number) => autocannon.Request[], { database = false } = {}): Promise<PhaseResult> {
+async function load(
+  label: string,
+  server: Server,
+  duration: number,
+  requestsFor: (i: number) => autocannon.Request[],
+  { database = false } = {},
+): Promise<PhaseResult> {
   const backends = database ? await appPoolBackends() : [];
   const overflowsBefore = listenOverflows();
   const cpuBefore = cpuNow();
@@ -329,7 +363,10 @@ async function load(label: string, server: Server, duration: number, requestsFor
     while (sampling) {
       const stats = await fetch(`${server.base}/readyz`)
         .then((r) => r.json() as Promise<{ pools?: { pool: string; total: number; waiting: number }[] }>)
-        .then((b) => b.pools?.find((p) => p.pool === 'app'), () => undefined);
+        .then(
+          (b) => b.pools?.find((p) => p.pool === 'app'),
+          () => undefined,
+        );
       if (stats && sampling) poolSamples.push({ waiting: stats.waiting, total: stats.total });
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -353,7 +390,9 @@ async function load(label: string, server: Server, duration: number, requestsFor
     instance.on('tick', () => {
       elapsed++;
       const pool = poolSamples.at(-1);
-      process.stdout.write(`\r${label}: ${Math.min(elapsed, duration)}/${duration} s, ${answered.toLocaleString('en-US')} req/s${pool ? `, pool waiting ${pool.waiting}` : ''}      `);
+      process.stdout.write(
+        `\r${label}: ${Math.min(elapsed, duration)}/${duration} s, ${answered.toLocaleString('en-US')} req/s${pool ? `, pool waiting ${pool.waiting}` : ''}      `,
+      );
       answered = 0;
     });
   });
@@ -369,7 +408,14 @@ async function load(label: string, server: Server, duration: number, requestsFor
     seconds: result.duration,
     requestsPerSecond: result.requests.average,
     requests: result.requests.total,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p97_5: result.latency.p97_5,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.mean,
+    },
     statusCodes,
     non2xx: result.non2xx,
     errors: result.errors - result.timeouts,
@@ -391,7 +437,9 @@ async function load(label: string, server: Server, duration: number, requestsFor
 
 /** The Postgres processes serving the API's app pool (named by application_name). */
 async function appPoolBackends(): Promise<number[]> {
-  const { rows } = await owner.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'bwai-app'`);
+  const { rows } = await owner.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'bwai-app'`,
+  );
   return rows.map((r) => r.pid);
 }
 
@@ -435,11 +483,17 @@ function cpuNow(): CpuReading {
 function coresBusy(before: CpuReading, after: CpuReading, serverPid: number, appBackends: number[]): CpuSample {
   const wall = after.at - before.at;
   const used = (pids: number[]) => {
-    const seconds = pids.reduce((a, pid) => a + Math.max(0, (after.processes.get(pid) ?? NaN) - (before.processes.get(pid) ?? NaN) || 0), 0);
+    const seconds = pids.reduce(
+      (a, pid) => a + Math.max(0, (after.processes.get(pid) ?? NaN) - (before.processes.get(pid) ?? NaN) || 0),
+      0,
+    );
     return round(seconds / wall);
   };
   const cores = readProc('/proc/cpuinfo')?.match(/^processor\s*:/gm)?.length ?? null;
-  const machineBusy = before.machine && after.machine && cores ? round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * cores) : null;
+  const machineBusy =
+    before.machine && after.machine && cores
+      ? round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * cores)
+      : null;
   const loadGenerator = round((after.self - before.self) / wall);
   const server = after.processes.has(serverPid) ? used([serverPid]) : null;
   const postgres = after.postgresPids.length ? used(after.postgresPids) : null;
@@ -498,7 +552,21 @@ function print(report: {
 }): void {
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const c = (v: number | null) => (v === null ? '-' : v.toFixed(2));
-  const rows = [['case', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'cores: load gen / server / postgres / elsewhere / all']];
+  const rows = [
+    [
+      'case',
+      'req/s',
+      'p50 ms',
+      'p97.5 ms',
+      'p99 ms',
+      'max ms',
+      '2xx',
+      'non-2xx',
+      'errors',
+      'timeouts',
+      'cores: load gen / server / postgres / elsewhere / all',
+    ],
+  ];
   const phases = [report.phases.bare, report.phases.appWithoutDatabase, report.phases.api];
   for (const p of phases) {
     rows.push([
@@ -516,23 +584,35 @@ function print(report: {
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  const line = (r: string[]) =>
+    `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
   const api = report.phases.api;
   const mark = (ok: boolean | undefined) => (ok ? 'met' : 'MISSED');
   const out = [
     '',
     `api load bench: ${n(report.dataSet.clinics)} clinics, ${n(report.dataSet.users)} users, ${n(report.dataSet.appointments)} appointments; ${n(api.connections)} connections for ${n(api.seconds)} s per case; ` +
-      `${report.sessions.count} clinic owners signed in (${Object.entries(report.sessions.tiers).map(([t, k]) => `${k} ${t}`).join(', ')})`,
+      `${report.sessions.count} clinic owners signed in (${Object.entries(report.sessions.tiers)
+        .map(([t, k]) => `${k} ${t}`)
+        .join(', ')})`,
     `requests, in turn on every connection: ${report.routes.join(', ')}`,
-    `server: pool ${Object.entries(report.server.pool).map(([k, v]) => `${k}=${v}`).join(' ')}, rate limits counted ${report.server.rateLimitStore === 'redis' ? 'in Redis' : 'in-process'}, log level ${report.server.logLevel}`,
+    `server: pool ${Object.entries(report.server.pool)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(
+        ' ',
+      )}, rate limits counted ${report.server.rateLimitStore === 'redis' ? 'in Redis' : 'in-process'}, log level ${report.server.logLevel}`,
     '',
     line(rows[0]!),
     ...rows.slice(1).map(line),
     '',
-    `status codes of the API: ${Object.entries(api.statusCodes).map(([code, k]) => `${code}: ${n(k)}`).join(', ')}`,
+    `status codes of the API: ${Object.entries(api.statusCodes)
+      .map(([code, k]) => `${code}: ${n(k)}`)
+      .join(', ')}`,
     ...phases
       .filter((p) => p.listenOverflows)
-      .map((p) => `${p.label}: ${n(p.listenOverflows!)} connection attempts dropped by a full accept queue (the server's listen backlog); each retries 1, 3, 7 s later`),
+      .map(
+        (p) =>
+          `${p.label}: ${n(p.listenOverflows!)} connection attempts dropped by a full accept queue (the server's listen backlog); each retries 1, 3, 7 s later`,
+      ),
     api.pool
       ? `app pool during the API case: up to ${api.pool.maxTotal} connections, requests waiting for one: mean ${api.pool.meanWaiting}, max ${api.pool.maxWaiting} (${api.pool.samples} samples); ` +
         `its Postgres backends used ${c(api.cores.postgresAppPool)} cores`

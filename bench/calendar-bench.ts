@@ -46,7 +46,6 @@ interface Subject {
   treatmentId: string;
 }
 
-
 try {
   const totals = await appointmentTotals(db);
   if (totals.appointments === 0) {
@@ -119,9 +118,20 @@ async function measure(database: Database, s: Subject) {
   const calendar = () => withTenant(database.app, scope, (tx) => listCalendar(tx, s.clinicId, filter), { readOnly: true });
   const byId = () => withTenant(database.app, scope, (tx) => findCalendarEntry(tx, s.clinicId, s.appointmentId));
   // And for GET /api/appointments/slots: the treatment, then everything availability depends on.
-  const slotQuery = { clinicId: s.clinicId, timeZone: s.timeZone, fromDate: s.monday, toDate: from.plus({ days: 6 }).toISODate()!, now: from.minus({ days: 1 }).toJSDate() };
+  const slotQuery = {
+    clinicId: s.clinicId,
+    timeZone: s.timeZone,
+    fromDate: s.monday,
+    toDate: from.plus({ days: 6 }).toISODate()!,
+    now: from.minus({ days: 1 }).toJSDate(),
+  };
   const slots = () =>
-    withTenant(database.app, scope, async (tx) => findSlots(tx, { ...slotQuery, treatment: (await findTreatment(tx, s.clinicId, s.treatmentId))! }), { readOnly: true });
+    withTenant(
+      database.app,
+      scope,
+      async (tx) => findSlots(tx, { ...slotQuery, treatment: (await findTreatment(tx, s.clinicId, s.treatmentId))! }),
+      { readOnly: true },
+    );
 
   const rows = (await calendar()).length;
   const slotCount = (await slots()).length;
@@ -146,7 +156,10 @@ async function measure(database: Database, s: Subject) {
   for (let i = 0; i < slotIterations; i++) slotMs.push(await timed(slots));
   const calendarTiming = summarise(calendarMs);
   const baselineTiming = summarise(baselineMs);
-  const treatment = await database.owner.query<{ name: string; duration_minutes: number }>('SELECT coalesce(name_en, name_th, name_zh) AS name, duration_minutes FROM treatments WHERE id = $1', [s.treatmentId]);
+  const treatment = await database.owner.query<{ name: string; duration_minutes: number }>(
+    'SELECT coalesce(name_en, name_th, name_zh) AS name, duration_minutes FROM treatments WHERE id = $1',
+    [s.treatmentId],
+  );
   return {
     label: s.label,
     clinic: { id: s.clinicId, slug: s.slug, timeZone: s.timeZone, appointments: s.appointments },
@@ -157,7 +170,12 @@ async function measure(database: Database, s: Subject) {
     ratioP99: round(calendarTiming.p99 / baselineTiming.p99),
     underTarget: calendarTiming.p99 < TARGET_MS,
     plan: await explainCalendar(database, scope, s.clinicId, filter),
-    slots: { treatment: treatment.rows[0]!.name, durationMinutes: treatment.rows[0]!.duration_minutes, slots: slotCount, ...summarise(slotMs) },
+    slots: {
+      treatment: treatment.rows[0]!.name,
+      durationMinutes: treatment.rows[0]!.duration_minutes,
+      slots: slotCount,
+      ...summarise(slotMs),
+    },
   };
 }
 
@@ -183,18 +201,26 @@ async function explainCalendar(database: Database, scope: TenantScope, clinicId:
     database.app,
     scope,
     async (tx) => {
-      const explaining = { query: (text: string, params?: unknown[]) => tx.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params) } as Tx;
-      return (await listCalendar(explaining, clinicId, filter)) as unknown as { 'QUERY PLAN': [{ Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }] }[];
+      const explaining = {
+        query: (text: string, params?: unknown[]) => tx.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params),
+      } as Tx;
+      return (await listCalendar(explaining, clinicId, filter)) as unknown as {
+        'QUERY PLAN': [{ Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }];
+      }[];
     },
     { readOnly: true },
   );
   const top = output[0]!['QUERY PLAN'][0];
   const nodes: string[] = [];
   const walk = (n: PlanNode, depth: number) => {
-    const on = n['Relation Name'] ? ` on ${n['Relation Name']}${n.Alias && n.Alias !== n['Relation Name'] ? ` ${n.Alias}` : ''}` : '';
+    const on = n['Relation Name']
+      ? ` on ${n['Relation Name']}${n.Alias && n.Alias !== n['Relation Name'] ? ` ${n.Alias}` : ''}`
+      : '';
     // The RLS policy's (SELECT current_clinic_id()) shows up as an InitPlan, evaluated once per query.
     const subplan = n['Subplan Name'] ? `${n['Subplan Name']}: ` : '';
-    nodes.push(`${'  '.repeat(depth)}${subplan}${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${on} (rows ${n['Actual Rows']} x ${n['Actual Loops']})`);
+    nodes.push(
+      `${'  '.repeat(depth)}${subplan}${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${on} (rows ${n['Actual Rows']} x ${n['Actual Loops']})`,
+    );
     for (const child of n.Plans ?? []) walk(child, depth + 1);
   };
   walk(top.Plan, 0);
@@ -219,12 +245,34 @@ function print(totals: { clinics: number; appointments: number }, results: Await
   const ms = (v: number) => v.toFixed(2);
   const table: string[][] = [['case', 'rows', 'p50 ms', 'p95 ms', 'p99 ms', 'x baseline (p50)']];
   for (const r of results) {
-    table.push([`${r.label}: appointment by id (baseline)`, '1', ms(r.baseline.p50), ms(r.baseline.p95), ms(r.baseline.p99), '1.0']);
-    table.push([`${r.label}: week calendar`, n(r.calendar.rows), ms(r.calendar.p50), ms(r.calendar.p95), ms(r.calendar.p99), r.ratioP50.toFixed(1)]);
-    table.push([`${r.label}: week of slots, ${r.slots.durationMinutes} min treatment`, `${n(r.slots.slots)} slots`, ms(r.slots.p50), ms(r.slots.p95), ms(r.slots.p99), (r.slots.p50 / r.baseline.p50).toFixed(1)]);
+    table.push([
+      `${r.label}: appointment by id (baseline)`,
+      '1',
+      ms(r.baseline.p50),
+      ms(r.baseline.p95),
+      ms(r.baseline.p99),
+      '1.0',
+    ]);
+    table.push([
+      `${r.label}: week calendar`,
+      n(r.calendar.rows),
+      ms(r.calendar.p50),
+      ms(r.calendar.p95),
+      ms(r.calendar.p99),
+      r.ratioP50.toFixed(1),
+    ]);
+    table.push([
+      `${r.label}: week of slots, ${r.slots.durationMinutes} min treatment`,
+      `${n(r.slots.slots)} slots`,
+      ms(r.slots.p50),
+      ms(r.slots.p95),
+      ms(r.slots.p99),
+      (r.slots.p50 / r.baseline.p50).toFixed(1),
+    ]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  const line = (row: string[]) =>
+    `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
   const out = [
     '',
     `calendar bench: ${n(totals.appointments)} appointments in ${n(totals.clinics)} clinics; ${n(iterations)} warm iterations (${n(slotIterations)} for slots), as the application role through withTenant; load average ${loadavg()[0]!.toFixed(2)}`,

@@ -45,12 +45,34 @@ const db = createDatabase(url, config, log);
 const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
 
 /** One clinic's figures as the bench compares them: the repository's columns, the rate left out (it is derived). */
-type Figures = Pick<ClinicPerformanceRow, 'active_staff' | 'customers' | 'new_customers' | 'appointments' | 'completed' | 'cancelled' | 'no_shows' | 'revenue_satang' | 'analyses_completed'> & {
+type Figures = Pick<
+  ClinicPerformanceRow,
+  | 'active_staff'
+  | 'customers'
+  | 'new_customers'
+  | 'appointments'
+  | 'completed'
+  | 'cancelled'
+  | 'no_shows'
+  | 'revenue_satang'
+  | 'analyses_completed'
+> & {
   last_activity_at: number | null;
 };
 // Everything the statement reads.
 const TABLES = ['clinics', 'users', 'customers', 'appointments', 'skin_analyses'];
-const FIGURES = ['active_staff', 'customers', 'new_customers', 'appointments', 'completed', 'cancelled', 'no_shows', 'revenue_satang', 'analyses_completed', 'last_activity_at'] as const;
+const FIGURES = [
+  'active_staff',
+  'customers',
+  'new_customers',
+  'appointments',
+  'completed',
+  'cancelled',
+  'no_shows',
+  'revenue_satang',
+  'analyses_completed',
+  'last_activity_at',
+] as const;
 
 try {
   const size = await databaseSize();
@@ -61,12 +83,19 @@ try {
   const service = createClinicAnalyticsService({
     primary: db.app,
     replica: db.replica,
-    cache: createAnalyticsCache<ClinicAnalyticsPage>({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}analytics-bench:`, ttlSeconds: config.ANALYTICS_CACHE_SECONDS, log }),
+    cache: createAnalyticsCache<ClinicAnalyticsPage>({
+      redis,
+      keyPrefix: `${config.REDIS_KEY_PREFIX}analytics-bench:`,
+      ttlSeconds: config.ANALYTICS_CACHE_SECONDS,
+      log,
+    }),
   });
   const cached = () => service.clinicPerformance(READER, query, META);
 
-  const asPlatform = <T>(work: (tx: Tx) => Promise<T>) => unsafeWithPlatformAccess(db.replica, { clinicId: null, ...READER }, work, { readOnly: true });
-  const oneQuery = (limit: number) => asPlatform((tx) => clinicPerformance(tx, { ...period, sort: query.sort, order: query.order, after: null, limit }));
+  const asPlatform = <T>(work: (tx: Tx) => Promise<T>) =>
+    unsafeWithPlatformAccess(db.replica, { clinicId: null, ...READER }, work, { readOnly: true });
+  const oneQuery = (limit: number) =>
+    asPlatform((tx) => clinicPerformance(tx, { ...period, sort: query.sort, order: query.order, after: null, limit }));
 
   // Correctness first: every figure of every clinic, both ways.
   const nPlusOneResult = await asPlatform(nPlusOne);
@@ -80,7 +109,8 @@ try {
   const pageMs: number[] = [];
   // Interleaved, so that all three see the same moments of a shared machine.
   for (let i = 0; i < iterations; i++) {
-    if (i % Math.max(1, Math.floor(iterations / n1Iterations)) === 0 && n1Ms.length < n1Iterations) n1Ms.push(await timed(() => asPlatform(nPlusOne)));
+    if (i % Math.max(1, Math.floor(iterations / n1Iterations)) === 0 && n1Ms.length < n1Iterations)
+      n1Ms.push(await timed(() => asPlatform(nPlusOne)));
     oneMs.push(await timed(() => oneQuery(size.clinics)));
     pageMs.push(await timed(() => oneQuery(query.limit + 1)));
   }
@@ -173,7 +203,10 @@ async function nPlusOne(tx: Tx): Promise<{ figures: Map<string, Figures>; querie
   for (const { id } of clinics) {
     const p = [id, period.from, period.until];
     const appointmentsIn = (status?: string) =>
-      one<number>(`SELECT count(*)::int AS v FROM appointments WHERE clinic_id = $1 AND ${inPeriod('starts_at')}${status ? ` AND status = '${status}'` : ''}`, p);
+      one<number>(
+        `SELECT count(*)::int AS v FROM appointments WHERE clinic_id = $1 AND ${inPeriod('starts_at')}${status ? ` AND status = '${status}'` : ''}`,
+        p,
+      );
     const latest = [
       await one<Date | null>(`SELECT max(last_sign_in_at) AS v FROM users WHERE clinic_id = $1 AND ${staffRoles}`, [id]),
       await one<Date | null>('SELECT max(created_at) AS v FROM customers WHERE clinic_id = $1', [id]),
@@ -181,15 +214,27 @@ async function nPlusOne(tx: Tx): Promise<{ figures: Map<string, Figures>; querie
       await one<Date | null>('SELECT max(created_at) AS v FROM skin_analyses WHERE clinic_id = $1', [id]),
     ].filter((d): d is Date => d !== null);
     figures.set(id, {
-      active_staff: await one<number>(`SELECT count(*)::int AS v FROM users WHERE clinic_id = $1 AND ${staffRoles} AND disabled_at IS NULL`, [id]),
+      active_staff: await one<number>(
+        `SELECT count(*)::int AS v FROM users WHERE clinic_id = $1 AND ${staffRoles} AND disabled_at IS NULL`,
+        [id],
+      ),
       customers: await one<number>('SELECT count(*)::int AS v FROM customers WHERE clinic_id = $1', [id]),
-      new_customers: await one<number>(`SELECT count(*)::int AS v FROM customers WHERE clinic_id = $1 AND ${inPeriod('created_at')}`, p),
+      new_customers: await one<number>(
+        `SELECT count(*)::int AS v FROM customers WHERE clinic_id = $1 AND ${inPeriod('created_at')}`,
+        p,
+      ),
       appointments: await appointmentsIn(),
       completed: await appointmentsIn('completed'),
       cancelled: await appointmentsIn('cancelled'),
       no_shows: await appointmentsIn('no_show'),
-      revenue_satang: await one<string>(`SELECT coalesce(sum(price_satang), 0)::bigint AS v FROM appointments WHERE clinic_id = $1 AND status = 'completed' AND ${inPeriod('starts_at')}`, p),
-      analyses_completed: await one<number>(`SELECT count(*)::int AS v FROM skin_analyses WHERE clinic_id = $1 AND status = 'completed' AND ${inPeriod('finished_at')}`, p),
+      revenue_satang: await one<string>(
+        `SELECT coalesce(sum(price_satang), 0)::bigint AS v FROM appointments WHERE clinic_id = $1 AND status = 'completed' AND ${inPeriod('starts_at')}`,
+        p,
+      ),
+      analyses_completed: await one<number>(
+        `SELECT count(*)::int AS v FROM skin_analyses WHERE clinic_id = $1 AND status = 'completed' AND ${inPeriod('finished_at')}`,
+        p,
+      ),
       last_activity_at: latest.length ? Math.max(...latest.map((d) => d.getTime())) : null,
     });
   }
@@ -208,7 +253,8 @@ function compare(expected: Map<string, Figures>, actual: Map<string, Figures>) {
       if (!a || e[figure] !== a[figure]) mismatches.push({ clinicId, figure, nPlusOne: e[figure], oneQuery: a?.[figure] });
     }
   }
-  for (const clinicId of actual.keys()) if (!expected.has(clinicId)) mismatches.push({ clinicId, figure: 'clinic', nPlusOne: undefined, oneQuery: 'present' });
+  for (const clinicId of actual.keys())
+    if (!expected.has(clinicId)) mismatches.push({ clinicId, figure: 'clinic', nPlusOne: undefined, oneQuery: 'present' });
   return mismatches;
 }
 
@@ -232,7 +278,10 @@ async function explainOneQuery(limit: number) {
       const explaining = {
         query: async (text: string, params?: unknown[]) => {
           if (text.startsWith('SET ')) return tx.query(text, params);
-          const result = await tx.query<{ 'QUERY PLAN': [NonNullable<typeof plan>] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params);
+          const result = await tx.query<{ 'QUERY PLAN': [NonNullable<typeof plan>] }>(
+            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`,
+            params,
+          );
           plan = result.rows[0]!['QUERY PLAN'][0];
           return result;
         },
@@ -245,7 +294,9 @@ async function explainOneQuery(limit: number) {
   let heapFetches = 0;
   const walk = (node: PlanNode) => {
     if (node['Relation Name']) {
-      scans.push(`${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''} on ${node['Relation Name']} (rows ${node['Actual Rows']} x ${node['Actual Loops']})`);
+      scans.push(
+        `${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''} on ${node['Relation Name']} (rows ${node['Actual Rows']} x ${node['Actual Loops']})`,
+      );
     }
     heapFetches += node['Heap Fetches'] ?? 0;
     (node.Plans ?? []).forEach(walk);
@@ -268,13 +319,29 @@ function print(
   const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const table = [
     ['case', 'p50 ms', 'p95 ms', 'target'],
-    [`(a) N+1: clinic list, then ${(results.nPlusOne.queries - 1) / size.clinics} queries per clinic`, ms(results.nPlusOne.p50), ms(results.nPlusOne.p95), ''],
-    [`(b) one query, all ${n(size.clinics)} clinics, uncached`, ms(results.oneQuery.p50), ms(results.oneQuery.p95), `< ${TARGETS.oneQueryMs} ms ${met(results.oneQuery.p95 < TARGETS.oneQueryMs)}`],
+    [
+      `(a) N+1: clinic list, then ${(results.nPlusOne.queries - 1) / size.clinics} queries per clinic`,
+      ms(results.nPlusOne.p50),
+      ms(results.nPlusOne.p95),
+      '',
+    ],
+    [
+      `(b) one query, all ${n(size.clinics)} clinics, uncached`,
+      ms(results.oneQuery.p50),
+      ms(results.oneQuery.p95),
+      `< ${TARGETS.oneQueryMs} ms ${met(results.oneQuery.p95 < TARGETS.oneQueryMs)}`,
+    ],
     [`(b) one query, first page of ${query.limit}, uncached`, ms(results.firstPage.p50), ms(results.firstPage.p95), ''],
-    ['(c) service call, cached (audit entry included)', ms(results.cached.p50), ms(results.cached.p95), `< ${TARGETS.cachedMs} ms ${met(results.cached.p95 < TARGETS.cachedMs)}`],
+    [
+      '(c) service call, cached (audit entry included)',
+      ms(results.cached.p50),
+      ms(results.cached.p95),
+      `< ${TARGETS.cachedMs} ms ${met(results.cached.p95 < TARGETS.cachedMs)}`,
+    ],
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `  ${row.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  const line = (row: string[]) =>
+    `  ${row.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
   process.stdout.write(
     [
       '',

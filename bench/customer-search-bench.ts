@@ -13,11 +13,14 @@ import { round, summarise, timed } from './timing.ts';
 // Receptionist search (name, phone or email contains …) in one clinic of 100,000 customers, as the
 // app runs it (withTenant + listCustomers as the application role, RLS on). Baseline in the same run:
 // the same query with bitmap scans switched off, i.e. without the trigram indexes.
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, iterations: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { customers: { type: 'string', default: '100000' }, iterations: { type: 'string', default: '200' } },
+});
 const customers = Number(values.customers);
 const iterations = Number(values.iterations);
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-if (!config.DATABASE_URL) throw new Error('customer search bench: set DATABASE_URL to a server where a scratch database may be created');
+if (!config.DATABASE_URL)
+  throw new Error('customer search bench: set DATABASE_URL to a server where a scratch database may be created');
 const log = createLogger(config);
 const name = 'bwai_bench_customer_search';
 const admin = new pg.Client({ connectionString: config.DATABASE_URL });
@@ -31,7 +34,11 @@ try {
   process.stdout.write('migrating…\n');
   await migrate(db.owner, log);
   if (!config.DATABASE_APP_URL) await enableAppRoleLogin(db.owner, config.DATABASE_APP_PASSWORD);
-  const { rows: [clinic] } = await db.owner.query<{ id: string }>(`INSERT INTO clinics (slug, name, tier, status) VALUES ('search-bench', 'Search Bench', 'enterprise', 'active') RETURNING id`);
+  const {
+    rows: [clinic],
+  } = await db.owner.query<{ id: string }>(
+    `INSERT INTO clinics (slug, name, tier, status) VALUES ('search-bench', 'Search Bench', 'enterprise', 'active') RETURNING id`,
+  );
   process.stdout.write(`inserting ${customers} customers…\n`);
   // Deterministic names from Thai and English name parts; phones and emails derived from the index.
   await db.owner.query(
@@ -56,9 +63,20 @@ try {
     const baseline = await time(run(false));
     results.push({ q, indexedMs: indexed, withoutIndexMs: baseline, speedup: round(baseline.p50 / indexed.p50) });
   }
-  console.table(results.map((r) => ({ search: r.q, 'p50 ms': r.indexedMs.p50, 'p99 ms': r.indexedMs.p99, 'no-index p50 ms': r.withoutIndexMs.p50, speedup: `${r.speedup}×` })));
+  console.table(
+    results.map((r) => ({
+      search: r.q,
+      'p50 ms': r.indexedMs.p50,
+      'p99 ms': r.indexedMs.p99,
+      'no-index p50 ms': r.withoutIndexMs.p50,
+      speedup: `${r.speedup}×`,
+    })),
+  );
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/customer-search.json', `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), customers, iterations, results }, null, 2)}\n`);
+  await writeFile(
+    'bench/results/customer-search.json',
+    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), customers, iterations, results }, null, 2)}\n`,
+  );
 } finally {
   await db.close();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

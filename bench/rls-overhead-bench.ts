@@ -114,7 +114,8 @@ try {
         iterations,
         warmup,
         targetRatio: TARGET_RATIO,
-        baseline: 'the same statement in the same withTenant transaction as the superuser with row_security = off; the others as the application role (SET LOCAL ROLE), on the same connection',
+        baseline:
+          'the same statement in the same withTenant transaction as the superuser with row_security = off; the others as the application role (SET LOCAL ROLE), on the same connection',
         results,
       },
       null,
@@ -151,7 +152,9 @@ async function requireBenchRole(): Promise<void> {
   );
   const { role, bypasses, becomesApp } = rows[0]!;
   if (!bypasses || !becomesApp) {
-    fail(`rls overhead bench: ${role} must bypass row-level security (superuser or BYPASSRLS) and be able to SET ROLE ${APP_ROLE}. Pass a --database-url that signs in as a superuser.`);
+    fail(
+      `rls overhead bench: ${role} must bypass row-level security (superuser or BYPASSRLS) and be able to SET ROLE ${APP_ROLE}. Pass a --database-url that signs in as a superuser.`,
+    );
   }
 }
 
@@ -185,19 +188,38 @@ function tenantQueries(s: Subject): TenantQuery[] {
   const page = { after: null, limit: 25 };
   return [
     { name: 'customers page', source: 'listCustomers', run: (tx) => listCustomers(tx, s.clinicId, page) },
-    { name: 'customer search', source: `listCustomers (q: ${s.searchTerm})`, run: (tx) => listCustomers(tx, s.clinicId, { ...page, q: s.searchTerm }) },
+    {
+      name: 'customer search',
+      source: `listCustomers (q: ${s.searchTerm})`,
+      run: (tx) => listCustomers(tx, s.clinicId, { ...page, q: s.searchTerm }),
+    },
     { name: 'week calendar', source: 'listCalendar', run: (tx) => listCalendar(tx, s.clinicId, week) },
     { name: 'appointment by id', source: 'findCalendarEntry', run: (tx) => findCalendarEntry(tx, s.clinicId, s.appointmentId) },
-    { name: "customer's past visits", source: 'listForCustomer', run: (tx) => listForCustomer(tx, s.clinicId, s.customerId, 'past', week.until, 50) },
-    { name: "customer's analyses", source: 'listAnalyses', run: (tx) => listAnalyses(tx, s.clinicId, { customerId: s.customerId, ...page }) },
-    { name: 'staff page', source: 'listClinicStaff', run: (tx) => listClinicStaff(tx, s.clinicId, { roles: CLINIC_STAFF_ROLES, includeDisabled: false, ...page }) },
+    {
+      name: "customer's past visits",
+      source: 'listForCustomer',
+      run: (tx) => listForCustomer(tx, s.clinicId, s.customerId, 'past', week.until, 50),
+    },
+    {
+      name: "customer's analyses",
+      source: 'listAnalyses',
+      run: (tx) => listAnalyses(tx, s.clinicId, { customerId: s.customerId, ...page }),
+    },
+    {
+      name: 'staff page',
+      source: 'listClinicStaff',
+      run: (tx) => listClinicStaff(tx, s.clinicId, { roles: CLINIC_STAFF_ROLES, includeDisabled: false, ...page }),
+    },
     { name: 'active staff seats (count)', source: 'countActiveStaffSeats', run: (tx) => countActiveStaffSeats(tx, s.clinicId) },
     // No repository counts one clinic's appointments by status yet; a dashboard would, and it is the
     // aggregate over the most rows a clinic has, so the bench times it too.
     {
       name: 'appointments by status (count)',
       source: 'bench only',
-      run: (tx) => tx.query(`SELECT status, count(*)::int AS n FROM appointments WHERE clinic_id = $1 GROUP BY status ORDER BY status`, [s.clinicId]),
+      run: (tx) =>
+        tx.query(`SELECT status, count(*)::int AS n FROM appointments WHERE clinic_id = $1 GROUP BY status ORDER BY status`, [
+          s.clinicId,
+        ]),
     },
   ];
 }
@@ -256,7 +278,8 @@ async function measure(scope: TenantScope, clinicId: string, query: TenantQuery)
   // The three must agree row for row: RLS alone must return exactly what the clinic filter returns.
   const answers: string[] = [];
   for (const v of VARIANTS) answers.push(JSON.stringify((await runOnce(v)).rows));
-  if (answers.some((a) => a !== answers[0])) fail(`\nrls overhead bench: ${query.name} returns different rows with and without RLS`);
+  if (answers.some((a) => a !== answers[0]))
+    fail(`\nrls overhead bench: ${query.name} returns different rows with and without RLS`);
   const rows = (JSON.parse(answers[0]!) as unknown[]).length;
   process.stdout.write(`${n(rows)} rows; warm-up`);
   for (let i = 0; i < warmup; i++) for (const v of VARIANTS) await runOnce(v);
@@ -271,7 +294,11 @@ async function measure(scope: TenantScope, clinicId: string, query: TenantQuery)
     if ((i + 1) % 100 === 0) process.stdout.write(` ${i + 1}`);
   }
   const statement = { rlsOnly: summarise(samples.rlsOnly), app: summarise(samples.app), rlsOff: summarise(samples.rlsOff) };
-  const plans = { rlsOnly: await explain('rlsOnly', scope, statements.rlsOnly), app: await explain('app', scope, statements.app), rlsOff: await explain('rlsOff', scope, statements.rlsOff) };
+  const plans = {
+    rlsOnly: await explain('rlsOnly', scope, statements.rlsOnly),
+    app: await explain('app', scope, statements.app),
+    rlsOff: await explain('rlsOff', scope, statements.rlsOff),
+  };
   const ratios = {
     rlsOnly: ratiosOf(statement.rlsOnly, statement.rlsOff),
     app: ratiosOf(statement.app, statement.rlsOff),
@@ -321,9 +348,15 @@ interface Plan {
 async function explain(variant: Variant, scope: TenantScope, statement: Statement): Promise<Plan> {
   const runs: { Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }[] = [];
   for (let i = 0; i < EXPLAIN_RUNS; i++) {
-    const [{ 'QUERY PLAN': [top] }] = (await inVariant(variant, scope, async (tx) => (await tx.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.params)).rows)) as [
-      { 'QUERY PLAN': [(typeof runs)[number]] },
-    ];
+    const [
+      {
+        'QUERY PLAN': [top],
+      },
+    ] = (await inVariant(
+      variant,
+      scope,
+      async (tx) => (await tx.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.params)).rows,
+    )) as [{ 'QUERY PLAN': [(typeof runs)[number]] }];
     runs.push(top);
   }
   const access: string[] = [];
@@ -345,7 +378,12 @@ async function explain(variant: Variant, scope: TenantScope, statement: Statemen
     for (const child of node.Plans ?? []) walk(child);
   };
   walk(runs.at(-1)!.Plan);
-  return { planningMs: summarise(runs.map((r) => r['Planning Time'])).p50, executionMs: summarise(runs.map((r) => r['Execution Time'])).p50, access, accessKeys };
+  return {
+    planningMs: summarise(runs.map((r) => r['Planning Time'])).p50,
+    executionMs: summarise(runs.map((r) => r['Execution Time'])).p50,
+    access,
+    accessKeys,
+  };
 }
 
 function sameAccess(a: Plan, b: Plan): boolean {
@@ -354,7 +392,17 @@ function sameAccess(a: Plan, b: Plan): boolean {
 
 function print(results: { clinic: { slug: string }; queries: Awaited<ReturnType<typeof measure>>[] }[], endLoad: number[]): void {
   const x = (v: number) => `${v.toFixed(2)}×`;
-  const head = ['clinic / query', 'rows', ...VARIANTS.flatMap((v) => [`${short(v)} p50`, 'p95']), 'a/c p50', 'a/c p95', 'b/c p50', 'b/c p95', 'b−c p50', `≤ ${TARGET_RATIO}× (p50)`];
+  const head = [
+    'clinic / query',
+    'rows',
+    ...VARIANTS.flatMap((v) => [`${short(v)} p50`, 'p95']),
+    'a/c p50',
+    'a/c p95',
+    'b/c p50',
+    'b/c p95',
+    'b−c p50',
+    `≤ ${TARGET_RATIO}× (p50)`,
+  ];
   const table: string[][] = [head];
   for (const r of results) {
     for (const q of r.queries) {
@@ -390,7 +438,9 @@ function print(results: { clinic: { slug: string }; queries: Awaited<ReturnType<
   }
   out.push(
     '',
-    missed.length === 0 ? `RLS overhead within ${TARGET_RATIO}× at p50 for every query.` : `over ${TARGET_RATIO}× at p50: ${missed.join('; ')}`,
+    missed.length === 0
+      ? `RLS overhead within ${TARGET_RATIO}× at p50 for every query.`
+      : `over ${TARGET_RATIO}× at p50: ${missed.join('; ')}`,
     `load average at the end ${endLoad.map((l) => l.toFixed(2)).join(' ')}`,
     'written: bench/results/rls-overhead.json',
     '',
@@ -400,7 +450,9 @@ function print(results: { clinic: { slug: string }; queries: Awaited<ReturnType<
 
 function formatTable(table: string[][]): string[] {
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table.map((row) => `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`);
+  return table.map(
+    (row) => `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`,
+  );
 }
 
 function n(v: number): string {

@@ -18,7 +18,11 @@ export function benchServerUrl(bench: string): string {
  * A freshly created and migrated database named `name`, with a started runtime on it; both are gone
  * when `work` returns. `env` is added to the process environment for the runtime's config.
  */
-export async function withScratchRuntime<T>(name: string, env: Record<string, string>, work: (runtime: Runtime, databaseUrl: string) => Promise<T>): Promise<T> {
+export async function withScratchRuntime<T>(
+  name: string,
+  env: Record<string, string>,
+  work: (runtime: Runtime, databaseUrl: string) => Promise<T>,
+): Promise<T> {
   const admin = new pg.Client({ connectionString: benchServerUrl(name) });
   await admin.connect();
   const url = new URL(benchServerUrl(name));
@@ -52,13 +56,29 @@ export interface BenchClinic {
 /** An enterprise clinic (no analysis quota) with an owner who can sign in and one consenting customer. */
 export async function createBenchClinic(runtime: Runtime, slug: string): Promise<BenchClinic> {
   const owner = { email: `owner@${slug}.example.com`, password: `${slug}-owner-password` };
-  const { rows: [clinic] } = await runtime.db.owner.query<{ id: string }>(`INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'enterprise', 'active') RETURNING id`, [slug]);
-  const { rows: [user] } = await runtime.db.owner.query<{ id: string }>(
+  const {
+    rows: [clinic],
+  } = await runtime.db.owner.query<{ id: string }>(
+    `INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'enterprise', 'active') RETURNING id`,
+    [slug],
+  );
+  const {
+    rows: [user],
+  } = await runtime.db.owner.query<{ id: string }>(
     `INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, $3, 'clinic_owner', 'Bench Owner') RETURNING id`,
     [clinic!.id, owner.email, await hashPassword(owner.password)],
   );
-  const { rows: [customer] } = await runtime.db.owner.query<{ id: string }>(`INSERT INTO customers (clinic_id, full_name) VALUES ($1, 'Bench Customer') RETURNING id`, [clinic!.id]);
+  const {
+    rows: [customer],
+  } = await runtime.db.owner.query<{ id: string }>(
+    `INSERT INTO customers (clinic_id, full_name) VALUES ($1, 'Bench Customer') RETURNING id`,
+    [clinic!.id],
+  );
   const actor = { userId: user!.id, clinicId: clinic!.id, role: 'clinic_owner' as const };
-  await runtime.services.analyses.grantConsent(actor, { customerId: customer!.id, version: CONSENT_VERSION, locale: 'en' }, { ip: null, userAgent: slug });
+  await runtime.services.analyses.grantConsent(
+    actor,
+    { customerId: customer!.id, version: CONSENT_VERSION, locale: 'en' },
+    { ip: null, userAgent: slug },
+  );
   return { clinicId: clinic!.id, customerId: customer!.id, owner: { id: user!.id, ...owner } };
 }

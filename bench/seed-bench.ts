@@ -42,15 +42,33 @@ try {
     append: false,
     asOf: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
   });
-  const rows = summary.steps.map((s) => ({ table: s.table, rows: s.rows, seconds: Number(s.seconds.toFixed(3)), rowsPerSecond: Math.round(s.rows / s.seconds) }));
+  const rows = summary.steps.map((s) => ({
+    table: s.table,
+    rows: s.rows,
+    seconds: Number(s.seconds.toFixed(3)),
+    rowsPerSecond: Math.round(s.rows / s.seconds),
+  }));
   const total = rows.reduce((sum, r) => sum + r.rows, 0);
-  rows.push({ table: 'total', rows: total, seconds: Number(summary.seconds.toFixed(3)), rowsPerSecond: Math.round(total / summary.seconds) });
+  rows.push({
+    table: 'total',
+    rows: total,
+    seconds: Number(summary.seconds.toFixed(3)),
+    rowsPerSecond: Math.round(total / summary.seconds),
+  });
   // Appointments are bound by the database's work per row (exclusion constraints, foreign keys): on a
   // shared machine the load average explains most of the spread between runs.
-  process.stdout.write(`seed: ${values.clinics} clinics, ${values.users} users, ${values.appointments} appointments (load average ${loadavg()[0]!.toFixed(2)})\n`);
-  for (const r of rows) process.stdout.write(`  ${r.table.padEnd(25)} ${String(r.rows).padStart(9)} rows ${r.seconds.toFixed(2).padStart(7)} s ${String(r.rowsPerSecond).padStart(8)} rows/s\n`);
+  process.stdout.write(
+    `seed: ${values.clinics} clinics, ${values.users} users, ${values.appointments} appointments (load average ${loadavg()[0]!.toFixed(2)})\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `  ${r.table.padEnd(25)} ${String(r.rows).padStart(9)} rows ${r.seconds.toFixed(2).padStart(7)} s ${String(r.rowsPerSecond).padStart(8)} rows/s\n`,
+    );
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/seed.json', `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))), clinics: Number(values.clinics), users: Number(values.users), appointments: Number(values.appointments), totalSeconds: Number(summary.seconds.toFixed(3)), steps: rows }, null, 2)}\n`);
+  await writeFile(
+    'bench/results/seed.json',
+    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))), clinics: Number(values.clinics), users: Number(values.users), appointments: Number(values.appointments), totalSeconds: Number(summary.seconds.toFixed(3)), steps: rows }, null, 2)}\n`,
+  );
 } finally {
   await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);

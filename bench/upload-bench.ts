@@ -39,7 +39,6 @@ const warmup = Number(values.warmup);
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const limits = { maxPixels: config.UPLOAD_MAX_PIXELS };
 
-
 // The photo is made in this process and measured in a fresh child, so the child's peak RSS is the
 // pipeline's (plus Node and sharp at rest), not the 36 MB of raw pixels that built the photo.
 if (!values.photo) {
@@ -47,7 +46,9 @@ if (!values.photo) {
   try {
     const file = join(dir, 'photo.jpg');
     await writeFile(file, await tenMegabytePhoto());
-    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1), '--photo', file], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1), '--photo', file], {
+      stdio: 'inherit',
+    });
     process.exitCode = child.status ?? 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -109,8 +110,14 @@ const result = {
     thumbMediumBytes: sample.thumbnails.medium.length,
   },
   bareSharp: { what: 'decode, orient, resize to 2560 px JPEG, two WebP thumbnails decoded from that JPEG', ...bare },
-  bareSharpFromPixels: { what: 'decode, orient, resize to raw pixels; 2560 px JPEG and two WebP thumbnails from them', ...barePixels },
-  processPhoto: { what: 'type check, header pixel check, sha256, decode, orient, strip, sRGB, 2560 px JPEG, two WebP thumbnails', ...processed },
+  bareSharpFromPixels: {
+    what: 'decode, orient, resize to raw pixels; 2560 px JPEG and two WebP thumbnails from them',
+    ...barePixels,
+  },
+  processPhoto: {
+    what: 'type check, header pixel check, sha256, decode, orient, strip, sRGB, 2560 px JPEG, two WebP thumbnails',
+    ...processed,
+  },
   httpUpload: { what: 'multipart body through Fastify inject + readUpload + processPhoto', ...http },
   ratioP50,
   ratioP95: round(processed.p95 / bare.p95),
@@ -131,7 +138,8 @@ async function bareSharp(original: Buffer) {
     .resize({ width: WORKING_LONG_SIDE, height: WORKING_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
     .jpeg(WORKING_JPEG_OPTIONS)
     .toBuffer();
-  const thumbnail = (side: number) => sharp(working).resize({ width: side, height: side, fit: 'inside' }).webp(THUMBNAIL_WEBP_OPTIONS).toBuffer();
+  const thumbnail = (side: number) =>
+    sharp(working).resize({ width: side, height: side, fit: 'inside' }).webp(THUMBNAIL_WEBP_OPTIONS).toBuffer();
   const [small, medium] = await Promise.all([thumbnail(THUMBNAIL_LONG_SIDES.small), thumbnail(THUMBNAIL_LONG_SIDES.medium)]);
   return { working, small, medium };
 }
@@ -147,7 +155,8 @@ async function bareSharpFromPixels(original: Buffer) {
     .raw()
     .toBuffer({ resolveWithObject: true });
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-  const thumbnail = (side: number) => sharp(data, raw).resize({ width: side, height: side, fit: 'inside' }).webp(THUMBNAIL_WEBP_OPTIONS).toBuffer();
+  const thumbnail = (side: number) =>
+    sharp(data, raw).resize({ width: side, height: side, fit: 'inside' }).webp(THUMBNAIL_WEBP_OPTIONS).toBuffer();
   const [working, small, medium] = await Promise.all([
     sharp(data, raw).jpeg(WORKING_JPEG_OPTIONS).toBuffer(),
     thumbnail(THUMBNAIL_LONG_SIDES.small),
@@ -168,7 +177,9 @@ async function uploadEndpoint() {
   });
   await app.ready();
   const boundary = 'bench-boundary-7f3a9c';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="IMG_0001.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="IMG_0001.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {
     async upload(bytes: Buffer) {
@@ -197,7 +208,10 @@ async function tenMegabytePhoto(): Promise<Buffer> {
     const grain = (low + high) / 2;
     const jpeg = await sharp(pixels(grain), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
       .jpeg({ quality: 97, chromaSubsampling: '4:4:4' })
-      .withMetadata({ orientation: 6, exif: { IFD0: { Make: 'BenchPhone', Model: 'B1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '13/1 45/1 22/1' } } })
+      .withMetadata({
+        orientation: 6,
+        exif: { IFD0: { Make: 'BenchPhone', Model: 'B1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '13/1 45/1 22/1' } },
+      })
       .toBuffer();
     if (jpeg.length <= want.max && (!best || jpeg.length > best.length)) best = jpeg;
     if (jpeg.length >= want.min && jpeg.length <= want.max) return jpeg;
@@ -236,17 +250,38 @@ function print(r: typeof result): void {
   const table = [
     ['case', 'p50 ms', 'p95 ms', 'min ms', 'x bare (p50)'],
     ['bare sharp (baseline)', ms(r.bareSharp.p50), ms(r.bareSharp.p95), ms(r.bareSharp.min), '1.00'],
-    ['bare sharp, thumbnails from raw pixels', ms(r.bareSharpFromPixels.p50), ms(r.bareSharpFromPixels.p95), ms(r.bareSharpFromPixels.min), (r.bareSharpFromPixels.p50 / r.bareSharp.p50).toFixed(2)],
+    [
+      'bare sharp, thumbnails from raw pixels',
+      ms(r.bareSharpFromPixels.p50),
+      ms(r.bareSharpFromPixels.p95),
+      ms(r.bareSharpFromPixels.min),
+      (r.bareSharpFromPixels.p50 / r.bareSharp.p50).toFixed(2),
+    ],
     ['processPhoto', ms(r.processPhoto.p50), ms(r.processPhoto.p95), ms(r.processPhoto.min), r.ratioP50.toFixed(2)],
-    ['multipart upload + processPhoto', ms(r.httpUpload.p50), ms(r.httpUpload.p95), ms(r.httpUpload.min), (r.httpUpload.p50 / r.bareSharp.p50).toFixed(2)],
+    [
+      'multipart upload + processPhoto',
+      ms(r.httpUpload.p50),
+      ms(r.httpUpload.p95),
+      ms(r.httpUpload.min),
+      (r.httpUpload.p50 / r.bareSharp.p50).toFixed(2),
+    ],
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
-  console.log(`\nupload bench: ${(r.photo.bytes / 1e6).toFixed(2)} MB ${r.photo.width}×${r.photo.height} JPEG (EXIF orientation 6, GPS), ${r.iterations} runs each, ${r.cores} cores, sharp concurrency ${r.sharpConcurrency}, load ${r.loadAverage.join(' ')}`);
+  const line = (row: string[]) =>
+    `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  console.log(
+    `\nupload bench: ${(r.photo.bytes / 1e6).toFixed(2)} MB ${r.photo.width}×${r.photo.height} JPEG (EXIF orientation 6, GPS), ${r.iterations} runs each, ${r.cores} cores, sharp concurrency ${r.sharpConcurrency}, load ${r.loadAverage.join(' ')}`,
+  );
   console.log(line(table[0]!));
   for (const row of table.slice(1)) console.log(line(row));
-  console.log(`  working copy ${r.output.working.width}×${r.output.working.height} ${(r.output.working.bytes / 1e6).toFixed(2)} MB; thumbnails ${r.output.thumbSmallBytes} B and ${r.output.thumbMediumBytes} B`);
-  console.log(`  targets: p95 < ${TARGET_MS} ms: ${r.underTargetMs ? 'yes' : 'NO'}; ≤ ${TARGET_RATIO}× bare sharp: ${r.underTargetRatio ? 'yes' : 'NO'} (${r.ratioP50.toFixed(2)}×)`);
-  console.log(`  peak RSS ${r.memory.peakRssMb.toFixed(0)} MB (${r.memory.peakRssAtRestMb.toFixed(0)} MB with the photo loaded, before any work)`);
+  console.log(
+    `  working copy ${r.output.working.width}×${r.output.working.height} ${(r.output.working.bytes / 1e6).toFixed(2)} MB; thumbnails ${r.output.thumbSmallBytes} B and ${r.output.thumbMediumBytes} B`,
+  );
+  console.log(
+    `  targets: p95 < ${TARGET_MS} ms: ${r.underTargetMs ? 'yes' : 'NO'}; ≤ ${TARGET_RATIO}× bare sharp: ${r.underTargetRatio ? 'yes' : 'NO'} (${r.ratioP50.toFixed(2)}×)`,
+  );
+  console.log(
+    `  peak RSS ${r.memory.peakRssMb.toFixed(0)} MB (${r.memory.peakRssAtRestMb.toFixed(0)} MB with the photo loaded, before any work)`,
+  );
   console.log('  wrote bench/results/upload.json\n');
 }

@@ -39,7 +39,12 @@ function staticDayPage(rows: string[][]): string {
 }
 
 /** Milliseconds from navigation start until `selector` matches `count` elements, in a fresh profile each run. */
-async function firstRender(browser: Browser, url: string, count: number, prepare: (context: BrowserContext) => Promise<void>): Promise<number[]> {
+async function firstRender(
+  browser: Browser,
+  url: string,
+  count: number,
+  prepare: (context: BrowserContext) => Promise<void>,
+): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext({ locale: 'en' });
@@ -48,7 +53,10 @@ async function firstRender(browser: Browser, url: string, count: number, prepare
     await page.goto(url, { waitUntil: 'commit' });
     // The page notes the time itself (checked every frame) when the rows are there, so no round trip
     // to the browser is counted.
-    const rendered = await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length >= (n as number) && performance.now(), [DASHBOARD_ROWS, count] as const);
+    const rendered = await page.waitForFunction(
+      ([s, n]) => document.querySelectorAll(s as string).length >= (n as number) && performance.now(),
+      [DASHBOARD_ROWS, count] as const,
+    );
     samples.push((await rendered.jsonValue()) as number);
     await context.close();
     process.stdout.write(`\r  ${url.includes('/dashboard') ? 'app dashboard' : 'static baseline'}: ${i + 1}/${RUNS}`);
@@ -85,20 +93,34 @@ async function main(): Promise<void> {
     );
     const app = await runtime.buildApp();
     const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-    const baselinePage = staticDayPage(rows.map((r) => [r.starts_at.toISOString(), r.customer, r.treatment, r.staff, 'scheduled']));
-    const baseline = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(baselinePage));
+    const baselinePage = staticDayPage(
+      rows.map((r) => [r.starts_at.toISOString(), r.customer, r.treatment, r.staff, 'scheduled']),
+    );
+    const baseline = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(baselinePage),
+    );
     await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve));
     const browser = await launchChromium();
     try {
       const signIn = await browser.newContext();
       const csrf = (await (await signIn.request.get(`${appUrl}/api/auth/csrf`)).json()) as { token: string };
-      const signedIn = await signIn.request.post(`${appUrl}/api/auth/sign-in`, { data: { email: owner.email, password: owner.password }, headers: { 'x-csrf-token': csrf.token } });
+      const signedIn = await signIn.request.post(`${appUrl}/api/auth/sign-in`, {
+        data: { email: owner.email, password: owner.password },
+        headers: { 'x-csrf-token': csrf.token },
+      });
       if (!signedIn.ok()) throw new Error(`sign-in failed: ${signedIn.status()}`);
       const cookies = (await signIn.storageState()).cookies;
       await signIn.close();
       console.log(`measuring ${RUNS} first loads of each page, every one in a fresh browser profile (cold cache)…`);
-      const staticMs = await firstRender(browser, `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`, APPOINTMENTS_TODAY, async () => undefined);
-      const appMs = await firstRender(browser, `${appUrl}/dashboard`, APPOINTMENTS_TODAY, (context) => context.addCookies(cookies));
+      const staticMs = await firstRender(
+        browser,
+        `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`,
+        APPOINTMENTS_TODAY,
+        async () => undefined,
+      );
+      const appMs = await firstRender(browser, `${appUrl}/dashboard`, APPOINTMENTS_TODAY, (context) =>
+        context.addCookies(cookies),
+      );
       return { app: summarise(appMs), baseline: summarise(staticMs) };
     } finally {
       await browser.close();
@@ -108,16 +130,31 @@ async function main(): Promise<void> {
   });
 
   const table = {
-    'initial JS (gzip)': { value: `${round(jsGzip / 1024)} KB`, target: `< ${JS_BUDGET_KB} KB`, met: jsGzip / 1024 < JS_BUDGET_KB },
-    'dashboard first render p50': { value: `${result.app.p50} ms`, target: `< ${RENDER_TARGET_MS} ms`, met: result.app.p50 < RENDER_TARGET_MS },
-    'dashboard first render p95': { value: `${result.app.p95} ms`, target: `< ${RENDER_TARGET_MS} ms`, met: result.app.p95 < RENDER_TARGET_MS },
+    'initial JS (gzip)': {
+      value: `${round(jsGzip / 1024)} KB`,
+      target: `< ${JS_BUDGET_KB} KB`,
+      met: jsGzip / 1024 < JS_BUDGET_KB,
+    },
+    'dashboard first render p50': {
+      value: `${result.app.p50} ms`,
+      target: `< ${RENDER_TARGET_MS} ms`,
+      met: result.app.p50 < RENDER_TARGET_MS,
+    },
+    'dashboard first render p95': {
+      value: `${result.app.p95} ms`,
+      target: `< ${RENDER_TARGET_MS} ms`,
+      met: result.app.p95 < RENDER_TARGET_MS,
+    },
     'static page baseline p50': { value: `${result.baseline.p50} ms`, target: '', met: true },
     'ratio app / static (p50)': { value: `${round(result.app.p50 / result.baseline.p50)}×`, target: '', met: true },
   };
   console.table(table);
   console.table(assets.map((a) => ({ file: a.file, KB: round(a.bytes / 1024), 'KB gzip': round(a.gzipBytes / 1024) })));
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/web.json', `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), runs: RUNS, appointmentsToday: APPOINTMENTS_TODAY, assets, initialJsGzipBytes: jsGzip, render: result, table }, null, 2)}\n`);
+  await writeFile(
+    'bench/results/web.json',
+    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), runs: RUNS, appointmentsToday: APPOINTMENTS_TODAY, assets, initialJsGzipBytes: jsGzip, render: result, table }, null, 2)}\n`,
+  );
   if (Object.values(table).some((row) => !row.met)) process.exitCode = 1;
 }
 

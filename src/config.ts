@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
 
 /** Where a clinic's skin analyses run: the built-in analyser, or OpenAI's vision API. */
 export const ANALYSIS_PROVIDERS = ['local', 'openai'] as const;
@@ -19,7 +17,12 @@ const EnvSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
 
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_REPLICA_URL: postgresUrl.optional(),
@@ -32,18 +35,33 @@ const EnvSchema = z.object({
   EMBEDDED_DB_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
-  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), 'a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), 'a redis:// URL')
+    .optional(),
   REDIS_KEY_PREFIX: z.string().default('bwai:'),
   // Also how stale a clinic performance dashboard may be: a cached page is never refreshed early.
   ANALYTICS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
   COOKIE_SECRET: z.string().min(32).optional(),
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
-  SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  SIGN_IN_LOCKOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
 
-  SMTP_URL: z.string().refine((v) => /^smtps?:\/\//.test(v), 'an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), 'an smtp:// or smtps:// URL')
+    .optional(),
   SMTP_FROM: z.string().min(3).default('Beauty with AI Precision <no-reply@localhost>'),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
@@ -76,7 +94,12 @@ const EnvSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanFlag.optional(),
   // An upload is held in memory while it is checked, so the ceiling stays well below a worker's heap.
-  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(268_402_689).default(50_000_000),
 });
 

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'shutting down');
     // Reverse order of start: stop taking requests, drain jobs, close pools, then stop the database.
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'error during shutdown'));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => log.error({ err: error }, 'error during shutdown'));
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -23,7 +23,21 @@ import { createClinicAnalyticsService } from './analytics/clinic-analytics-servi
 import type { ClinicAnalyticsPage } from './analytics/clinic-analytics-schemas.ts';
 
 /** Every domain service, built once per process from its dependencies. */
-export function createServices({ config, db, log, redis, jobs, storage }: { config: Config; db: Database; log: Logger; redis: Redis | null; jobs: PgBoss; storage: ObjectStorage }) {
+export function createServices({
+  config,
+  db,
+  log,
+  redis,
+  jobs,
+  storage,
+}: {
+  config: Config;
+  db: Database;
+  log: Logger;
+  redis: Redis | null;
+  jobs: PgBoss;
+  storage: ObjectStorage;
+}) {
   const clinicCache = createClinicCache({ config, redis, log });
   const clinics = createClinicService(db.app, clinicCache, config);
   const flags = createFlagService(db.app);
@@ -44,7 +58,12 @@ export function createServices({ config, db, log, redis, jobs, storage }: { conf
     analytics: createClinicAnalyticsService({
       primary: db.app,
       replica: db.replica,
-      cache: createAnalyticsCache<ClinicAnalyticsPage>({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}analytics:`, ttlSeconds: config.ANALYTICS_CACHE_SECONDS, log }),
+      cache: createAnalyticsCache<ClinicAnalyticsPage>({
+        redis,
+        keyPrefix: `${config.REDIS_KEY_PREFIX}analytics:`,
+        ttlSeconds: config.ANALYTICS_CACHE_SECONDS,
+        log,
+      }),
     }),
   };
 }

@@ -16,9 +16,16 @@ export interface AnalysisEngine {
 let engine: Promise<AnalysisEngine> | undefined;
 
 /** Models load once per worker process (~0.3 s and ~300 MB), on the first job, never per job. */
-export function analysisEngine(config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL' | 'OPENAI_TIMEOUT_MS'>): Promise<AnalysisEngine> {
+export function analysisEngine(
+  config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL' | 'OPENAI_TIMEOUT_MS'>,
+): Promise<AnalysisEngine> {
   engine ??= loadFaceModel().then(
-    (faceModel) => ({ faceModel, assessQuality, local: createLocalAnalyzer({ faceModel: async () => faceModel }), openai: createOpenAiAnalyzer(config) }),
+    (faceModel) => ({
+      faceModel,
+      assessQuality,
+      local: createLocalAnalyzer({ faceModel: async () => faceModel }),
+      openai: createOpenAiAnalyzer(config),
+    }),
     (error: unknown) => {
       engine = undefined;
       throw error;

@@ -3,7 +3,14 @@ import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
 import type { JobDefinition } from '../jobs/job-queue.ts';
 import type { Runtime } from '../runtime.ts';
 import { photoKeys } from '../uploads/photo-pipeline.ts';
-import { finishAnalysis, findAnalysis, giveBackAnalysisUnit, notifyProgress, setProgress, type AnalysisRow } from './analysis-repo.ts';
+import {
+  finishAnalysis,
+  findAnalysis,
+  giveBackAnalysisUnit,
+  notifyProgress,
+  setProgress,
+  type AnalysisRow,
+} from './analysis-repo.ts';
 import { heatmapKey } from './heatmap-key.ts';
 import { analysisEngine } from './analysis-engine.ts';
 import { ProviderPermanentError, ProviderRetryableError } from './openai-analyzer.ts';
@@ -28,7 +35,12 @@ const MAX_PROVIDER_ATTEMPTS = 5;
 async function requeueAfter(runtime: Runtime, scope: TenantScope, row: AnalysisRow, seconds: number): Promise<void> {
   await withTenant(runtime.db.app, scope, async (tx) => {
     await setProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'queued', progress: 0 });
-    await sendJob(runtime.jobs, { queue: ANALYSIS_QUEUE }, { clinicId: row.clinic_id, analysisId: row.id }, { startAfter: Math.ceil(seconds), db: inTransaction(tx) });
+    await sendJob(
+      runtime.jobs,
+      { queue: ANALYSIS_QUEUE },
+      { clinicId: row.clinic_id, analysisId: row.id },
+      { startAfter: Math.ceil(seconds), db: inTransaction(tx) },
+    );
   });
 }
 
@@ -40,7 +52,12 @@ async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise
 }
 
 /** Ends an analysis without a result and gives its quota unit back: the clinic pays only for results. */
-async function endWithoutResult(runtime: Runtime, scope: TenantScope, row: AnalysisRow, outcome: Parameters<typeof finishAnalysis>[2]): Promise<void> {
+async function endWithoutResult(
+  runtime: Runtime,
+  scope: TenantScope,
+  row: AnalysisRow,
+  outcome: Parameters<typeof finishAnalysis>[2],
+): Promise<void> {
   await withTenant(runtime.db.app, scope, async (tx) => {
     await finishAnalysis(tx, row.id, outcome);
     await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
@@ -74,7 +91,11 @@ export async function runAnalysis(runtime: Runtime, data: AnalysisJobData): Prom
   await progress('analysing', 40);
   const analyzer = row.provider === 'openai' ? engine.openai : engine.local;
   if (!analyzer) {
-    await endWithoutResult(runtime, scope, row, { status: 'failed', code: 'provider-unavailable', reason: 'The OpenAI provider is not configured on this worker.' });
+    await endWithoutResult(runtime, scope, row, {
+      status: 'failed',
+      code: 'provider-unavailable',
+      reason: 'The OpenAI provider is not configured on this worker.',
+    });
     return;
   }
   let result;
@@ -97,7 +118,13 @@ export async function runAnalysis(runtime: Runtime, data: AnalysisJobData): Prom
   const concerns = CONCERNS.filter((c) => heatmaps[c]);
   for (const concern of concerns) await storage.put(heatmapKey(row.clinic_id, row.id, concern), heatmaps[concern]!, 'image/png');
   await withTenant(db.app, scope, async (tx) => {
-    await finishAnalysis(tx, row.id, { status: 'completed', result: stored, overallScore: stored.overallScore, heatmapConcerns: concerns, quality });
+    await finishAnalysis(tx, row.id, {
+      status: 'completed',
+      result: stored,
+      overallScore: stored.overallScore,
+      heatmapConcerns: concerns,
+      quality,
+    });
     await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'completed', progress: 100 });
   });
 }
@@ -106,7 +133,13 @@ export const analysisJob: JobDefinition<AnalysisJobData> = {
   queue: ANALYSIS_QUEUE,
   // Expire a little above the worst case (an OpenAI call with its timeout), so a job whose worker was
   // killed is picked up again soon; transient failures back off exponentially, then dead-letter.
-  options: (config) => ({ retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: config.ANALYSIS_JOB_TIMEOUT_SECONDS, deadLetter: ANALYSIS_DEAD_LETTER_QUEUE }),
+  options: (config) => ({
+    retryLimit: 4,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: config.ANALYSIS_JOB_TIMEOUT_SECONDS,
+    deadLetter: ANALYSIS_DEAD_LETTER_QUEUE,
+  }),
   async handle(runtime, jobs) {
     for (const job of jobs) await runAnalysis(runtime, job.data);
   },
@@ -121,7 +154,11 @@ export const analysisDeadLetterJob: JobDefinition<AnalysisJobData> = {
       const scope: TenantScope = { clinicId: data.clinicId, userId: null, role: null };
       const row = await withTenant(runtime.db.app, scope, (tx) => findAnalysis(tx, data.clinicId, data.analysisId));
       if (!row || TERMINAL.has(row.status)) continue;
-      await endWithoutResult(runtime, scope, row, { status: 'failed', code: 'analysis-failed', reason: 'The analysis failed after several attempts; please upload the photo again.' });
+      await endWithoutResult(runtime, scope, row, {
+        status: 'failed',
+        code: 'analysis-failed',
+        reason: 'The analysis failed after several attempts; please upload the photo again.',
+      });
     }
   },
 };

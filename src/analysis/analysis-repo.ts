@@ -32,7 +32,11 @@ export interface AnalysisRow {
   finished_at: Date | null;
 }
 
-export async function activeConsent(tx: Tx, clinicId: string, customerId: string): Promise<{ id: string; text_version: string; granted_at: Date } | undefined> {
+export async function activeConsent(
+  tx: Tx,
+  clinicId: string,
+  customerId: string,
+): Promise<{ id: string; text_version: string; granted_at: Date } | undefined> {
   const { rows } = await tx.query<{ id: string; text_version: string; granted_at: Date }>(
     `SELECT id, text_version, granted_at FROM analysis_consents
      WHERE clinic_id = $1 AND customer_id = $2 AND withdrawn_at IS NULL ORDER BY granted_at DESC LIMIT 1`,
@@ -41,7 +45,10 @@ export async function activeConsent(tx: Tx, clinicId: string, customerId: string
   return rows[0];
 }
 
-export async function insertConsent(tx: Tx, c: { clinicId: string; customerId: string; textVersion: string; locale: string; recordedBy: string; ip: string | null }): Promise<{ id: string; granted_at: Date }> {
+export async function insertConsent(
+  tx: Tx,
+  c: { clinicId: string; customerId: string; textVersion: string; locale: string; recordedBy: string; ip: string | null },
+): Promise<{ id: string; granted_at: Date }> {
   const { rows } = await tx.query<{ id: string; granted_at: Date }>(
     `INSERT INTO analysis_consents (clinic_id, customer_id, text_version, locale, recorded_by_user_id, ip)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, granted_at`,
@@ -51,12 +58,18 @@ export async function insertConsent(tx: Tx, c: { clinicId: string; customerId: s
 }
 
 export async function withdrawConsents(tx: Tx, clinicId: string, customerId: string): Promise<number> {
-  const { rowCount } = await tx.query('UPDATE analysis_consents SET withdrawn_at = now() WHERE clinic_id = $1 AND customer_id = $2 AND withdrawn_at IS NULL', [clinicId, customerId]);
+  const { rowCount } = await tx.query(
+    'UPDATE analysis_consents SET withdrawn_at = now() WHERE clinic_id = $1 AND customer_id = $2 AND withdrawn_at IS NULL',
+    [clinicId, customerId],
+  );
   return rowCount ?? 0;
 }
 
 export async function analysesUsed(tx: Tx, clinicId: string, month: string): Promise<number> {
-  const { rows } = await tx.query<{ analyses_used: number }>('SELECT analyses_used FROM clinic_analysis_usage WHERE clinic_id = $1 AND month = $2', [clinicId, month]);
+  const { rows } = await tx.query<{ analyses_used: number }>(
+    'SELECT analyses_used FROM clinic_analysis_usage WHERE clinic_id = $1 AND month = $2',
+    [clinicId, month],
+  );
   return rows[0]?.analyses_used ?? 0;
 }
 
@@ -74,11 +87,16 @@ export async function takeAnalysisUnit(tx: Tx, clinicId: string, month: string, 
 }
 
 export async function giveBackAnalysisUnit(tx: Tx, clinicId: string, month: string): Promise<void> {
-  await tx.query('UPDATE clinic_analysis_usage SET analyses_used = analyses_used - 1 WHERE clinic_id = $1 AND month = $2 AND analyses_used > 0', [clinicId, month]);
+  await tx.query(
+    'UPDATE clinic_analysis_usage SET analyses_used = analyses_used - 1 WHERE clinic_id = $1 AND month = $2 AND analyses_used > 0',
+    [clinicId, month],
+  );
 }
 
 export async function storageUsed(tx: Tx, clinicId: string): Promise<number> {
-  const { rows } = await tx.query<{ bytes_used: string }>('SELECT bytes_used FROM clinic_storage_usage WHERE clinic_id = $1', [clinicId]);
+  const { rows } = await tx.query<{ bytes_used: string }>('SELECT bytes_used FROM clinic_storage_usage WHERE clinic_id = $1', [
+    clinicId,
+  ]);
   return Number(rows[0]?.bytes_used ?? 0);
 }
 
@@ -95,13 +113,19 @@ export async function addStorageBytes(tx: Tx, clinicId: string, bytes: number, l
 
 /** Whether the clinic already keeps this exact photo (content-addressed: its objects are reused). */
 export async function photoAlreadyStored(tx: Tx, clinicId: string, sha256: string): Promise<boolean> {
-  const { rowCount } = await tx.query('SELECT 1 FROM skin_analyses WHERE clinic_id = $1 AND photo_sha256 = $2 LIMIT 1', [clinicId, sha256]);
+  const { rowCount } = await tx.query('SELECT 1 FROM skin_analyses WHERE clinic_id = $1 AND photo_sha256 = $2 LIMIT 1', [
+    clinicId,
+    sha256,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
 /** How many of the clinic's analyses wait in the queue: the job's priority, for round-robin between clinics. */
 export async function queuedAnalyses(tx: Tx, clinicId: string): Promise<number> {
-  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1 AND status = 'queued'`, [clinicId]);
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1 AND status = 'queued'`,
+    [clinicId],
+  );
   return rows[0]!.n;
 }
 
@@ -125,20 +149,40 @@ export async function insertAnalysis(tx: Tx, a: NewAnalysis): Promise<AnalysisRo
     `INSERT INTO skin_analyses (clinic_id, customer_id, requested_by_user_id, provider, photo_sha256, photo_format, stored_bytes,
        width, height, working_width, working_height, quota_month)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-    [a.clinicId, a.customerId, a.requestedBy, a.provider, a.sha256, a.format, a.storedBytes, a.width, a.height, a.workingWidth, a.workingHeight, a.quotaMonth],
+    [
+      a.clinicId,
+      a.customerId,
+      a.requestedBy,
+      a.provider,
+      a.sha256,
+      a.format,
+      a.storedBytes,
+      a.width,
+      a.height,
+      a.workingWidth,
+      a.workingHeight,
+      a.quotaMonth,
+    ],
   );
   return rows[0]!;
 }
 
 export async function findAnalysis(tx: Tx, clinicId: string, id: string, customerId?: string): Promise<AnalysisRow | undefined> {
-  const { rows } = await tx.query<AnalysisRow>('SELECT * FROM skin_analyses WHERE clinic_id = $1 AND id = $2 AND ($3::uuid IS NULL OR customer_id = $3)', [clinicId, id, customerId ?? null]);
+  const { rows } = await tx.query<AnalysisRow>(
+    'SELECT * FROM skin_analyses WHERE clinic_id = $1 AND id = $2 AND ($3::uuid IS NULL OR customer_id = $3)',
+    [clinicId, id, customerId ?? null],
+  );
   return rows[0];
 }
 
 export type ListedAnalysisRow = AnalysisRow & { customer_name: string };
 
 /** A page of analyses with each customer's name, joined here so a list never looks names up row by row. */
-export async function listAnalyses(tx: Tx, clinicId: string, f: { customerId?: string | undefined; after: Cursor | null; limit: number }): Promise<ListedAnalysisRow[]> {
+export async function listAnalyses(
+  tx: Tx,
+  clinicId: string,
+  f: { customerId?: string | undefined; after: Cursor | null; limit: number },
+): Promise<ListedAnalysisRow[]> {
   const { rows } = await tx.query<ListedAnalysisRow>(
     `SELECT a.*, c.full_name AS customer_name FROM skin_analyses a
      JOIN customers c ON c.clinic_id = a.clinic_id AND c.id = a.customer_id
@@ -170,7 +214,11 @@ export interface ProgressEvent {
 export const PROGRESS_CHANNEL = 'analysis_progress';
 
 /** Moves an analysis on and tells every API node (NOTIFY is delivered when the transaction commits). */
-export async function setProgress(tx: Tx, e: ProgressEvent, fields: { startedNow?: boolean; attempt?: boolean } = {}): Promise<void> {
+export async function setProgress(
+  tx: Tx,
+  e: ProgressEvent,
+  fields: { startedNow?: boolean; attempt?: boolean } = {},
+): Promise<void> {
   await tx.query(
     `UPDATE skin_analyses SET status = $2, progress = $3,
        started_at = CASE WHEN $4 THEN coalesce(started_at, now()) ELSE started_at END,
@@ -199,8 +247,14 @@ export async function finishAnalysis(
       [id, JSON.stringify(outcome.result), outcome.overallScore, outcome.heatmapConcerns, JSON.stringify(outcome.quality)],
     );
   } else if (outcome.status === 'rejected') {
-    await tx.query(`UPDATE skin_analyses SET status = 'rejected', progress = 100, quality = $2, counts_toward_quota = false, finished_at = now() WHERE id = $1`, [id, JSON.stringify(outcome.quality)]);
+    await tx.query(
+      `UPDATE skin_analyses SET status = 'rejected', progress = 100, quality = $2, counts_toward_quota = false, finished_at = now() WHERE id = $1`,
+      [id, JSON.stringify(outcome.quality)],
+    );
   } else {
-    await tx.query(`UPDATE skin_analyses SET status = 'failed', progress = 100, failure_code = $2, failure_reason = $3, finished_at = now() WHERE id = $1`, [id, outcome.code, outcome.reason]);
+    await tx.query(
+      `UPDATE skin_analyses SET status = 'failed', progress = 100, failure_code = $2, failure_reason = $3, finished_at = now() WHERE id = $1`,
+      [id, outcome.code, outcome.reason],
+    );
   }
 }

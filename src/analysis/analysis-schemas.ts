@@ -5,10 +5,18 @@ import type { Recommendation } from './recommendations.ts';
 import { CONCERNS, LATER_CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
 
 export const Locale = z.enum(['en', 'th', 'zh']);
-export const CustomerQuery = z.object({ customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }) });
+export const CustomerQuery = z.object({
+  customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }),
+});
 export const ConsentText = z.object({ version: z.string(), locale: Locale, text: z.string() });
-export const ConsentStatus = z.object({ granted: z.boolean(), version: z.string().nullable(), grantedAt: z.iso.datetime().nullable() });
-export const GrantConsentBody = z.object({ customerId: z.uuid().optional(), version: z.string().min(1).max(100), locale: Locale }).strict();
+export const ConsentStatus = z.object({
+  granted: z.boolean(),
+  version: z.string().nullable(),
+  grantedAt: z.iso.datetime().nullable(),
+});
+export const GrantConsentBody = z
+  .object({ customerId: z.uuid().optional(), version: z.string().min(1).max(100), locale: Locale })
+  .strict();
 export const AnalysisListQuery = PageQuery.extend({ customerId: z.uuid().optional() });
 export const CompareQuery = z.object({ a: z.uuid(), b: z.uuid() });
 export const TrendQuery = CustomerQuery.extend({ limit: z.coerce.number().int().min(2).max(100).default(24) });
@@ -19,9 +27,13 @@ export const ImageParams = z.object({
 
 const Score = z.number().int().min(1).max(100);
 const ConcernScore = z.object({ score: Score, regions: z.partialRecord(z.enum(REGIONS), Score) });
-const LaterConcernScore = ConcernScore.optional().meta({ description: 'Absent in results stored before this concern was measured' });
+const LaterConcernScore = ConcernScore.optional().meta({
+  description: 'Absent in results stored before this concern was measured',
+});
 const ConcernScores = z.object(
-  Object.fromEntries(CONCERNS.map((c) => [c, LATER_CONCERNS.includes(c) ? LaterConcernScore : ConcernScore])) as unknown as Record<(typeof CONCERNS)[number], typeof ConcernScore>,
+  Object.fromEntries(
+    CONCERNS.map((c) => [c, LATER_CONCERNS.includes(c) ? LaterConcernScore : ConcernScore]),
+  ) as unknown as Record<(typeof CONCERNS)[number], typeof ConcernScore>,
 );
 
 export const Analysis = z
@@ -34,7 +46,13 @@ export const Analysis = z
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
     image: z.object({ width: z.number().int(), height: z.number().int(), thumbnailUrl: z.string(), workingUrl: z.string() }),
-    quality: z.object({ passed: z.boolean(), problems: z.array(z.object({ code: z.string(), message: z.record(z.string(), z.string()) }).passthrough()) }).passthrough().nullable(),
+    quality: z
+      .object({
+        passed: z.boolean(),
+        problems: z.array(z.object({ code: z.string(), message: z.record(z.string(), z.string()) }).passthrough()),
+      })
+      .passthrough()
+      .nullable(),
     result: z
       .object({
         modelVersion: z.string(),
@@ -47,7 +65,19 @@ export const Analysis = z
       })
       .nullable(),
     failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
-    recommendations: z.array(z.object({ concern: z.string(), score: Score, reason: z.string(), treatment: z.object({ id: z.uuid(), category: z.string(), name: z.object({ en: z.string().nullable(), th: z.string().nullable(), zh: z.string().nullable() }), priceSatang: z.number().int() }) })),
+    recommendations: z.array(
+      z.object({
+        concern: z.string(),
+        score: Score,
+        reason: z.string(),
+        treatment: z.object({
+          id: z.uuid(),
+          category: z.string(),
+          name: z.object({ en: z.string().nullable(), th: z.string().nullable(), zh: z.string().nullable() }),
+          priceSatang: z.number().int(),
+        }),
+      }),
+    ),
   })
   .meta({ id: 'SkinAnalysis' });
 
@@ -55,7 +85,14 @@ export const ListedAnalysis = Analysis.extend({ customerName: z.string() }).meta
 
 export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] = []): z.infer<typeof Analysis> {
   const base = `/api/analyses/${row.id}/images`;
-  const result = row.result as { modelVersion: string; overallScore: number; concerns: never; skinType: (typeof SKIN_TYPES)[number]; skinAge: number | null; confidence: number } | null;
+  const result = row.result as {
+    modelVersion: string;
+    overallScore: number;
+    concerns: never;
+    skinType: (typeof SKIN_TYPES)[number];
+    skinAge: number | null;
+    confidence: number;
+  } | null;
   return {
     id: row.id,
     customerId: row.customer_id,
@@ -64,7 +101,12 @@ export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] =
     provider: row.provider,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
-    image: { width: row.working_width, height: row.working_height, thumbnailUrl: `${base}/thumb-768`, workingUrl: `${base}/working` },
+    image: {
+      width: row.working_width,
+      height: row.working_height,
+      thumbnailUrl: `${base}/thumb-768`,
+      workingUrl: `${base}/working`,
+    },
     quality: (row.quality as z.infer<typeof Analysis>['quality']) ?? null,
     result: result && {
       modelVersion: result.modelVersion,

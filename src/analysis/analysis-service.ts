@@ -50,7 +50,11 @@ export interface AnalysisServiceDeps {
 }
 
 export function createAnalysisService({ pool, storage, jobs, clinics, redis, config }: AnalysisServiceDeps) {
-  const uploadLimiter = createRateLimiter(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}analysis-uploads`, points: config.ANALYSIS_UPLOADS_PER_MINUTE, duration: 60 });
+  const uploadLimiter = createRateLimiter(redis, {
+    keyPrefix: `${config.REDIS_KEY_PREFIX}analysis-uploads`,
+    points: config.ANALYSIS_UPLOADS_PER_MINUTE,
+    duration: 60,
+  });
   const isCustomer = (actor: Actor) => actor.role === 'customer';
 
   /** The customer a request is about: a customer's own record, or the one staff name. */
@@ -60,7 +64,10 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       if (!own) throw notFound('customer record');
       return own.id;
     }
-    if (!requested) throw new AppError('validation-failed', 'Name the customer with customerId.', { errors: [{ path: 'querystring.customerId', message: 'required for staff' }] });
+    if (!requested)
+      throw new AppError('validation-failed', 'Name the customer with customerId.', {
+        errors: [{ path: 'querystring.customerId', message: 'required for staff' }],
+      });
     if (!(await findCustomer(tx, clinicId, requested))) throw notFound('customer');
     return requested;
   }
@@ -69,7 +76,10 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
   async function availableProvider(actor: Actor): Promise<AnalysisProvider> {
     const provider = await clinics.analysisProvider(actor);
     if (provider === 'openai' && !config.OPENAI_API_KEY) {
-      throw new AppError('analysis-provider-unavailable', 'This clinic analyses photos with OpenAI, which is not configured on this server; ask the platform operator.');
+      throw new AppError(
+        'analysis-provider-unavailable',
+        'This clinic analyses photos with OpenAI, which is not configured on this server; ask the platform operator.',
+      );
     }
     return provider;
   }
@@ -99,19 +109,47 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const clinicId = clinicOf(actor);
       return withTenant(pool, actor, async (tx) => {
         const consent = await activeConsent(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId));
-        return consent ? { granted: true, version: consent.text_version, grantedAt: consent.granted_at.toISOString() } : { granted: false, version: null, grantedAt: null };
+        return consent
+          ? { granted: true, version: consent.text_version, grantedAt: consent.granted_at.toISOString() }
+          : { granted: false, version: null, grantedAt: null };
       });
     },
 
-    async grantConsent(actor: Actor, input: { customerId?: string | undefined; version: string; locale: 'en' | 'th' | 'zh' }, meta: RequestMeta) {
+    async grantConsent(
+      actor: Actor,
+      input: { customerId?: string | undefined; version: string; locale: 'en' | 'th' | 'zh' },
+      meta: RequestMeta,
+    ) {
       if (input.version !== CONSENT_VERSION) {
-        throw new AppError('conflict', `Consent text ${input.version} is not the current one (${CONSENT_VERSION}); show the current text and ask again.`);
+        throw new AppError(
+          'conflict',
+          `Consent text ${input.version} is not the current one (${CONSENT_VERSION}); show the current text and ask again.`,
+        );
       }
       const clinicId = clinicOf(actor);
       return withTenant(pool, actor, async (tx) => {
         const customerId = await customerIdFor(tx, actor, clinicId, input.customerId);
-        const consent = await insertConsent(tx, { clinicId, customerId, textVersion: input.version, locale: input.locale, recordedBy: actor.userId, ip: meta.ip });
-        await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.consent_grant', targetType: 'customer', targetId: customerId, metadata: { version: input.version, locale: input.locale } }, meta);
+        const consent = await insertConsent(tx, {
+          clinicId,
+          customerId,
+          textVersion: input.version,
+          locale: input.locale,
+          recordedBy: actor.userId,
+          ip: meta.ip,
+        });
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
+            action: 'analysis.consent_grant',
+            targetType: 'customer',
+            targetId: customerId,
+            metadata: { version: input.version, locale: input.locale },
+          },
+          meta,
+        );
         return { granted: true, version: input.version, grantedAt: consent.granted_at.toISOString() };
       });
     },
@@ -121,7 +159,19 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       await withTenant(pool, actor, async (tx) => {
         const id = await customerIdFor(tx, actor, clinicId, customerId);
         const withdrawn = await withdrawConsents(tx, clinicId, id);
-        await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.consent_withdraw', targetType: 'customer', targetId: id, metadata: { withdrawn } }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
+            action: 'analysis.consent_withdraw',
+            targetType: 'customer',
+            targetId: id,
+            metadata: { withdrawn },
+          },
+          meta,
+        );
       });
     },
 
@@ -142,7 +192,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
           throw tooManyRequests('too-many-requests', res.msBeforeNext / 1000);
         });
         const limits = (await findClinicLimits(tx, clinicId))!;
-        if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses) throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
+        if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses)
+          throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
         return { customerId };
       });
     },
@@ -158,7 +209,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const provider = await availableProvider(actor);
       const photo = await processPhoto(upload, { maxPixels: config.UPLOAD_MAX_PIXELS });
       const keys = photoKeys(clinicId, photo.sha256, photo.format);
-      const storedBytes = photo.original.length + photo.working.length + photo.thumbnails.small.length + photo.thumbnails.medium.length;
+      const storedBytes =
+        photo.original.length + photo.working.length + photo.thumbnails.small.length + photo.thumbnails.medium.length;
       // Content-addressed: storing the same photo twice writes the same objects, so this is safe to repeat.
       await Promise.all([
         storage.put(keys.original, photo.original, `image/${photo.format}`),
@@ -170,20 +222,43 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
 
       return withTenant(pool, actor, async (tx) => {
         const limits = (await findClinicLimits(tx, clinicId))!;
-        if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses))) throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);
+        if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses)))
+          throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);
         const newBytes = (await photoAlreadyStored(tx, clinicId, photo.sha256)) ? 0 : storedBytes;
         if (!(await addStorageBytes(tx, clinicId, newBytes, limits.storageBytes))) throw new AppError('storage-quota-exceeded');
         // Round-robin between clinics: a clinic's k-th waiting analysis gets priority −k, so one
         // clinic's backlog never runs ahead of another clinic's first photo.
         const priority = -(await queuedAnalyses(tx, clinicId));
         const row = await insertAnalysis(tx, {
-          clinicId, customerId, requestedBy: actor.userId, provider, sha256: photo.sha256, format: photo.format,
-          storedBytes: newBytes, width: photo.width, height: photo.height, workingWidth: photo.workingWidth, workingHeight: photo.workingHeight, quotaMonth: month,
+          clinicId,
+          customerId,
+          requestedBy: actor.userId,
+          provider,
+          sha256: photo.sha256,
+          format: photo.format,
+          storedBytes: newBytes,
+          width: photo.width,
+          height: photo.height,
+          workingWidth: photo.workingWidth,
+          workingHeight: photo.workingHeight,
+          quotaMonth: month,
         });
         const data: AnalysisJobData = { clinicId, analysisId: row.id };
         await sendJob(jobs, { queue: ANALYSIS_QUEUE }, data, { priority, db: inTransaction(tx) });
         await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: 0 });
-        await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.create', targetType: 'skin_analysis', targetId: row.id, metadata: { customerId, provider, sha256: photo.sha256 } }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
+            action: 'analysis.create',
+            targetType: 'skin_analysis',
+            targetId: row.id,
+            metadata: { customerId, provider, sha256: photo.sha256 },
+          },
+          meta,
+        );
         return row;
       });
     },
@@ -194,12 +269,27 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       return withTenant(pool, actor, async (tx) => {
         const row = await viewable(tx, actor, clinicId, id);
         if (!isCustomer(actor)) {
-          await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.view', targetType: 'skin_analysis', targetId: id, metadata: { customerId: row.customer_id } }, meta);
+          await recordAudit(
+            tx,
+            {
+              clinicId,
+              actorUserId: actor.userId,
+              actorRole: actor.role,
+              action: 'analysis.view',
+              targetType: 'skin_analysis',
+              targetId: id,
+              metadata: { customerId: row.customer_id },
+            },
+            meta,
+          );
         }
         const result = row.result as StoredResult | null;
         if (!result) return { row, recommendations: [] };
         const catalogue = (await listTreatments(tx, clinicId, { activeOnly: true })).map((t) => ({
-          id: t.id, category: t.category, name: { en: t.name_en, th: t.name_th, zh: t.name_zh }, priceSatang: Number(t.price_satang),
+          id: t.id,
+          category: t.category,
+          name: { en: t.name_en, th: t.name_th, zh: t.name_zh },
+          priceSatang: Number(t.price_satang),
         }));
         return { row, recommendations: recommendTreatments(concernScores(result.concerns), catalogue) };
       });
@@ -214,23 +304,44 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     async list(actor: Actor, query: { customerId?: string | undefined; cursor?: string | undefined; limit: number }) {
       const clinicId = clinicOf(actor);
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(pool, actor, async (tx) => {
-        const customerId = isCustomer(actor) || query.customerId ? await customerIdFor(tx, actor, clinicId, query.customerId) : undefined;
-        return listAnalyses(tx, clinicId, { customerId, after, limit: query.limit });
-      }, { readOnly: true });
-      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], (r) => r);
+      const rows = await withTenant(
+        pool,
+        actor,
+        async (tx) => {
+          const customerId =
+            isCustomer(actor) || query.customerId ? await customerIdFor(tx, actor, clinicId, query.customerId) : undefined;
+          return listAnalyses(tx, clinicId, { customerId, after, limit: query.limit });
+        },
+        { readOnly: true },
+      );
+      return pageOf(
+        rows,
+        query.limit,
+        (r) => [r.created_at, r.id],
+        (r) => r,
+      );
     },
 
     /** Per concern, the scores of a customer's completed analyses over time, oldest first. */
     async trend(actor: Actor, customerId: string | undefined, limit: number) {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
-        const rows = await completedAnalysesOf(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId), limit);
-        return rows.map((r) => {
-          const result = r.result as StoredResult;
-          return { analysisId: r.id, at: r.created_at.toISOString(), overallScore: result.overallScore, scores: concernScores(result.concerns) };
-        });
-      }, { readOnly: true });
+      return withTenant(
+        pool,
+        actor,
+        async (tx) => {
+          const rows = await completedAnalysesOf(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId), limit);
+          return rows.map((r) => {
+            const result = r.result as StoredResult;
+            return {
+              analysisId: r.id,
+              at: r.created_at.toISOString(),
+              overallScore: result.overallScore,
+              scores: concernScores(result.concerns),
+            };
+          });
+        },
+        { readOnly: true },
+      );
     },
 
     /** Two completed analyses of the same customer side by side, with the change per concern (b − a). */
@@ -239,9 +350,22 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       return withTenant(pool, actor, async (tx) => {
         const [a, b] = [await viewable(tx, actor, clinicId, aId), await viewable(tx, actor, clinicId, bId)];
         if (a.customer_id !== b.customer_id) throw new AppError('conflict', 'Both analyses must be of the same customer.');
-        if (a.status !== 'completed' || b.status !== 'completed') throw new AppError('conflict', 'Both analyses must be completed.');
+        if (a.status !== 'completed' || b.status !== 'completed')
+          throw new AppError('conflict', 'Both analyses must be completed.');
         if (!isCustomer(actor)) {
-          await recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action: 'analysis.view', targetType: 'skin_analysis', targetId: `${aId},${bId}`, metadata: { customerId: a.customer_id, compare: true } }, meta);
+          await recordAudit(
+            tx,
+            {
+              clinicId,
+              actorUserId: actor.userId,
+              actorRole: actor.role,
+              action: 'analysis.view',
+              targetType: 'skin_analysis',
+              targetId: `${aId},${bId}`,
+              metadata: { customerId: a.customer_id, compare: true },
+            },
+            meta,
+          );
         }
         const [ra, rb] = [a.result as StoredResult, b.result as StoredResult];
         // A result stored before a concern was measured lacks it: only concerns both results have are compared.
@@ -250,7 +374,9 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
           a: { id: a.id, at: a.created_at.toISOString(), overallScore: ra.overallScore },
           b: { id: b.id, at: b.created_at.toISOString(), overallScore: rb.overallScore },
           overallChange: rb.overallScore - ra.overallScore,
-          concerns: CONCERNS.flatMap((c) => (sa[c] === undefined || sb[c] === undefined ? [] : [{ concern: c, a: sa[c], b: sb[c], change: sb[c] - sa[c] }])),
+          concerns: CONCERNS.flatMap((c) =>
+            sa[c] === undefined || sb[c] === undefined ? [] : [{ concern: c, a: sa[c], b: sb[c], change: sb[c] - sa[c] }],
+          ),
         };
       });
     },
@@ -261,11 +387,15 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const row = await withTenant(pool, actor, (tx) => viewable(tx, actor, clinicId, id), { readOnly: true });
       const keys = photoKeys(clinicId, row.photo_sha256, row.photo_format);
       const key =
-        variant === 'working' ? keys.working
-        : variant === 'thumb-256' ? keys.thumbSmall
-        : variant === 'thumb-768' ? keys.thumbMedium
-        : variant.startsWith('heatmap-') && row.heatmap_concerns.includes(variant.slice('heatmap-'.length)) ? heatmapKey(clinicId, row.id, variant.slice('heatmap-'.length))
-        : undefined;
+        variant === 'working'
+          ? keys.working
+          : variant === 'thumb-256'
+            ? keys.thumbSmall
+            : variant === 'thumb-768'
+              ? keys.thumbMedium
+              : variant.startsWith('heatmap-') && row.heatmap_concerns.includes(variant.slice('heatmap-'.length))
+                ? heatmapKey(clinicId, row.id, variant.slice('heatmap-'.length))
+                : undefined;
       if (!key) throw notFound('image');
       return storage.get(key);
     },

@@ -157,7 +157,8 @@ function toDetection(face: Result['face'][number], offsetX: number, offsetY: num
 export function asRgb(image: RgbImage): Uint8Array {
   const channels = image.channels ?? 3;
   const pixels = image.width * image.height;
-  if (image.data.length < pixels * channels) throw new Error(`image data holds ${image.data.length} bytes, expected ${pixels * channels}`);
+  if (image.data.length < pixels * channels)
+    throw new Error(`image data holds ${image.data.length} bytes, expected ${pixels * channels}`);
   if (channels === 3) return image.data;
   if (channels !== 1 && channels !== 4 && channels !== 2) throw new Error(`unsupported channel count ${channels}`);
   const rgb = new Uint8Array(pixels * 3);
@@ -183,13 +184,18 @@ export function asRgb(image: RgbImage): Uint8Array {
  * distorted and are missed (human's own `square` option misplaces the boxes), so the pixels are
  * centred on a black square first and the offsets taken back out of the results.
  */
-function squared(rgb: Uint8Array, width: number, height: number): { pixels: Uint8Array; side: number; offsetX: number; offsetY: number } {
+function squared(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+): { pixels: Uint8Array; side: number; offsetX: number; offsetY: number } {
   if (width === height) return { pixels: rgb, side: width, offsetX: 0, offsetY: 0 };
   const side = Math.max(width, height);
   const offsetX = Math.floor((side - width) / 2);
   const offsetY = Math.floor((side - height) / 2);
   const pixels = new Uint8Array(side * side * 3);
-  for (let y = 0; y < height; y++) pixels.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), ((y + offsetY) * side + offsetX) * 3);
+  for (let y = 0; y < height; y++)
+    pixels.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), ((y + offsetY) * side + offsetX) * 3);
   return { pixels, side, offsetX, offsetY };
 }
 
@@ -201,12 +207,16 @@ export async function decodeRgb(photo: Buffer): Promise<Required<RgbImage>> {
 
 async function createFaceModel(): Promise<FaceModel> {
   const started = performance.now();
-  const { Human: HumanClass } = require(packageFolder('@vladmandic/human', path.join('dist', 'human.node-wasm.js'))) as HumanModule;
+  const { Human: HumanClass } = require(
+    packageFolder('@vladmandic/human', path.join('dist', 'human.node-wasm.js')),
+  ) as HumanModule;
   const human = new HumanClass(humanConfig());
   registerFileLoader(human.tf as TfIo);
   await human.load();
   // human logs a failed model load and carries on; a face model without its models must not start.
-  const missing = ['blazeface', 'facemesh', 'faceres'].filter((name) => !human.models.loaded().some((loaded) => loaded.toLowerCase().includes(name)));
+  const missing = ['blazeface', 'facemesh', 'faceres'].filter(
+    (name) => !human.models.loaded().some((loaded) => loaded.toLowerCase().includes(name)),
+  );
   if (missing.length > 0) throw new Error(`face model: could not load ${missing.join(', ')}`);
   const loadMs = performance.now() - started;
 

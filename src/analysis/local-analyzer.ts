@@ -23,7 +23,10 @@ export interface LocalAnalysisDetails {
 export interface LocalSkinAnalyzer extends SkinAnalyzer {
   readonly provider: 'local';
   /** The result plus what it was computed from (for benchmarks, support and tests). */
-  analyzeDetailed(input: AnalysisInput, signal?: AbortSignal): Promise<{ result: SkinAnalysisResult; details: LocalAnalysisDetails }>;
+  analyzeDetailed(
+    input: AnalysisInput,
+    signal?: AbortSignal,
+  ): Promise<{ result: SkinAnalysisResult; details: LocalAnalysisDetails }>;
 }
 
 /**
@@ -81,7 +84,10 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
     // Texture is a per-pixel difference: smoothed over ~1 mm so the overlay reads as areas, not noise.
     const maps = { ...skin.maps, texture: boxBlur(skin.maps.texture, skin.width, skin.height, 2) };
     const heatmaps = Object.fromEntries(
-      CONCERNS.map((concern) => [concern, renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern])]),
+      CONCERNS.map((concern) => [
+        concern,
+        renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern]),
+      ]),
     ) as Record<Concern, Buffer>;
     const finished = performance.now();
 

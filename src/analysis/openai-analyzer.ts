@@ -9,11 +9,7 @@ import {
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { ZodError } from 'zod';
 import type { Config } from '../config.ts';
-import {
-  ProviderPermanentError,
-  ProviderRetryableError,
-  retryAfterSeconds,
-} from './openai/provider-errors.ts';
+import { ProviderPermanentError, ProviderRetryableError, retryAfterSeconds } from './openai/provider-errors.ts';
 import { SkinReportSchema, toSkinAnalysisResult } from './openai/skin-report-schema.ts';
 import type { AnalysisInput, SkinAnalysisResult, SkinAnalyzer } from './skin-analyzer.ts';
 
@@ -68,7 +64,10 @@ export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer
                 content: [
                   { type: 'text', text: 'Assess the skin of the person in this photo.' },
                   // Skin detail is the point: "low" would shrink the photo to 512 px before the model sees it.
-                  { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${input.image.toString('base64')}`, detail: 'high' } },
+                  {
+                    type: 'image_url',
+                    image_url: { url: `data:image/jpeg;base64,${input.image.toString('base64')}`, detail: 'high' },
+                  },
                 ],
               },
             ],
@@ -91,7 +90,11 @@ export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer
         });
       }
       if (!message?.parsed) {
-        throw new ProviderPermanentError('invalid-output', 'The model returned no analysis.', { provider: 'openai', status: 200, requestId });
+        throw new ProviderPermanentError('invalid-output', 'The model returned no analysis.', {
+          provider: 'openai',
+          status: 200,
+          requestId,
+        });
       }
       return toSkinAnalysisResult(message.parsed, completion.model);
     },
@@ -105,7 +108,10 @@ export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer
 function classifyFailure(error: unknown, timeoutMs: number): unknown {
   const provider = 'openai';
   if (error instanceof APIConnectionTimeoutError) {
-    return new ProviderRetryableError('timed-out', `OpenAI did not answer within ${timeoutMs} ms.`, null, { provider, cause: error });
+    return new ProviderRetryableError('timed-out', `OpenAI did not answer within ${timeoutMs} ms.`, null, {
+      provider,
+      cause: error,
+    });
   }
   if (error instanceof APIConnectionError) {
     return new ProviderRetryableError('connection-failed', 'Could not reach OpenAI.', null, { provider, cause: error });
@@ -129,10 +135,18 @@ function classifyFailure(error: unknown, timeoutMs: number): unknown {
     return new ProviderPermanentError('rejected-request', `OpenAI rejected the analysis request (HTTP ${status}).`, details);
   }
   if (error instanceof ContentFilterFinishReasonError) {
-    return new ProviderPermanentError('refused', 'The answer was withheld by the content filter.', { provider, status: 200, cause: error });
+    return new ProviderPermanentError('refused', 'The answer was withheld by the content filter.', {
+      provider,
+      status: 200,
+      cause: error,
+    });
   }
   if (error instanceof LengthFinishReasonError) {
-    return new ProviderPermanentError('invalid-output', 'The answer was cut off before it was complete.', { provider, status: 200, cause: error });
+    return new ProviderPermanentError('invalid-output', 'The answer was cut off before it was complete.', {
+      provider,
+      status: 200,
+      cause: error,
+    });
   }
   if (error instanceof SyntaxError || error instanceof ZodError) {
     return new ProviderPermanentError('invalid-output', "The model's answer does not match the analysis format.", {

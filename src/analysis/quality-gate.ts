@@ -160,7 +160,8 @@ export function measureQuality(image: RgbImage, faces: readonly FaceDetection[])
   const ovalWidth = maxX - minX;
   const ovalHeight = maxY - minY;
   // A face touching the border counts as cut off: the inner frame is one pixel smaller on each side.
-  const inside = Math.max(0, Math.min(maxX, width - 1) - Math.max(minX, 1)) * Math.max(0, Math.min(maxY, height - 1) - Math.max(minY, 1));
+  const inside =
+    Math.max(0, Math.min(maxX, width - 1) - Math.max(minX, 1)) * Math.max(0, Math.min(maxY, height - 1) - Math.max(minY, 1));
   measures.faceScore = face.score;
   measures.faceWidthRatio = ovalWidth / Math.min(width, height);
   measures.faceOutsideRatio = 1 - inside / Math.max(1, ovalWidth * ovalHeight);
@@ -278,7 +279,13 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-function problem(code: QualityProblemCode, measured: number, threshold: number, shown: [string, string] = [String(measured), String(threshold)], variant: MessageVariant = MESSAGES[code]): QualityProblem {
+function problem(
+  code: QualityProblemCode,
+  measured: number,
+  threshold: number,
+  shown: [string, string] = [String(measured), String(threshold)],
+  variant: MessageVariant = MESSAGES[code],
+): QualityProblem {
   return { code, message: variant(...shown), measured, threshold };
 }
 
@@ -301,17 +308,22 @@ export function assessQuality(image: RgbImage, faces: readonly FaceDetection[]):
   }
   if (measures.faceOutsideRatio !== null && measures.faceOutsideRatio > MAX_FACE_OUTSIDE_RATIO) {
     const measured = round(measures.faceOutsideRatio, 3);
-    problems.push(problem('face-cut-off', measured, MAX_FACE_OUTSIDE_RATIO, [String(Math.max(1, Math.round(measured * 100))), '0']));
+    problems.push(
+      problem('face-cut-off', measured, MAX_FACE_OUTSIDE_RATIO, [String(Math.max(1, Math.round(measured * 100))), '0']),
+    );
   }
   if (measures.faceLightness !== null) {
     const lightness = round(measures.faceLightness, 1);
     if (lightness < MIN_FACE_LIGHTNESS) problems.push(problem('too-dark', lightness, MIN_FACE_LIGHTNESS));
-    else if (lightness < DIM_FACE_LIGHTNESS && measures.sceneHighlight < DIM_SCENE_HIGHLIGHT) problems.push(problem('too-dark', lightness, DIM_FACE_LIGHTNESS));
+    else if (lightness < DIM_FACE_LIGHTNESS && measures.sceneHighlight < DIM_SCENE_HIGHLIGHT)
+      problems.push(problem('too-dark', lightness, DIM_FACE_LIGHTNESS));
     if (measures.faceClipped !== null && measures.faceClipped > MAX_FACE_CLIPPED) {
       const clipped = round(measures.faceClipped, 3);
       problems.push(problem('over-exposed', clipped, MAX_FACE_CLIPPED, [percent(clipped), percent(MAX_FACE_CLIPPED)]));
     } else if (lightness > MAX_FACE_LIGHTNESS) {
-      problems.push(problem('over-exposed', lightness, MAX_FACE_LIGHTNESS, [String(lightness), String(MAX_FACE_LIGHTNESS)], TOO_BRIGHT));
+      problems.push(
+        problem('over-exposed', lightness, MAX_FACE_LIGHTNESS, [String(lightness), String(MAX_FACE_LIGHTNESS)], TOO_BRIGHT),
+      );
     }
   }
   if (measures.sharpness !== null && measures.sharpness < MIN_SHARPNESS) {
@@ -321,7 +333,8 @@ export function assessQuality(image: RgbImage, faces: readonly FaceDetection[]):
     const chroma = round(measures.skinChroma, 1);
     const hue = round(measures.skinHue, 1);
     const range = `${MIN_SKIN_HUE}–${MAX_SKIN_HUE}`;
-    if (chroma < MIN_SKIN_CHROMA) problems.push(problem('colour-cast', chroma, MIN_SKIN_CHROMA, [String(chroma), String(MIN_SKIN_CHROMA)], NO_COLOUR));
+    if (chroma < MIN_SKIN_CHROMA)
+      problems.push(problem('colour-cast', chroma, MIN_SKIN_CHROMA, [String(chroma), String(MIN_SKIN_CHROMA)], NO_COLOUR));
     else if (hue < MIN_SKIN_HUE) problems.push(problem('colour-cast', hue, MIN_SKIN_HUE, [String(hue), range]));
     else if (hue > MAX_SKIN_HUE) problems.push(problem('colour-cast', hue, MAX_SKIN_HUE, [String(hue), range]));
   }

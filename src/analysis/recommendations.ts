@@ -49,8 +49,14 @@ export const CONCERN_THRESHOLD = 60;
  * (weakest first), the first active treatment in the best-matching category, at most one per concern
  * and each treatment once.
  */
-export function recommendTreatments(scores: Partial<Record<Concern, number>>, catalogue: CatalogueTreatment[], limit = 4): Recommendation[] {
-  const weak = (Object.entries(scores) as [Concern, number][]).filter(([, s]) => s < CONCERN_THRESHOLD).sort((a, b) => a[1] - b[1]);
+export function recommendTreatments(
+  scores: Partial<Record<Concern, number>>,
+  catalogue: CatalogueTreatment[],
+  limit = 4,
+): Recommendation[] {
+  const weak = (Object.entries(scores) as [Concern, number][])
+    .filter(([, s]) => s < CONCERN_THRESHOLD)
+    .sort((a, b) => a[1] - b[1]);
   const used = new Set<string>();
   const out: Recommendation[] = [];
   for (const [concern, score] of weak) {

@@ -9,93 +9,209 @@ import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { multipartOptions, readUpload } from '../uploads/read-upload.ts';
 import type { AnalysisEvents } from './analysis-events.ts';
-import { Analysis, AnalysisListQuery, CompareQuery, ConsentStatus, ConsentText, CustomerQuery, GrantConsentBody, ImageParams, ListedAnalysis, Locale, toAnalysis, TrendQuery } from './analysis-schemas.ts';
+import {
+  Analysis,
+  AnalysisListQuery,
+  CompareQuery,
+  ConsentStatus,
+  ConsentText,
+  CustomerQuery,
+  GrantConsentBody,
+  ImageParams,
+  ListedAnalysis,
+  Locale,
+  toAnalysis,
+  TrendQuery,
+} from './analysis-schemas.ts';
 import { CONCERNS } from './skin-analyzer.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const TERMINAL = new Set(['completed', 'rejected', 'failed']);
 const HEARTBEAT_MS = 15_000;
 
-export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services; events: AnalysisEvents }> = async (app, { config, services, events }) => {
+export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services; events: AnalysisEvents }> = async (
+  app,
+  { config, services, events },
+) => {
   const tags = ['skin analysis'];
   const analyses = services.analyses;
   await app.register(multipart, multipartOptions(config));
 
-  await app.register(guarded([...STAFF_ROLES, 'customer'], async (members) => {
-    members.get('/analysis-consent/text', { schema: { tags, summary: 'The consent text to show before the first photo', querystring: z.object({ locale: Locale.default('th') }), response: { 200: ConsentText } } }, async (request) =>
-      analyses.consentText(request.query.locale),
-    );
-    members.get('/analysis-consent', { schema: { tags, summary: "Whether the customer's consent is on record", querystring: CustomerQuery, response: { 200: ConsentStatus } } }, async (request) =>
-      analyses.consentStatus(principalOf(request), request.query.customerId),
-    );
-    members.post('/analysis-consent', { schema: { tags, summary: 'Record consent to processing of face images (the version shown)', body: GrantConsentBody, response: { 201: ConsentStatus } } }, async (request, reply) =>
-      reply.code(201).send(await analyses.grantConsent(principalOf(request), request.body, requestMeta(request))),
-    );
-    members.delete('/analysis-consent', { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery } }, async (request, reply) => {
-      await analyses.withdrawConsent(principalOf(request), request.query.customerId, requestMeta(request));
-      return reply.code(204).send();
-    });
+  await app.register(
+    guarded([...STAFF_ROLES, 'customer'], async (members) => {
+      members.get(
+        '/analysis-consent/text',
+        {
+          schema: {
+            tags,
+            summary: 'The consent text to show before the first photo',
+            querystring: z.object({ locale: Locale.default('th') }),
+            response: { 200: ConsentText },
+          },
+        },
+        async (request) => analyses.consentText(request.query.locale),
+      );
+      members.get(
+        '/analysis-consent',
+        {
+          schema: {
+            tags,
+            summary: "Whether the customer's consent is on record",
+            querystring: CustomerQuery,
+            response: { 200: ConsentStatus },
+          },
+        },
+        async (request) => analyses.consentStatus(principalOf(request), request.query.customerId),
+      );
+      members.post(
+        '/analysis-consent',
+        {
+          schema: {
+            tags,
+            summary: 'Record consent to processing of face images (the version shown)',
+            body: GrantConsentBody,
+            response: { 201: ConsentStatus },
+          },
+        },
+        async (request, reply) =>
+          reply.code(201).send(await analyses.grantConsent(principalOf(request), request.body, requestMeta(request))),
+      );
+      members.delete(
+        '/analysis-consent',
+        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery } },
+        async (request, reply) => {
+          await analyses.withdrawConsent(principalOf(request), request.query.customerId, requestMeta(request));
+          return reply.code(204).send();
+        },
+      );
 
-    members.post('/analyses', { schema: { tags, summary: 'Upload a face photo (multipart field "photo"); answers 202 and analyses in the background', querystring: CustomerQuery, consumes: ['multipart/form-data'], response: { 202: Analysis } } }, async (request, reply) => {
-      const actor = principalOf(request);
-      // Consent, rate and quota are checked before the body is read: a refused upload stores nothing.
-      const { customerId } = await analyses.admit(actor, request.query.customerId);
-      const upload = await readUpload(request, config.UPLOAD_MAX_BYTES);
-      const row = await analyses.submit(actor, customerId, upload.buffer, requestMeta(request));
-      return reply.code(202).header('location', `/api/analyses/${row.id}`).send(toAnalysis(row));
-    });
+      members.post(
+        '/analyses',
+        {
+          schema: {
+            tags,
+            summary: 'Upload a face photo (multipart field "photo"); answers 202 and analyses in the background',
+            querystring: CustomerQuery,
+            consumes: ['multipart/form-data'],
+            response: { 202: Analysis },
+          },
+        },
+        async (request, reply) => {
+          const actor = principalOf(request);
+          // Consent, rate and quota are checked before the body is read: a refused upload stores nothing.
+          const { customerId } = await analyses.admit(actor, request.query.customerId);
+          const upload = await readUpload(request, config.UPLOAD_MAX_BYTES);
+          const row = await analyses.submit(actor, customerId, upload.buffer, requestMeta(request));
+          return reply.code(202).header('location', `/api/analyses/${row.id}`).send(toAnalysis(row));
+        },
+      );
 
-    members.get('/analyses', { schema: { tags, summary: 'Analyses, newest first (customers: their own)', querystring: AnalysisListQuery, response: { 200: pageSchema(ListedAnalysis) } } }, async (request) => {
-      const page = await analyses.list(principalOf(request), request.query);
-      return { items: page.items.map((r) => ({ ...toAnalysis(r), customerName: r.customer_name })), nextCursor: page.nextCursor };
-    });
-    members.get('/analyses/compare', { schema: { tags, summary: 'Two analyses of one customer side by side', querystring: CompareQuery } }, async (request) =>
-      analyses.compare(principalOf(request), request.query.a, request.query.b, requestMeta(request)),
-    );
-    members.get('/analyses/trend', { schema: { tags, summary: 'Scores per concern over time', querystring: TrendQuery, response: { 200: z.array(z.object({ analysisId: z.uuid(), at: z.iso.datetime(), overallScore: z.number(), scores: z.partialRecord(z.enum(CONCERNS), z.number()) })) } } }, async (request) =>
-      analyses.trend(principalOf(request), request.query.customerId, request.query.limit),
-    );
-    members.get('/analyses/:id', { schema: { tags, params: IdParams, response: { 200: Analysis } } }, async (request) => {
-      const { row, recommendations } = await analyses.get(principalOf(request), request.params.id, requestMeta(request));
-      return toAnalysis(row, recommendations);
-    });
-    members.get('/analyses/:id/images/:variant', { schema: { tags, summary: 'A photo, thumbnail or heatmap of an analysis (private)', params: ImageParams } }, async (request, reply) => {
-      const object = await analyses.image(principalOf(request), request.params.id, request.params.variant);
-      // Health data: never cached by shared caches; the browser may keep it briefly.
-      return reply.header('cache-control', 'private, max-age=300').type(object.contentType).send(object.body);
-    });
+      members.get(
+        '/analyses',
+        {
+          schema: {
+            tags,
+            summary: 'Analyses, newest first (customers: their own)',
+            querystring: AnalysisListQuery,
+            response: { 200: pageSchema(ListedAnalysis) },
+          },
+        },
+        async (request) => {
+          const page = await analyses.list(principalOf(request), request.query);
+          return {
+            items: page.items.map((r) => ({ ...toAnalysis(r), customerName: r.customer_name })),
+            nextCursor: page.nextCursor,
+          };
+        },
+      );
+      members.get(
+        '/analyses/compare',
+        { schema: { tags, summary: 'Two analyses of one customer side by side', querystring: CompareQuery } },
+        async (request) => analyses.compare(principalOf(request), request.query.a, request.query.b, requestMeta(request)),
+      );
+      members.get(
+        '/analyses/trend',
+        {
+          schema: {
+            tags,
+            summary: 'Scores per concern over time',
+            querystring: TrendQuery,
+            response: {
+              200: z.array(
+                z.object({
+                  analysisId: z.uuid(),
+                  at: z.iso.datetime(),
+                  overallScore: z.number(),
+                  scores: z.partialRecord(z.enum(CONCERNS), z.number()),
+                }),
+              ),
+            },
+          },
+        },
+        async (request) => analyses.trend(principalOf(request), request.query.customerId, request.query.limit),
+      );
+      members.get('/analyses/:id', { schema: { tags, params: IdParams, response: { 200: Analysis } } }, async (request) => {
+        const { row, recommendations } = await analyses.get(principalOf(request), request.params.id, requestMeta(request));
+        return toAnalysis(row, recommendations);
+      });
+      members.get(
+        '/analyses/:id/images/:variant',
+        { schema: { tags, summary: 'A photo, thumbnail or heatmap of an analysis (private)', params: ImageParams } },
+        async (request, reply) => {
+          const object = await analyses.image(principalOf(request), request.params.id, request.params.variant);
+          // Health data: never cached by shared caches; the browser may keep it briefly.
+          return reply.header('cache-control', 'private, max-age=300').type(object.contentType).send(object.body);
+        },
+      );
 
-    members.get('/analyses/:id/events', { schema: { tags, summary: 'Live progress as Server-Sent Events (queued → quality_check → analysing → completed | rejected | failed)', params: IdParams } }, async (request, reply) => {
-      const actor = principalOf(request);
-      const id = request.params.id;
-      // Subscribe before reading the current state, so no event falls between the two.
-      const buffered: object[] = [];
-      let send: (event: object) => void = (event) => buffered.push(event);
-      const unsubscribe = events.subscribe(id, (event) => send(event));
-      let row;
-      try {
-        row = await analyses.current(actor, id);
-      } catch (error) {
-        unsubscribe();
-        throw error;
-      }
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': request.id });
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const close = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        res.end();
-      };
-      send = (event) => {
-        const e = event as { status: string };
-        res.write(`event: progress\ndata: ${JSON.stringify(event)}\n\n`);
-        if (TERMINAL.has(e.status)) close();
-      };
-      request.raw.on('close', close);
-      send({ id: row.id, clinicId: row.clinic_id, status: row.status, progress: row.progress });
-      for (const event of buffered) if (!res.writableEnded) send(event);
-    });
-  }));
+      members.get(
+        '/analyses/:id/events',
+        {
+          schema: {
+            tags,
+            summary: 'Live progress as Server-Sent Events (queued → quality_check → analysing → completed | rejected | failed)',
+            params: IdParams,
+          },
+        },
+        async (request, reply) => {
+          const actor = principalOf(request);
+          const id = request.params.id;
+          // Subscribe before reading the current state, so no event falls between the two.
+          const buffered: object[] = [];
+          let send: (event: object) => void = (event) => buffered.push(event);
+          const unsubscribe = events.subscribe(id, (event) => send(event));
+          let row;
+          try {
+            row = await analyses.current(actor, id);
+          } catch (error) {
+            unsubscribe();
+            throw error;
+          }
+          reply.hijack();
+          const res = reply.raw;
+          res.writeHead(200, {
+            'content-type': 'text/event-stream; charset=utf-8',
+            'cache-control': 'no-cache, no-transform',
+            connection: 'keep-alive',
+            'x-accel-buffering': 'no',
+            'x-request-id': request.id,
+          });
+          const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+          const close = () => {
+            clearInterval(heartbeat);
+            unsubscribe();
+            res.end();
+          };
+          send = (event) => {
+            const e = event as { status: string };
+            res.write(`event: progress\ndata: ${JSON.stringify(event)}\n\n`);
+            if (TERMINAL.has(e.status)) close();
+          };
+          request.raw.on('close', close);
+          send({ id: row.id, clinicId: row.clinic_id, status: row.status, progress: row.progress });
+          for (const event of buffered) if (!res.writableEnded) send(event);
+        },
+      );
+    }),
+  );
 };

@@ -3,7 +3,17 @@
  * OpenAI vision provider), and the result shape the API stores and serves.
  */
 
-export const CONCERNS = ['redness', 'pigmentation', 'dark_circles', 'texture', 'wrinkles', 'pores', 'oiliness', 'evenness', 'acne'] as const;
+export const CONCERNS = [
+  'redness',
+  'pigmentation',
+  'dark_circles',
+  'texture',
+  'wrinkles',
+  'pores',
+  'oiliness',
+  'evenness',
+  'acne',
+] as const;
 export type Concern = (typeof CONCERNS)[number];
 
 /** Concerns measured after the first results were stored: a result stored before lacks them. */
@@ -13,7 +23,13 @@ export const REGIONS = ['forehead', 'left_cheek', 'right_cheek', 'nose', 'chin',
 export type Region = (typeof REGIONS)[number];
 
 /** Where fine lines are scored: forehead, under the eyes and cheeks (the mesh regions stop short of the crow's feet at the outer eye corners). */
-export const WRINKLE_REGIONS = ['forehead', 'left_cheek', 'right_cheek', 'under_eye_left', 'under_eye_right'] as const satisfies readonly Region[];
+export const WRINKLE_REGIONS = [
+  'forehead',
+  'left_cheek',
+  'right_cheek',
+  'under_eye_left',
+  'under_eye_right',
+] as const satisfies readonly Region[];
 
 export const SKIN_TYPES = ['normal', 'oily', 'dry', 'combination'] as const;
 export type SkinType = (typeof SKIN_TYPES)[number];

@@ -20,7 +20,17 @@ const MAX_LOCAL_ENTRIES = 500;
  * callers of one key share one lookup and, on a miss, one computation (per node): a dashboard opened
  * by many admins at once, or reloaded, runs the aggregate once.
  */
-export function createAnalyticsCache<V>({ redis, keyPrefix, ttlSeconds, log }: { redis: Redis | null; keyPrefix: string; ttlSeconds: number; log: Logger }): AnalyticsCache<V> {
+export function createAnalyticsCache<V>({
+  redis,
+  keyPrefix,
+  ttlSeconds,
+  log,
+}: {
+  redis: Redis | null;
+  keyPrefix: string;
+  ttlSeconds: number;
+  log: Logger;
+}): AnalyticsCache<V> {
   const store = redis ? redisStore<V>(redis, keyPrefix, ttlSeconds, log) : memoryStore<V>(ttlSeconds);
   const inFlight = new Map<string, Promise<V>>();
 
@@ -66,7 +76,9 @@ function redisStore<V>(redis: Redis, keyPrefix: string, ttlSeconds: number, log:
       }
     },
     async write(key, value) {
-      await redis.set(keyPrefix + key, JSON.stringify(value), 'EX', ttlSeconds).catch((error: unknown) => log.warn({ err: error, key }, 'analytics result not cached'));
+      await redis
+        .set(keyPrefix + key, JSON.stringify(value), 'EX', ttlSeconds)
+        .catch((error: unknown) => log.warn({ err: error, key }, 'analytics result not cached'));
     },
   };
 }

@@ -14,7 +14,9 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Days are UTC and both ends are included; the period is checked here so a bad one is a 400 naming the field. */
 export const ClinicAnalyticsQuery = PageQuery.extend({
   from: Day.optional().meta({ description: `First day (UTC, included); defaults to ${DEFAULT_DAYS - 1} days before \`to\`.` }),
-  to: Day.optional().meta({ description: `Last day (UTC, included); defaults to today. At most ${MAX_DAYS} days from \`from\`.` }),
+  to: Day.optional().meta({
+    description: `Last day (UTC, included); defaults to today. At most ${MAX_DAYS} days from \`from\`.`,
+  }),
   sort: z.enum(CLINIC_METRICS).default('revenue'),
   order: z.enum(['asc', 'desc']).default('desc'),
 }).transform((q, ctx) => {
@@ -22,7 +24,11 @@ export const ClinicAnalyticsQuery = PageQuery.extend({
   const from = q.from ?? dayOf(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS);
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (days < 1 || days > MAX_DAYS) {
-    ctx.addIssue({ code: 'custom', path: ['from'], message: days < 1 ? 'must be on or before to' : `the period spans at most ${MAX_DAYS} days, both ends included` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['from'],
+      message: days < 1 ? 'must be on or before to' : `the period spans at most ${MAX_DAYS} days, both ends included`,
+    });
     return z.NEVER;
   }
   return { ...q, from, to };
@@ -39,7 +45,13 @@ const Figures = z.object({
     completed: Count,
     cancelled: Count,
     noShow: Count,
-    noShowRate: z.number().nullable().meta({ description: 'noShow / (completed + noShow): of the appointments that were due, the share nobody came to; null when none was due.' }),
+    noShowRate: z
+      .number()
+      .nullable()
+      .meta({
+        description:
+          'noShow / (completed + noShow): of the appointments that were due, the share nobody came to; null when none was due.',
+      }),
   }),
   revenueSatang: Count.meta({ description: 'Prices of the completed appointments, as booked, in satang.' }),
   analysesCompleted: Count.meta({ description: 'Skin analyses that finished in the period.' }),
@@ -49,7 +61,12 @@ export const ClinicPerformance = z
   .object({
     ...ClinicIdentity.shape,
     ...Figures.shape,
-    lastActivityAt: z.iso.datetime().nullable().meta({ description: 'The latest staff sign-in, appointment booked or changed, customer added or skin analysis requested.' }),
+    lastActivityAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({
+        description: 'The latest staff sign-in, appointment booked or changed, customer added or skin analysis requested.',
+      }),
   })
   .meta({ id: 'ClinicPerformance' });
 
@@ -58,7 +75,9 @@ export const PlatformPerformance = z.object({ clinics: Count, ...Figures.shape }
 export const ClinicAnalyticsPage = z
   .object({
     period: z.object({ from: Day, to: Day }),
-    computedAt: z.iso.datetime().meta({ description: 'When these figures were read; a cached answer keeps the time it was computed.' }),
+    computedAt: z.iso
+      .datetime()
+      .meta({ description: 'When these figures were read; a cached answer keeps the time it was computed.' }),
     totals: PlatformPerformance,
     items: z.array(ClinicPerformance),
     nextCursor: z.string().nullable(),

@@ -4,8 +4,19 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { unsafeWithPlatformAccess, type TenantScope } from '../db/tenant-transaction.ts';
 import { encodeOpaqueCursor, invalidCursor, readOpaqueCursor } from '../http/pagination.ts';
 import type { AnalyticsCache } from './analytics-cache.ts';
-import { CLINIC_METRICS, clinicPerformance, type ClinicMetric, type PerformanceQuery, type SortOrder } from './clinic-analytics-repo.ts';
-import { toClinicPerformance, toPlatformPerformance, type ClinicAnalyticsPage, type ClinicAnalyticsQuery } from './clinic-analytics-schemas.ts';
+import {
+  CLINIC_METRICS,
+  clinicPerformance,
+  type ClinicMetric,
+  type PerformanceQuery,
+  type SortOrder,
+} from './clinic-analytics-repo.ts';
+import {
+  toClinicPerformance,
+  toPlatformPerformance,
+  type ClinicAnalyticsPage,
+  type ClinicAnalyticsQuery,
+} from './clinic-analytics-schemas.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -16,14 +27,29 @@ export type PlatformReader = Pick<TenantScope, 'userId' | 'role'>;
 const Cursor = z.object({
   sort: z.enum(CLINIC_METRICS),
   order: z.enum(['asc', 'desc']),
-  value: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+  value: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .nullable(),
   id: z.uuid(),
 });
 
-export function createClinicAnalyticsService({ primary, replica, cache }: { primary: pg.Pool; replica: pg.Pool; cache: AnalyticsCache<ClinicAnalyticsPage> }) {
+export function createClinicAnalyticsService({
+  primary,
+  replica,
+  cache,
+}: {
+  primary: pg.Pool;
+  replica: pg.Pool;
+  cache: AnalyticsCache<ClinicAnalyticsPage>;
+}) {
   const scopeOf = (reader: PlatformReader): TenantScope => ({ clinicId: null, userId: reader.userId, role: reader.role });
 
-  async function compute(reader: PlatformReader, query: ClinicAnalyticsQuery, after: PerformanceQuery['after']): Promise<ClinicAnalyticsPage> {
+  async function compute(
+    reader: PlatformReader,
+    query: ClinicAnalyticsQuery,
+    after: PerformanceQuery['after'],
+  ): Promise<ClinicAnalyticsPage> {
     const from = new Date(`${query.from}T00:00:00Z`);
     const until = new Date(Date.parse(`${query.to}T00:00:00Z`) + DAY_MS);
     // Read-mostly and cross-clinic: the replica takes it, so a dashboard never competes with bookings.
@@ -50,9 +76,15 @@ export function createClinicAnalyticsService({ primary, replica, cache }: { prim
      * computed at most once per cache lifetime (and per node at a time); every call, served from the
      * cache or not, is audited on the primary before the figures are returned.
      */
-    async clinicPerformance(reader: PlatformReader, query: ClinicAnalyticsQuery, meta: RequestMeta): Promise<ClinicAnalyticsPage> {
+    async clinicPerformance(
+      reader: PlatformReader,
+      query: ClinicAnalyticsQuery,
+      meta: RequestMeta,
+    ): Promise<ClinicAnalyticsPage> {
       const after = decodeCursor(query.cursor, query.sort, query.order);
-      const key = ['clinic-performance', query.from, query.to, query.sort, query.order, query.limit, query.cursor ?? ''].join(':');
+      const key = ['clinic-performance', query.from, query.to, query.sort, query.order, query.limit, query.cursor ?? ''].join(
+        ':',
+      );
       const page = await cache.get(key, () => compute(reader, query, after));
       await unsafeWithPlatformAccess(primary, scopeOf(reader), (tx) =>
         recordAudit(
@@ -62,7 +94,14 @@ export function createClinicAnalyticsService({ primary, replica, cache }: { prim
             actorUserId: reader.userId,
             actorRole: reader.role,
             action: 'analytics.clinic_performance',
-            metadata: { from: query.from, to: query.to, sort: query.sort, order: query.order, cursor: query.cursor ?? null, computedAt: page.computedAt },
+            metadata: {
+              from: query.from,
+              to: query.to,
+              sort: query.sort,
+              order: query.order,
+              cursor: query.cursor ?? null,
+              computedAt: page.computedAt,
+            },
           },
           meta,
         ),
@@ -81,6 +120,7 @@ function encodeCursor(sort: ClinicMetric, order: SortOrder, value: string | null
 function decodeCursor(cursor: string | undefined, sort: ClinicMetric, order: SortOrder): PerformanceQuery['after'] {
   if (!cursor) return null;
   const position = readOpaqueCursor(cursor, Cursor);
-  if (!position || position.sort !== sort || position.order !== order) throw invalidCursor('The cursor is not valid for this sort and order; start again without it.');
+  if (!position || position.sort !== sort || position.order !== order)
+    throw invalidCursor('The cursor is not valid for this sort and order; start again without it.');
   return { value: position.value, id: position.id };
 }

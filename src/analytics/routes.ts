@@ -7,18 +7,21 @@ import { ClinicAnalyticsPage, ClinicAnalyticsQuery } from './clinic-analytics-sc
 
 // Crosses every clinic: the platform role, an audit entry per call, super admins only.
 export const analyticsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  await app.register(guarded(['super_admin'], async (admin) => {
-    admin.get(
-      '/admin/analytics/clinics',
-      {
-        schema: {
-          tags: ['admin: analytics'],
-          summary: "Every clinic's staff, customers, appointments, revenue and analyses over a period, ranked by one of them, with the platform's totals",
-          querystring: ClinicAnalyticsQuery,
-          response: { 200: ClinicAnalyticsPage },
+  await app.register(
+    guarded(['super_admin'], async (admin) => {
+      admin.get(
+        '/admin/analytics/clinics',
+        {
+          schema: {
+            tags: ['admin: analytics'],
+            summary:
+              "Every clinic's staff, customers, appointments, revenue and analyses over a period, ranked by one of them, with the platform's totals",
+            querystring: ClinicAnalyticsQuery,
+            response: { 200: ClinicAnalyticsPage },
+          },
         },
-      },
-      async (request) => services.analytics.clinicPerformance(principalOf(request), request.query, requestMeta(request)),
-    );
-  }));
+        async (request) => services.analytics.clinicPerformance(principalOf(request), request.query, requestMeta(request)),
+      );
+    }),
+  );
 };

@@ -18,9 +18,13 @@ export const appointmentReminderJob: JobDefinition<ReminderJobData> = {
       const scope = { clinicId: data.clinicId, userId: null, role: null };
       const pending = await withTenant(db.app, scope, async (tx) => {
         const a = await findReminderTarget(tx, data.clinicId, data.appointmentId);
-        const stillDue = a && (a.status === 'scheduled' || a.status === 'confirmed') && a.starts_at.toISOString() === data.startsAt;
+        const stillDue =
+          a && (a.status === 'scheduled' || a.status === 'confirmed') && a.starts_at.toISOString() === data.startsAt;
         if (!stillDue) {
-          log.info({ appointmentId: data.appointmentId, kind: data.kind }, 'reminder skipped: appointment moved or no longer active');
+          log.info(
+            { appointmentId: data.appointmentId, kind: data.kind },
+            'reminder skipped: appointment moved or no longer active',
+          );
           return [];
         }
         const message = reminderMessage({

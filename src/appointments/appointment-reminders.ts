@@ -20,11 +20,21 @@ const REMINDERS: { kind: ReminderKind; hoursBefore: number }[] = [
 ];
 
 /** Schedules the reminders still ahead, in the caller's transaction: no appointment without its jobs, and no job without its appointment. */
-export async function scheduleReminders(tx: Tx, jobs: PgBoss, appointment: { id: string; clinic_id: string; starts_at: Date }, now: Date): Promise<void> {
+export async function scheduleReminders(
+  tx: Tx,
+  jobs: PgBoss,
+  appointment: { id: string; clinic_id: string; starts_at: Date },
+  now: Date,
+): Promise<void> {
   for (const { kind, hoursBefore } of REMINDERS) {
     const dueAt = new Date(appointment.starts_at.getTime() - hoursBefore * 3_600_000);
     if (dueAt <= now) continue;
-    const data: ReminderJobData = { clinicId: appointment.clinic_id, appointmentId: appointment.id, kind, startsAt: appointment.starts_at.toISOString() };
+    const data: ReminderJobData = {
+      clinicId: appointment.clinic_id,
+      appointmentId: appointment.id,
+      kind,
+      startsAt: appointment.starts_at.toISOString(),
+    };
     const jobId = await sendJob(jobs, { queue: REMINDER_QUEUE }, data, { startAfter: dueAt, db: inTransaction(tx) });
     await insertReminder(tx, { clinicId: appointment.clinic_id, appointmentId: appointment.id, kind, jobId, dueAt });
   }

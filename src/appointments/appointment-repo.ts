@@ -64,18 +64,44 @@ export async function insertAppointment(tx: Tx, a: NewAppointment): Promise<Appo
     `INSERT INTO appointments AS a (clinic_id, customer_id, treatment_id, staff_user_id, room_id, starts_at, ends_at,
        buffer_before_minutes, buffer_after_minutes, price_satang, notes, created_by_user_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
-    [a.clinicId, a.customerId, a.treatmentId, a.staffUserId, a.roomId, a.startsAt, a.endsAt, a.bufferBeforeMinutes, a.bufferAfterMinutes, a.priceSatang, a.notes, a.createdByUserId],
+    [
+      a.clinicId,
+      a.customerId,
+      a.treatmentId,
+      a.staffUserId,
+      a.roomId,
+      a.startsAt,
+      a.endsAt,
+      a.bufferBeforeMinutes,
+      a.bufferAfterMinutes,
+      a.priceSatang,
+      a.notes,
+      a.createdByUserId,
+    ],
   );
   return rows[0]!;
 }
 
-export async function findCalendarEntry(tx: Tx, clinicId: string, id: string, customerId?: string): Promise<CalendarRow | undefined> {
-  const { rows } = await tx.query<CalendarRow>(`${CALENDAR_SELECT} WHERE a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3)`, [clinicId, id, customerId ?? null]);
+export async function findCalendarEntry(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  customerId?: string,
+): Promise<CalendarRow | undefined> {
+  const { rows } = await tx.query<CalendarRow>(
+    `${CALENDAR_SELECT} WHERE a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3)`,
+    [clinicId, id, customerId ?? null],
+  );
   return rows[0];
 }
 
 /** Locks the row: a status change and a reschedule of the same appointment never interleave. */
-export async function lockAppointment(tx: Tx, clinicId: string, id: string, customerId?: string): Promise<AppointmentRow | undefined> {
+export async function lockAppointment(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  customerId?: string,
+): Promise<AppointmentRow | undefined> {
   const { rows } = await tx.query<AppointmentRow>(
     `SELECT ${COLUMNS} FROM appointments a WHERE a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3) FOR UPDATE`,
     [clinicId, id, customerId ?? null],
@@ -106,7 +132,14 @@ export async function listCalendar(tx: Tx, clinicId: string, f: CalendarFilter):
 }
 
 /** A customer's own appointments, upcoming (soonest first) or past (latest first). */
-export async function listForCustomer(tx: Tx, clinicId: string, customerId: string, when: 'upcoming' | 'past', now: Date, limit: number): Promise<CalendarRow[]> {
+export async function listForCustomer(
+  tx: Tx,
+  clinicId: string,
+  customerId: string,
+  when: 'upcoming' | 'past',
+  now: Date,
+  limit: number,
+): Promise<CalendarRow[]> {
   const { rows } = await tx.query<CalendarRow>(
     `${CALENDAR_SELECT}
      WHERE a.clinic_id = $1 AND a.customer_id = $2 AND ${when === 'upcoming' ? 'a.ends_at >= $3' : 'a.ends_at < $3'}
@@ -124,7 +157,14 @@ export interface BusyRow {
 }
 
 /** Intervals (with buffers) that hold a staff member or a room, excluding one appointment being moved. */
-export async function busyIntervals(tx: Tx, clinicId: string, staffUserIds: string[], from: Date, until: Date, exceptAppointmentId?: string): Promise<BusyRow[]> {
+export async function busyIntervals(
+  tx: Tx,
+  clinicId: string,
+  staffUserIds: string[],
+  from: Date,
+  until: Date,
+  exceptAppointmentId?: string,
+): Promise<BusyRow[]> {
   const { rows } = await tx.query<BusyRow>(
     `SELECT staff_user_id, room_id, lower(blocked_during) AS blocked_from, upper(blocked_during) AS blocked_until
      FROM appointments
@@ -138,7 +178,12 @@ export async function busyIntervals(tx: Tx, clinicId: string, staffUserIds: stri
   return rows;
 }
 
-export async function setStatus(tx: Tx, id: string, status: AppointmentStatus, cancellation?: { feeSatang: number; reason: string | null }): Promise<void> {
+export async function setStatus(
+  tx: Tx,
+  id: string,
+  status: AppointmentStatus,
+  cancellation?: { feeSatang: number; reason: string | null },
+): Promise<void> {
   await tx.query(
     `UPDATE appointments SET status = $2, updated_at = now(),
        cancellation_fee_satang = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancellation_fee_satang END,
@@ -149,16 +194,32 @@ export async function setStatus(tx: Tx, id: string, status: AppointmentStatus, c
   );
 }
 
-export async function moveAppointment(tx: Tx, id: string, to: { startsAt: Date; endsAt: Date; staffUserId: string; roomId: string | null }): Promise<void> {
-  await tx.query('UPDATE appointments SET starts_at = $2, ends_at = $3, staff_user_id = $4, room_id = $5, updated_at = now() WHERE id = $1', [id, to.startsAt, to.endsAt, to.staffUserId, to.roomId]);
+export async function moveAppointment(
+  tx: Tx,
+  id: string,
+  to: { startsAt: Date; endsAt: Date; staffUserId: string; roomId: string | null },
+): Promise<void> {
+  await tx.query(
+    'UPDATE appointments SET starts_at = $2, ends_at = $3, staff_user_id = $4, room_id = $5, updated_at = now() WHERE id = $1',
+    [id, to.startsAt, to.endsAt, to.staffUserId, to.roomId],
+  );
 }
 
-export async function insertReminder(tx: Tx, r: { clinicId: string; appointmentId: string; kind: string; jobId: string; dueAt: Date }): Promise<void> {
-  await tx.query('INSERT INTO appointment_reminders (clinic_id, appointment_id, kind, job_id, due_at) VALUES ($1, $2, $3, $4, $5)', [r.clinicId, r.appointmentId, r.kind, r.jobId, r.dueAt]);
+export async function insertReminder(
+  tx: Tx,
+  r: { clinicId: string; appointmentId: string; kind: string; jobId: string; dueAt: Date },
+): Promise<void> {
+  await tx.query(
+    'INSERT INTO appointment_reminders (clinic_id, appointment_id, kind, job_id, due_at) VALUES ($1, $2, $3, $4, $5)',
+    [r.clinicId, r.appointmentId, r.kind, r.jobId, r.dueAt],
+  );
 }
 
 export async function deleteReminders(tx: Tx, appointmentId: string): Promise<string[]> {
-  const { rows } = await tx.query<{ job_id: string }>('DELETE FROM appointment_reminders WHERE appointment_id = $1 RETURNING job_id', [appointmentId]);
+  const { rows } = await tx.query<{ job_id: string }>(
+    'DELETE FROM appointment_reminders WHERE appointment_id = $1 RETURNING job_id',
+    [appointmentId],
+  );
   return rows.map((r) => r.job_id);
 }
 

@@ -38,12 +38,23 @@ export interface BookingInput {
 
 const MAX_CALENDAR_DAYS = 31;
 
-export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, jobs: PgBoss, clock: () => Date = () => new Date()) {
+export function createAppointmentService(
+  pool: pg.Pool,
+  clinics: ClinicService,
+  jobs: PgBoss,
+  clock: () => Date = () => new Date(),
+) {
   const timeZoneOf = async (scope: TenantScope) => (await clinics.clinicSummary(scope))!.timeZone;
   const isCustomer = (scope: TenantScope) => scope.role === 'customer';
 
   /** A customer acts only on their own record; staff name the customer. */
-  async function customerFor(tx: Tx, scope: TenantScope, clinicId: string, input: Pick<BookingInput, 'customerId' | 'newCustomer'>, meta: RequestMeta): Promise<string> {
+  async function customerFor(
+    tx: Tx,
+    scope: TenantScope,
+    clinicId: string,
+    input: Pick<BookingInput, 'customerId' | 'newCustomer'>,
+    meta: RequestMeta,
+  ): Promise<string> {
     if (isCustomer(scope)) {
       const own = await findCustomerOfUser(tx, clinicId, scope.userId!);
       if (!own) throw notFound('customer record');
@@ -55,10 +66,24 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
     }
     if (input.newCustomer) {
       const created = await insertCustomer(tx, { clinicId, ...input.newCustomer });
-      await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'customer.create', targetType: 'customer', targetId: created.id, metadata: { via: 'booking' } }, meta);
+      await recordAudit(
+        tx,
+        {
+          clinicId,
+          actorUserId: scope.userId,
+          actorRole: scope.role,
+          action: 'customer.create',
+          targetType: 'customer',
+          targetId: created.id,
+          metadata: { via: 'booking' },
+        },
+        meta,
+      );
       return created.id;
     }
-    throw invalid('Name the customer: customerId, or newCustomer for a walk-in.', [{ path: 'body.customerId', message: 'required for staff bookings' }]);
+    throw invalid('Name the customer: customerId, or newCustomer for a walk-in.', [
+      { path: 'body.customerId', message: 'required for staff bookings' },
+    ]);
   }
 
   async function bookableTreatment(tx: Tx, clinicId: string, treatmentId: string): Promise<TreatmentRow> {
@@ -68,10 +93,25 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
   }
 
   /** The offered slot at exactly `startsAt`, for the wanted staff member if one is named. */
-  async function slotAt(tx: Tx, scope: TenantScope, clinicId: string, timeZone: string, treatment: TreatmentRow, startsAt: Date, staffUserId: string | undefined, exceptAppointmentId?: string): Promise<Slot> {
+  async function slotAt(
+    tx: Tx,
+    scope: TenantScope,
+    clinicId: string,
+    timeZone: string,
+    treatment: TreatmentRow,
+    startsAt: Date,
+    staffUserId: string | undefined,
+    exceptAppointmentId?: string,
+  ): Promise<Slot> {
     const day = localDate(startsAt, timeZone);
     const slots = await findSlots(tx, {
-      clinicId, timeZone, treatment, fromDate: day, toDate: day, staffUserId, now: clock(),
+      clinicId,
+      timeZone,
+      treatment,
+      fromDate: day,
+      toDate: day,
+      staffUserId,
+      now: clock(),
       ignoreNotice: !isCustomer(scope),
       ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
     });
@@ -80,8 +120,28 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
     return slot;
   }
 
-  const audit = (tx: Tx, scope: TenantScope, clinicId: string, action: string, appointmentId: string, metadata: Record<string, unknown>, meta: RequestMeta) =>
-    recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action, targetType: 'appointment', targetId: appointmentId, metadata }, meta);
+  const audit = (
+    tx: Tx,
+    scope: TenantScope,
+    clinicId: string,
+    action: string,
+    appointmentId: string,
+    metadata: Record<string, unknown>,
+    meta: RequestMeta,
+  ) =>
+    recordAudit(
+      tx,
+      {
+        clinicId,
+        actorUserId: scope.userId,
+        actorRole: scope.role,
+        action,
+        targetType: 'appointment',
+        targetId: appointmentId,
+        metadata,
+      },
+      meta,
+    );
 
   async function loadForChange(tx: Tx, scope: TenantScope, clinicId: string, id: string): Promise<AppointmentRow> {
     const customerId = isCustomer(scope) ? (await findCustomerOfUser(tx, clinicId, scope.userId!))?.id : undefined;
@@ -97,15 +157,35 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
   }
 
   return {
-    async slots(scope: TenantScope, q: { treatmentId: string; fromDate: string; toDate: string; staffUserId?: string | undefined }): Promise<Slot[]> {
+    async slots(
+      scope: TenantScope,
+      q: { treatmentId: string; fromDate: string; toDate: string; staffUserId?: string | undefined },
+    ): Promise<Slot[]> {
       const clinicId = clinicOf(scope);
       const days = DateTime.fromISO(q.toDate).diff(DateTime.fromISO(q.fromDate), 'days').days;
-      if (days < 0 || days > MAX_CALENDAR_DAYS) throw invalid(`toDate must be on or after fromDate and at most ${MAX_CALENDAR_DAYS} days later.`, [{ path: 'querystring.toDate', message: 'out of range' }]);
+      if (days < 0 || days > MAX_CALENDAR_DAYS)
+        throw invalid(`toDate must be on or after fromDate and at most ${MAX_CALENDAR_DAYS} days later.`, [
+          { path: 'querystring.toDate', message: 'out of range' },
+        ]);
       const timeZone = await timeZoneOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const treatment = await bookableTreatment(tx, clinicId, q.treatmentId);
-        return findSlots(tx, { clinicId, timeZone, treatment, fromDate: q.fromDate, toDate: q.toDate, staffUserId: q.staffUserId, now: clock(), ignoreNotice: !isCustomer(scope) });
-      }, { readOnly: true });
+      return withTenant(
+        pool,
+        scope,
+        async (tx) => {
+          const treatment = await bookableTreatment(tx, clinicId, q.treatmentId);
+          return findSlots(tx, {
+            clinicId,
+            timeZone,
+            treatment,
+            fromDate: q.fromDate,
+            toDate: q.toDate,
+            staffUserId: q.staffUserId,
+            now: clock(),
+            ignoreNotice: !isCustomer(scope),
+          });
+        },
+        { readOnly: true },
+      );
     },
 
     /**
@@ -135,7 +215,15 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
           createdByUserId: scope.userId,
         });
         await scheduleReminders(tx, jobs, row, clock());
-        await audit(tx, scope, clinicId, 'appointment.book', row.id, { customerId, staffUserId: row.staff_user_id, roomId: row.room_id, startsAt: input.startsAt }, meta);
+        await audit(
+          tx,
+          scope,
+          clinicId,
+          'appointment.book',
+          row.id,
+          { customerId, staffUserId: row.staff_user_id, roomId: row.room_id, startsAt: input.startsAt },
+          meta,
+        );
         return (await findCalendarEntry(tx, clinicId, row.id))!;
       });
     },
@@ -152,7 +240,10 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
 
     calendar(scope: TenantScope, filter: CalendarFilter): Promise<CalendarRow[]> {
       const days = (filter.until.getTime() - filter.from.getTime()) / 86_400_000;
-      if (days <= 0 || days > MAX_CALENDAR_DAYS) throw invalid(`until must be after from and at most ${MAX_CALENDAR_DAYS} days later.`, [{ path: 'querystring.until', message: 'out of range' }]);
+      if (days <= 0 || days > MAX_CALENDAR_DAYS)
+        throw invalid(`until must be after from and at most ${MAX_CALENDAR_DAYS} days later.`, [
+          { path: 'querystring.until', message: 'out of range' },
+        ]);
       return withTenant(pool, scope, (tx) => listCalendar(tx, clinicOf(scope), filter), { readOnly: true });
     },
 
@@ -167,10 +258,15 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
     /** A customer's visits for their profile, as staff see them. */
     history(scope: TenantScope, customerId: string, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
       const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        if (!(await findCustomer(tx, clinicId, customerId))) throw notFound('customer');
-        return listForCustomer(tx, clinicId, customerId, when, clock(), limit);
-      }, { readOnly: true });
+      return withTenant(
+        pool,
+        scope,
+        async (tx) => {
+          if (!(await findCustomer(tx, clinicId, customerId))) throw notFound('customer');
+          return listForCustomer(tx, clinicId, customerId, when, clock(), limit);
+        },
+        { readOnly: true },
+      );
     },
 
     /** What cancelling now would cost, and whether a customer may still move it instead. */
@@ -184,25 +280,47 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
       });
     },
 
-    async cancel(scope: TenantScope, id: string, input: { reason?: string | undefined; acceptFeeSatang?: number | undefined; waiveFee?: boolean | undefined }, meta: RequestMeta): Promise<CalendarRow> {
+    async cancel(
+      scope: TenantScope,
+      id: string,
+      input: { reason?: string | undefined; acceptFeeSatang?: number | undefined; waiveFee?: boolean | undefined },
+      meta: RequestMeta,
+    ): Promise<CalendarRow> {
       const clinicId = clinicOf(scope);
       return withTenant(pool, scope, async (tx) => {
         const row = await loadForChange(tx, scope, clinicId, id);
         assertTransition(row.status, 'cancelled', scope.role!, row.starts_at, clock());
         const waived = input.waiveFee === true && (scope.role === 'clinic_owner' || scope.role === 'clinic_admin');
-        if (input.waiveFee && !waived) throw new AppError('forbidden', 'Only a clinic owner or admin can waive a cancellation fee.');
+        if (input.waiveFee && !waived)
+          throw new AppError('forbidden', 'Only a clinic owner or admin can waive a cancellation fee.');
         const fee = waived ? { feeSatang: 0, feePercent: 0 } : await feeFor(tx, clinicId, row);
         if (fee.feeSatang > 0 && input.acceptFeeSatang !== fee.feeSatang) {
-          throw new AppError('fee-confirmation-required', `Cancelling now costs ${fee.feePercent}% of the price.`, { feeSatang: fee.feeSatang, feePercent: fee.feePercent });
+          throw new AppError('fee-confirmation-required', `Cancelling now costs ${fee.feePercent}% of the price.`, {
+            feeSatang: fee.feeSatang,
+            feePercent: fee.feePercent,
+          });
         }
         await setStatus(tx, row.id, 'cancelled', { feeSatang: fee.feeSatang, reason: input.reason ?? null });
         await withdrawReminders(tx, jobs, row.id);
-        await audit(tx, scope, clinicId, 'appointment.cancel', row.id, { customerId: row.customer_id, from: row.status, feeSatang: fee.feeSatang, waived, reason: input.reason ?? null }, meta);
+        await audit(
+          tx,
+          scope,
+          clinicId,
+          'appointment.cancel',
+          row.id,
+          { customerId: row.customer_id, from: row.status, feeSatang: fee.feeSatang, waived, reason: input.reason ?? null },
+          meta,
+        );
         return (await findCalendarEntry(tx, clinicId, row.id))!;
       });
     },
 
-    async reschedule(scope: TenantScope, id: string, input: { startsAt: string; staffUserId?: string | undefined }, meta: RequestMeta): Promise<CalendarRow> {
+    async reschedule(
+      scope: TenantScope,
+      id: string,
+      input: { startsAt: string; staffUserId?: string | undefined },
+      meta: RequestMeta,
+    ): Promise<CalendarRow> {
       const clinicId = clinicOf(scope);
       const timeZone = await timeZoneOf(scope);
       return withTenant(pool, scope, async (tx) => {
@@ -211,18 +329,45 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
         if (isCustomer(scope) && (await feeFor(tx, clinicId, row)).feeSatang > 0) throw new AppError('reschedule-window-closed');
         const treatment = await findTreatment(tx, clinicId, row.treatment_id);
         const startsAt = new Date(input.startsAt);
-        const slot = await slotAt(tx, scope, clinicId, timeZone, treatment!, startsAt, input.staffUserId ?? row.staff_user_id, row.id);
-        const to = { startsAt, endsAt: new Date(slot.endsAt), staffUserId: slot.staffUserIds[0]!, roomId: slot.roomIds[0] ?? null };
+        const slot = await slotAt(
+          tx,
+          scope,
+          clinicId,
+          timeZone,
+          treatment!,
+          startsAt,
+          input.staffUserId ?? row.staff_user_id,
+          row.id,
+        );
+        const to = {
+          startsAt,
+          endsAt: new Date(slot.endsAt),
+          staffUserId: slot.staffUserIds[0]!,
+          roomId: slot.roomIds[0] ?? null,
+        };
         await moveAppointment(tx, row.id, to);
         await withdrawReminders(tx, jobs, row.id);
         await scheduleReminders(tx, jobs, { ...row, starts_at: startsAt }, clock());
-        await audit(tx, scope, clinicId, 'appointment.reschedule', row.id, { customerId: row.customer_id, from: row.starts_at.toISOString(), to: input.startsAt, staffUserId: to.staffUserId }, meta);
+        await audit(
+          tx,
+          scope,
+          clinicId,
+          'appointment.reschedule',
+          row.id,
+          { customerId: row.customer_id, from: row.starts_at.toISOString(), to: input.startsAt, staffUserId: to.staffUserId },
+          meta,
+        );
         return (await findCalendarEntry(tx, clinicId, row.id))!;
       });
     },
 
     /** Staff move an appointment along its states; cancelling has its own route because of the fee. */
-    async transition(scope: TenantScope, id: string, to: Exclude<AppointmentStatus, 'cancelled' | 'scheduled'>, meta: RequestMeta): Promise<CalendarRow> {
+    async transition(
+      scope: TenantScope,
+      id: string,
+      to: Exclude<AppointmentStatus, 'cancelled' | 'scheduled'>,
+      meta: RequestMeta,
+    ): Promise<CalendarRow> {
       const clinicId = clinicOf(scope);
       return withTenant(pool, scope, async (tx) => {
         const row = await loadForChange(tx, scope, clinicId, id);
@@ -230,7 +375,15 @@ export function createAppointmentService(pool: pg.Pool, clinics: ClinicService, 
         await setStatus(tx, row.id, to);
         // Once the visit has begun (or was missed), reminders have nothing left to say.
         if (to !== 'confirmed') await withdrawReminders(tx, jobs, row.id);
-        await audit(tx, scope, clinicId, `appointment.${to}`, row.id, { customerId: row.customer_id, from: row.status, to }, meta);
+        await audit(
+          tx,
+          scope,
+          clinicId,
+          `appointment.${to}`,
+          row.id,
+          { customerId: row.customer_id, from: row.status, to },
+          meta,
+        );
         return (await findCalendarEntry(tx, clinicId, row.id))!;
       });
     },

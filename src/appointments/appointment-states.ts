@@ -2,7 +2,6 @@ import type { Role } from '../db/tenant-transaction.ts';
 import { AppError } from '../errors/app-error.ts';
 import { canReschedule, movesFrom, TRANSITIONS, type AppointmentStatus } from './appointment-moves.ts';
 
-
 /** Statuses that still hold the slot (the exclusion constraint ignores the others). */
 export const ACTIVE_STATUSES: AppointmentStatus[] = ['scheduled', 'confirmed', 'in_progress', 'completed'];
 
@@ -15,15 +14,24 @@ export function assertTransition(from: AppointmentStatus, to: AppointmentStatus,
     throw new AppError('forbidden', 'Customers can only cancel or reschedule their own appointments.');
   }
   if (!TRANSITIONS[from].includes(to)) {
-    throw new AppError('invalid-transition', `An appointment that is ${from} cannot become ${to}.`, { currentStatus: from, allowed: TRANSITIONS[from] });
+    throw new AppError('invalid-transition', `An appointment that is ${from} cannot become ${to}.`, {
+      currentStatus: from,
+      allowed: TRANSITIONS[from],
+    });
   }
   if (!movesFrom(from, startsAt, now).includes(to)) {
-    throw new AppError('invalid-transition', 'A no-show can only be recorded after the start time.', { currentStatus: from, allowed: TRANSITIONS[from] });
+    throw new AppError('invalid-transition', 'A no-show can only be recorded after the start time.', {
+      currentStatus: from,
+      allowed: TRANSITIONS[from],
+    });
   }
 }
 
 export function assertReschedulable(status: AppointmentStatus): void {
   if (!canReschedule(status)) {
-    throw new AppError('invalid-transition', `An appointment that is ${status} cannot be rescheduled.`, { currentStatus: status, allowed: TRANSITIONS[status] });
+    throw new AppError('invalid-transition', `An appointment that is ${status} cannot be rescheduled.`, {
+      currentStatus: status,
+      allowed: TRANSITIONS[status],
+    });
   }
 }

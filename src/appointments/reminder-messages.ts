@@ -36,6 +36,10 @@ export function reminderMessage(f: ReminderFacts): { title: string; body: string
     timeZone: f.timeZone,
   }).format(f.startsAt);
   const treatment = f.treatment[f.locale] ?? f.treatment.en ?? f.treatment.th ?? f.treatment.zh ?? '';
-  const body = text.body.replace('{treatment}', treatment).replace('{clinic}', f.clinic).replace('{when}', when).replace('{staff}', f.staff);
+  const body = text.body
+    .replace('{treatment}', treatment)
+    .replace('{clinic}', f.clinic)
+    .replace('{when}', when)
+    .replace('{staff}', f.staff);
   return { title: text.title[f.kind], body };
 }

@@ -20,7 +20,10 @@ export async function ensureAuditPartitions(owner: pg.Pool, log: Logger): Promis
     const { rows } = await tx.query<{ created: number }>('SELECT ensure_audit_partitions($1) AS created', [MONTHS_AHEAD]);
     return rows[0]!.created;
   });
-  log.info({ created, monthsAhead: MONTHS_AHEAD }, created ? 'audit log partitions created' : 'audit log partitions are in place');
+  log.info(
+    { created, monthsAhead: MONTHS_AHEAD },
+    created ? 'audit log partitions created' : 'audit log partitions are in place',
+  );
   return created;
 }
 
@@ -30,6 +33,9 @@ export const auditPartitionsJob: JobDefinition = {
   schedule: AUDIT_PARTITIONS_SCHEDULE,
   // Every job in a batch asks for the same upkeep: one run serves them all.
   async handle(runtime, jobs) {
-    await ensureAuditPartitions(runtime.db.owner, runtime.log.child({ queue: AUDIT_PARTITIONS_QUEUE, jobIds: jobs.map((j) => j.id) }));
+    await ensureAuditPartitions(
+      runtime.db.owner,
+      runtime.log.child({ queue: AUDIT_PARTITIONS_QUEUE, jobIds: jobs.map((j) => j.id) }),
+    );
   },
 };

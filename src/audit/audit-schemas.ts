@@ -12,7 +12,9 @@ export const AuditLogQuery = PageQuery.extend({
     .optional()
     .meta({ description: 'An exact action (auth.sign_in), or every action under a prefix when it ends with a dot (auth.).' }),
   actorUserId: z.uuid().optional(),
-  since: Instant.optional().meta({ description: 'Oldest entry to include; defaults to 90 days before `until`. At most 366 days before `until`.' }),
+  since: Instant.optional().meta({
+    description: 'Oldest entry to include; defaults to 90 days before `until`. At most 366 days before `until`.',
+  }),
   until: Instant.optional().meta({ description: 'Newest entry to include (exclusive); defaults to now.' }),
 });
 export type AuditLogQuery = z.infer<typeof AuditLogQuery>;

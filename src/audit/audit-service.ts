@@ -38,7 +38,12 @@ export function createAuditService(pool: pg.Pool) {
             action: 'audit.platform_read',
             targetType: query.clinicId ? 'clinic' : undefined,
             targetId: query.clinicId,
-            metadata: { action: query.action ?? null, actorUserId: query.actorUserId ?? null, since: filter.since, until: filter.until },
+            metadata: {
+              action: query.action ?? null,
+              actorUserId: query.actorUserId ?? null,
+              since: filter.since,
+              until: filter.until,
+            },
           },
           meta,
         );
@@ -54,12 +59,18 @@ export type AuditService = ReturnType<typeof createAuditService>;
 function filterOf(query: AuditLogQuery, clinicId: string | undefined): AuditLogFilter {
   const until = query.until ? new Date(query.until) : new Date();
   const since = query.since ? new Date(query.since) : new Date(until.getTime() - DEFAULT_WINDOW_MS);
-  if (since >= until) throw invalid('`since` must be before `until`.', [{ path: 'querystring.since', message: 'must be before until' }]);
+  if (since >= until)
+    throw invalid('`since` must be before `until`.', [{ path: 'querystring.since', message: 'must be before until' }]);
   if (until.getTime() - since.getTime() > MAX_WINDOW_MS) {
-    throw invalid('Ask for at most 366 days at a time.', [{ path: 'querystring.since', message: 'at most 366 days before until' }]);
+    throw invalid('Ask for at most 366 days at a time.', [
+      { path: 'querystring.since', message: 'at most 366 days before until' },
+    ]);
   }
   const after = decodeCursor(query.cursor);
-  if (after && !/^\d{1,19}$/.test(after.id)) throw invalid('The cursor is not valid; start again without it.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+  if (after && !/^\d{1,19}$/.test(after.id))
+    throw invalid('The cursor is not valid; start again without it.', [
+      { path: 'querystring.cursor', message: 'invalid cursor' },
+    ]);
   return {
     clinicId,
     action: query.action,

@@ -12,15 +12,33 @@ const tags = ['audit'];
 // who signed in or failed to; the people it watches should not be the ones who read it.
 const clinicAuditRoutes: FastifyPluginAsyncZod<Deps> = async (owners, { services }) => {
   owners.addHook('preHandler', requireRole('clinic_owner'));
-  owners.get('/audit-logs', { schema: { tags, summary: "The clinic's audit log, newest first", querystring: AuditLogQuery, response: { 200: AuditLogPage } } }, async (request) =>
-    services.audit.listForClinic(principalOf(request), request.query),
+  owners.get(
+    '/audit-logs',
+    {
+      schema: {
+        tags,
+        summary: "The clinic's audit log, newest first",
+        querystring: AuditLogQuery,
+        response: { 200: AuditLogPage },
+      },
+    },
+    async (request) => services.audit.listForClinic(principalOf(request), request.query),
   );
 };
 
 const platformAuditRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services }) => {
   admin.addHook('preHandler', requireRole('super_admin'));
-  admin.get('/admin/audit-logs', { schema: { tags: ['admin: audit'], summary: 'Audit entries of every clinic, newest first (the read is itself audited)', querystring: AdminAuditLogQuery, response: { 200: AuditLogPage } } }, async (request) =>
-    services.audit.listAcrossClinics(principalOf(request), request.query, requestMeta(request)),
+  admin.get(
+    '/admin/audit-logs',
+    {
+      schema: {
+        tags: ['admin: audit'],
+        summary: 'Audit entries of every clinic, newest first (the read is itself audited)',
+        querystring: AdminAuditLogQuery,
+        response: { 200: AuditLogPage },
+      },
+    },
+    async (request) => services.audit.listAcrossClinics(principalOf(request), request.query, requestMeta(request)),
   );
 };
 

@@ -4,7 +4,14 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import type { ClinicSummary } from '../clinics/clinic-schemas.ts';
 import { insertCustomer } from '../customers/customer-repo.ts';
-import { actAsUser, unsafeWithPlatformAccess, withTenant, type Role, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import {
+  actAsUser,
+  unsafeWithPlatformAccess,
+  withTenant,
+  type Role,
+  type TenantScope,
+  type Tx,
+} from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { findUserById, insertUser, markSignedIn, type UserRow } from '../users/user-repo.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -80,9 +87,26 @@ export function createAuthService(
           locale: input.locale ?? clinic.locale,
         });
         await actAsUser(tx, created.id);
-        await insertCustomer(tx, { clinicId: clinic.id, userId: created.id, fullName: created.full_name, email: created.email, phone: created.phone });
+        await insertCustomer(tx, {
+          clinicId: clinic.id,
+          userId: created.id,
+          fullName: created.full_name,
+          email: created.email,
+          phone: created.phone,
+        });
         await insertSession(tx, { userId: created.id, tokenHash: hash, expiresAt, ...meta });
-        await recordAudit(tx, { clinicId: clinic.id, actorUserId: created.id, actorRole: 'customer', action: 'auth.sign_up', targetType: 'user', targetId: created.id }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId: clinic.id,
+            actorUserId: created.id,
+            actorRole: 'customer',
+            action: 'auth.sign_up',
+            targetType: 'user',
+            targetId: created.id,
+          },
+          meta,
+        );
         return created;
       });
       return { token, expiresAt, user };
@@ -97,15 +121,19 @@ export function createAuthService(
         await throttle.recordFailure(email, meta.ip);
         const clinicId = account?.clinic_id ?? null;
         await withTenant(pool, { clinicId, userId: null, role: null }, (tx) =>
-          recordAudit(tx, {
-            clinicId,
-            actorUserId: null,
-            actorRole: null,
-            action: 'auth.sign_in_failed',
-            targetType: account ? 'user' : undefined,
-            targetId: account?.user_id,
-            metadata: { email: email.toLowerCase(), reason: account ? 'wrong-password' : 'unknown-email' },
-          }, meta),
+          recordAudit(
+            tx,
+            {
+              clinicId,
+              actorUserId: null,
+              actorRole: null,
+              action: 'auth.sign_in_failed',
+              targetType: account ? 'user' : undefined,
+              targetId: account?.user_id,
+              metadata: { email: email.toLowerCase(), reason: account ? 'wrong-password' : 'unknown-email' },
+            },
+            meta,
+          ),
         );
         throw new AppError('invalid-credentials');
       }
@@ -118,7 +146,18 @@ export function createAuthService(
       const { token, expiresAt } = await openSession(scope, meta);
       const user = await withOwnRow(scope, async (tx) => {
         await markSignedIn(tx, account.user_id);
-        await recordAudit(tx, { clinicId: account.clinic_id, actorUserId: account.user_id, actorRole: account.role, action: 'auth.sign_in', targetType: 'user', targetId: account.user_id }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId: account.clinic_id,
+            actorUserId: account.user_id,
+            actorRole: account.role,
+            action: 'auth.sign_in',
+            targetType: 'user',
+            targetId: account.user_id,
+          },
+          meta,
+        );
         return (await findUserById(tx, account.user_id))!;
       });
       return { token, expiresAt, user };
@@ -132,7 +171,19 @@ export function createAuthService(
     async signOutEverywhere(principal: Principal, meta: RequestMeta): Promise<number> {
       return withTenant(pool, principal, async (tx) => {
         const revoked = await revokeAllSessionsOfUser(tx, principal.userId);
-        await recordAudit(tx, { clinicId: principal.clinicId, actorUserId: principal.userId, actorRole: principal.role, action: 'auth.sign_out_everywhere', targetType: 'user', targetId: principal.userId, metadata: { revoked } }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId: principal.clinicId,
+            actorUserId: principal.userId,
+            actorRole: principal.role,
+            action: 'auth.sign_out_everywhere',
+            targetType: 'user',
+            targetId: principal.userId,
+            metadata: { revoked },
+          },
+          meta,
+        );
         return revoked;
       });
     },

@@ -12,24 +12,49 @@ import type { SignedIn } from './auth-service.ts';
 export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
   const tags = ['auth'];
   const setSession = (reply: FastifyReply, s: SignedIn) =>
-    reply.setCookie(SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', expires: s.expiresAt });
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: 'auto',
+      path: '/',
+      expires: s.expiresAt,
+    });
   const respond = (s: SignedIn) => ({ user: toUser(s.user), expiresAt: s.expiresAt.toISOString() });
 
-  app.get('/auth/csrf', { schema: { tags, summary: 'A CSRF token to send as x-csrf-token on every write', response: { 200: CsrfResponse } } }, async (_request, reply) => ({
-    token: reply.generateCsrf(),
-  }));
+  app.get(
+    '/auth/csrf',
+    { schema: { tags, summary: 'A CSRF token to send as x-csrf-token on every write', response: { 200: CsrfResponse } } },
+    async (_request, reply) => ({
+      token: reply.generateCsrf(),
+    }),
+  );
 
-  app.post('/auth/sign-up', { schema: { tags, summary: 'Create a customer account in a clinic and sign in', body: SignUpBody, response: { 201: SessionResponse } } }, async (request, reply) => {
-    const signedIn = await services.auth.signUp(request.body, requestMeta(request));
-    setSession(reply, signedIn);
-    return reply.code(201).send(respond(signedIn));
-  });
+  app.post(
+    '/auth/sign-up',
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer account in a clinic and sign in',
+        body: SignUpBody,
+        response: { 201: SessionResponse },
+      },
+    },
+    async (request, reply) => {
+      const signedIn = await services.auth.signUp(request.body, requestMeta(request));
+      setSession(reply, signedIn);
+      return reply.code(201).send(respond(signedIn));
+    },
+  );
 
-  app.post('/auth/sign-in', { schema: { tags, summary: 'Sign in with email and password', body: SignInBody, response: { 200: SessionResponse } } }, async (request, reply) => {
-    const signedIn = await services.auth.signIn(request.body.email, request.body.password, requestMeta(request));
-    setSession(reply, signedIn);
-    return respond(signedIn);
-  });
+  app.post(
+    '/auth/sign-in',
+    { schema: { tags, summary: 'Sign in with email and password', body: SignInBody, response: { 200: SessionResponse } } },
+    async (request, reply) => {
+      const signedIn = await services.auth.signIn(request.body.email, request.body.password, requestMeta(request));
+      setSession(reply, signedIn);
+      return respond(signedIn);
+    },
+  );
 
   app.post('/auth/sign-out', { schema: { tags, summary: 'Sign out of this session' } }, async (request, reply) => {
     if (request.principal) await services.auth.signOut(request.principal);
@@ -37,14 +62,22 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Servi
     return reply.code(204).send();
   });
 
-  app.post('/auth/sign-out-everywhere', { schema: { tags, summary: 'Revoke every session of the signed-in user', response: { 200: RevokedResponse } } }, async (request, reply) => {
-    const revokedSessions = await services.auth.signOutEverywhere(principalOf(request), requestMeta(request));
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { revokedSessions };
-  });
+  app.post(
+    '/auth/sign-out-everywhere',
+    { schema: { tags, summary: 'Revoke every session of the signed-in user', response: { 200: RevokedResponse } } },
+    async (request, reply) => {
+      const revokedSessions = await services.auth.signOutEverywhere(principalOf(request), requestMeta(request));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { revokedSessions };
+    },
+  );
 
-  app.get('/me', { schema: { tags, summary: 'The signed-in user and their clinic', response: { 200: MeResponse } } }, async (request) => {
-    const { user, clinic } = await services.auth.me(principalOf(request));
-    return { ...toUser(user), clinic };
-  });
+  app.get(
+    '/me',
+    { schema: { tags, summary: 'The signed-in user and their clinic', response: { 200: MeResponse } } },
+    async (request) => {
+      const { user, clinic } = await services.auth.me(principalOf(request));
+      return { ...toUser(user), clinic };
+    },
+  );
 };

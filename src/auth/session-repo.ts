@@ -36,6 +36,8 @@ export async function revokeSession(tx: Tx, sessionId: string): Promise<void> {
 }
 
 export async function revokeAllSessionsOfUser(tx: Tx, userId: string): Promise<number> {
-  const { rowCount } = await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  const { rowCount } = await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
+    userId,
+  ]);
   return rowCount ?? 0;
 }

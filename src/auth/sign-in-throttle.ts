@@ -10,12 +10,20 @@ export interface SignInThrottle {
   recordSuccess(email: string): Promise<void>;
 }
 
-type ThrottleConfig = Pick<Config, 'SIGN_IN_MAX_FAILURES_PER_ACCOUNT' | 'SIGN_IN_MAX_FAILURES_PER_IP' | 'SIGN_IN_LOCKOUT_SECONDS' | 'REDIS_KEY_PREFIX'>;
+type ThrottleConfig = Pick<
+  Config,
+  'SIGN_IN_MAX_FAILURES_PER_ACCOUNT' | 'SIGN_IN_MAX_FAILURES_PER_IP' | 'SIGN_IN_LOCKOUT_SECONDS' | 'REDIS_KEY_PREFIX'
+>;
 
 /** Failed sign-ins counted per account and per IP; shared across nodes when Redis is configured. */
 export function createSignInThrottle(config: ThrottleConfig, redis: Redis | null): SignInThrottle {
   const make = (name: string, points: number) =>
-    createRateLimiter(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}signin-${name}`, points, duration: config.SIGN_IN_LOCKOUT_SECONDS, blockDuration: config.SIGN_IN_LOCKOUT_SECONDS });
+    createRateLimiter(redis, {
+      keyPrefix: `${config.REDIS_KEY_PREFIX}signin-${name}`,
+      points,
+      duration: config.SIGN_IN_LOCKOUT_SECONDS,
+      blockDuration: config.SIGN_IN_LOCKOUT_SECONDS,
+    });
   const byAccount = make('account', config.SIGN_IN_MAX_FAILURES_PER_ACCOUNT);
   const byIp = make('ip', config.SIGN_IN_MAX_FAILURES_PER_IP);
   const accountKey = (email: string) => email.trim().toLowerCase();
@@ -23,7 +31,10 @@ export function createSignInThrottle(config: ThrottleConfig, redis: Redis | null
   return {
     async assertAllowed(email, ip) {
       const [account, address] = await Promise.all([byAccount.get(accountKey(email)), byIp.get(ip)]);
-      for (const [res, limiter] of [[account, byAccount], [address, byIp]] as const) {
+      for (const [res, limiter] of [
+        [account, byAccount],
+        [address, byIp],
+      ] as const) {
         if (res && res.consumedPoints >= limiter.points) throw tooManyRequests('sign-in-locked', res.msBeforeNext / 1000);
       }
     },

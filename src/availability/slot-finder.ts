@@ -47,12 +47,21 @@ export async function findSlots(tx: Tx, q: SlotQuery): Promise<Slot[]> {
     bufferAfterMinutes: q.treatment.buffer_after_minutes,
     staff: staffIds.map((staffUserId) => ({
       staffUserId,
-      weeklyHours: hours.filter((h) => h.staff_user_id === staffUserId).map((h) => ({ weekday: h.weekday, start: h.start_time, end: h.end_time })),
-      extraShifts: exceptions.filter((e) => e.staff_user_id === staffUserId && e.kind === 'extra_shift').map((e) => interval(e.starts_at, e.ends_at)),
-      leave: exceptions.filter((e) => e.staff_user_id === staffUserId && e.kind === 'leave').map((e) => interval(e.starts_at, e.ends_at)),
+      weeklyHours: hours
+        .filter((h) => h.staff_user_id === staffUserId)
+        .map((h) => ({ weekday: h.weekday, start: h.start_time, end: h.end_time })),
+      extraShifts: exceptions
+        .filter((e) => e.staff_user_id === staffUserId && e.kind === 'extra_shift')
+        .map((e) => interval(e.starts_at, e.ends_at)),
+      leave: exceptions
+        .filter((e) => e.staff_user_id === staffUserId && e.kind === 'leave')
+        .map((e) => interval(e.starts_at, e.ends_at)),
       busy: busy.filter((b) => b.staff_user_id === staffUserId).map((b) => interval(b.blocked_from, b.blocked_until)),
     })),
-    rooms: rooms.map((r) => ({ roomId: r.id, busy: busy.filter((b) => b.room_id === r.id).map((b) => interval(b.blocked_from, b.blocked_until)) })),
+    rooms: rooms.map((r) => ({
+      roomId: r.id,
+      busy: busy.filter((b) => b.room_id === r.id).map((b) => interval(b.blocked_from, b.blocked_until)),
+    })),
   });
 }
 

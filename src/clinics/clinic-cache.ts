@@ -36,7 +36,15 @@ const MAX_ENTRIES = 5_000;
  * found at once. A lookup that started before an invalidation does not store what it read: that row
  * may predate the write.
  */
-export function createClinicCache({ config, redis, log }: { config: Pick<Config, 'REDIS_KEY_PREFIX'>; redis: Redis | null; log: Logger }): ClinicCache {
+export function createClinicCache({
+  config,
+  redis,
+  log,
+}: {
+  config: Pick<Config, 'REDIS_KEY_PREFIX'>;
+  redis: Redis | null;
+  log: Logger;
+}): ClinicCache {
   const byId = readThrough<ClinicRecord>();
   const bySlug = readThrough<PublicClinicRow>();
   const dropLocal = ({ id, slug }: ClinicKeys) => {
@@ -54,7 +62,9 @@ export function createClinicCache({ config, redis, log }: { config: Pick<Config,
     subscriber.on('ready', () => {
       byId.clear();
       bySlug.clear();
-      subscriber.subscribe(channel).catch((error: unknown) => log.warn({ err: error, channel }, 'clinic cache could not subscribe'));
+      subscriber
+        .subscribe(channel)
+        .catch((error: unknown) => log.warn({ err: error, channel }, 'clinic cache could not subscribe'));
     });
     subscriber.on('message', (from, message) => {
       if (from !== channel) return;
@@ -70,9 +80,14 @@ export function createClinicCache({ config, redis, log }: { config: Pick<Config,
     async invalidate(clinic) {
       dropLocal(clinic);
       if (!redis) return;
-      await redis.publish(channel, JSON.stringify({ id: clinic.id, slug: clinic.slug })).catch((error: unknown) =>
-        log.warn({ err: error, clinicId: clinic.id }, 'clinic invalidation not published; other nodes catch up within the cache TTL'),
-      );
+      await redis
+        .publish(channel, JSON.stringify({ id: clinic.id, slug: clinic.slug }))
+        .catch((error: unknown) =>
+          log.warn(
+            { err: error, clinicId: clinic.id },
+            'clinic invalidation not published; other nodes catch up within the cache TTL',
+          ),
+        );
     },
     async close() {
       if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());

@@ -27,7 +27,8 @@ export interface ClinicListRow extends Omit<ClinicRow, 'settings' | 'quota_overr
   customer_count: number;
 }
 
-const CLINIC_COLUMNS = 'id, slug, name, tier, status, is_active, settings, quota_overrides, analysis_provider, time_zone, locale, created_at, updated_at';
+const CLINIC_COLUMNS =
+  'id, slug, name, tier, status, is_active, settings, quota_overrides, analysis_provider, time_zone, locale, created_at, updated_at';
 
 // Staff accounts take a seat of the tier's user limit; customers do not.
 const SEAT_HOLDER = `role IN ('clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist') AND disabled_at IS NULL`;
@@ -50,7 +51,10 @@ export async function insertClinic(tx: Tx, c: NewClinic): Promise<ClinicRow> {
 }
 
 export async function findClinicById(tx: Tx, id: string, { forUpdate = false } = {}): Promise<ClinicRow | undefined> {
-  const { rows } = await tx.query<ClinicRow>(`SELECT ${CLINIC_COLUMNS} FROM clinics WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id]);
+  const { rows } = await tx.query<ClinicRow>(
+    `SELECT ${CLINIC_COLUMNS} FROM clinics WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -97,7 +101,9 @@ export async function listClinics(tx: Tx, f: ClinicFilter): Promise<ClinicListRo
 }
 
 export async function countSeatHolders(tx: Tx, clinicId: string): Promise<number> {
-  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND ${SEAT_HOLDER}`, [clinicId]);
+  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND ${SEAT_HOLDER}`, [
+    clinicId,
+  ]);
   return rows[0]!.n;
 }
 
@@ -117,7 +123,15 @@ export async function updateClinicAsPlatform(tx: Tx, id: string, c: PlatformClin
             quota_overrides = coalesce($5::jsonb, quota_overrides),
             analysis_provider = CASE WHEN $6::boolean THEN $7::text ELSE analysis_provider END, updated_at = now()
      WHERE id = $1 RETURNING ${CLINIC_COLUMNS}`,
-    [id, c.name ?? null, c.tier ?? null, c.status ?? null, c.quotaOverrides ? JSON.stringify(c.quotaOverrides) : null, c.analysisProvider !== undefined, c.analysisProvider ?? null],
+    [
+      id,
+      c.name ?? null,
+      c.tier ?? null,
+      c.status ?? null,
+      c.quotaOverrides ? JSON.stringify(c.quotaOverrides) : null,
+      c.analysisProvider !== undefined,
+      c.analysisProvider ?? null,
+    ],
   );
   return rows[0];
 }

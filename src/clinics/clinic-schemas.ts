@@ -17,7 +17,10 @@ export const ClinicSlug = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/, '3 to 63 lower-case letters, digits or dashes, not starting or ending with a dash');
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/,
+    '3 to 63 lower-case letters, digits or dashes, not starting or ending with a dash',
+  );
 export const ClinicName = z.string().trim().min(1).max(200);
 
 // Built once: the list of zones is long and does not change while the process runs.
@@ -43,12 +46,21 @@ export const TimeZone = z.string().max(64).refine(isTimeZone, 'an IANA time zone
 /** What a clinic may keep in its settings; unknown keys are refused so typos do not pass silently. */
 export const ClinicSettingsPatch = z
   .object({
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as THB').nullable(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as THB')
+      .nullable(),
     contactPhone: Phone.nullable(),
     contactEmail: Email.nullable(),
     address: z.string().trim().min(1).max(500).nullable(),
-    website: z.url({ protocol: /^https?$/ }).max(300).nullable(),
-    brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb').nullable(),
+    website: z
+      .url({ protocol: /^https?$/ })
+      .max(300)
+      .nullable(),
+    brandColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
+      .nullable(),
   })
   .partial()
   .strict()
@@ -99,7 +111,9 @@ export const TierLimitsList = z.object({ items: z.array(ClinicLimitsSchema) });
 export const ClinicIdParams = z.object({ id: z.uuid() });
 
 const AnalysisProviderView = z.object({
-  analysisProvider: AnalysisProvider.nullable().meta({ description: "The clinic's own provider, set by a super admin; null follows the platform default." }),
+  analysisProvider: AnalysisProvider.nullable().meta({
+    description: "The clinic's own provider, set by a super admin; null follows the platform default.",
+  }),
   effectiveAnalysisProvider: AnalysisProvider.meta({ description: "Where the clinic's skin analyses run now." }),
 });
 
@@ -125,7 +139,9 @@ export const UpdateClinicBody = z
     tier: Tier,
     status: ClinicStatus,
     quotaOverrides: QuotaOverrides,
-    analysisProvider: AnalysisProvider.nullable().meta({ description: "Where the clinic's skin analyses run; null follows the platform default." }),
+    analysisProvider: AnalysisProvider.nullable().meta({
+      description: "Where the clinic's skin analyses run; null follows the platform default.",
+    }),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
@@ -141,7 +157,9 @@ export const UpdateOwnClinicBody = z
 /** Who a clinic is, as every platform view names it. */
 export const ClinicIdentity = z.object({ id: z.uuid(), slug: z.string(), name: z.string(), tier: Tier, status: ClinicStatus });
 
-export function clinicIdentityOf(row: Pick<ClinicRow, 'id' | 'slug' | 'name' | 'tier' | 'status'>): z.infer<typeof ClinicIdentity> {
+export function clinicIdentityOf(
+  row: Pick<ClinicRow, 'id' | 'slug' | 'name' | 'tier' | 'status'>,
+): z.infer<typeof ClinicIdentity> {
   return { id: row.id, slug: row.slug, name: row.name, tier: row.tier, status: row.status };
 }
 
@@ -187,7 +205,15 @@ export const OwnClinic = z
   .meta({ id: 'OwnClinic' });
 
 export const ClinicSummary = z
-  .object({ id: z.uuid(), slug: z.string(), name: z.string(), status: ClinicStatus, tier: Tier, timeZone: z.string(), locale: Locale })
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    status: ClinicStatus,
+    tier: Tier,
+    timeZone: z.string(),
+    locale: Locale,
+  })
   .meta({ id: 'ClinicSummary' });
 export type ClinicSummary = z.infer<typeof ClinicSummary>;
 
@@ -198,7 +224,10 @@ export function settingsOf(stored: Record<string, unknown>): ClinicSettings {
 }
 
 /** The clinic's own choice of provider, and the one its analyses use: that choice or the platform default. */
-export function analysisProviderOf(choice: AnalysisProviderKey | null, platformDefault: AnalysisProviderKey): z.infer<typeof AnalysisProviderView> {
+export function analysisProviderOf(
+  choice: AnalysisProviderKey | null,
+  platformDefault: AnalysisProviderKey,
+): z.infer<typeof AnalysisProviderView> {
   return { analysisProvider: choice, effectiveAnalysisProvider: choice ?? platformDefault };
 }
 
@@ -222,7 +251,12 @@ export function toAdminClinic(row: ClinicListRow, platformProvider: AnalysisProv
   };
 }
 
-export function toAdminClinicDetail(d: { row: ClinicRow; limits: ClinicLimits; activeUsers: number; platformProvider: AnalysisProviderKey }): z.infer<typeof AdminClinicDetail> {
+export function toAdminClinicDetail(d: {
+  row: ClinicRow;
+  limits: ClinicLimits;
+  activeUsers: number;
+  platformProvider: AnalysisProviderKey;
+}): z.infer<typeof AdminClinicDetail> {
   const { row } = d;
   return {
     ...clinicBasics(row, d.platformProvider),
@@ -235,5 +269,13 @@ export function toAdminClinicDetail(d: { row: ClinicRow; limits: ClinicLimits; a
 }
 
 export function toClinicSummary(row: ClinicRow): ClinicSummary {
-  return { id: row.id, slug: row.slug, name: row.name, status: row.status, tier: row.tier, timeZone: row.time_zone, locale: row.locale };
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    status: row.status,
+    tier: row.tier,
+    timeZone: row.time_zone,
+    locale: row.locale,
+  };
 }

@@ -54,11 +54,34 @@ export interface ClinicChange extends Omit<PlatformClinicChange, 'quotaOverrides
 /** Who acts on the platform path: a super admin, or a platform process (seeding) with no user. */
 export type PlatformActor = Pick<TenantScope, 'userId' | 'role'>;
 
-export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: Pick<Config, 'ANALYSIS_DEFAULT_PROVIDER' | 'OPENAI_API_KEY'>) {
+export function createClinicService(
+  pool: pg.Pool,
+  cache: ClinicCache,
+  config: Pick<Config, 'ANALYSIS_DEFAULT_PROVIDER' | 'OPENAI_API_KEY'>,
+) {
   const platformProvider = config.ANALYSIS_DEFAULT_PROVIDER;
   const platformScope = (actor: PlatformActor): TenantScope => ({ clinicId: null, userId: actor.userId, role: actor.role });
-  const audit = (tx: Tx, actor: PlatformActor | TenantScope, clinicId: string | null, action: string, meta: RequestMeta, metadata?: AuditEntry['metadata']) =>
-    recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'clinic', targetId: clinicId ?? undefined, metadata }, meta);
+  const audit = (
+    tx: Tx,
+    actor: PlatformActor | TenantScope,
+    clinicId: string | null,
+    action: string,
+    meta: RequestMeta,
+    metadata?: AuditEntry['metadata'],
+  ) =>
+    recordAudit(
+      tx,
+      {
+        clinicId,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        action,
+        targetType: 'clinic',
+        targetId: clinicId ?? undefined,
+        metadata,
+      },
+      meta,
+    );
 
   async function detailOf(tx: Tx, row: ClinicRow) {
     const limits = (await findClinicLimits(tx, row.id))!;
@@ -70,11 +93,16 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
     const clinicId = scope.clinicId;
     if (!clinicId) throw notFound('clinic');
     const record = await cache.byId(clinicId, () =>
-      withTenant(pool, scope, async (tx) => {
-        const row = await findClinicById(tx, clinicId);
-        const limits = row && (await findClinicLimits(tx, clinicId));
-        return row && limits ? { row, limits } : undefined;
-      }, { readOnly: true }),
+      withTenant(
+        pool,
+        scope,
+        async (tx) => {
+          const row = await findClinicById(tx, clinicId);
+          const limits = row && (await findClinicLimits(tx, clinicId));
+          return row && limits ? { row, limits } : undefined;
+        },
+        { readOnly: true },
+      ),
     );
     if (!record) throw notFound('clinic');
     return record;
@@ -84,7 +112,14 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
   function memberView({ row, limits }: ClinicRecord, role: TenantScope['role']) {
     const publicPart = { id: row.id, slug: row.slug, name: row.name, timeZone: row.time_zone, locale: row.locale };
     if (role === 'customer') return publicPart;
-    return { ...publicPart, tier: row.tier, status: row.status, settings: settingsOf(row.settings), limits, ...analysisProviderOf(row.analysis_provider, platformProvider) };
+    return {
+      ...publicPart,
+      tier: row.tier,
+      status: row.status,
+      settings: settingsOf(row.settings),
+      limits,
+      ...analysisProviderOf(row.analysis_provider, platformProvider),
+    };
   }
 
   async function create(actor: PlatformActor, clinic: NewClinic, owner: NewOwner | undefined, meta: RequestMeta) {
@@ -92,10 +127,23 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
     const passwordHash = owner ? await hashPassword(owner.password) : undefined;
     const created = await unsafeWithPlatformAccess(pool, platformScope(actor), async (tx) => {
       const row = await insertClinic(tx, clinic);
-      const ownerRow = owner && passwordHash
-        ? await insertUser(tx, { clinicId: row.id, email: owner.email, passwordHash, role: 'clinic_owner', fullName: owner.fullName, locale: row.locale })
-        : undefined;
-      await audit(tx, actor, row.id, 'clinic.create', meta, { slug: row.slug, tier: row.tier, status: row.status, ownerId: ownerRow?.id ?? null });
+      const ownerRow =
+        owner && passwordHash
+          ? await insertUser(tx, {
+              clinicId: row.id,
+              email: owner.email,
+              passwordHash,
+              role: 'clinic_owner',
+              fullName: owner.fullName,
+              locale: row.locale,
+            })
+          : undefined;
+      await audit(tx, actor, row.id, 'clinic.create', meta, {
+        slug: row.slug,
+        tier: row.tier,
+        status: row.status,
+        ownerId: ownerRow?.id ?? null,
+      });
       return { detail: await detailOf(tx, row), ownerId: ownerRow?.id ?? null };
     });
     await cache.invalidate(created.detail);
@@ -104,7 +152,10 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
 
   async function update(actor: PlatformActor, id: string, change: ClinicChange, meta: RequestMeta) {
     if (change.analysisProvider === 'openai' && !config.OPENAI_API_KEY) {
-      throw new AppError('analysis-provider-unavailable', 'OpenAI is not configured on this platform (no OPENAI_API_KEY); the clinic keeps its provider.');
+      throw new AppError(
+        'analysis-provider-unavailable',
+        'OpenAI is not configured on this platform (no OPENAI_API_KEY); the clinic keeps its provider.',
+      );
     }
     const { detail, changed } = await unsafeWithPlatformAccess(pool, platformScope(actor), async (tx) => {
       const before = await findClinicById(tx, id, { forUpdate: true });
@@ -112,10 +163,22 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
       const tier = change.tier !== undefined && change.tier !== before.tier ? change.tier : undefined;
       const status = change.status !== undefined && change.status !== before.status ? change.status : undefined;
       const name = change.name !== undefined && change.name !== before.name ? change.name : undefined;
-      const quotaOverrides = change.quotaOverrides && !sameOverrides(change.quotaOverrides, before.quota_overrides) ? change.quotaOverrides : undefined;
+      const quotaOverrides =
+        change.quotaOverrides && !sameOverrides(change.quotaOverrides, before.quota_overrides)
+          ? change.quotaOverrides
+          : undefined;
       // null is a change (back to the platform default); undefined is none.
-      const analysisProvider = change.analysisProvider !== undefined && change.analysisProvider !== before.analysis_provider ? change.analysisProvider : undefined;
-      if (tier === undefined && status === undefined && name === undefined && quotaOverrides === undefined && analysisProvider === undefined) {
+      const analysisProvider =
+        change.analysisProvider !== undefined && change.analysisProvider !== before.analysis_provider
+          ? change.analysisProvider
+          : undefined;
+      if (
+        tier === undefined &&
+        status === undefined &&
+        name === undefined &&
+        quotaOverrides === undefined &&
+        analysisProvider === undefined
+      ) {
         return { detail: await detailOf(tx, before), changed: false };
       }
       const after = (await updateClinicAsPlatform(tx, id, { tier, status, name, quotaOverrides, analysisProvider }))!;
@@ -123,7 +186,11 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
       // explained: the provider decides who processes the clinic's face photos) on their own.
       if (tier) await audit(tx, actor, id, 'clinic.tier_change', meta, { from: before.tier, to: tier });
       if (status) await audit(tx, actor, id, 'clinic.status_change', meta, { from: before.status, to: status });
-      if (analysisProvider !== undefined) await audit(tx, actor, id, 'clinic.analysis_provider_change', meta, { from: before.analysis_provider, to: analysisProvider });
+      if (analysisProvider !== undefined)
+        await audit(tx, actor, id, 'clinic.analysis_provider_change', meta, {
+          from: before.analysis_provider,
+          to: analysisProvider,
+        });
       if (name !== undefined || quotaOverrides) {
         await audit(tx, actor, id, 'clinic.update', meta, {
           ...(name !== undefined ? { name: { from: before.name, to: name } } : {}),
@@ -185,11 +252,26 @@ export function createClinicService(pool: pg.Pool, cache: ClinicCache, config: P
     async listClinics(actor: PlatformActor, input: ClinicListInput, meta: RequestMeta) {
       const cursor = decodeCursor(input.cursor);
       const rows = await unsafeWithPlatformAccess(pool, platformScope(actor), async (tx) => {
-        const page = await listClinics(tx, { status: input.status, tier: input.tier, q: input.q, cursor, limit: input.limit + 1 });
-        await audit(tx, actor, null, 'clinic.list', meta, { status: input.status ?? null, tier: input.tier ?? null, q: input.q ?? null });
+        const page = await listClinics(tx, {
+          status: input.status,
+          tier: input.tier,
+          q: input.q,
+          cursor,
+          limit: input.limit + 1,
+        });
+        await audit(tx, actor, null, 'clinic.list', meta, {
+          status: input.status ?? null,
+          tier: input.tier ?? null,
+          q: input.q ?? null,
+        });
         return page;
       });
-      return pageOf(rows, input.limit, (r) => [r.created_at, r.id], (r) => toAdminClinic(r, platformProvider));
+      return pageOf(
+        rows,
+        input.limit,
+        (r) => [r.created_at, r.id],
+        (r) => toAdminClinic(r, platformProvider),
+      );
     },
 
     /** The plans' own limits, which a clinic's overrides replace. */

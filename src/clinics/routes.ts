@@ -25,48 +25,127 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
   admin.addHook('preHandler', requireRole('super_admin'));
   const tags = ['admin: clinics'];
 
-  admin.get('/admin/clinics', { schema: { tags, summary: 'List clinics, newest first, with staff and customer counts', querystring: ClinicListQuery, response: { 200: pageSchema(AdminClinic) } } }, async (request) =>
-    services.clinics.listClinics(principalOf(request), request.query, requestMeta(request)),
+  admin.get(
+    '/admin/clinics',
+    {
+      schema: {
+        tags,
+        summary: 'List clinics, newest first, with staff and customer counts',
+        querystring: ClinicListQuery,
+        response: { 200: pageSchema(AdminClinic) },
+      },
+    },
+    async (request) => services.clinics.listClinics(principalOf(request), request.query, requestMeta(request)),
   );
 
-  admin.post('/admin/clinics', { schema: { tags, summary: 'Create a clinic and its owner account', body: CreateClinicBody, response: { 201: CreatedClinic } } }, async (request, reply) => {
-    const { owner, ...clinic } = request.body;
-    return reply.code(201).send(await services.clinics.createClinicWithOwner(principalOf(request), clinic, owner, requestMeta(request)));
-  });
-
-  admin.get('/admin/tiers', { schema: { tags, summary: "Each plan's own limits (null: unlimited), which a clinic's overrides replace", response: { 200: TierLimitsList } } }, async (request) => ({
-    items: await services.clinics.tierLimits(principalOf(request)),
-  }));
-
-  admin.get('/admin/clinics/:id', { schema: { tags, summary: 'One clinic with its effective limits and usage', params: ClinicIdParams, response: { 200: AdminClinicDetail } } }, async (request) =>
-    services.clinics.getClinic(principalOf(request), request.params.id, requestMeta(request)),
+  admin.post(
+    '/admin/clinics',
+    {
+      schema: {
+        tags,
+        summary: 'Create a clinic and its owner account',
+        body: CreateClinicBody,
+        response: { 201: CreatedClinic },
+      },
+    },
+    async (request, reply) => {
+      const { owner, ...clinic } = request.body;
+      return reply
+        .code(201)
+        .send(await services.clinics.createClinicWithOwner(principalOf(request), clinic, owner, requestMeta(request)));
+    },
   );
 
-  admin.patch('/admin/clinics/:id', { schema: { tags, summary: "Change a clinic's name, tier, status, quota overrides or skin-analysis provider", params: ClinicIdParams, body: UpdateClinicBody, response: { 200: AdminClinicDetail } } }, async (request) =>
-    services.clinics.updateClinic(principalOf(request), request.params.id, request.body, requestMeta(request)),
+  admin.get(
+    '/admin/tiers',
+    {
+      schema: {
+        tags,
+        summary: "Each plan's own limits (null: unlimited), which a clinic's overrides replace",
+        response: { 200: TierLimitsList },
+      },
+    },
+    async (request) => ({
+      items: await services.clinics.tierLimits(principalOf(request)),
+    }),
   );
 
-  admin.post('/admin/clinics/:id/suspend', { schema: { tags, summary: "Suspend a clinic: its users' sessions stop working and they cannot sign in", params: ClinicIdParams, response: { 200: AdminClinicDetail } } }, async (request) =>
-    services.clinics.setStatus(principalOf(request), request.params.id, 'suspended', requestMeta(request)),
+  admin.get(
+    '/admin/clinics/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One clinic with its effective limits and usage',
+        params: ClinicIdParams,
+        response: { 200: AdminClinicDetail },
+      },
+    },
+    async (request) => services.clinics.getClinic(principalOf(request), request.params.id, requestMeta(request)),
   );
 
-  admin.post('/admin/clinics/:id/reactivate', { schema: { tags, summary: 'Make a clinic active again', params: ClinicIdParams, response: { 200: AdminClinicDetail } } }, async (request) =>
-    services.clinics.setStatus(principalOf(request), request.params.id, 'active', requestMeta(request)),
+  admin.patch(
+    '/admin/clinics/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a clinic's name, tier, status, quota overrides or skin-analysis provider",
+        params: ClinicIdParams,
+        body: UpdateClinicBody,
+        response: { 200: AdminClinicDetail },
+      },
+    },
+    async (request) => services.clinics.updateClinic(principalOf(request), request.params.id, request.body, requestMeta(request)),
+  );
+
+  admin.post(
+    '/admin/clinics/:id/suspend',
+    {
+      schema: {
+        tags,
+        summary: "Suspend a clinic: its users' sessions stop working and they cannot sign in",
+        params: ClinicIdParams,
+        response: { 200: AdminClinicDetail },
+      },
+    },
+    async (request) => services.clinics.setStatus(principalOf(request), request.params.id, 'suspended', requestMeta(request)),
+  );
+
+  admin.post(
+    '/admin/clinics/:id/reactivate',
+    { schema: { tags, summary: 'Make a clinic active again', params: ClinicIdParams, response: { 200: AdminClinicDetail } } },
+    async (request) => services.clinics.setStatus(principalOf(request), request.params.id, 'active', requestMeta(request)),
   );
 };
 
 const clinicManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { services }) => {
   managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
-  managers.patch('/clinic', { schema: { tags: ['clinic'], summary: "Change the clinic's name, time zone, locale or settings", body: UpdateOwnClinicBody, response: { 200: OwnClinic } } }, async (request) =>
-    services.clinics.updateOwnClinic(principalOf(request), request.body, requestMeta(request)),
+  managers.patch(
+    '/clinic',
+    {
+      schema: {
+        tags: ['clinic'],
+        summary: "Change the clinic's name, time zone, locale or settings",
+        body: UpdateOwnClinicBody,
+        response: { 200: OwnClinic },
+      },
+    },
+    async (request) => services.clinics.updateOwnClinic(principalOf(request), request.body, requestMeta(request)),
   );
 };
 
 // The member's own clinic: its id comes from the session, never from the URL.
 const memberClinicRoutes: FastifyPluginAsyncZod<Deps> = async (members, { services }) => {
   members.addHook('preHandler', requireRole(...STAFF_ROLES, 'customer'));
-  members.get('/clinic', { schema: { tags: ['clinic'], summary: "The signed-in user's clinic (customers see its public fields only)", response: { 200: OwnClinic } } }, async (request) =>
-    services.clinics.ownClinic(principalOf(request)),
+  members.get(
+    '/clinic',
+    {
+      schema: {
+        tags: ['clinic'],
+        summary: "The signed-in user's clinic (customers see its public fields only)",
+        response: { 200: OwnClinic },
+      },
+    },
+    async (request) => services.clinics.ownClinic(principalOf(request)),
   );
   await members.register(clinicManagerRoutes, { services });
 };

@@ -65,12 +65,18 @@ export async function listCustomers(tx: Tx, clinicId: string, f: CustomerListFil
 }
 
 export async function findCustomer(tx: Tx, clinicId: string, id: string): Promise<CustomerRow | undefined> {
-  const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE clinic_id = $1 AND id = $2`, [clinicId, id]);
+  const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE clinic_id = $1 AND id = $2`, [
+    clinicId,
+    id,
+  ]);
   return rows[0];
 }
 
 export async function findCustomerOfUser(tx: Tx, clinicId: string, userId: string): Promise<CustomerRow | undefined> {
-  const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE clinic_id = $1 AND user_id = $2`, [clinicId, userId]);
+  const { rows } = await tx.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE clinic_id = $1 AND user_id = $2`,
+    [clinicId, userId],
+  );
   return rows[0];
 }
 
@@ -83,8 +89,19 @@ export interface CustomerChanges {
 }
 
 /** Sets only the fields present in `changes`. */
-export async function updateCustomer(tx: Tx, clinicId: string, id: string, changes: CustomerChanges): Promise<CustomerRow | undefined> {
-  const columns = { fullName: 'full_name', email: 'email', phone: 'phone', dateOfBirth: 'date_of_birth', notes: 'notes' } as const;
+export async function updateCustomer(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  changes: CustomerChanges,
+): Promise<CustomerRow | undefined> {
+  const columns = {
+    fullName: 'full_name',
+    email: 'email',
+    phone: 'phone',
+    dateOfBirth: 'date_of_birth',
+    notes: 'notes',
+  } as const;
   const params: unknown[] = [clinicId, id];
   const sets = ['updated_at = now()'];
   for (const [key, column] of Object.entries(columns) as [keyof CustomerChanges, string][]) {

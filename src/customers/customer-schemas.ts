@@ -9,18 +9,26 @@ const atLeastOneField = (b: Record<string, unknown>) => Object.values(b).some((v
 
 export const CustomerListQuery = PageQuery.extend({
   // An empty search box sends q= : that lists everyone rather than failing.
-  q: z.string().trim().max(100).optional().transform((v) => v || undefined).describe('Part of a name, phone number or email, any case'),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined)
+    .describe('Part of a name, phone number or email, any case'),
 });
 
 export const CustomerIdParams = z.object({ id: z.uuid() });
 
-export const CreateCustomerBody = z.object({
-  fullName: FullName,
-  email: Email.optional(),
-  phone: Phone.optional(),
-  dateOfBirth: DateOfBirth.optional(),
-  notes: Notes.optional(),
-}).strict();
+export const CreateCustomerBody = z
+  .object({
+    fullName: FullName,
+    email: Email.optional(),
+    phone: Phone.optional(),
+    dateOfBirth: DateOfBirth.optional(),
+    notes: Notes.optional(),
+  })
+  .strict();
 
 export const UpdateCustomerBody = z
   .object({

@@ -18,8 +18,27 @@ import type { CreateCustomerInput, CustomerListQuery, UpdateCustomerInput, Updat
 type Actor = TenantScope & { userId: string };
 
 export function createCustomerService(pool: pg.Pool) {
-  const audit = (tx: Tx, actor: Actor, action: string, customerId: string, meta: RequestMeta, metadata?: AuditEntry['metadata']) =>
-    recordAudit(tx, { clinicId: actor.clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'customer', targetId: customerId, ...(metadata ? { metadata } : {}) }, meta);
+  const audit = (
+    tx: Tx,
+    actor: Actor,
+    action: string,
+    customerId: string,
+    meta: RequestMeta,
+    metadata?: AuditEntry['metadata'],
+  ) =>
+    recordAudit(
+      tx,
+      {
+        clinicId: actor.clinicId,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        action,
+        targetType: 'customer',
+        targetId: customerId,
+        ...(metadata ? { metadata } : {}),
+      },
+      meta,
+    );
   const changedFields = (changes: object) => Object.entries(changes).flatMap(([k, v]) => (v === undefined ? [] : [k]));
 
   async function findOrThrow(tx: Tx, clinicId: string, id: string): Promise<CustomerRow> {
@@ -32,8 +51,15 @@ export function createCustomerService(pool: pg.Pool) {
     async list(actor: Actor, query: CustomerListQuery) {
       const clinicId = clinicOf(actor);
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(pool, actor, (tx) => listCustomers(tx, clinicId, { q: query.q, after, limit: query.limit }), { readOnly: true });
-      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], (r) => r);
+      const rows = await withTenant(pool, actor, (tx) => listCustomers(tx, clinicId, { q: query.q, after, limit: query.limit }), {
+        readOnly: true,
+      });
+      return pageOf(
+        rows,
+        query.limit,
+        (r) => [r.created_at, r.id],
+        (r) => r,
+      );
     },
 
     async get(actor: Actor, id: string): Promise<CustomerRow> {
@@ -76,17 +102,26 @@ export function createCustomerService(pool: pg.Pool) {
           revokedSessions = await revokeSessionsOfClinicUser(tx, customer.user_id);
         }
         await deleteCustomer(tx, clinicId, id);
-        await audit(tx, actor, 'customer.delete', id, meta, { userId: customer.user_id, accountDisabled: customer.user_id !== null, revokedSessions });
+        await audit(tx, actor, 'customer.delete', id, meta, {
+          userId: customer.user_id,
+          accountDisabled: customer.user_id !== null,
+          revokedSessions,
+        });
       });
     },
 
     async getOwn(actor: Actor): Promise<CustomerRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
-        const own = await findCustomerOfUser(tx, clinicId, actor.userId);
-        if (!own) throw notFound('customer record');
-        return own;
-      }, { readOnly: true });
+      return withTenant(
+        pool,
+        actor,
+        async (tx) => {
+          const own = await findCustomerOfUser(tx, clinicId, actor.userId);
+          if (!own) throw notFound('customer record');
+          return own;
+        },
+        { readOnly: true },
+      );
     },
 
     /** Name and phone are also the account's: they change on both, so /api/me agrees with the record. */

@@ -22,30 +22,74 @@ const tags = ['customers'];
 // Deleting a record (and disabling its account) is for managers only, on top of the staff guard.
 const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { services }) => {
   managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
-  managers.delete('/customers/:id', { schema: { tags, summary: "Delete a customer record; a linked account is disabled and signed out", params: CustomerIdParams } }, async (request, reply) => {
-    await services.customers.remove(principalOf(request), request.params.id, requestMeta(request));
-    return reply.code(204).send();
-  });
+  managers.delete(
+    '/customers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a customer record; a linked account is disabled and signed out',
+        params: CustomerIdParams,
+      },
+    },
+    async (request, reply) => {
+      await services.customers.remove(principalOf(request), request.params.id, requestMeta(request));
+      return reply.code(204).send();
+    },
+  );
 };
 
 const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { services }) => {
   staff.addHook('preHandler', requireRole(...STAFF_ROLES));
 
-  staff.get('/customers', { schema: { tags, summary: "The clinic's customers, newest first, optionally searched", querystring: CustomerListQuery, response: { 200: CustomerPage } } }, async (request) => {
-    const page = await services.customers.list(principalOf(request), request.query);
-    return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
-  });
-
-  staff.get('/customers/:id', { schema: { tags, summary: 'One customer record', params: CustomerIdParams, response: { 200: Customer } } }, async (request) =>
-    toCustomer(await services.customers.get(principalOf(request), request.params.id)),
+  staff.get(
+    '/customers',
+    {
+      schema: {
+        tags,
+        summary: "The clinic's customers, newest first, optionally searched",
+        querystring: CustomerListQuery,
+        response: { 200: CustomerPage },
+      },
+    },
+    async (request) => {
+      const page = await services.customers.list(principalOf(request), request.query);
+      return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
+    },
   );
 
-  staff.post('/customers', { schema: { tags, summary: 'Create a customer record without an account (a walk-in)', body: CreateCustomerBody, response: { 201: Customer } } }, async (request, reply) =>
-    reply.code(201).send(toCustomer(await services.customers.create(principalOf(request), request.body, requestMeta(request)))),
+  staff.get(
+    '/customers/:id',
+    { schema: { tags, summary: 'One customer record', params: CustomerIdParams, response: { 200: Customer } } },
+    async (request) => toCustomer(await services.customers.get(principalOf(request), request.params.id)),
   );
 
-  staff.patch('/customers/:id', { schema: { tags, summary: 'Change a customer record', params: CustomerIdParams, body: UpdateCustomerBody, response: { 200: Customer } } }, async (request) =>
-    toCustomer(await services.customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+  staff.post(
+    '/customers',
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer record without an account (a walk-in)',
+        body: CreateCustomerBody,
+        response: { 201: Customer },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(toCustomer(await services.customers.create(principalOf(request), request.body, requestMeta(request)))),
+  );
+
+  staff.patch(
+    '/customers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a customer record',
+        params: CustomerIdParams,
+        body: UpdateCustomerBody,
+        response: { 200: Customer },
+      },
+    },
+    async (request) =>
+      toCustomer(await services.customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
 
   await staff.register(customerManagerRoutes, { services });
@@ -55,12 +99,24 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
 const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { services }) => {
   own.addHook('preHandler', requireRole('customer'));
 
-  own.get('/customers/me', { schema: { tags, summary: "The signed-in customer's own record", response: { 200: OwnCustomer } } }, async (request) =>
-    toOwnCustomer(await services.customers.getOwn(principalOf(request))),
+  own.get(
+    '/customers/me',
+    { schema: { tags, summary: "The signed-in customer's own record", response: { 200: OwnCustomer } } },
+    async (request) => toOwnCustomer(await services.customers.getOwn(principalOf(request))),
   );
 
-  own.patch('/customers/me', { schema: { tags, summary: "Change the signed-in customer's name, phone or date of birth", body: UpdateOwnCustomerBody, response: { 200: OwnCustomer } } }, async (request) =>
-    toOwnCustomer(await services.customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
+  own.patch(
+    '/customers/me',
+    {
+      schema: {
+        tags,
+        summary: "Change the signed-in customer's name, phone or date of birth",
+        body: UpdateOwnCustomerBody,
+        response: { 200: OwnCustomer },
+      },
+    },
+    async (request) =>
+      toOwnCustomer(await services.customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
   );
 };
 

@@ -26,12 +26,19 @@ export interface PoolStats {
 
 type PoolSettings = Pick<
   Config,
-  'DATABASE_POOL_MAX' | 'DATABASE_POOL_IDLE_MS' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_APP_URL' | 'DATABASE_APP_PASSWORD' | 'DATABASE_REPLICA_URL'
+  | 'DATABASE_POOL_MAX'
+  | 'DATABASE_POOL_IDLE_MS'
+  | 'DATABASE_CONNECT_TIMEOUT_MS'
+  | 'DATABASE_APP_URL'
+  | 'DATABASE_APP_PASSWORD'
+  | 'DATABASE_REPLICA_URL'
 >;
 
 export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logger): Database {
   const appUrl = config.DATABASE_APP_URL ?? asAppRole(ownerUrl, config.DATABASE_APP_PASSWORD);
-  const replicaUrl = config.DATABASE_REPLICA_URL ? asAppRole(config.DATABASE_REPLICA_URL, config.DATABASE_APP_PASSWORD) : undefined;
+  const replicaUrl = config.DATABASE_REPLICA_URL
+    ? asAppRole(config.DATABASE_REPLICA_URL, config.DATABASE_APP_PASSWORD)
+    : undefined;
   const make = (connectionString: string, max: number, name: PoolStats['pool']) => {
     const pool = new pg.Pool({
       connectionString,
@@ -47,7 +54,10 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
   const app = make(appUrl, config.DATABASE_POOL_MAX, 'app');
   const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica') : app;
   const owner = make(ownerUrl, 5, 'owner');
-  const pools: [PoolStats['pool'], pg.Pool][] = [['app', app], ['owner', owner]];
+  const pools: [PoolStats['pool'], pg.Pool][] = [
+    ['app', app],
+    ['owner', owner],
+  ];
   if (replica !== app) pools.push(['replica', replica]);
   return {
     app,

@@ -18,11 +18,7 @@ const SUPERUSER_PASSWORD = 'embedded-local';
 export class EmbeddedPostgresError extends Error {}
 
 /** Starts (initialising on first use) a real PostgreSQL server kept in `dataDir`. */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  requestedPort: number,
-  log: Logger,
-): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, requestedPort: number, log: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) assertReachableByPostgresUser(databaseDir);

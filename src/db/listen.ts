@@ -25,7 +25,11 @@ export function listenTo(url: string, channel: string, onPayload: (payload: stri
     c.on('error', (error) => {
       log.warn({ err: error, channel }, 'listener lost its connection; reconnecting');
       c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect().catch((e: unknown) => log.error({ err: e, channel }, 'listener could not reconnect')), RECONNECT_MS);
+      if (!closed)
+        setTimeout(
+          () => void connect().catch((e: unknown) => log.error({ err: e, channel }, 'listener could not reconnect')),
+          RECONNECT_MS,
+        );
     });
     await c.connect();
     await c.query(`LISTEN ${channel}`);

@@ -96,9 +96,8 @@ function splitStatements(sql: string): string[] {
 
 export async function isMigrated(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<boolean> {
   const expected = (await readMigrations(dir)).map((m) => m.name);
-  const { rows } = await pool.query<{ name: string }>(
-    "SELECT name FROM schema_migrations WHERE name = ANY($1::text[])",
-    [expected],
-  );
+  const { rows } = await pool.query<{ name: string }>('SELECT name FROM schema_migrations WHERE name = ANY($1::text[])', [
+    expected,
+  ]);
   return rows.length === expected.length;
 }

@@ -32,7 +32,12 @@ export interface TransactionOptions {
  * set_config(..., true): transaction-local, so a pooled connection (or PgBouncer in transaction
  * mode) never carries one request's tenant into another. RLS does the rest.
  */
-export function withTenant<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export function withTenant<T>(
+  pool: pg.Pool,
+  scope: TenantScope,
+  work: (tx: Tx) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   return inTransaction(pool, scope, false, work, options);
 }
 
@@ -40,7 +45,12 @@ export function withTenant<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) 
  * The only way across clinics: the transaction takes the platform role, whose policies see every
  * clinic. Callers are super-admin routes and platform jobs, and they write an audit entry for it.
  */
-export function unsafeWithPlatformAccess<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export function unsafeWithPlatformAccess<T>(
+  pool: pg.Pool,
+  scope: TenantScope,
+  work: (tx: Tx) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   return inTransaction(pool, scope, true, work, options);
 }
 
@@ -59,7 +69,13 @@ async function inTransaction<T>(
       `SELECT set_config('app.clinic_id', $1, true), set_config('app.user_id', $2, true),
               set_config('app.role', $3, true), set_config('statement_timeout', $4, true),
               set_config('role', $5, true)`,
-      [scope.clinicId ?? '', scope.userId ?? '', scope.role ?? '', String(statementTimeoutMs), platform ? 'bwai_platform' : 'none'],
+      [
+        scope.clinicId ?? '',
+        scope.userId ?? '',
+        scope.role ?? '',
+        String(statementTimeoutMs),
+        platform ? 'bwai_platform' : 'none',
+      ],
     );
     const result = await work(client);
     await client.query('COMMIT');

@@ -67,7 +67,14 @@ export async function ensureDemoData({ db, services, log }: Runtime): Promise<De
 
   log.info('creating the demo clinics');
   // The first super admin has nobody to create them: it is bootstrapped as the database owner.
-  const admin = await insertUser(db.owner, { clinicId: null, email: SUPER_ADMIN, passwordHash: await hashPassword(PASSWORD), role: 'super_admin', fullName: 'Platform Admin', locale: 'en' });
+  const admin = await insertUser(db.owner, {
+    clinicId: null,
+    email: SUPER_ADMIN,
+    passwordHash: await hashPassword(PASSWORD),
+    role: 'super_admin',
+    fullName: 'Platform Admin',
+    locale: 'en',
+  });
   const platform = { userId: admin.id, role: 'super_admin' as const };
   for (const c of CLINICS) {
     const { clinic, ownerId } = await services.clinics.createClinicWithOwner(
@@ -81,23 +88,48 @@ export async function ensureDemoData({ db, services, log }: Runtime): Promise<De
     const treatmentIds = await openForBooking(services, owner, staff.id);
     for (const [i, customer] of c.customers.entries()) {
       const { user } = await services.auth.signUp({ clinicSlug: c.slug, ...customer, password: PASSWORD }, META);
-      await bookFirstFreeSlot(services, { userId: user.id, clinicId: clinic.id, role: 'customer' }, treatmentIds[i % treatmentIds.length]!);
+      await bookFirstFreeSlot(
+        services,
+        { userId: user.id, clinicId: clinic.id, role: 'customer' },
+        treatmentIds[i % treatmentIds.length]!,
+      );
     }
   }
   return demoLogins();
 }
 
 const TREATMENTS = [
-  { name: { en: 'Hydrating facial', th: 'ทรีทเมนต์หน้าใส', zh: '补水面部护理' }, category: 'facial', durationMinutes: 60, priceSatang: 150_000 },
-  { name: { en: 'Pico laser brightening', th: 'เลเซอร์พิโคหน้าใส', zh: '皮秒激光亮肤' }, category: 'laser', durationMinutes: 45, priceSatang: 450_000 },
-  { name: { en: 'Skin consultation', th: 'ปรึกษาแพทย์ผิวหนัง', zh: '皮肤咨询' }, category: 'consultation', durationMinutes: 30, priceSatang: 50_000 },
+  {
+    name: { en: 'Hydrating facial', th: 'ทรีทเมนต์หน้าใส', zh: '补水面部护理' },
+    category: 'facial',
+    durationMinutes: 60,
+    priceSatang: 150_000,
+  },
+  {
+    name: { en: 'Pico laser brightening', th: 'เลเซอร์พิโคหน้าใส', zh: '皮秒激光亮肤' },
+    category: 'laser',
+    durationMinutes: 45,
+    priceSatang: 450_000,
+  },
+  {
+    name: { en: 'Skin consultation', th: 'ปรึกษาแพทย์ผิวหนัง', zh: '皮肤咨询' },
+    category: 'consultation',
+    durationMinutes: 30,
+    priceSatang: 50_000,
+  },
 ] as const;
 
 /** Three treatments in three languages, one room, and the staff member working every day 09:00–18:00. */
 async function openForBooking(services: Runtime['services'], owner: Actor, staffUserId: string): Promise<string[]> {
   const treatments = [];
   for (const t of TREATMENTS) {
-    treatments.push(await services.treatments.create(owner, { ...t, description: '', bufferBeforeMinutes: 0, bufferAfterMinutes: 10, isActive: true }, META));
+    treatments.push(
+      await services.treatments.create(
+        owner,
+        { ...t, description: '', bufferBeforeMinutes: 0, bufferAfterMinutes: 10, isActive: true },
+        META,
+      ),
+    );
   }
   await services.rooms.create(owner, 'Treatment room 1', META);
   const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '18:00' }));

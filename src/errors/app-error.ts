@@ -22,4 +22,9 @@ export const conflict = (detail: string, extra?: Record<string, unknown>) => new
 export const invalid = (detail: string, errors: { path: string; message: string }[] = []) =>
   new AppError('validation-failed', detail, { errors });
 export const tooManyRequests = (code: 'too-many-requests' | 'sign-in-locked', retryAfterSeconds: number, detail?: string) =>
-  new AppError(code, detail, { retryAfter: retryAfterSeconds }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  new AppError(
+    code,
+    detail,
+    { retryAfter: retryAfterSeconds },
+    { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  );

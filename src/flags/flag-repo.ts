@@ -13,16 +13,25 @@ const FLAG_COLUMNS = 'clinic_id, feature_key, enabled, rollout_percent, updated_
 // Every query filters by clinic_id (the first wall) and is served by feature_flags(clinic_id, feature_key).
 
 export async function listFlags(tx: Tx, clinicId: string): Promise<FeatureFlagRow[]> {
-  const { rows } = await tx.query<FeatureFlagRow>(`SELECT ${FLAG_COLUMNS} FROM feature_flags WHERE clinic_id = $1 ORDER BY feature_key`, [clinicId]);
+  const { rows } = await tx.query<FeatureFlagRow>(
+    `SELECT ${FLAG_COLUMNS} FROM feature_flags WHERE clinic_id = $1 ORDER BY feature_key`,
+    [clinicId],
+  );
   return rows;
 }
 
 export async function findFlag(tx: Tx, clinicId: string, key: string): Promise<FeatureFlagRow | undefined> {
-  const { rows } = await tx.query<FeatureFlagRow>(`SELECT ${FLAG_COLUMNS} FROM feature_flags WHERE clinic_id = $1 AND feature_key = $2`, [clinicId, key]);
+  const { rows } = await tx.query<FeatureFlagRow>(
+    `SELECT ${FLAG_COLUMNS} FROM feature_flags WHERE clinic_id = $1 AND feature_key = $2`,
+    [clinicId, key],
+  );
   return rows[0];
 }
 
-export async function upsertFlag(tx: Tx, f: { clinicId: string; key: string; enabled: boolean; rolloutPercent: number }): Promise<FeatureFlagRow> {
+export async function upsertFlag(
+  tx: Tx,
+  f: { clinicId: string; key: string; enabled: boolean; rolloutPercent: number },
+): Promise<FeatureFlagRow> {
   const { rows } = await tx.query<FeatureFlagRow>(
     `INSERT INTO feature_flags (clinic_id, feature_key, enabled, rollout_percent) VALUES ($1, $2, $3, $4)
      ON CONFLICT ON CONSTRAINT feature_flags_clinic_id_feature_key_key
@@ -34,12 +43,17 @@ export async function upsertFlag(tx: Tx, f: { clinicId: string; key: string; ena
 }
 
 export async function deleteFlag(tx: Tx, clinicId: string, key: string): Promise<FeatureFlagRow | undefined> {
-  const { rows } = await tx.query<FeatureFlagRow>(`DELETE FROM feature_flags WHERE clinic_id = $1 AND feature_key = $2 RETURNING ${FLAG_COLUMNS}`, [clinicId, key]);
+  const { rows } = await tx.query<FeatureFlagRow>(
+    `DELETE FROM feature_flags WHERE clinic_id = $1 AND feature_key = $2 RETURNING ${FLAG_COLUMNS}`,
+    [clinicId, key],
+  );
   return rows[0];
 }
 
 /** An absent clinic is a 404, not an empty list: the platform path sees every clinic. */
 export async function clinicExists(tx: Tx, clinicId: string): Promise<boolean> {
-  const { rows } = await tx.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM clinics WHERE id = $1) AS exists', [clinicId]);
+  const { rows } = await tx.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM clinics WHERE id = $1) AS exists', [
+    clinicId,
+  ]);
   return rows[0]!.exists;
 }

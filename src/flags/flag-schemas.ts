@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { FeatureFlagRow } from './flag-repo.ts';
 
 // Same rule as the feature_flags.feature_key CHECK constraint.
-export const FeatureKey = z.string().regex(/^[a-z][a-z0-9_.-]{1,63}$/, '2 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter');
+export const FeatureKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.-]{1,63}$/, '2 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter');
 
 export const FeatureParams = z.object({ id: z.uuid(), key: FeatureKey });
 export const ClinicFeaturesParams = z.object({ id: z.uuid() });

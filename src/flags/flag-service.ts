@@ -13,7 +13,10 @@ export function rolloutBucket(key: string, subjectId: string): number {
   return createHash('sha256').update(`${key}\u0000${subjectId}`).digest().readUInt32BE(0) % 100;
 }
 
-export function isInRollout(flag: Pick<FeatureFlagRow, 'feature_key' | 'enabled' | 'rollout_percent'>, subjectId: string): boolean {
+export function isInRollout(
+  flag: Pick<FeatureFlagRow, 'feature_key' | 'enabled' | 'rollout_percent'>,
+  subjectId: string,
+): boolean {
   return flag.enabled && rolloutBucket(flag.feature_key, subjectId) < flag.rollout_percent;
 }
 
@@ -28,8 +31,13 @@ export function createFlagService(pool: pg.Pool) {
   const platform = <T>(actor: Actor, work: (tx: Tx) => Promise<T>) =>
     unsafeWithPlatformAccess(pool, { clinicId: null, userId: actor.userId, role: actor.role }, work);
   const audit = (tx: Tx, actor: Actor, clinicId: string, action: string, meta: RequestMeta, metadata: Record<string, unknown>) =>
-    recordAudit(tx, { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'clinic', targetId: clinicId, metadata }, meta);
-  const settingOf = (row: FeatureFlagRow | undefined) => (row ? { enabled: row.enabled, rolloutPercent: row.rollout_percent } : null);
+    recordAudit(
+      tx,
+      { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'clinic', targetId: clinicId, metadata },
+      meta,
+    );
+  const settingOf = (row: FeatureFlagRow | undefined) =>
+    row ? { enabled: row.enabled, rolloutPercent: row.rollout_percent } : null;
   const assertClinic = async (tx: Tx, clinicId: string) => {
     if (!(await clinicExists(tx, clinicId))) throw notFound('clinic');
   };

@@ -74,7 +74,11 @@ export const apiRateLimit = fp<ApiRateLimitOptions>(async (app: FastifyInstance,
     reply.header('RateLimit', `"${policy.name}";r=${Math.max(0, policy.quota - counted.consumedPoints)};t=${secondsLeft}`);
     if (counted.consumedPoints > policy.quota) {
       const whose = policy.name === 'clinic' ? "This clinic's plan allows" : 'This address may make';
-      throw tooManyRequests('too-many-requests', secondsLeft, `${whose} ${policy.quota} API requests per minute; wait ${secondsLeft} s.`);
+      throw tooManyRequests(
+        'too-many-requests',
+        secondsLeft,
+        `${whose} ${policy.quota} API requests per minute; wait ${secondsLeft} s.`,
+      );
     }
   });
 });

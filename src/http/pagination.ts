@@ -40,7 +40,12 @@ export function decodeCursor(cursor: string | undefined): Cursor | null {
 }
 
 /** Given limit + 1 rows, the page and the cursor of the next one. */
-export function pageOf<Row, Item>(rows: Row[], limit: number, key: (row: Row) => [Date, string | number], map: (row: Row) => Item) {
+export function pageOf<Row, Item>(
+  rows: Row[],
+  limit: number,
+  key: (row: Row) => [Date, string | number],
+  map: (row: Row) => Item,
+) {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

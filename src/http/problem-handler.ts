@@ -41,7 +41,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, request, error);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new AppError('route-not-found', `${request.method} ${request.url.split('?')[0]} does not exist.`)),
+    sendProblem(
+      reply,
+      request,
+      new AppError('route-not-found', `${request.method} ${request.url.split('?')[0]} does not exist.`),
+    ),
   );
 }
 

@@ -71,7 +71,13 @@ export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition
   );
 }
 
-export async function startJobQueue(ownerUrl: string, jobs: readonly JobDefinition[], config: Config, log: Logger, options: JobQueueOptions): Promise<PgBoss> {
+export async function startJobQueue(
+  ownerUrl: string,
+  jobs: readonly JobDefinition[],
+  config: Config,
+  log: Logger,
+  options: JobQueueOptions,
+): Promise<PgBoss> {
   const boss = createJobQueue(ownerUrl, config, log, options);
   await prepareJobQueue(boss, jobs, config);
   return boss;
@@ -88,9 +94,18 @@ export class JobNotQueuedError extends Error {}
  * Sends a job and returns its id; pg-boss answers null (no error) when the queue does not exist.
  * A job due now also wakes the workers; the NOTIFY goes out when the caller's transaction commits.
  */
-export async function sendJob<Data extends object>(boss: PgBoss, job: Pick<JobDefinition<Data>, 'queue'>, data: Data, options: PgBoss.SendOptions = {}): Promise<string> {
+export async function sendJob<Data extends object>(
+  boss: PgBoss,
+  job: Pick<JobDefinition<Data>, 'queue'>,
+  data: Data,
+  options: PgBoss.SendOptions = {},
+): Promise<string> {
   const id = await boss.send(job.queue, data, options);
-  if (id === null) throw new JobNotQueuedError(`job not queued on "${job.queue}": the queue does not exist or a singleton job already holds its slot`);
-  if (options.startAfter === undefined) await (options.db ?? boss.getDb()).executeSql('SELECT pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, job.queue]);
+  if (id === null)
+    throw new JobNotQueuedError(
+      `job not queued on "${job.queue}": the queue does not exist or a singleton job already holds its slot`,
+    );
+  if (options.startAfter === undefined)
+    await (options.db ?? boss.getDb()).executeSql('SELECT pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, job.queue]);
   return id;
 }

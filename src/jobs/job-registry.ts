@@ -5,4 +5,9 @@ import type { JobDefinition } from './job-queue.ts';
 
 /** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
 // A dead-letter queue is listed before the queue that names it: pg-boss requires it to exist first.
-export const JOBS: readonly JobDefinition[] = [auditPartitionsJob, appointmentReminderJob as JobDefinition, analysisDeadLetterJob as JobDefinition, analysisJob as JobDefinition];
+export const JOBS: readonly JobDefinition[] = [
+  auditPartitionsJob,
+  appointmentReminderJob as JobDefinition,
+  analysisDeadLetterJob as JobDefinition,
+  analysisJob as JobDefinition,
+];

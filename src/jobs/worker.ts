@@ -18,11 +18,19 @@ export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: read
   const { config, log } = runtime;
   // Before any worker takes a job, so an audit entry written right after start-up has its month.
   await ensureAuditPartitions(runtime.db.owner, log);
-  const boss = await startJobQueue(ownerUrl, jobs, config, log, { role: 'worker', maxConnections: config.WORKER_CONCURRENCY + 2 });
+  const boss = await startJobQueue(ownerUrl, jobs, config, log, {
+    role: 'worker',
+    maxConnections: config.WORKER_CONCURRENCY + 2,
+  });
   // pg-boss polls every 2 s; a sender's NOTIFY wakes this queue's workers at once, which is most of
   // the wait between an upload and its analysis starting on an idle worker.
   const workerIds = new Map<string, string[]>();
-  const wakeup = listenTo(ownerUrl, JOB_WAKEUP_CHANNEL, (queue) => workerIds.get(queue)?.forEach((id) => boss.notifyWorker(id)), log);
+  const wakeup = listenTo(
+    ownerUrl,
+    JOB_WAKEUP_CHANNEL,
+    (queue) => workerIds.get(queue)?.forEach((id) => boss.notifyWorker(id)),
+    log,
+  );
   try {
     await wakeup.start();
     for (const job of jobs) {

@@ -49,11 +49,24 @@ export async function pendingEmails(tx: Tx, appointmentId: string, kind: string)
   return rows;
 }
 
-export async function recordDelivery(tx: Tx, id: string, outcome: { status: 'sent' | 'failed'; error?: string | undefined }): Promise<void> {
-  await tx.query(`UPDATE notifications SET status = $2, error = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END WHERE id = $1`, [id, outcome.status, outcome.error ?? null]);
+export async function recordDelivery(
+  tx: Tx,
+  id: string,
+  outcome: { status: 'sent' | 'failed'; error?: string | undefined },
+): Promise<void> {
+  await tx.query(
+    `UPDATE notifications SET status = $2, error = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END WHERE id = $1`,
+    [id, outcome.status, outcome.error ?? null],
+  );
 }
 
-export async function listForRecipient(tx: Tx, clinicId: string, userId: string, unreadOnly: boolean, limit: number): Promise<NotificationRow[]> {
+export async function listForRecipient(
+  tx: Tx,
+  clinicId: string,
+  userId: string,
+  unreadOnly: boolean,
+  limit: number,
+): Promise<NotificationRow[]> {
   const { rows } = await tx.query<NotificationRow>(
     `SELECT * FROM notifications
      WHERE clinic_id = $1 AND recipient_user_id = $2 AND channel = 'in_app' AND (NOT $3 OR read_at IS NULL)

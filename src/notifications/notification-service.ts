@@ -10,7 +10,8 @@ export function createNotificationService(pool: pg.Pool) {
       return withTenant(pool, actor, (tx) => listForRecipient(tx, clinicOf(actor), actor.userId, unreadOnly, limit));
     },
     async markRead(actor: Actor, id: string): Promise<void> {
-      if (!(await withTenant(pool, actor, (tx) => markRead(tx, clinicOf(actor), actor.userId, id)))) throw notFound('notification');
+      if (!(await withTenant(pool, actor, (tx) => markRead(tx, clinicOf(actor), actor.userId, id))))
+        throw notFound('notification');
     },
   };
 }

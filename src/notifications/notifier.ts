@@ -42,7 +42,10 @@ export function createNotifier(log: Logger, email: EmailSender | null): Notifier
         insertNotification(tx, { ...notice, recipientUserId: recipient.userId, customerId: recipient.customerId, channel });
       const logged = await row('log');
       if (logged) {
-        log.info({ notificationId: logged.id, clinicId: notice.clinicId, kind: notice.kind, appointmentId: notice.appointmentId }, notice.title);
+        log.info(
+          { notificationId: logged.id, clinicId: notice.clinicId, kind: notice.kind, appointmentId: notice.appointmentId },
+          notice.title,
+        );
         await recordDelivery(tx, logged.id, { status: 'sent' });
       }
       if (recipient.userId) {
@@ -60,7 +63,11 @@ export function createNotifier(log: Logger, email: EmailSender | null): Notifier
         pending.map((p) =>
           email!.send({ to: p.to, subject: p.subject, text: p.text }).then(
             () => ({ notificationId: p.notificationId, status: 'sent' as const }),
-            (error: unknown) => ({ notificationId: p.notificationId, status: 'failed' as const, error: error instanceof Error ? error.message : String(error) }),
+            (error: unknown) => ({
+              notificationId: p.notificationId,
+              status: 'failed' as const,
+              error: error instanceof Error ? error.message : String(error),
+            }),
           ),
         ),
       );

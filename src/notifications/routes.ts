@@ -6,7 +6,15 @@ import { guarded } from '../http/guarded-scope.ts';
 import type { NotificationRow } from './notification-repo.ts';
 
 const Notification = z
-  .object({ id: z.uuid(), kind: z.string(), title: z.string(), body: z.string(), appointmentId: z.uuid().nullable(), readAt: z.iso.datetime().nullable(), createdAt: z.iso.datetime() })
+  .object({
+    id: z.uuid(),
+    kind: z.string(),
+    title: z.string(),
+    body: z.string(),
+    appointmentId: z.uuid().nullable(),
+    readAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
   .meta({ id: 'Notification' });
 const toNotification = (n: NotificationRow): z.infer<typeof Notification> => ({
   id: n.id,
@@ -20,13 +28,34 @@ const toNotification = (n: NotificationRow): z.infer<typeof Notification> => ({
 
 export const notificationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const tags = ['notifications'];
-  await app.register(guarded([...STAFF_ROLES, 'customer'], async (members) => {
-    members.get('/notifications', { schema: { tags, summary: 'Your in-app notifications, newest first', querystring: z.object({ unread: z.enum(['true', 'false']).default('false'), limit: z.coerce.number().int().min(1).max(100).default(50) }), response: { 200: z.array(Notification) } } }, async (request) =>
-      (await services.notifications.list(principalOf(request), request.query.unread === 'true', request.query.limit)).map(toNotification),
-    );
-    members.post('/notifications/:id/read', { schema: { tags, params: z.object({ id: z.uuid() }) } }, async (request, reply) => {
-      await services.notifications.markRead(principalOf(request), request.params.id);
-      return reply.code(204).send();
-    });
-  }));
+  await app.register(
+    guarded([...STAFF_ROLES, 'customer'], async (members) => {
+      members.get(
+        '/notifications',
+        {
+          schema: {
+            tags,
+            summary: 'Your in-app notifications, newest first',
+            querystring: z.object({
+              unread: z.enum(['true', 'false']).default('false'),
+              limit: z.coerce.number().int().min(1).max(100).default(50),
+            }),
+            response: { 200: z.array(Notification) },
+          },
+        },
+        async (request) =>
+          (await services.notifications.list(principalOf(request), request.query.unread === 'true', request.query.limit)).map(
+            toNotification,
+          ),
+      );
+      members.post(
+        '/notifications/:id/read',
+        { schema: { tags, params: z.object({ id: z.uuid() }) } },
+        async (request, reply) => {
+          await services.notifications.markRead(principalOf(request), request.params.id);
+          return reply.code(204).send();
+        },
+      );
+    }),
+  );
 };

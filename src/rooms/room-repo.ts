@@ -24,7 +24,12 @@ export async function insertRoom(tx: Tx, clinicId: string, name: string): Promis
   return rows[0]!;
 }
 
-export async function updateRoom(tx: Tx, clinicId: string, id: string, patch: { name?: string | undefined; isActive?: boolean | undefined }): Promise<RoomRow | undefined> {
+export async function updateRoom(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  patch: { name?: string | undefined; isActive?: boolean | undefined },
+): Promise<RoomRow | undefined> {
   const { rows } = await tx.query<RoomRow>(
     `UPDATE rooms SET name = coalesce($3, name), is_active = coalesce($4, is_active)
      WHERE clinic_id = $1 AND id = $2 RETURNING id, clinic_id, name, is_active, created_at`,

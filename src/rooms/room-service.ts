@@ -14,17 +14,45 @@ export function createRoomService(pool: pg.Pool) {
       const clinicId = clinicOf(scope);
       return withTenant(pool, scope, async (tx) => {
         const room = await insertRoom(tx, clinicId, name);
-        await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'room.create', targetType: 'room', targetId: room.id }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: scope.userId,
+            actorRole: scope.role,
+            action: 'room.create',
+            targetType: 'room',
+            targetId: room.id,
+          },
+          meta,
+        );
         return room;
       });
     },
 
-    update(scope: TenantScope, id: string, patch: { name?: string | undefined; isActive?: boolean | undefined }, meta: RequestMeta): Promise<RoomRow> {
+    update(
+      scope: TenantScope,
+      id: string,
+      patch: { name?: string | undefined; isActive?: boolean | undefined },
+      meta: RequestMeta,
+    ): Promise<RoomRow> {
       const clinicId = clinicOf(scope);
       return withTenant(pool, scope, async (tx) => {
         const room = await updateRoom(tx, clinicId, id, patch);
         if (!room) throw notFound('room');
-        await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'room.update', targetType: 'room', targetId: id, metadata: patch }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: scope.userId,
+            actorRole: scope.role,
+            action: 'room.update',
+            targetType: 'room',
+            targetId: id,
+            metadata: patch,
+          },
+          meta,
+        );
         return room;
       });
     },

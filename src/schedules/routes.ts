@@ -13,37 +13,109 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   const tags = ['schedules'];
   const schedules = services.schedules;
 
-  await app.register(guarded([...STAFF_ROLES, 'customer'], async (members) => {
-    members.get('/booking-rules', { schema: { tags, summary: "The clinic's booking and cancellation rules", response: { 200: BookingRules } } }, async (request) =>
-      toBookingRules(await schedules.bookingRules(principalOf(request))),
-    );
-  }));
+  await app.register(
+    guarded([...STAFF_ROLES, 'customer'], async (members) => {
+      members.get(
+        '/booking-rules',
+        { schema: { tags, summary: "The clinic's booking and cancellation rules", response: { 200: BookingRules } } },
+        async (request) => toBookingRules(await schedules.bookingRules(principalOf(request))),
+      );
+    }),
+  );
 
-  await app.register(guarded(STAFF_ROLES, async (staff) => {
-    staff.get('/staff/:id/schedule', { schema: { tags, params: StaffParams, querystring: z.object({ from: z.iso.datetime({ offset: true }).optional() }), response: { 200: StaffSchedule } } }, async (request) =>
-      schedules.schedule(principalOf(request), request.params.id, request.query.from ? new Date(request.query.from) : new Date()),
-    );
-  }));
+  await app.register(
+    guarded(STAFF_ROLES, async (staff) => {
+      staff.get(
+        '/staff/:id/schedule',
+        {
+          schema: {
+            tags,
+            params: StaffParams,
+            querystring: z.object({ from: z.iso.datetime({ offset: true }).optional() }),
+            response: { 200: StaffSchedule },
+          },
+        },
+        async (request) =>
+          schedules.schedule(
+            principalOf(request),
+            request.params.id,
+            request.query.from ? new Date(request.query.from) : new Date(),
+          ),
+      );
+    }),
+  );
 
-  await app.register(guarded(CLINIC_MANAGERS, async (managers) => {
-    managers.put('/booking-rules', { schema: { tags, body: BookingRules, response: { 200: BookingRules } } }, async (request) =>
-      toBookingRules(await schedules.saveBookingRules(principalOf(request), request.body, requestMeta(request))),
-    );
-    managers.put('/staff/:id/working-hours', { schema: { tags, summary: 'Replace the weekly working hours (clinic local time)', params: StaffParams, body: z.object({ weeklyHours: WeeklyHours }).strict() } }, async (request, reply) => {
-      await schedules.setWorkingHours(principalOf(request), request.params.id, request.body.weeklyHours, requestMeta(request));
-      return reply.code(204).send();
-    });
-    managers.put('/staff/:id/treatments', { schema: { tags, summary: 'Replace the treatments this staff member performs', params: StaffParams, body: z.object({ treatmentIds: z.array(z.uuid()).max(500) }).strict() } }, async (request, reply) => {
-      await schedules.setTreatments(principalOf(request), request.params.id, request.body.treatmentIds, requestMeta(request));
-      return reply.code(204).send();
-    });
-    managers.post('/staff/:id/exceptions', { schema: { tags, summary: 'Add leave or an extra shift', params: StaffParams, body: NewException, response: { 201: ScheduleException } } }, async (request, reply) => {
-      const e = await schedules.addException(principalOf(request), request.params.id, request.body, requestMeta(request));
-      return reply.code(201).send({ id: e.id, kind: e.kind, startsAt: e.starts_at.toISOString(), endsAt: e.ends_at.toISOString(), note: e.note });
-    });
-    managers.delete('/staff/:id/exceptions/:exceptionId', { schema: { tags, params: StaffParams.extend({ exceptionId: z.uuid() }) } }, async (request, reply) => {
-      await schedules.removeException(principalOf(request), request.params.id, request.params.exceptionId, requestMeta(request));
-      return reply.code(204).send();
-    });
-  }));
+  await app.register(
+    guarded(CLINIC_MANAGERS, async (managers) => {
+      managers.put('/booking-rules', { schema: { tags, body: BookingRules, response: { 200: BookingRules } } }, async (request) =>
+        toBookingRules(await schedules.saveBookingRules(principalOf(request), request.body, requestMeta(request))),
+      );
+      managers.put(
+        '/staff/:id/working-hours',
+        {
+          schema: {
+            tags,
+            summary: 'Replace the weekly working hours (clinic local time)',
+            params: StaffParams,
+            body: z.object({ weeklyHours: WeeklyHours }).strict(),
+          },
+        },
+        async (request, reply) => {
+          await schedules.setWorkingHours(
+            principalOf(request),
+            request.params.id,
+            request.body.weeklyHours,
+            requestMeta(request),
+          );
+          return reply.code(204).send();
+        },
+      );
+      managers.put(
+        '/staff/:id/treatments',
+        {
+          schema: {
+            tags,
+            summary: 'Replace the treatments this staff member performs',
+            params: StaffParams,
+            body: z.object({ treatmentIds: z.array(z.uuid()).max(500) }).strict(),
+          },
+        },
+        async (request, reply) => {
+          await schedules.setTreatments(principalOf(request), request.params.id, request.body.treatmentIds, requestMeta(request));
+          return reply.code(204).send();
+        },
+      );
+      managers.post(
+        '/staff/:id/exceptions',
+        {
+          schema: {
+            tags,
+            summary: 'Add leave or an extra shift',
+            params: StaffParams,
+            body: NewException,
+            response: { 201: ScheduleException },
+          },
+        },
+        async (request, reply) => {
+          const e = await schedules.addException(principalOf(request), request.params.id, request.body, requestMeta(request));
+          return reply
+            .code(201)
+            .send({ id: e.id, kind: e.kind, startsAt: e.starts_at.toISOString(), endsAt: e.ends_at.toISOString(), note: e.note });
+        },
+      );
+      managers.delete(
+        '/staff/:id/exceptions/:exceptionId',
+        { schema: { tags, params: StaffParams.extend({ exceptionId: z.uuid() }) } },
+        async (request, reply) => {
+          await schedules.removeException(
+            principalOf(request),
+            request.params.id,
+            request.params.exceptionId,
+            requestMeta(request),
+          );
+          return reply.code(204).send();
+        },
+      );
+    }),
+  );
 };

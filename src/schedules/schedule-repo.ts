@@ -32,7 +32,12 @@ export async function workingHoursOf(tx: Tx, clinicId: string, staffUserIds: str
   return rows;
 }
 
-export async function replaceWorkingHours(tx: Tx, clinicId: string, staffUserId: string, hours: { weekday: number; start: string; end: string }[]): Promise<void> {
+export async function replaceWorkingHours(
+  tx: Tx,
+  clinicId: string,
+  staffUserId: string,
+  hours: { weekday: number; start: string; end: string }[],
+): Promise<void> {
   await tx.query('DELETE FROM staff_working_hours WHERE clinic_id = $1 AND staff_user_id = $2', [clinicId, staffUserId]);
   await tx.query(
     `INSERT INTO staff_working_hours (clinic_id, staff_user_id, weekday, start_time, end_time)
@@ -41,7 +46,13 @@ export async function replaceWorkingHours(tx: Tx, clinicId: string, staffUserId:
   );
 }
 
-export async function exceptionsOf(tx: Tx, clinicId: string, staffUserIds: string[], from: Date, until: Date): Promise<ScheduleExceptionRow[]> {
+export async function exceptionsOf(
+  tx: Tx,
+  clinicId: string,
+  staffUserIds: string[],
+  from: Date,
+  until: Date,
+): Promise<ScheduleExceptionRow[]> {
   const { rows } = await tx.query<ScheduleExceptionRow>(
     `SELECT id, staff_user_id, kind, starts_at, ends_at, note FROM staff_schedule_exceptions
      WHERE clinic_id = $1 AND staff_user_id = ANY($2::uuid[]) AND starts_at < $4 AND ends_at > $3 ORDER BY starts_at`,
@@ -50,7 +61,12 @@ export async function exceptionsOf(tx: Tx, clinicId: string, staffUserIds: strin
   return rows;
 }
 
-export async function insertException(tx: Tx, clinicId: string, staffUserId: string, e: { kind: string; startsAt: string; endsAt: string; note: string }): Promise<ScheduleExceptionRow> {
+export async function insertException(
+  tx: Tx,
+  clinicId: string,
+  staffUserId: string,
+  e: { kind: string; startsAt: string; endsAt: string; note: string },
+): Promise<ScheduleExceptionRow> {
   const { rows } = await tx.query<ScheduleExceptionRow>(
     `INSERT INTO staff_schedule_exceptions (clinic_id, staff_user_id, kind, starts_at, ends_at, note)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, staff_user_id, kind, starts_at, ends_at, note`,
@@ -60,16 +76,27 @@ export async function insertException(tx: Tx, clinicId: string, staffUserId: str
 }
 
 export async function deleteException(tx: Tx, clinicId: string, staffUserId: string, id: string): Promise<boolean> {
-  const { rowCount } = await tx.query('DELETE FROM staff_schedule_exceptions WHERE clinic_id = $1 AND staff_user_id = $2 AND id = $3', [clinicId, staffUserId, id]);
+  const { rowCount } = await tx.query(
+    'DELETE FROM staff_schedule_exceptions WHERE clinic_id = $1 AND staff_user_id = $2 AND id = $3',
+    [clinicId, staffUserId, id],
+  );
   return rowCount === 1;
 }
 
 export async function treatmentIdsOf(tx: Tx, clinicId: string, staffUserId: string): Promise<string[]> {
-  const { rows } = await tx.query<{ treatment_id: string }>('SELECT treatment_id FROM staff_treatments WHERE clinic_id = $1 AND staff_user_id = $2 ORDER BY treatment_id', [clinicId, staffUserId]);
+  const { rows } = await tx.query<{ treatment_id: string }>(
+    'SELECT treatment_id FROM staff_treatments WHERE clinic_id = $1 AND staff_user_id = $2 ORDER BY treatment_id',
+    [clinicId, staffUserId],
+  );
   return rows.map((r) => r.treatment_id);
 }
 
-export async function replaceStaffTreatments(tx: Tx, clinicId: string, staffUserId: string, treatmentIds: string[]): Promise<void> {
+export async function replaceStaffTreatments(
+  tx: Tx,
+  clinicId: string,
+  staffUserId: string,
+  treatmentIds: string[],
+): Promise<void> {
   await tx.query('DELETE FROM staff_treatments WHERE clinic_id = $1 AND staff_user_id = $2', [clinicId, staffUserId]);
   await tx.query(
     'INSERT INTO staff_treatments (clinic_id, staff_user_id, treatment_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t',
@@ -98,7 +125,16 @@ export async function findBookingRules(tx: Tx, clinicId: string): Promise<Bookin
   return rows[0]!;
 }
 
-export async function saveBookingRules(tx: Tx, clinicId: string, r: { minNoticeMinutes: number; maxAdvanceDays: number; slotIntervalMinutes: number; cancellationFees: { hoursBefore: number; feePercent: number }[] }): Promise<BookingRulesRow> {
+export async function saveBookingRules(
+  tx: Tx,
+  clinicId: string,
+  r: {
+    minNoticeMinutes: number;
+    maxAdvanceDays: number;
+    slotIntervalMinutes: number;
+    cancellationFees: { hoursBefore: number; feePercent: number }[];
+  },
+): Promise<BookingRulesRow> {
   const { rows } = await tx.query<BookingRulesRow>(
     `UPDATE booking_rules SET min_notice_minutes = $2, max_advance_days = $3, slot_interval_minutes = $4, cancellation_fees = $5, updated_at = now()
      WHERE clinic_id = $1 RETURNING min_notice_minutes, max_advance_days, slot_interval_minutes, cancellation_fees`,

@@ -3,7 +3,15 @@ import { z } from 'zod';
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM');
 
 export const WeeklyHours = z
-  .array(z.object({ weekday: z.number().int().min(1).max(7).meta({ description: 'ISO weekday, 1 = Monday' }), start: LocalTime, end: LocalTime }).strict())
+  .array(
+    z
+      .object({
+        weekday: z.number().int().min(1).max(7).meta({ description: 'ISO weekday, 1 = Monday' }),
+        start: LocalTime,
+        end: LocalTime,
+      })
+      .strict(),
+  )
   .max(50)
   .superRefine((hours, ctx) => {
     hours.forEach((h, i) => {
@@ -14,11 +22,22 @@ export const WeeklyHours = z
   });
 
 export const NewException = z
-  .object({ kind: z.enum(['leave', 'extra_shift']), startsAt: z.iso.datetime({ offset: true }), endsAt: z.iso.datetime({ offset: true }), note: z.string().max(500).default('') })
+  .object({
+    kind: z.enum(['leave', 'extra_shift']),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    note: z.string().max(500).default(''),
+  })
   .strict()
   .refine((e) => Date.parse(e.endsAt) > Date.parse(e.startsAt), { path: ['endsAt'], message: 'must be after startsAt' });
 
-export const ScheduleException = z.object({ id: z.uuid(), kind: z.enum(['leave', 'extra_shift']), startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), note: z.string() });
+export const ScheduleException = z.object({
+  id: z.uuid(),
+  kind: z.enum(['leave', 'extra_shift']),
+  startsAt: z.iso.datetime(),
+  endsAt: z.iso.datetime(),
+  note: z.string(),
+});
 
 export const StaffSchedule = z
   .object({
@@ -30,7 +49,17 @@ export const StaffSchedule = z
   .meta({ id: 'StaffSchedule' });
 
 export const FeeTiers = z
-  .array(z.object({ hoursBefore: z.number().min(0.5).max(24 * 14), feePercent: z.number().int().min(0).max(100) }).strict())
+  .array(
+    z
+      .object({
+        hoursBefore: z
+          .number()
+          .min(0.5)
+          .max(24 * 14),
+        feePercent: z.number().int().min(0).max(100),
+      })
+      .strict(),
+  )
   .max(10)
   .refine((tiers) => new Set(tiers.map((t) => t.hoursBefore)).size === tiers.length, 'each hoursBefore at most once');
 

@@ -33,11 +33,22 @@ export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules>
 });
 
 export function createScheduleService(pool: pg.Pool) {
-  const audited = <T>(scope: TenantScope, action: string, targetId: string, work: (tx: Tx, clinicId: string) => Promise<T>, metadata: Record<string, unknown> = {}, meta: RequestMeta) => {
+  const audited = <T>(
+    scope: TenantScope,
+    action: string,
+    targetId: string,
+    work: (tx: Tx, clinicId: string) => Promise<T>,
+    metadata: Record<string, unknown> = {},
+    meta: RequestMeta,
+  ) => {
     const clinicId = clinicOf(scope);
     return withTenant(pool, scope, async (tx) => {
       const result = await work(tx, clinicId);
-      await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action, targetType: 'user', targetId, metadata }, meta);
+      await recordAudit(
+        tx,
+        { clinicId, actorUserId: scope.userId, actorRole: scope.role, action, targetType: 'user', targetId, metadata },
+        meta,
+      );
       return result;
     });
   };
@@ -54,38 +65,77 @@ export function createScheduleService(pool: pg.Pool) {
         return {
           staffUserId,
           weeklyHours: hours.map((h) => ({ weekday: h.weekday, start: h.start_time, end: h.end_time })),
-          exceptions: exceptions.map((e) => ({ id: e.id, kind: e.kind, startsAt: e.starts_at.toISOString(), endsAt: e.ends_at.toISOString(), note: e.note })),
+          exceptions: exceptions.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            startsAt: e.starts_at.toISOString(),
+            endsAt: e.ends_at.toISOString(),
+            note: e.note,
+          })),
           treatmentIds,
         };
       });
     },
 
-    setWorkingHours(scope: TenantScope, staffUserId: string, hours: { weekday: number; start: string; end: string }[], meta: RequestMeta) {
-      return audited(scope, 'schedule.working_hours_set', staffUserId, async (tx, clinicId) => {
-        await assertStaffMember(tx, clinicId, staffUserId);
-        await replaceWorkingHours(tx, clinicId, staffUserId, hours);
-      }, { hours }, meta);
+    setWorkingHours(
+      scope: TenantScope,
+      staffUserId: string,
+      hours: { weekday: number; start: string; end: string }[],
+      meta: RequestMeta,
+    ) {
+      return audited(
+        scope,
+        'schedule.working_hours_set',
+        staffUserId,
+        async (tx, clinicId) => {
+          await assertStaffMember(tx, clinicId, staffUserId);
+          await replaceWorkingHours(tx, clinicId, staffUserId, hours);
+        },
+        { hours },
+        meta,
+      );
     },
 
     addException(scope: TenantScope, staffUserId: string, e: z.infer<typeof NewException>, meta: RequestMeta) {
-      return audited(scope, 'schedule.exception_add', staffUserId, async (tx, clinicId) => {
-        await assertStaffMember(tx, clinicId, staffUserId);
-        return insertException(tx, clinicId, staffUserId, e);
-      }, { kind: e.kind, startsAt: e.startsAt, endsAt: e.endsAt }, meta);
+      return audited(
+        scope,
+        'schedule.exception_add',
+        staffUserId,
+        async (tx, clinicId) => {
+          await assertStaffMember(tx, clinicId, staffUserId);
+          return insertException(tx, clinicId, staffUserId, e);
+        },
+        { kind: e.kind, startsAt: e.startsAt, endsAt: e.endsAt },
+        meta,
+      );
     },
 
     removeException(scope: TenantScope, staffUserId: string, exceptionId: string, meta: RequestMeta) {
-      return audited(scope, 'schedule.exception_remove', staffUserId, async (tx, clinicId) => {
-        if (!(await deleteException(tx, clinicId, staffUserId, exceptionId))) throw notFound('schedule exception');
-      }, { exceptionId }, meta);
+      return audited(
+        scope,
+        'schedule.exception_remove',
+        staffUserId,
+        async (tx, clinicId) => {
+          if (!(await deleteException(tx, clinicId, staffUserId, exceptionId))) throw notFound('schedule exception');
+        },
+        { exceptionId },
+        meta,
+      );
     },
 
     setTreatments(scope: TenantScope, staffUserId: string, treatmentIds: string[], meta: RequestMeta) {
-      return audited(scope, 'schedule.treatments_set', staffUserId, async (tx, clinicId) => {
-        await assertStaffMember(tx, clinicId, staffUserId);
-        // A treatment of another clinic fails the composite foreign key and reads as not found.
-        await replaceStaffTreatments(tx, clinicId, staffUserId, [...new Set(treatmentIds)]);
-      }, { treatmentIds }, meta);
+      return audited(
+        scope,
+        'schedule.treatments_set',
+        staffUserId,
+        async (tx, clinicId) => {
+          await assertStaffMember(tx, clinicId, staffUserId);
+          // A treatment of another clinic fails the composite foreign key and reads as not found.
+          await replaceStaffTreatments(tx, clinicId, staffUserId, [...new Set(treatmentIds)]);
+        },
+        { treatmentIds },
+        meta,
+      );
     },
 
     bookingRules(scope: TenantScope): Promise<BookingRulesRow> {
@@ -96,7 +146,19 @@ export function createScheduleService(pool: pg.Pool) {
       const clinicId = clinicOf(scope);
       return withTenant(pool, scope, async (tx) => {
         const saved = await saveBookingRules(tx, clinicId, rules);
-        await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'clinic.booking_rules_update', targetType: 'clinic', targetId: clinicId, metadata: rules }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: scope.userId,
+            actorRole: scope.role,
+            action: 'clinic.booking_rules_update',
+            targetType: 'clinic',
+            targetId: clinicId,
+            metadata: rules,
+          },
+          meta,
+        );
         return saved;
       });
     },

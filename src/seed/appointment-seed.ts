@@ -22,7 +22,13 @@ const RAMP_UP_DAYS = 180;
 const BOOKED_AHEAD_DAYS = 20;
 
 const NOTES: Record<Locale, string[]> = {
-  en: ['First visit', 'Numbing cream on arrival', 'Prefers a female doctor', 'Package session', 'Sensitive skin, patch test done'],
+  en: [
+    'First visit',
+    'Numbing cream on arrival',
+    'Prefers a female doctor',
+    'Package session',
+    'Sensitive skin, patch test done',
+  ],
   th: ['มาครั้งแรก', 'ทายาชาก่อนทำ 30 นาที', 'ขอแพทย์ผู้หญิง', 'ใช้คอร์สที่ซื้อไว้', 'ผิวแพ้ง่าย'],
   zh: ['首次到店', '提前30分钟敷麻药', '希望女医生', '疗程套餐', '敏感肌'],
 };
@@ -93,7 +99,10 @@ export const appointmentsStep: SeedStep = {
     }
     const books = clinicOperations(world).map((ops) => planBook(world, ops, customersOf.get(ops.clinic.id) ?? []));
     const counts = allocate(world.scale.appointments, books);
-    const rules = await bookingRulesOf(tx, world.clinics.map((c) => c.id));
+    const rules = await bookingRulesOf(
+      tx,
+      world.clinics.map((c) => c.id),
+    );
     return insertRows(tx, 'appointments', columns, generateAppointments(world, books, counts, rules), progress);
   },
 };
@@ -128,7 +137,8 @@ function planBook(world: SeedWorld, ops: ClinicOperations, customers: Book['cust
     weight += capacity * demand;
   }
   const popularity = ops.treatments.reduce((sum, t) => sum + t.entry.popularity, 0);
-  const meanBlocked = ops.treatments.reduce((sum, t) => sum + blockedMinutes(t) * t.entry.popularity, 0) / Math.max(popularity, 1);
+  const meanBlocked =
+    ops.treatments.reduce((sum, t) => sum + blockedMinutes(t) * t.entry.popularity, 0) / Math.max(popularity, 1);
   const bookable = customers.length > 0 && ops.practitioners.length > 0;
   return {
     ops,
@@ -176,7 +186,10 @@ function allocate(total: number, books: Book[]): number[] {
   let open = books.map((_, i) => i).filter((i) => books[i]!.maxAppointments > 0 && books[i]!.weight > 0);
   let left = total;
   while (left > 0 && open.length > 0) {
-    const shares = shareOut(left, open.map((i) => books[i]!.weight));
+    const shares = shareOut(
+      left,
+      open.map((i) => books[i]!.weight),
+    );
     left = 0;
     open = open.filter((i, k) => {
       const taken = Math.min(shares[k]!, books[i]!.maxAppointments - counts[i]!);
@@ -188,7 +201,12 @@ function allocate(total: number, books: Book[]): number[] {
   return counts;
 }
 
-function* generateAppointments(world: SeedWorld, books: Book[], counts: number[], rules: Map<string, SeedBookingRules>): Generator<AppointmentRow> {
+function* generateAppointments(
+  world: SeedWorld,
+  books: Book[],
+  counts: number[],
+  rules: Map<string, SeedBookingRules>,
+): Generator<AppointmentRow> {
   const frontDesk = new Map<string, string[]>();
   for (const s of world.staff) {
     if (s.role !== 'receptionist' && s.role !== 'clinic_owner') continue;
@@ -224,7 +242,13 @@ interface Placement {
   room: number;
 }
 
-function* fillBook(world: SeedWorld, book: Book, count: number, rules: SeedBookingRules, frontDesk: string[]): Generator<AppointmentRow> {
+function* fillBook(
+  world: SeedWorld,
+  book: Book,
+  count: number,
+  rules: SeedBookingRules,
+  frontDesk: string[],
+): Generator<AppointmentRow> {
   const { ops } = book;
   const random = world.random(`appointments/${ops.clinic.number}`);
   const targets = shareOut(count, book.dayWeights);
@@ -250,7 +274,8 @@ function* fillBook(world: SeedWorld, book: Book, count: number, rules: SeedBooki
       yield appointment(world, book, rules, frontDesk, random, placement);
     }
   }
-  if (left > 0) throw new Error(`clinic ${ops.clinic.slug}: ${left} appointments found no room, though the allocation kept it half free`);
+  if (left > 0)
+    throw new Error(`clinic ${ops.clinic.slug}: ${left} appointments found no room, though the allocation kept it half free`);
 }
 
 function daySchedule(ops: ClinicOperations, day: number): DaySchedule {
@@ -277,7 +302,14 @@ function daySchedule(ops: ClinicOperations, day: number): DaySchedule {
     }
     let freeMs = 0;
     for (let k = 0; k < windows.length; k += 2) freeMs += windows[k + 1]! - windows[k]!;
-    if (freeMs > 0) shifts.push({ practitioner: p, treatments: p.treatments.map((t) => [t, t.entry.popularity] as const), windows, busy: [], freeMs });
+    if (freeMs > 0)
+      shifts.push({
+        practitioner: p,
+        treatments: p.treatments.map((t) => [t, t.entry.popularity] as const),
+        windows,
+        busy: [],
+        freeMs,
+      });
   }
   return { shifts, rooms: ops.rooms.map(() => []) };
 }
@@ -342,14 +374,28 @@ function overlapsAny(pairs: number[], from: number, until: number): boolean {
   return false;
 }
 
-function book(day: DaySchedule, shift: Shift, treatment: SeededTreatment, blockedFrom: number, blocked: number, room: number): Placement {
+function book(
+  day: DaySchedule,
+  shift: Shift,
+  treatment: SeededTreatment,
+  blockedFrom: number,
+  blocked: number,
+  room: number,
+): Placement {
   shift.busy.push(blockedFrom, blockedFrom + blocked);
   shift.freeMs -= blocked;
   if (room >= 0) day.rooms[room]!.push(blockedFrom, blockedFrom + blocked);
   return { shift, treatment, blockedFrom, room };
 }
 
-function appointment(world: SeedWorld, book: Book, rules: SeedBookingRules, frontDesk: string[], random: SeededRandom, placement: Placement): AppointmentRow {
+function appointment(
+  world: SeedWorld,
+  book: Book,
+  rules: SeedBookingRules,
+  frontDesk: string[],
+  random: SeededRandom,
+  placement: Placement,
+): AppointmentRow {
   const { ops } = book;
   const { treatment } = placement;
   const asOf = world.asOf.getTime();
@@ -401,7 +447,12 @@ function appointment(world: SeedWorld, book: Book, rules: SeedBookingRules, fron
 /** Walk-ins and same-day calls, bookings a week or two ahead, and some a month or more ahead; never after --as-of. */
 function bookingTime(random: SeededRandom, startsAt: number, asOf: number, clinicCreatedAt: number): number {
   const r = random.next();
-  const lead = r < 0.15 ? random.int(30, 6 * 60) * MINUTE_MS : r < 0.65 ? random.int(1, 14) * DAY_MS - random.int(0, 600) * MINUTE_MS : random.int(15, 45) * DAY_MS;
+  const lead =
+    r < 0.15
+      ? random.int(30, 6 * 60) * MINUTE_MS
+      : r < 0.65
+        ? random.int(1, 14) * DAY_MS - random.int(0, 600) * MINUTE_MS
+        : random.int(15, 45) * DAY_MS;
   let at = startsAt - lead;
   if (at > asOf) at = asOf - random.int(0, 3 * 24 * 60) * MINUTE_MS;
   return Math.max(at, clinicCreatedAt);
@@ -436,7 +487,8 @@ function statusOf(random: SeededRandom, startsAt: number, endsAt: number, asOf: 
 /** Most cancel days ahead (free under the default policy); some late enough to pay a fee. */
 function cancellationTime(random: SeededRandom, bookedAt: number, startsAt: number): number {
   const r = random.next();
-  const hoursBefore = r < 0.55 ? random.int(24, 240) : r < 0.75 ? random.int(12, 23) : r < 0.87 ? random.int(6, 11) : random.int(0, 5);
+  const hoursBefore =
+    r < 0.55 ? random.int(24, 240) : r < 0.75 ? random.int(12, 23) : r < 0.87 ? random.int(6, 11) : random.int(0, 5);
   const at = startsAt - hoursBefore * 60 * MINUTE_MS - random.int(1, 59) * MINUTE_MS;
   return at > bookedAt ? at : bookedAt + Math.floor(random.next() * (startsAt - bookedAt));
 }

@@ -14,7 +14,13 @@ export interface Column<Row> {
  * (INSERT ... SELECT * FROM unnest(...)): the parameter count stays fixed whatever the batch size.
  * The next batch is generated while the database writes the previous one.
  */
-export async function insertRows<Row>(tx: Tx, table: string, columns: Column<Row>[], rows: Iterable<Row>, progress: (rows: number) => void): Promise<number> {
+export async function insertRows<Row>(
+  tx: Tx,
+  table: string,
+  columns: Column<Row>[],
+  rows: Iterable<Row>,
+  progress: (rows: number) => void,
+): Promise<number> {
   const sql = `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')})
     SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`;
   let written = 0;
@@ -26,7 +32,10 @@ export async function insertRows<Row>(tx: Tx, table: string, columns: Column<Row
     progress(inFlight.rows);
   };
   for (const batch of batches(rows, BATCH_SIZE)) {
-    const done = tx.query(sql, columns.map((c) => batch.map((row) => c.value(row))));
+    const done = tx.query(
+      sql,
+      columns.map((c) => batch.map((row) => c.value(row))),
+    );
     // Awaited below; without this, a failure of the earlier batch would leave this one unhandled.
     done.catch(() => undefined);
     await settle();

@@ -115,15 +115,28 @@ function planClinic(world: SeedWorld, clinic: SeededClinic, staff: SeededStaffMe
   const practitioners = choosePractitioners(random, staff).map(({ member, kind }): Practitioner => {
     const joined = zone.dayOf(member.createdAt.getTime()) + 1;
     const left = member.disabledAt ? zone.dayOf(member.disabledAt.getTime()) - 1 : lastDay;
-    const p: Practitioner = { staff: member, kind, week: weekOf(random, member, kind, hours), treatments: [], leave: [], firstDay: Math.max(firstDay, joined), lastDay: Math.min(lastDay, left) };
+    const p: Practitioner = {
+      staff: member,
+      kind,
+      week: weekOf(random, member, kind, hours),
+      treatments: [],
+      leave: [],
+      firstDay: Math.max(firstDay, joined),
+      lastDay: Math.min(lastDay, left),
+    };
     p.leave = leaveOf(random, p, clinic.locale, zone, world.asOf.getTime());
     return p;
   });
   assignSkills(random, practitioners, treatments);
   const [fewest, most] = ROOMS[clinic.tier];
   // Rooms are shared: a clinic with many practitioners has more of them.
-  const roomCount = Math.min(ROOM_NAMES[clinic.locale].length, Math.max(random.int(fewest, most), Math.ceil(practitioners.length / 4)));
-  const rooms = ROOM_NAMES[clinic.locale].slice(0, roomCount).map((name) => ({ id: random.uuid(), clinicId: clinic.id, name, createdAt: clinic.createdAt }));
+  const roomCount = Math.min(
+    ROOM_NAMES[clinic.locale].length,
+    Math.max(random.int(fewest, most), Math.ceil(practitioners.length / 4)),
+  );
+  const rooms = ROOM_NAMES[clinic.locale]
+    .slice(0, roomCount)
+    .map((name) => ({ id: random.uuid(), clinicId: clinic.id, name, createdAt: clinic.createdAt }));
   return { clinic, zone, firstDay, lastDay, treatments, rooms, practitioners };
 }
 
@@ -131,7 +144,10 @@ function planClinic(world: SeedWorld, clinic: SeededClinic, staff: SeededStaffMe
 function chooseTreatments(random: SeededRandom, clinic: SeededClinic): SeededTreatment[] {
   const count = random.int(...CATALOGUE_SIZE[clinic.tier]);
   const chosen = new Set<CatalogueTreatment>();
-  for (const category of TREATMENT_CATEGORIES) chosen.add(random.weighted(TREATMENT_CATALOGUE.filter((e) => e.category === category).map((e) => [e, e.popularity] as const)));
+  for (const category of TREATMENT_CATEGORIES)
+    chosen.add(
+      random.weighted(TREATMENT_CATALOGUE.filter((e) => e.category === category).map((e) => [e, e.popularity] as const)),
+    );
   while (chosen.size < count) {
     chosen.add(random.weighted(TREATMENT_CATALOGUE.filter((e) => !chosen.has(e)).map((e) => [e, e.popularity] as const)));
   }
@@ -140,7 +156,9 @@ function chooseTreatments(random: SeededRandom, clinic: SeededClinic): SeededTre
     let thb = Math.round((low + random.next() * (high - low)) / 100) * 100;
     // Prices like 2,990 are as common as round ones.
     if (thb >= 1_000 && random.chance(0.35)) thb -= 10;
-    const durationMinutes = random.chance(0.2) ? Math.min(120, Math.max(15, entry.minutes + random.pick([-15, 15]))) : entry.minutes;
+    const durationMinutes = random.chance(0.2)
+      ? Math.min(120, Math.max(15, entry.minutes + random.pick([-15, 15])))
+      : entry.minutes;
     return {
       id: random.uuid(),
       clinicId: clinic.id,
@@ -162,14 +180,21 @@ function choosePractitioners(random: SeededRandom, staff: SeededStaffMember[]): 
   const chosen: { member: SeededStaffMember; kind: Kind }[] = [];
   for (const member of staff) {
     if (member.role === 'clinic_staff') chosen.push({ member, kind: random.chance(0.4) ? 'doctor' : 'therapist' });
-    else if ((member.role === 'clinic_owner' && random.chance(0.3)) || (member.role === 'clinic_admin' && random.chance(0.15))) chosen.push({ member, kind: 'doctor' });
+    else if ((member.role === 'clinic_owner' && random.chance(0.3)) || (member.role === 'clinic_admin' && random.chance(0.15)))
+      chosen.push({ member, kind: 'doctor' });
   }
   const owner = staff.find((s) => s.role === 'clinic_owner');
-  if (owner && !chosen.some((c) => c.kind === 'doctor') && !chosen.some((c) => c.member === owner)) chosen.push({ member: owner, kind: 'doctor' });
+  if (owner && !chosen.some((c) => c.kind === 'doctor') && !chosen.some((c) => c.member === owner))
+    chosen.push({ member: owner, kind: 'doctor' });
   return chosen;
 }
 
-function weekOf(random: SeededRandom, member: SeededStaffMember, kind: Kind, hours: { days: number[]; open: number; close: number }): [number, number][][] {
+function weekOf(
+  random: SeededRandom,
+  member: SeededStaffMember,
+  kind: Kind,
+  hours: { days: number[]; open: number; close: number },
+): [number, number][][] {
   let days: number[];
   let start = hours.open;
   let end = hours.close;
@@ -192,7 +217,12 @@ function weekOf(random: SeededRandom, member: SeededStaffMember, kind: Kind, hou
   // A lunch hour splits some long days in two, each part at least two hours.
   const lunch = random.pick([12 * 60, 13 * 60]);
   const split = lunch - start >= 120 && end - (lunch + 60) >= 120 && random.chance(0.45);
-  const windows: [number, number][] = split ? [[start, lunch], [lunch + 60, end]] : [[start, end]];
+  const windows: [number, number][] = split
+    ? [
+        [start, lunch],
+        [lunch + 60, end],
+      ]
+    : [[start, end]];
   const week: [number, number][][] = Array.from({ length: 8 }, () => []);
   for (const day of days) week[day] = windows;
   return week;
@@ -205,7 +235,8 @@ function leaveOf(random: SeededRandom, p: Practitioner, locale: Locale, zone: Zo
   const years = span / 365;
   const notes = LEAVE_NOTES[locale];
   const blocks: { kind: keyof typeof notes; days: number; leadDays: [number, number] }[] = [];
-  for (let i = Math.round(years * random.int(1, 2)); i > 0; i--) blocks.push({ kind: 'annual', days: random.int(2, 5), leadDays: [7, 60] });
+  for (let i = Math.round(years * random.int(1, 2)); i > 0; i--)
+    blocks.push({ kind: 'annual', days: random.int(2, 5), leadDays: [7, 60] });
   for (let i = Math.round(years * random.int(0, 3)); i > 0; i--) blocks.push({ kind: 'sick', days: 1, leadDays: [0, 0] });
   if (p.kind === 'doctor' && random.chance(0.4)) blocks.push({ kind: 'training', days: random.int(1, 2), leadDays: [14, 90] });
   const leave: Leave[] = [];
@@ -331,14 +362,24 @@ function workingHoursRows(world: SeedWorld): WorkingHoursRow[] {
   const random = world.random('working-hours');
   return practitionersOf(world).flatMap((p) =>
     p.week.flatMap((windows, weekday) =>
-      windows.map(([start, end]) => ({ id: random.uuid(), clinicId: p.staff.clinicId, staffUserId: p.staff.id, weekday, start: clockTime(start), end: clockTime(end) })),
+      windows.map(([start, end]) => ({
+        id: random.uuid(),
+        clinicId: p.staff.clinicId,
+        staffUserId: p.staff.id,
+        weekday,
+        start: clockTime(start),
+        end: clockTime(end),
+      })),
     ),
   );
 }
 
-const leaveRows = (world: SeedWorld): LeaveRow[] => practitionersOf(world).flatMap((p) => p.leave.map((l) => ({ ...l, clinicId: p.staff.clinicId, staffUserId: p.staff.id })));
+const leaveRows = (world: SeedWorld): LeaveRow[] =>
+  practitionersOf(world).flatMap((p) => p.leave.map((l) => ({ ...l, clinicId: p.staff.clinicId, staffUserId: p.staff.id })));
 const skillRows = (world: SeedWorld): SkillRow[] =>
-  practitionersOf(world).flatMap((p) => p.treatments.map((t) => ({ clinicId: p.staff.clinicId, staffUserId: p.staff.id, treatmentId: t.id })));
+  practitionersOf(world).flatMap((p) =>
+    p.treatments.map((t) => ({ clinicId: p.staff.clinicId, staffUserId: p.staff.id, treatmentId: t.id })),
+  );
 
 /** A step writing the rows derived from the world: derived once, for the count shown and the write. */
 function rowsStep<Row>(table: string, columns: Column<Row>[], rowsOf: (world: SeedWorld) => Row[]): SeedStep {
@@ -347,7 +388,11 @@ function rowsStep<Row>(table: string, columns: Column<Row>[], rowsOf: (world: Se
     if (!derived.has(world)) derived.set(world, rowsOf(world));
     return derived.get(world)!;
   };
-  return { table, plannedRows: (world) => rows(world).length, write: (world, tx, progress) => insertRows(tx, table, columns, rows(world), progress) };
+  return {
+    table,
+    plannedRows: (world) => rows(world).length,
+    write: (world, tx, progress) => insertRows(tx, table, columns, rows(world), progress),
+  };
 }
 
 export const treatmentsStep = rowsStep('treatments', treatmentColumns, treatmentRows);
@@ -355,4 +400,3 @@ export const roomsStep = rowsStep('rooms', roomColumns, roomRows);
 export const workingHoursStep = rowsStep('staff_working_hours', workingHoursColumns, workingHoursRows);
 export const scheduleExceptionsStep = rowsStep('staff_schedule_exceptions', leaveColumns, leaveRows);
 export const staffTreatmentsStep = rowsStep('staff_treatments', skillColumns, skillRows);
-

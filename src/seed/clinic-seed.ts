@@ -8,10 +8,29 @@ interface ClinicRow extends SeededClinic {
   settings: { contactPhone: string; contactEmail: string; address: string };
 }
 
-const TIERS: [Tier, number][] = [['starter', 60], ['professional', 30], ['enterprise', 10]];
-const STATUSES: [SeededClinic['status'], number][] = [['active', 84], ['trial', 10], ['suspended', 4], ['cancelled', 2]];
-const LOCALES: [Locale, number][] = [['th', 70], ['en', 20], ['zh', 10]];
-const TIME_ZONES: [string, number][] = [['Asia/Bangkok', 88], ['Asia/Singapore', 4], ['Asia/Kuala_Lumpur', 3], ['Asia/Ho_Chi_Minh', 3], ['Asia/Hong_Kong', 2]];
+const TIERS: [Tier, number][] = [
+  ['starter', 60],
+  ['professional', 30],
+  ['enterprise', 10],
+];
+const STATUSES: [SeededClinic['status'], number][] = [
+  ['active', 84],
+  ['trial', 10],
+  ['suspended', 4],
+  ['cancelled', 2],
+];
+const LOCALES: [Locale, number][] = [
+  ['th', 70],
+  ['en', 20],
+  ['zh', 10],
+];
+const TIME_ZONES: [string, number][] = [
+  ['Asia/Bangkok', 88],
+  ['Asia/Singapore', 4],
+  ['Asia/Kuala_Lumpur', 3],
+  ['Asia/Ho_Chi_Minh', 3],
+  ['Asia/Hong_Kong', 2],
+];
 const NAME_KINDS: Record<Locale, string[]> = {
   th: ['คลินิกความงาม', 'คลินิกผิวหนัง', 'สหคลินิก', 'คลินิกเวชกรรม'],
   en: ['Aesthetic Clinic', 'Skin Clinic', 'Beauty Center', 'Dermatology', 'Wellness Clinic'],
@@ -56,7 +75,16 @@ function* generateClinics(world: SeedWorld): Generator<ClinicRow> {
   const fakers = world.fakers('clinics');
   for (let i = 0; i < world.scale.clinics; i++) {
     const clinic = makeClinic(random, fakers, world.offset.clinics + i + 1, world.asOf);
-    world.clinics.push({ id: clinic.id, number: clinic.number, slug: clinic.slug, tier: clinic.tier, status: clinic.status, locale: clinic.locale, timeZone: clinic.timeZone, createdAt: clinic.createdAt });
+    world.clinics.push({
+      id: clinic.id,
+      number: clinic.number,
+      slug: clinic.slug,
+      tier: clinic.tier,
+      status: clinic.status,
+      locale: clinic.locale,
+      timeZone: clinic.timeZone,
+      createdAt: clinic.createdAt,
+    });
     yield clinic;
   }
 }
@@ -66,11 +94,17 @@ function makeClinic(random: SeededRandom, fakers: Record<Locale, Faker>, number:
   const locale = random.weighted(LOCALES);
   const names = fakers[locale];
   const kind = random.pick(NAME_KINDS[locale]);
-  const name = locale === 'en' ? `${names.person.lastName()} ${kind}` : locale === 'zh' ? `${names.person.lastName()}氏${kind}` : `${kind} ${names.person.firstName()}`;
+  const name =
+    locale === 'en'
+      ? `${names.person.lastName()} ${kind}`
+      : locale === 'zh'
+        ? `${names.person.lastName()}氏${kind}`
+        : `${kind} ${names.person.firstName()}`;
   const cityOf = random.weighted(CITIES);
   const city = cityOf.names[locale];
   const slug = `${cityOf.slug}-${random.pick(SLUG_KINDS)}-${number}`;
-  const address = locale === 'th' ? names.location.streetAddress() : `${random.int(1, 999)}/${random.int(1, 99)} Soi ${random.int(1, 60)}`;
+  const address =
+    locale === 'th' ? names.location.streetAddress() : `${random.int(1, 999)}/${random.int(1, 99)} Soi ${random.int(1, 60)}`;
   return {
     id: random.uuid(),
     number,

@@ -20,12 +20,23 @@ const Args = z
     clinics: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     users: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
     appointments: z.coerce.number().int().min(0).max(100_000_000).optional(),
-    seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     'as-of': z.iso.date().optional(),
     append: z.boolean().default(false),
-    'database-url': z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL').optional(),
+    'database-url': z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL')
+      .optional(),
   })
-  .refine((a) => a.users >= a.clinics, { message: 'at least as many users as clinics (every clinic has an owner)', path: ['users'] });
+  .refine((a) => a.users >= a.clinics, {
+    message: 'at least as many users as clinics (every clinic has an owner)',
+    path: ['users'],
+  });
 
 class UsageError extends Error {}
 const EXPECTED_FAILURES = [UsageError, ConfigError, EmbeddedPostgresError, MigrationChangedError, SeedRefusedError];
@@ -49,7 +60,14 @@ async function main(): Promise<void> {
     const bars = new ProgressBars();
     const summary = await seedDatabase(
       db.owner,
-      { clinics: args.clinics, users: args.users, appointments, seed: args.seed, append: args.append, asOf: new Date(`${asOf}T00:00:00Z`) },
+      {
+        clinics: args.clinics,
+        users: args.users,
+        appointments,
+        seed: args.seed,
+        append: args.append,
+        asOf: new Date(`${asOf}T00:00:00Z`),
+      },
       bars,
     ).finally(() => bars.stop());
     printSummary(summary, { ...args, appointments, asOf });
@@ -101,7 +119,11 @@ class ProgressBars implements SeedProgress {
       return;
     }
     this.current?.bar.stop();
-    this.current = { bar: this.multi.create(plannedRows, 0, { table: table.padEnd(TABLE_WIDTH), rate: 0 }), started: performance.now(), rows: 0 };
+    this.current = {
+      bar: this.multi.create(plannedRows, 0, { table: table.padEnd(TABLE_WIDTH), rate: 0 }),
+      started: performance.now(),
+      rows: 0,
+    };
   }
 
   rowsWritten(_table: string, rows: number): void {
@@ -118,12 +140,18 @@ class ProgressBars implements SeedProgress {
 
 function printSummary(summary: SeedSummary, args: z.infer<typeof Args> & { appointments: number; asOf: string }): void {
   const n = (v: number) => v.toLocaleString('en-US');
-  const rows = summary.steps.map((s) => [s.table, n(s.rows), s.seconds.toFixed(2), n(Math.round(s.rows / Math.max(s.seconds, 0.001)))]);
+  const rows = summary.steps.map((s) => [
+    s.table,
+    n(s.rows),
+    s.seconds.toFixed(2),
+    n(Math.round(s.rows / Math.max(s.seconds, 0.001))),
+  ]);
   const total = summary.steps.reduce((sum, s) => sum + s.rows, 0);
   rows.push(['total', n(total), summary.seconds.toFixed(2), n(Math.round(total / summary.seconds))]);
   const table = [['table', 'rows', 'seconds', 'rows/s'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  const line = (r: string[]) =>
+    `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
   const out = [
     '',
     `Seeded ${n(args.clinics)} clinics, ${n(args.users)} users and ${n(args.appointments)} appointments (seed ${args.seed}, as of ${args.asOf}${summary.offset.clinics ? `, appended after ${n(summary.offset.clinics)} clinics` : ''}).`,

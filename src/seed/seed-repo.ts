@@ -27,7 +27,10 @@ export async function tierUserLimits(tx: Tx): Promise<Map<Tier, number | null>> 
 }
 
 export async function ownerEmailOf(tx: Tx, clinicId: string): Promise<string | null> {
-  const { rows } = await tx.query<{ email: string }>(`SELECT email FROM users WHERE clinic_id = $1 AND role = 'clinic_owner' LIMIT 1`, [clinicId]);
+  const { rows } = await tx.query<{ email: string }>(
+    `SELECT email FROM users WHERE clinic_id = $1 AND role = 'clinic_owner' LIMIT 1`,
+    [clinicId],
+  );
   return rows[0]?.email ?? null;
 }
 
@@ -42,7 +45,9 @@ export async function bookingRulesOf(tx: Tx, clinicIds: string[]): Promise<Map<s
     'SELECT clinic_id, slot_interval_minutes, cancellation_fees FROM booking_rules WHERE clinic_id = ANY($1::uuid[])',
     [clinicIds],
   );
-  return new Map(rows.map((r) => [r.clinic_id, { slotIntervalMinutes: r.slot_interval_minutes, cancellationFees: r.cancellation_fees }]));
+  return new Map(
+    rows.map((r) => [r.clinic_id, { slotIntervalMinutes: r.slot_interval_minutes, cancellationFees: r.cancellation_fees }]),
+  );
 }
 
 /** Fresh planner statistics for the tables a seed filled, so the first queries after it are planned for their real size. */

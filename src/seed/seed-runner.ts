@@ -59,11 +59,15 @@ export async function seedDatabase(owner: pg.Pool, options: SeedOptions, progres
     async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
       if (!(await mayWriteEveryClinic(tx))) {
-        throw new SeedRefusedError('seeding writes every clinic directly and needs the connection that ran the migrations (or a superuser or BYPASSRLS role) (--database-url)');
+        throw new SeedRefusedError(
+          'seeding writes every clinic directly and needs the connection that ran the migrations (or a superuser or BYPASSRLS role) (--database-url)',
+        );
       }
       const offset = await countExisting(tx);
       if (offset.clinics > 0 && !options.append) {
-        throw new SeedRefusedError(`the database already has ${offset.clinics} clinics: seed an empty database, or pass --append to add to it`);
+        throw new SeedRefusedError(
+          `the database already has ${offset.clinics} clinics: seed an empty database, or pass --append to add to it`,
+        );
       }
       // The offsets are part of every stream's name, so an appended run draws new ids, not the first run's again.
       const streams = `${options.seed}/${offset.clinics}/${offset.users}`;
@@ -88,7 +92,10 @@ export async function seedDatabase(owner: pg.Pool, options: SeedOptions, progres
       }
       // Statistics now rather than when autovacuum comes round (a minute or more after the commit):
       // until then the first calendars would be planned as if the tables were empty. ~1.5 s at full scale.
-      await analyzeTables(tx, SEED_STEPS.map((s) => s.table));
+      await analyzeTables(
+        tx,
+        SEED_STEPS.map((s) => s.table),
+      );
       const sample = world.clinics.find((c) => c.status === 'active');
       return {
         steps,

@@ -1,6 +1,12 @@
 import { appointmentsStep } from './appointment-seed.ts';
 import { clinicsStep } from './clinic-seed.ts';
-import { roomsStep, scheduleExceptionsStep, staffTreatmentsStep, treatmentsStep, workingHoursStep } from './clinic-operations-seed.ts';
+import {
+  roomsStep,
+  scheduleExceptionsStep,
+  staffTreatmentsStep,
+  treatmentsStep,
+  workingHoursStep,
+} from './clinic-operations-seed.ts';
 import { customersStep } from './customer-seed.ts';
 import type { SeedStep } from './seed-step.ts';
 import { usersStep } from './user-seed.ts';

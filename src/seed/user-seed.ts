@@ -39,7 +39,11 @@ const CUSTOMER_WEIGHT: Record<Tier, number> = { starter: 1, professional: 3, ent
 // Staff take at most this share of the accounts besides owners, so customers stay the bulk at any scale.
 const MAX_STAFF_SHARE = 0.25;
 const CUSTOMER_DOMAINS = ['example.com', 'example.net', 'example.org'];
-const LOCALES: [Locale, number][] = [['th', 70], ['en', 20], ['zh', 10]];
+const LOCALES: [Locale, number][] = [
+  ['th', 70],
+  ['en', 20],
+  ['zh', 10],
+];
 const CUSTOMER_NOTES = ['Sensitive skin', 'Prefers afternoon appointments', 'ผิวแพ้ง่าย', 'แพ้ยาเพนิซิลลิน', '对酒精过敏'];
 const DAY_MS = 24 * 3600_000;
 
@@ -72,11 +76,22 @@ export const usersStep: SeedStep = {
  * Every clinic gets one owner; admins, staff and receptionists within the tier's user limit (customers
  * do not count against it); the remaining accounts are customers, shared out by tier and by chance.
  */
-function planRosters(clinics: SeededClinic[], users: number, tierMaxUsers: Map<Tier, number | null>, random: SeededRandom): Roster[] {
-  if (users < clinics.length) throw new Error(`--users must be at least --clinics (${clinics.length}): every clinic has an owner`);
+function planRosters(
+  clinics: SeededClinic[],
+  users: number,
+  tierMaxUsers: Map<Tier, number | null>,
+  random: SeededRandom,
+): Roster[] {
+  if (users < clinics.length)
+    throw new Error(`--users must be at least --clinics (${clinics.length}): every clinic has an owner`);
   const rosters = clinics.map((clinic): Roster => {
     const wanted = WANTED_STAFF[clinic.tier];
-    const roster = { admins: random.int(...wanted.admins), staff: random.int(...wanted.staff), receptionists: random.int(...wanted.receptionists), customers: 0 };
+    const roster = {
+      admins: random.int(...wanted.admins),
+      staff: random.int(...wanted.staff),
+      receptionists: random.int(...wanted.receptionists),
+      customers: 0,
+    };
     const limit = tierMaxUsers.get(clinic.tier) ?? null;
     if (limit !== null) trimStaff([roster], limit - 1);
     return roster;
@@ -124,12 +139,19 @@ function* generateUsers(world: SeedWorld, rosters: Roster[]): Generator<UserRow>
   for (const [i, clinic] of world.clinics.entries()) {
     const roster = rosters[i]!;
     const staffJoinedBy = new Date(Math.min(world.asOf.getTime(), clinic.createdAt.getTime() + 365 * DAY_MS));
-    const roles: [Role, number][] = [['clinic_owner', 1], ['clinic_admin', roster.admins], ['clinic_staff', roster.staff], ['receptionist', roster.receptionists], ['customer', roster.customers]];
+    const roles: [Role, number][] = [
+      ['clinic_owner', 1],
+      ['clinic_admin', roster.admins],
+      ['clinic_staff', roster.staff],
+      ['receptionist', roster.receptionists],
+      ['customer', roster.customers],
+    ];
     for (const [role, count] of roles) {
       for (let k = 0; k < count; k++) {
         number += 1;
         const customer = role === 'customer';
-        const createdAt = role === 'clinic_owner' ? clinic.createdAt : random.between(clinic.createdAt, customer ? world.asOf : staffJoinedBy);
+        const createdAt =
+          role === 'clinic_owner' ? clinic.createdAt : random.between(clinic.createdAt, customer ? world.asOf : staffJoinedBy);
         const user = makeUser(random, fakers, { clinic, role, number, createdAt, asOf: world.asOf });
         if (role !== 'customer' && role !== 'super_admin') {
           world.staff.push({ id: user.id, clinicId: clinic.id, role, createdAt: user.createdAt, disabledAt: user.disabledAt });
@@ -161,7 +183,11 @@ function makeUser(
   const customer = role === 'customer';
   const locale = customer && random.chance(0.25) ? random.weighted(LOCALES) : clinic.locale;
   // Thai and Chinese users mostly pick a romanised nickname for their address.
-  const handle = fakers.en.person.firstName().toLowerCase().replace(/[^a-z]/g, '') || 'user';
+  const handle =
+    fakers.en.person
+      .firstName()
+      .toLowerCase()
+      .replace(/[^a-z]/g, '') || 'user';
   const domain = customer ? random.pick(CUSTOMER_DOMAINS) : `${clinic.slug}.example`;
   const signsIn = random.chance(customer ? 0.6 : 0.92);
   const disabled = random.chance(customer ? 0.01 : 0.04);
@@ -180,5 +206,8 @@ function makeUser(
 }
 
 function birthDate(random: SeededRandom, asOf: Date): string {
-  return random.daysBefore(asOf, 18 * 365, 70 * 365).toISOString().slice(0, 10);
+  return random
+    .daysBefore(asOf, 18 * 365, 70 * 365)
+    .toISOString()
+    .slice(0, 10);
 }

@@ -39,7 +39,13 @@ export class ZoneDays {
   private local(day: number, minutes: number): DateTime {
     const date = new Date(day * DAY_MS);
     return DateTime.fromObject(
-      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: Math.floor(minutes / 60), minute: minutes % 60 },
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: Math.floor(minutes / 60),
+        minute: minutes % 60,
+      },
       { zone: this.zone },
     );
   }

@@ -10,28 +10,80 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
   app.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
   const tags = ['staff'];
 
-  app.get('/staff', { schema: { tags, summary: "The clinic's staff accounts, newest first", querystring: StaffListQuery, response: { 200: StaffPage } } }, async (request) => {
-    const page = await services.staff.list(principalOf(request), request.query);
-    return { items: page.items.map(toUser), nextCursor: page.nextCursor };
-  });
-
-  app.get('/staff/:id', { schema: { tags, summary: 'One staff account', params: StaffIdParams, response: { 200: User } } }, async (request) =>
-    toUser(await services.staff.get(principalOf(request), request.params.id)),
+  app.get(
+    '/staff',
+    {
+      schema: {
+        tags,
+        summary: "The clinic's staff accounts, newest first",
+        querystring: StaffListQuery,
+        response: { 200: StaffPage },
+      },
+    },
+    async (request) => {
+      const page = await services.staff.list(principalOf(request), request.query);
+      return { items: page.items.map(toUser), nextCursor: page.nextCursor };
+    },
   );
 
-  app.post('/staff', { schema: { tags, summary: "Create a staff account with an initial password, within the plan's user limit", body: CreateStaffBody, response: { 201: User } } }, async (request, reply) =>
-    reply.code(201).send(toUser(await services.staff.create(principalOf(request), request.body, requestMeta(request)))),
+  app.get(
+    '/staff/:id',
+    { schema: { tags, summary: 'One staff account', params: StaffIdParams, response: { 200: User } } },
+    async (request) => toUser(await services.staff.get(principalOf(request), request.params.id)),
   );
 
-  app.patch('/staff/:id', { schema: { tags, summary: "Change a staff member's name, phone, locale or role", params: StaffIdParams, body: UpdateStaffBody, response: { 200: User } } }, async (request) =>
-    toUser(await services.staff.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+  app.post(
+    '/staff',
+    {
+      schema: {
+        tags,
+        summary: "Create a staff account with an initial password, within the plan's user limit",
+        body: CreateStaffBody,
+        response: { 201: User },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(toUser(await services.staff.create(principalOf(request), request.body, requestMeta(request)))),
   );
 
-  app.post('/staff/:id/disable', { schema: { tags, summary: 'Disable a staff account and end all its sessions', params: StaffIdParams, response: { 200: User } } }, async (request) =>
-    toUser(await services.staff.disable(principalOf(request), request.params.id, requestMeta(request))),
+  app.patch(
+    '/staff/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a staff member's name, phone, locale or role",
+        params: StaffIdParams,
+        body: UpdateStaffBody,
+        response: { 200: User },
+      },
+    },
+    async (request) =>
+      toUser(await services.staff.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
 
-  app.post('/staff/:id/enable', { schema: { tags, summary: "Enable a staff account again, within the plan's user limit", params: StaffIdParams, response: { 200: User } } }, async (request) =>
-    toUser(await services.staff.enable(principalOf(request), request.params.id, requestMeta(request))),
+  app.post(
+    '/staff/:id/disable',
+    {
+      schema: {
+        tags,
+        summary: 'Disable a staff account and end all its sessions',
+        params: StaffIdParams,
+        response: { 200: User },
+      },
+    },
+    async (request) => toUser(await services.staff.disable(principalOf(request), request.params.id, requestMeta(request))),
+  );
+
+  app.post(
+    '/staff/:id/enable',
+    {
+      schema: {
+        tags,
+        summary: "Enable a staff account again, within the plan's user limit",
+        params: StaffIdParams,
+        response: { 200: User },
+      },
+    },
+    async (request) => toUser(await services.staff.enable(principalOf(request), request.params.id, requestMeta(request))),
   );
 };

@@ -1,13 +1,25 @@
 import type { Role } from '../db/tenant-transaction.ts';
 
 /** The roles of a clinic's own accounts; customers hold accounts too but are not staff. */
-export const CLINIC_STAFF_ROLES = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly Role[];
+export const CLINIC_STAFF_ROLES = [
+  'clinic_owner',
+  'clinic_admin',
+  'clinic_staff',
+  'receptionist',
+] as const satisfies readonly Role[];
 export type StaffRole = (typeof CLINIC_STAFF_ROLES)[number];
 
 /** Roles a manager can hand out when creating an account: owners are made only by the platform. */
 export const ASSIGNABLE_ON_CREATE = ['clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly StaffRole[];
 
-const RANK: Record<Role, number> = { super_admin: 4, clinic_owner: 3, clinic_admin: 2, clinic_staff: 1, receptionist: 1, customer: 0 };
+const RANK: Record<Role, number> = {
+  super_admin: 4,
+  clinic_owner: 3,
+  clinic_admin: 2,
+  clinic_staff: 1,
+  receptionist: 1,
+  customer: 0,
+};
 
 /** An owner manages everyone in the clinic; an admin manages only the accounts ranked below admins. */
 export function mayManage(actor: Role, target: Role): boolean {

@@ -8,19 +8,24 @@ export const StaffRoleName = z.enum(CLINIC_STAFF_ROLES);
 export const StaffListQuery = PageQuery.extend({
   role: StaffRoleName.optional(),
   // A query string carries text: z.coerce.boolean would read "false" as true.
-  includeDisabled: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  includeDisabled: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export const StaffIdParams = z.object({ id: z.uuid() });
 
-export const CreateStaffBody = z.object({
-  email: Email,
-  fullName: FullName,
-  phone: Phone.optional(),
-  locale: Locale.optional(),
-  role: z.enum(ASSIGNABLE_ON_CREATE),
-  password: NewPassword,
-}).strict();
+export const CreateStaffBody = z
+  .object({
+    email: Email,
+    fullName: FullName,
+    phone: Phone.optional(),
+    locale: Locale.optional(),
+    role: z.enum(ASSIGNABLE_ON_CREATE),
+    password: NewPassword,
+  })
+  .strict();
 
 export const UpdateStaffBody = z
   .object({

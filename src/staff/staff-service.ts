@@ -5,14 +5,32 @@ import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
-import { insertUser, revokeSessionsOfClinicUser, setClinicUserDisabled, updateClinicUser, type UserRow } from '../users/user-repo.ts';
+import {
+  insertUser,
+  revokeSessionsOfClinicUser,
+  setClinicUserDisabled,
+  updateClinicUser,
+  type UserRow,
+} from '../users/user-repo.ts';
 import { countActiveOwners, countActiveStaffSeats, findClinicStaffMember, listClinicStaff } from './staff-repo.ts';
 import { CLINIC_STAFF_ROLES, mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
 
 export function createStaffService(pool: pg.Pool) {
   const audit = (tx: Tx, actor: Actor, action: string, target: UserRow, meta: RequestMeta, metadata?: Record<string, unknown>) =>
-    recordAudit(tx, { clinicId: actor.clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'user', targetId: target.id, ...(metadata ? { metadata } : {}) }, meta);
+    recordAudit(
+      tx,
+      {
+        clinicId: actor.clinicId,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        action,
+        targetType: 'user',
+        targetId: target.id,
+        ...(metadata ? { metadata } : {}),
+      },
+      meta,
+    );
 
   async function findOrThrow(tx: Tx, clinicId: string, id: string): Promise<UserRow> {
     const member = await findClinicStaffMember(tx, clinicId, id);
@@ -27,10 +45,21 @@ export function createStaffService(pool: pg.Pool) {
       const rows = await withTenant(
         pool,
         principal,
-        (tx) => listClinicStaff(tx, clinicId, { roles: query.role ? [query.role] : CLINIC_STAFF_ROLES, includeDisabled: query.includeDisabled, after, limit: query.limit }),
+        (tx) =>
+          listClinicStaff(tx, clinicId, {
+            roles: query.role ? [query.role] : CLINIC_STAFF_ROLES,
+            includeDisabled: query.includeDisabled,
+            after,
+            limit: query.limit,
+          }),
         { readOnly: true },
       );
-      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], (r) => r);
+      return pageOf(
+        rows,
+        query.limit,
+        (r) => [r.created_at, r.id],
+        (r) => r,
+      );
     },
 
     async get(principal: Actor, id: string): Promise<UserRow> {
@@ -78,7 +107,8 @@ export function createStaffService(pool: pg.Pool) {
         const profileFields = Object.entries(profile).flatMap(([k, v]) => (v === undefined ? [] : [k]));
         if (newRole === undefined && profileFields.length === 0) return target;
         const updated = (await updateClinicUser(tx, clinicId, id, { ...profile, role: newRole }))!;
-        if (newRole !== undefined) await audit(tx, principal, 'staff.role_change', updated, meta, { from: target.role, to: newRole });
+        if (newRole !== undefined)
+          await audit(tx, principal, 'staff.role_change', updated, meta, { from: target.role, to: newRole });
         if (profileFields.length) await audit(tx, principal, 'staff.update', updated, meta, { fields: profileFields });
         return updated;
       });
@@ -134,7 +164,10 @@ async function assertSeatFree(tx: Tx, clinicId: string, limits: ClinicLimits): P
   if (limits.maxUsers === null) return;
   const activeUsers = await countActiveStaffSeats(tx, clinicId);
   if (activeUsers >= limits.maxUsers) {
-    throw new AppError('tier-user-limit', `The ${limits.tier} plan allows ${limits.maxUsers} active users.`, { limit: limits.maxUsers, activeUsers });
+    throw new AppError('tier-user-limit', `The ${limits.tier} plan allows ${limits.maxUsers} active users.`, {
+      limit: limits.maxUsers,
+      activeUsers,
+    });
   }
 }
 

@@ -11,21 +11,52 @@ const IdParams = z.object({ id: z.uuid() });
 export const treatmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const tags = ['treatments'];
 
-  await app.register(guarded([...STAFF_ROLES, 'customer'], async (members) => {
-    members.get('/treatments', { schema: { tags, summary: "The clinic's treatment catalogue", querystring: TreatmentListQuery, response: { 200: z.array(Treatment) } } }, async (request) =>
-      (await services.treatments.list(principalOf(request), request.query)).map(toTreatment),
-    );
-    members.get('/treatments/:id', { schema: { tags, params: IdParams, response: { 200: Treatment } } }, async (request) =>
-      toTreatment(await services.treatments.get(principalOf(request), request.params.id)),
-    );
-  }));
+  await app.register(
+    guarded([...STAFF_ROLES, 'customer'], async (members) => {
+      members.get(
+        '/treatments',
+        {
+          schema: {
+            tags,
+            summary: "The clinic's treatment catalogue",
+            querystring: TreatmentListQuery,
+            response: { 200: z.array(Treatment) },
+          },
+        },
+        async (request) => (await services.treatments.list(principalOf(request), request.query)).map(toTreatment),
+      );
+      members.get('/treatments/:id', { schema: { tags, params: IdParams, response: { 200: Treatment } } }, async (request) =>
+        toTreatment(await services.treatments.get(principalOf(request), request.params.id)),
+      );
+    }),
+  );
 
-  await app.register(guarded(CLINIC_MANAGERS, async (managers) => {
-    managers.post('/treatments', { schema: { tags, summary: 'Add a treatment', body: NewTreatmentBody, response: { 201: Treatment } } }, async (request, reply) =>
-      reply.code(201).send(toTreatment(await services.treatments.create(principalOf(request), request.body, requestMeta(request)))),
-    );
-    managers.patch('/treatments/:id', { schema: { tags, summary: 'Change a treatment (deactivate with isActive: false)', params: IdParams, body: TreatmentPatchBody, response: { 200: Treatment } } }, async (request) =>
-      toTreatment(await services.treatments.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
-    );
-  }));
+  await app.register(
+    guarded(CLINIC_MANAGERS, async (managers) => {
+      managers.post(
+        '/treatments',
+        { schema: { tags, summary: 'Add a treatment', body: NewTreatmentBody, response: { 201: Treatment } } },
+        async (request, reply) =>
+          reply
+            .code(201)
+            .send(toTreatment(await services.treatments.create(principalOf(request), request.body, requestMeta(request)))),
+      );
+      managers.patch(
+        '/treatments/:id',
+        {
+          schema: {
+            tags,
+            summary: 'Change a treatment (deactivate with isActive: false)',
+            params: IdParams,
+            body: TreatmentPatchBody,
+            response: { 200: Treatment },
+          },
+        },
+        async (request) =>
+          toTreatment(
+            await services.treatments.update(principalOf(request), request.params.id, request.body, requestMeta(request)),
+          ),
+      );
+    }),
+  );
 };

@@ -43,7 +43,11 @@ const COLUMNS: Record<keyof TreatmentFields, string> = {
   isActive: 'is_active',
 };
 
-export async function listTreatments(tx: Tx, clinicId: string, filter: { category?: string; activeOnly: boolean }): Promise<TreatmentRow[]> {
+export async function listTreatments(
+  tx: Tx,
+  clinicId: string,
+  filter: { category?: string; activeOnly: boolean },
+): Promise<TreatmentRow[]> {
   const { rows } = await tx.query<TreatmentRow>(
     `SELECT * FROM treatments
      WHERE clinic_id = $1 AND ($2::text IS NULL OR category = $2) AND (NOT $3 OR is_active)
@@ -58,7 +62,11 @@ export async function findTreatment(tx: Tx, clinicId: string, id: string): Promi
   return rows[0];
 }
 
-export async function insertTreatment(tx: Tx, clinicId: string, fields: Required<Pick<TreatmentFields, 'category' | 'durationMinutes' | 'priceSatang'>> & TreatmentFields): Promise<TreatmentRow> {
+export async function insertTreatment(
+  tx: Tx,
+  clinicId: string,
+  fields: Required<Pick<TreatmentFields, 'category' | 'durationMinutes' | 'priceSatang'>> & TreatmentFields,
+): Promise<TreatmentRow> {
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined) as [keyof TreatmentFields, unknown][];
   const { rows } = await tx.query<TreatmentRow>(
     `INSERT INTO treatments (clinic_id, ${entries.map(([k]) => COLUMNS[k]).join(', ')})
@@ -68,7 +76,12 @@ export async function insertTreatment(tx: Tx, clinicId: string, fields: Required
   return rows[0]!;
 }
 
-export async function updateTreatment(tx: Tx, clinicId: string, id: string, fields: TreatmentFields): Promise<TreatmentRow | undefined> {
+export async function updateTreatment(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  fields: TreatmentFields,
+): Promise<TreatmentRow | undefined> {
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined) as [keyof TreatmentFields, unknown][];
   const { rows } = await tx.query<TreatmentRow>(
     `UPDATE treatments SET ${[...entries.map(([k], i) => `${COLUMNS[k]} = $${i + 3}`), 'updated_at = now()'].join(', ')}

@@ -4,10 +4,7 @@ import type { TreatmentRow } from './treatment-repo.ts';
 export const TREATMENT_CATEGORIES = ['injectable', 'laser', 'skincare', 'facial', 'body', 'device', 'consultation'] as const;
 
 const Name = z.string().trim().min(1).max(200);
-export const TreatmentName = z
-  .object({ en: Name.nullable(), th: Name.nullable(), zh: Name.nullable() })
-  .partial()
-  .strict();
+export const TreatmentName = z.object({ en: Name.nullable(), th: Name.nullable(), zh: Name.nullable() }).partial().strict();
 
 const fields = {
   name: TreatmentName,
@@ -21,14 +18,23 @@ const fields = {
 };
 
 export const NewTreatmentBody = z
-  .object({ ...fields, description: fields.description.default(''), bufferBeforeMinutes: fields.bufferBeforeMinutes.default(0), bufferAfterMinutes: fields.bufferAfterMinutes.default(0), isActive: fields.isActive.default(true) })
+  .object({
+    ...fields,
+    description: fields.description.default(''),
+    bufferBeforeMinutes: fields.bufferBeforeMinutes.default(0),
+    bufferAfterMinutes: fields.bufferAfterMinutes.default(0),
+    isActive: fields.isActive.default(true),
+  })
   .strict()
   .refine((b) => b.name.en || b.name.th || b.name.zh, { message: 'a name in at least one language', path: ['name'] });
 export const TreatmentPatchBody = z.object(fields).partial().strict();
 
 export const TreatmentListQuery = z.object({
   category: z.enum(TREATMENT_CATEGORIES).optional(),
-  includeInactive: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+  includeInactive: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
 });
 
 export const Treatment = z

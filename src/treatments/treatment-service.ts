@@ -2,7 +2,14 @@ import type pg from 'pg';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type TenantScope } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
-import { findTreatment, insertTreatment, listTreatments, updateTreatment, type TreatmentFields, type TreatmentRow } from './treatment-repo.ts';
+import {
+  findTreatment,
+  insertTreatment,
+  listTreatments,
+  updateTreatment,
+  type TreatmentFields,
+  type TreatmentRow,
+} from './treatment-repo.ts';
 import type { z } from 'zod';
 import type { NewTreatmentBody, TreatmentPatchBody } from './treatment-schemas.ts';
 
@@ -18,7 +25,9 @@ export function createTreatmentService(pool: pg.Pool) {
     /** Customers see only what can be booked; staff see the whole catalogue when they ask. */
     list(scope: TenantScope, filter: { category?: string | undefined; includeInactive: boolean }): Promise<TreatmentRow[]> {
       const activeOnly = scope.role === 'customer' || !filter.includeInactive;
-      return withTenant(pool, scope, (tx) => listTreatments(tx, clinicOf(scope), { activeOnly, ...(filter.category ? { category: filter.category } : {}) }));
+      return withTenant(pool, scope, (tx) =>
+        listTreatments(tx, clinicOf(scope), { activeOnly, ...(filter.category ? { category: filter.category } : {}) }),
+      );
     },
 
     async get(scope: TenantScope, id: string): Promise<TreatmentRow> {
@@ -30,8 +39,24 @@ export function createTreatmentService(pool: pg.Pool) {
     create(scope: TenantScope, input: NewTreatment, meta: RequestMeta): Promise<TreatmentRow> {
       const clinicId = clinicOf(scope);
       return withTenant(pool, scope, async (tx) => {
-        const row = await insertTreatment(tx, clinicId, { ...toFields(input), category: input.category, durationMinutes: input.durationMinutes, priceSatang: input.priceSatang });
-        await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'treatment.create', targetType: 'treatment', targetId: row.id }, meta);
+        const row = await insertTreatment(tx, clinicId, {
+          ...toFields(input),
+          category: input.category,
+          durationMinutes: input.durationMinutes,
+          priceSatang: input.priceSatang,
+        });
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: scope.userId,
+            actorRole: scope.role,
+            action: 'treatment.create',
+            targetType: 'treatment',
+            targetId: row.id,
+          },
+          meta,
+        );
         return row;
       });
     },
@@ -41,7 +66,19 @@ export function createTreatmentService(pool: pg.Pool) {
       return withTenant(pool, scope, async (tx) => {
         const row = await updateTreatment(tx, clinicId, id, toFields(patch));
         if (!row) throw notFound('treatment');
-        await recordAudit(tx, { clinicId, actorUserId: scope.userId, actorRole: scope.role, action: 'treatment.update', targetType: 'treatment', targetId: id, metadata: { changed: Object.keys(patch) } }, meta);
+        await recordAudit(
+          tx,
+          {
+            clinicId,
+            actorUserId: scope.userId,
+            actorRole: scope.role,
+            action: 'treatment.update',
+            targetType: 'treatment',
+            targetId: id,
+            metadata: { changed: Object.keys(patch) },
+          },
+          meta,
+        );
         return row;
       });
     },

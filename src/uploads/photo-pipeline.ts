@@ -73,7 +73,8 @@ const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'he
 export function detectImageType(bytes: Buffer): DetectedImageType | null {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP')
+    return 'webp';
   if (bytes.length >= 12 && bytes.toString('latin1', 4, 8) === 'ftyp') {
     // The major brand, then the compatible brands up to the end of the ftyp box.
     const boxEnd = Math.min(bytes.readUInt32BE(0), bytes.length, 256);
@@ -120,7 +121,11 @@ export async function processPhoto(original: Buffer, limits: PhotoLimits): Promi
 function acceptedFormatOf(bytes: Buffer): PhotoFormat {
   const type = detectImageType(bytes);
   if (type === 'heic') {
-    throw new AppError('unsupported-image-type', 'HEIC photos cannot be read yet: send JPEG, PNG or WebP (on an iPhone, export as JPEG or set Camera › Formats to "Most Compatible").', { detectedType: 'heic' });
+    throw new AppError(
+      'unsupported-image-type',
+      'HEIC photos cannot be read yet: send JPEG, PNG or WebP (on an iPhone, export as JPEG or set Camera › Formats to "Most Compatible").',
+      { detectedType: 'heic' },
+    );
   }
   if (!type) throw new AppError('unsupported-image-type', 'The file is not a JPEG, PNG or WebP image.');
   return type;

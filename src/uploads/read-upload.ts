@@ -62,7 +62,12 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
       chunks.push(chunk);
     }
     if (part.file.truncated) throw tooLarge();
-    return { buffer: Buffer.concat(chunks, size), filename: part.filename, declaredType: part.mimetype, fields: textFields(part.fields) };
+    return {
+      buffer: Buffer.concat(chunks, size),
+      filename: part.filename,
+      declaredType: part.mimetype,
+      fields: textFields(part.fields),
+    };
   } catch (error) {
     throw uploadError(error);
   }
@@ -84,6 +89,7 @@ function uploadError(error: unknown): unknown {
   if (mapped) return new AppError(mapped);
   // busboy's parse errors ("Multipart: Boundary not found", "Unexpected end of multipart data", "Part
   // terminated early due to unexpected end of multipart data") are the client's malformed body.
-  if (/multipart/i.test(error.message)) return new AppError('malformed-request', 'The multipart/form-data body is malformed or incomplete.');
+  if (/multipart/i.test(error.message))
+    return new AppError('malformed-request', 'The multipart/form-data body is malformed or incomplete.');
   return error;
 }

@@ -51,7 +51,12 @@ export interface UserProfileChanges {
 }
 
 /** Sets only the fields present in `changes`; the clinic filter keeps another clinic's row out of reach. */
-export async function updateClinicUser(tx: Tx, clinicId: string, id: string, changes: UserProfileChanges): Promise<UserRow | undefined> {
+export async function updateClinicUser(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  changes: UserProfileChanges,
+): Promise<UserRow | undefined> {
   const columns = { fullName: 'full_name', phone: 'phone', locale: 'locale', role: 'role' } as const;
   const params: unknown[] = [clinicId, id];
   const sets = ['updated_at = now()'];
@@ -67,7 +72,12 @@ export async function updateClinicUser(tx: Tx, clinicId: string, id: string, cha
   return rows[0];
 }
 
-export async function setClinicUserDisabled(tx: Tx, clinicId: string, id: string, disabled: boolean): Promise<UserRow | undefined> {
+export async function setClinicUserDisabled(
+  tx: Tx,
+  clinicId: string,
+  id: string,
+  disabled: boolean,
+): Promise<UserRow | undefined> {
   const { rows } = await tx.query<UserRow>(
     `UPDATE users SET disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) END, updated_at = now()
      WHERE clinic_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,

@@ -3,11 +3,17 @@ import { ROLES } from '../db/tenant-transaction.ts';
 import type { UserRow } from './user-repo.ts';
 
 export const Locale = z.enum(['en', 'th', 'zh']);
-export const Email = z.email().max(254).transform((v) => v.toLowerCase());
+export const Email = z
+  .email()
+  .max(254)
+  .transform((v) => v.toLowerCase());
 // Length bounds: argon2 cost grows with input, and very long inputs are a cheap denial of service.
 export const NewPassword = z.string().min(10, 'at least 10 characters').max(200);
 export const FullName = z.string().trim().min(1).max(200);
-export const Phone = z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number');
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number');
 
 export const User = z
   .object({

@@ -75,7 +75,10 @@ describe('upload and analysis', () => {
     await startAnalysing();
     const events = await stream;
     expect(events.headers['content-type']).toMatch(/^text\/event-stream/);
-    const statuses = String(events.body).split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    const statuses = String(events.body)
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)));
     expect(statuses.map((e) => e.status)).toEqual(expect.arrayContaining(['quality_check', 'analysing', 'completed']));
     expect(statuses.at(-1)).toMatchObject({ status: 'completed', progress: 100 });
     const progress = statuses.map((e) => e.progress);
@@ -84,7 +87,17 @@ describe('upload and analysis', () => {
     const detail = await finishedAnalysis(customer, id);
     expect(detail.status).toBe('completed');
     expect(detail.result.overallScore).toBeGreaterThanOrEqual(1);
-    expect(Object.keys(detail.result.concerns).sort()).toEqual(['acne', 'dark_circles', 'evenness', 'oiliness', 'pigmentation', 'pores', 'redness', 'texture', 'wrinkles']);
+    expect(Object.keys(detail.result.concerns).sort()).toEqual([
+      'acne',
+      'dark_circles',
+      'evenness',
+      'oiliness',
+      'pigmentation',
+      'pores',
+      'redness',
+      'texture',
+      'wrinkles',
+    ]);
     expect(Object.keys(detail.result.heatmapUrls).length).toBeGreaterThan(0);
 
     const working = await customer.get(detail.image.workingUrl);
@@ -114,20 +127,29 @@ describe('upload and analysis', () => {
   it('staff see a customer’s analysis, and each view is audited', async () => {
     const clinic = await createClinic(t, { tier: 'professional' });
     const customerUser = await createUser(t, clinic.id, 'customer');
-    const { rows: [record] } = await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [customerUser.id]);
+    const {
+      rows: [record],
+    } = await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [customerUser.id]);
     const doctor = await signInAs(t, await createUser(t, clinic.id, 'clinic_staff'));
-    expect((await doctor.post('/api/analysis-consent', { customerId: record.id, version: CONSENT_VERSION, locale: 'th' })).status).toBe(201);
+    expect(
+      (await doctor.post('/api/analysis-consent', { customerId: record.id, version: CONSENT_VERSION, locale: 'th' })).status,
+    ).toBe(201);
     const res = await uploadPhoto(doctor, faces[2] ?? faces[0]!, `?customerId=${record.id}`);
     expect(res.status).toBe(202);
     await startAnalysing();
     await finishedAnalysis(doctor, res.body.id);
-    const views = await t.db.owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'analysis.view' AND target_id = $1`, [res.body.id]);
+    const views = await t.db.owner.query(
+      `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'analysis.view' AND target_id = $1`,
+      [res.body.id],
+    );
     expect(views.rows[0].n).toBeGreaterThan(0);
     const list = await doctor.get(`/api/analyses?customerId=${record.id}`);
     expect(list.body.items.map((a: { id: string }) => a.id)).toEqual([res.body.id]);
     // The clinic-wide list names each customer itself, so a staff page needs no lookup per row.
     const all = await doctor.get('/api/analyses');
-    expect(all.body.items).toEqual([expect.objectContaining({ id: res.body.id, customerId: record.id, customerName: 'Test customer' })]);
+    expect(all.body.items).toEqual([
+      expect.objectContaining({ id: res.body.id, customerId: record.id, customerName: 'Test customer' }),
+    ]);
   });
 });
 
@@ -150,7 +172,12 @@ describe('history', () => {
     expect(comparison.status).toBe(200);
     expect(comparison.body.overallChange).toBe(b.result.overallScore - a.result.overallScore);
     const redness = comparison.body.concerns.find((c: { concern: string }) => c.concern === 'redness');
-    expect(redness).toEqual({ concern: 'redness', a: a.result.concerns.redness.score, b: b.result.concerns.redness.score, change: b.result.concerns.redness.score - a.result.concerns.redness.score });
+    expect(redness).toEqual({
+      concern: 'redness',
+      a: a.result.concerns.redness.score,
+      b: b.result.concerns.redness.score,
+      change: b.result.concerns.redness.score - a.result.concerns.redness.score,
+    });
     const trend = await customer.get('/api/analyses/trend');
     expect(trend.body.map((p: { analysisId: string }) => p.analysisId).sort()).toEqual([a.id, b.id].sort());
     expect(trend.body[0].scores.pigmentation).toBeGreaterThanOrEqual(1);
@@ -221,7 +248,9 @@ describe('limits', () => {
     expect(rows.map((r) => r.priority)).toEqual([0, -1, -2, -3, -4, 0]);
     await startAnalysing();
     await finishedAnalysis(quietCustomer, quietUpload.body.id);
-    const order = await t.db.owner.query(`SELECT clinic_id FROM skin_analyses WHERE clinic_id = ANY($1) ORDER BY finished_at`, [[busy.id, quiet.id]]);
+    const order = await t.db.owner.query(`SELECT clinic_id FROM skin_analyses WHERE clinic_id = ANY($1) ORDER BY finished_at`, [
+      [busy.id, quiet.id],
+    ]);
     // With one job at a time, the quiet clinic's only photo runs second, not sixth.
     expect(order.rows.findIndex((r) => r.clinic_id === quiet.id)).toBeLessThanOrEqual(1);
   });

@@ -27,7 +27,9 @@ beforeAll(async () => {
   openaiByDefault = await startTestApp({ ...withOpenAi, ANALYSIS_DEFAULT_PROVIDER: 'openai' }, { database: t.database });
   keyless = await startTestApp({ STORAGE_DIR: storageDir }, { database: t.database });
   admin = await signInAs(t, await createUser(t, null, 'super_admin'));
-  photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c99b82' } }).jpeg().toBuffer();
+  photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c99b82' } })
+    .jpeg()
+    .toBuffer();
 });
 afterAll(async () => {
   await keyless.stop();

@@ -36,12 +36,23 @@ afterAll(async () => {
   await openai.close();
 });
 
-const workerProcess = () => startWorkerProcess({ ...env, DATABASE_URL: t.database.ownerUrl, DATABASE_APP_PASSWORD: TEST_APP_PASSWORD, STORAGE_DIR: t.config.STORAGE_DIR });
+const workerProcess = () =>
+  startWorkerProcess({
+    ...env,
+    DATABASE_URL: t.database.ownerUrl,
+    DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+    STORAGE_DIR: t.config.STORAGE_DIR,
+  });
 
 describe('a worker that dies mid-analysis', () => {
   it('leaves its job to another worker, which finishes the analysis: no row stays in progress', async () => {
     const clinic = await createClinic(t, { tier: 'professional' });
-    await t.services.clinics.updateClinic({ userId: null, role: null }, clinic.id, { analysisProvider: 'openai' }, { ip: null, userAgent: null });
+    await t.services.clinics.updateClinic(
+      { userId: null, role: null },
+      clinic.id,
+      { analysisProvider: 'openai' },
+      { ip: null, userAgent: null },
+    );
     const customer = await customerOf(t, clinic);
     // The provider holds the first worker's request open, so it is surely mid-analysis when killed.
     openai.respondWith({ kind: 'no-answer' });
@@ -60,11 +71,18 @@ describe('a worker that dies mid-analysis', () => {
     const second = workerProcess();
     try {
       const detail = await finishedAnalysis(customer, res.body.id, 90_000);
-      expect(detail).toMatchObject({ status: 'completed', provider: 'openai', result: { concerns: { wrinkles: { score: 67 } } } });
+      expect(detail).toMatchObject({
+        status: 'completed',
+        provider: 'openai',
+        result: { concerns: { wrinkles: { score: 67 } } },
+      });
     } finally {
       await stopProcess(second);
     }
-    const job = await t.db.owner.query(`SELECT state, retry_count FROM pgboss.job WHERE name = $1 AND data->>'analysisId' = $2`, [ANALYSIS_QUEUE, res.body.id]);
+    const job = await t.db.owner.query(`SELECT state, retry_count FROM pgboss.job WHERE name = $1 AND data->>'analysisId' = $2`, [
+      ANALYSIS_QUEUE,
+      res.body.id,
+    ]);
     expect(job.rows).toEqual([{ state: 'completed', retry_count: 1 }]);
     expect(await analysesUsed(t, clinic.id)).toBe(1);
   }, 150_000);
@@ -92,7 +110,9 @@ describe('an analysis that cannot be done', () => {
       await worker.stop();
     }
     expect(await analysesUsed(t, clinic.id)).toBe(0);
-    const jobs = await t.db.owner.query(`SELECT name, state FROM pgboss.job WHERE data->>'analysisId' = $1 ORDER BY created_on`, [res.body.id]);
+    const jobs = await t.db.owner.query(`SELECT name, state FROM pgboss.job WHERE data->>'analysisId' = $1 ORDER BY created_on`, [
+      res.body.id,
+    ]);
     expect(jobs.rows).toEqual([
       { name: ANALYSIS_QUEUE, state: 'failed' },
       { name: analysisDeadLetterJob.queue, state: 'completed' },

@@ -38,7 +38,10 @@ export async function finishedAnalysis(client: HttpClient, id: string, timeoutMs
 }
 
 export async function analysesUsed(t: TestApp, clinicId: string): Promise<number> {
-  const usage = await t.db.owner.query('SELECT coalesce(sum(analyses_used), 0)::int AS n FROM clinic_analysis_usage WHERE clinic_id = $1', [clinicId]);
+  const usage = await t.db.owner.query(
+    'SELECT coalesce(sum(analyses_used), 0)::int AS n FROM clinic_analysis_usage WHERE clinic_id = $1',
+    [clinicId],
+  );
   return usage.rows[0].n;
 }
 

@@ -27,7 +27,10 @@ const CROP_FACTOR = 1.7;
  * Square crops around each confidently detected face of the sample photos, scaled to `size` px,
  * kept when the model finds exactly one face in the crop (a neighbour's face can reach into it).
  */
-export async function deriveFacePhotos(model: FaceModel, options: { size?: number; samples?: number[]; quality?: number } = {}): Promise<DerivedFace[]> {
+export async function deriveFacePhotos(
+  model: FaceModel,
+  options: { size?: number; samples?: number[]; quality?: number } = {},
+): Promise<DerivedFace[]> {
   const size = options.size ?? 1080;
   const derived: DerivedFace[] = [];
   for (const sample of options.samples ?? [1, 2, 3, 4, 5, 6]) {

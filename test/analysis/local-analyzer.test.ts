@@ -4,7 +4,14 @@ import { loadFaceModel, type FaceModel } from '../../src/analysis/face-model.ts'
 import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/local-analyzer.ts';
 import { REGION_LANDMARKS } from '../../src/analysis/local/regions.ts';
 import { PhotoRejectedError } from '../../src/analysis/quality-gate.ts';
-import { CONCERNS, REGIONS, SKIN_TYPES, WRINKLE_REGIONS, type Region, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
+import {
+  CONCERNS,
+  REGIONS,
+  SKIN_TYPES,
+  WRINKLE_REGIONS,
+  type Region,
+  type SkinAnalysisResult,
+} from '../../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from './face-photos.ts';
 
 let analyzer: LocalSkinAnalyzer;
@@ -30,7 +37,10 @@ function outline(subject: DerivedFace, region: Region): [number, number][] {
 
 async function paint(subject: DerivedFace, shapes: string): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1080"><defs><filter id="soft"><feGaussianBlur stdDeviation="2"/></filter></defs>${shapes}</svg>`;
-  return sharp(subject.photo).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 92 }).toBuffer();
+  return sharp(subject.photo)
+    .composite([{ input: Buffer.from(svg) }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 /** Five soft red spots, each about 1.5% of the face wide, spread over the person's right cheek. */
@@ -39,9 +49,18 @@ function blemishesOn(subject: DerivedFace, region: Region): string {
   const cx = points.reduce((sum, [x]) => sum + x, 0) / points.length;
   const cy = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
   const span = Math.max(...points.map(([x]) => x)) - Math.min(...points.map(([x]) => x));
-  const offsets = [[0, 0], [-0.2, -0.15], [0.2, 0.1], [-0.15, 0.2], [0.15, -0.2]];
+  const offsets = [
+    [0, 0],
+    [-0.2, -0.15],
+    [0.2, 0.1],
+    [-0.15, 0.2],
+    [0.15, -0.2],
+  ];
   return offsets
-    .map(([dx, dy]) => `<circle cx="${cx + dx! * span}" cy="${cy + dy! * span}" r="${span * 0.06}" fill="rgb(200,40,50)" fill-opacity="0.55" filter="url(#soft)"/>`)
+    .map(
+      ([dx, dy]) =>
+        `<circle cx="${cx + dx! * span}" cy="${cy + dy! * span}" r="${span * 0.06}" fill="rgb(200,40,50)" fill-opacity="0.55" filter="url(#soft)"/>`,
+    )
     .join('');
 }
 
@@ -88,13 +107,18 @@ function dotsOverForehead(subject: DerivedFace): string {
 }
 
 function scoresIn(result: SkinAnalysisResult): number[] {
-  return [result.overallScore, ...CONCERNS.flatMap((concern) => [result.concerns[concern].score, ...Object.values(result.concerns[concern].regions)])];
+  return [
+    result.overallScore,
+    ...CONCERNS.flatMap((concern) => [result.concerns[concern].score, ...Object.values(result.concerns[concern].regions)]),
+  ];
 }
 
 describe('the local skin analyser', () => {
   it('gives the same result, heatmaps included, when the same photo is analysed twice', async () => {
     // The model re-runs on each call (the shared one remembers recent photos), so this is the pixels' own determinism.
-    const rerun = createLocalAnalyzer({ faceModel: async () => ({ loadMs: model.loadMs, detect: (image) => model.detect(image, { reuse: false }) }) });
+    const rerun = createLocalAnalyzer({
+      faceModel: async () => ({ loadMs: model.loadMs, detect: (image) => model.detect(image, { reuse: false }) }),
+    });
     const input = { image: subjects[0]!.photo, width: 1080, height: 1080 };
     const [first, second] = [await rerun.analyze(input), await rerun.analyze(input)];
     expect(second).toEqual(first);
@@ -110,7 +134,8 @@ describe('the local skin analyser', () => {
         expect(score).toBeGreaterThanOrEqual(1);
         expect(score).toBeLessThanOrEqual(100);
       }
-      for (const region of REGIONS.filter((r) => !r.startsWith('under_eye'))) expect(result.concerns.redness.regions[region]).toBeDefined();
+      for (const region of REGIONS.filter((r) => !r.startsWith('under_eye')))
+        expect(result.concerns.redness.regions[region]).toBeDefined();
       expect(Object.keys(result.concerns.dark_circles.regions).sort()).toEqual(['under_eye_left', 'under_eye_right']);
       expect(Object.keys(result.concerns.wrinkles.regions).sort()).toEqual([...WRINKLE_REGIONS].sort());
       expect(SKIN_TYPES).toContain(result.skinType);
@@ -136,7 +161,9 @@ describe('the local skin analyser', () => {
     for (const subject of subjects) {
       const before = await analyze(subject.photo);
       const after = await analyze(await paint(subject, blemishesOn(subject, 'right_cheek')));
-      expect(after.concerns.redness.regions.right_cheek!, subject.name).toBeLessThan(before.concerns.redness.regions.right_cheek! - 5);
+      expect(after.concerns.redness.regions.right_cheek!, subject.name).toBeLessThan(
+        before.concerns.redness.regions.right_cheek! - 5,
+      );
       expect(after.concerns.acne.regions.right_cheek!, subject.name).toBeLessThan(before.concerns.acne.regions.right_cheek! - 20);
       expect(after.concerns.acne.score, subject.name).toBeLessThan(before.concerns.acne.score);
     }
@@ -144,12 +171,17 @@ describe('the local skin analyser', () => {
 
   it('scores darkened under-eyes lower for dark circles', async () => {
     for (const subject of subjects) {
-      const shade = (region: Region) => `<polygon points="${outline(subject, region).map((p) => p.join(',')).join(' ')}" fill="rgb(40,30,40)" fill-opacity="0.3" filter="url(#soft)"/>`;
+      const shade = (region: Region) =>
+        `<polygon points="${outline(subject, region)
+          .map((p) => p.join(','))
+          .join(' ')}" fill="rgb(40,30,40)" fill-opacity="0.3" filter="url(#soft)"/>`;
       const before = await analyze(subject.photo);
       const after = await analyze(await paint(subject, shade('under_eye_left') + shade('under_eye_right')));
       expect(after.concerns.dark_circles.score, subject.name).toBeLessThan(before.concerns.dark_circles.score - 15);
       for (const region of ['under_eye_left', 'under_eye_right'] as const) {
-        expect(after.concerns.dark_circles.regions[region]!, subject.name).toBeLessThan(before.concerns.dark_circles.regions[region]!);
+        expect(after.concerns.dark_circles.regions[region]!, subject.name).toBeLessThan(
+          before.concerns.dark_circles.regions[region]!,
+        );
       }
     }
   });
@@ -158,7 +190,8 @@ describe('the local skin analyser', () => {
     for (const subject of subjects) {
       const before = await analyze(subject.photo);
       const after = await analyze(await paint(subject, linesAcrossForehead(subject)));
-      const lower = (concern: 'wrinkles' | 'pores' | 'pigmentation') => before.concerns[concern].regions.forehead! - after.concerns[concern].regions.forehead!;
+      const lower = (concern: 'wrinkles' | 'pores' | 'pigmentation') =>
+        before.concerns[concern].regions.forehead! - after.concerns[concern].regions.forehead!;
       expect(lower('wrinkles'), subject.name).toBeGreaterThan(25);
       expect(Math.abs(lower('pores')), subject.name).toBeLessThan(lower('wrinkles') / 3);
       expect(Math.abs(lower('pigmentation')), subject.name).toBeLessThan(lower('wrinkles') / 3);
@@ -185,7 +218,8 @@ describe('the local skin analyser', () => {
     for (const subject of subjects) {
       let previous = (await analyze(subject.photo)).concerns.texture.score;
       for (const sigma of [0.6, 1, 1.5]) {
-        const texture = (await analyze(await sharp(subject.photo).blur(sigma).jpeg({ quality: 92 }).toBuffer())).concerns.texture.score;
+        const texture = (await analyze(await sharp(subject.photo).blur(sigma).jpeg({ quality: 92 }).toBuffer())).concerns.texture
+          .score;
         expect(texture, `${subject.name} blur ${sigma}`).toBeGreaterThanOrEqual(previous);
         previous = texture;
       }
@@ -197,10 +231,17 @@ describe('the local skin analyser', () => {
   it('gives a darker rendering of the same face nearly the same scores', async () => {
     for (const subject of subjects) {
       const before = await analyzer.analyzeDetailed({ image: subject.photo, width: 1080, height: 1080 });
-      const after = await analyzer.analyzeDetailed({ image: await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer(), width: 1080, height: 1080 });
+      const after = await analyzer.analyzeDetailed({
+        image: await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer(),
+        width: 1080,
+        height: 1080,
+      });
       expect(after.details.reference.ita).toBeLessThan(before.details.reference.ita - 20);
       for (const concern of CONCERNS) {
-        expect(Math.abs(after.result.concerns[concern].score - before.result.concerns[concern].score), `${subject.name} ${concern}`).toBeLessThanOrEqual(5);
+        expect(
+          Math.abs(after.result.concerns[concern].score - before.result.concerns[concern].score),
+          `${subject.name} ${concern}`,
+        ).toBeLessThanOrEqual(5);
       }
     }
   });
@@ -215,6 +256,8 @@ describe('the local skin analyser', () => {
   it('stops when the analysis is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('worker shutting down'));
-    await expect(analyzer.analyze({ image: subjects[0]!.photo, width: 1080, height: 1080 }, controller.signal)).rejects.toThrow('worker shutting down');
+    await expect(analyzer.analyze({ image: subjects[0]!.photo, width: 1080, height: 1080 }, controller.signal)).rejects.toThrow(
+      'worker shutting down',
+    );
   });
 });

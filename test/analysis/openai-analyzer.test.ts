@@ -21,7 +21,9 @@ describe('OpenAI skin analysis provider', () => {
     server = await startFakeOpenAiServer();
     config = loadConfig({ OPENAI_API_KEY: server.apiKey, OPENAI_BASE_URL: server.baseURL, OPENAI_MODEL: 'gpt-4.1-mini' });
     analyzer = createOpenAiAnalyzer(config)!;
-    const image = await sharp({ create: { width: 96, height: 128, channels: 3, background: '#c99b82' } }).jpeg().toBuffer();
+    const image = await sharp({ create: { width: 96, height: 128, channels: 3, background: '#c99b82' } })
+      .jpeg()
+      .toBuffer();
     input = { image, width: 96, height: 128 };
   });
 
@@ -49,7 +51,10 @@ describe('OpenAI skin analysis provider', () => {
       modelVersion: 'gpt-4.1-mini-2025-04-14',
       overallScore: 67, // mean of the nine concern scores, 67.0
       // A region the model could not judge (null) is left out.
-      concerns: { ...report.concerns, redness: { score: 72, regions: { forehead: 80, left_cheek: 65, right_cheek: 66, nose: 70 } } },
+      concerns: {
+        ...report.concerns,
+        redness: { score: 72, regions: { forehead: 80, left_cheek: 65, right_cheek: 66, nose: 70 } },
+      },
       skinType: 'combination',
       skinAge: 34,
       confidence: 0.82,
@@ -75,14 +80,25 @@ describe('OpenAI skin analysis provider', () => {
     expect(format.type).toBe('json_schema');
     expect(format.json_schema).toMatchObject({ name: 'skin_analysis', strict: true });
     const schema = format.json_schema!.schema as {
-      properties: { concerns: { required: string[]; properties: Record<string, { properties: { regions: { required: string[] } } }> } };
+      properties: {
+        concerns: { required: string[]; properties: Record<string, { properties: { regions: { required: string[] } } }> };
+      };
       required: string[];
     };
     expect(schema.required).toEqual(['concerns', 'skin_type', 'skin_age', 'confidence']);
     expect(schema.properties.concerns.required).toEqual([...CONCERNS]);
-    expect(schema.properties.concerns.properties.dark_circles!.properties.regions.required).toEqual(['under_eye_left', 'under_eye_right']);
+    expect(schema.properties.concerns.properties.dark_circles!.properties.regions.required).toEqual([
+      'under_eye_left',
+      'under_eye_right',
+    ]);
     expect(schema.properties.concerns.properties.wrinkles!.properties.regions.required).toEqual([...WRINKLE_REGIONS]);
-    expect(schema.properties.concerns.properties.acne!.properties.regions.required).toEqual(['forehead', 'left_cheek', 'right_cheek', 'nose', 'chin']);
+    expect(schema.properties.concerns.properties.acne!.properties.regions.required).toEqual([
+      'forehead',
+      'left_cheek',
+      'right_cheek',
+      'nose',
+      'chin',
+    ]);
   });
 
   it('clamps scores, age and confidence that fall outside their ranges instead of failing the analysis', async () => {
@@ -123,7 +139,10 @@ describe('OpenAI skin analysis provider', () => {
 
   it('a 429 for an account out of credit is permanent: waiting does not help', async () => {
     server.respondWith({ kind: 'error', status: 429, code: 'insufficient_quota', headers: { 'retry-after': '1' } });
-    await expect(analyzer.analyze(input)).rejects.toMatchObject({ name: 'ProviderPermanentError', reason: 'account-quota-exhausted' });
+    await expect(analyzer.analyze(input)).rejects.toMatchObject({
+      name: 'ProviderPermanentError',
+      reason: 'account-quota-exhausted',
+    });
   });
 
   it.each([500, 502, 503])('a %i from OpenAI is retryable', async (status) => {
@@ -132,7 +151,12 @@ describe('OpenAI skin analysis provider', () => {
     const error = await analyzer.analyze(input).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProviderRetryableError);
-    expect(error).toMatchObject({ reason: 'provider-unavailable', status, retryAfterSeconds: null, requestId: expect.stringMatching(/^req_fake_/) });
+    expect(error).toMatchObject({
+      reason: 'provider-unavailable',
+      status,
+      retryAfterSeconds: null,
+      requestId: expect.stringMatching(/^req_fake_/),
+    });
   });
 
   it('a wrong API key gives a permanent not-authorised error that does not quote the key', async () => {
@@ -178,8 +202,22 @@ describe('OpenAI skin analysis provider', () => {
   });
 
   it.each([
-    ['a concern is missing', () => { const a: Record<string, unknown> = openAiSkinReport(); delete (a.concerns as Record<string, unknown>).acne; return a; }],
-    ['a score is a string', () => { const a = openAiSkinReport(); (a.concerns.pores as { score: unknown }).score = 'high'; return a; }],
+    [
+      'a concern is missing',
+      () => {
+        const a: Record<string, unknown> = openAiSkinReport();
+        delete (a.concerns as Record<string, unknown>).acne;
+        return a;
+      },
+    ],
+    [
+      'a score is a string',
+      () => {
+        const a = openAiSkinReport();
+        (a.concerns.pores as { score: unknown }).score = 'high';
+        return a;
+      },
+    ],
     ['the skin type is not one we know', () => ({ ...openAiSkinReport(), skin_type: 'sensitive' })],
   ])('an answer where %s is permanent invalid output', async (_, makeAnswer) => {
     server.respondWith({ kind: 'structured', output: makeAnswer() });

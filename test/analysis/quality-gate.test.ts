@@ -1,7 +1,12 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFaceModel, type FaceModel } from '../../src/analysis/face-model.ts';
-import { assessQuality, QUALITY_PROBLEM_CODES, type QualityProblemCode, type QualityReport } from '../../src/analysis/quality-gate.ts';
+import {
+  assessQuality,
+  QUALITY_PROBLEM_CODES,
+  type QualityProblemCode,
+  type QualityReport,
+} from '../../src/analysis/quality-gate.ts';
 import { deriveFacePhotos, detectIn, samplePhoto, type DerivedFace } from './face-photos.ts';
 
 let model: FaceModel;
@@ -25,9 +30,18 @@ async function gate(photo: Buffer): Promise<QualityReport> {
 
 const codes = (report: QualityReport) => report.problems.map((problem) => problem.code);
 
-async function onCanvas(width: number, height: number, parts: { photo: Buffer; size: number; left: number; top: number }[]): Promise<Buffer> {
-  const layers = await Promise.all(parts.map(async (part) => ({ input: await sharp(part.photo).resize(part.size).toBuffer(), left: part.left, top: part.top })));
-  return sharp({ create: { width, height, channels: 3, background: GREY } }).composite(layers).jpeg({ quality: 90 }).toBuffer();
+async function onCanvas(
+  width: number,
+  height: number,
+  parts: { photo: Buffer; size: number; left: number; top: number }[],
+): Promise<Buffer> {
+  const layers = await Promise.all(
+    parts.map(async (part) => ({ input: await sharp(part.photo).resize(part.size).toBuffer(), left: part.left, top: part.top })),
+  );
+  return sharp({ create: { width, height, channels: 3, background: GREY } })
+    .composite(layers)
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 describe('the photo quality gate', () => {
@@ -44,11 +58,31 @@ describe('the photo quality gate', () => {
     ['too-blurry', 'a blurred photo', (photo) => sharp(photo).blur(8).jpeg().toBuffer()],
     ['too-dark', 'a photo taken in dim light', (photo) => sharp(photo).linear(0.3, 0).jpeg().toBuffer()],
     ['over-exposed', 'a washed-out photo', (photo) => sharp(photo).linear(1.7, 40).jpeg().toBuffer()],
-    ['colour-cast', 'a photo under green light', (photo) => sharp(photo).recomb([[0.7, 0, 0], [0, 1.15, 0], [0, 0, 0.7]]).jpeg().toBuffer()],
+    [
+      'colour-cast',
+      'a photo under green light',
+      (photo) =>
+        sharp(photo)
+          .recomb([
+            [0.7, 0, 0],
+            [0, 1.15, 0],
+            [0, 0, 0.7],
+          ])
+          .jpeg()
+          .toBuffer(),
+    ],
     ['colour-cast', 'a black-and-white photo', (photo) => sharp(photo).grayscale().jpeg().toBuffer()],
     ['image-too-small', 'a 400 px photo', (photo) => sharp(photo).resize(400).jpeg().toBuffer()],
-    ['face-cut-off', 'a photo cutting the face at the side', (photo) => sharp(photo).extract({ left: 0, top: 0, width: 700, height: 1080 }).jpeg().toBuffer()],
-    ['face-too-small', 'a small face in a large frame', (photo) => onCanvas(1080, 1080, [{ photo, size: 280, left: 400, top: 400 }])],
+    [
+      'face-cut-off',
+      'a photo cutting the face at the side',
+      (photo) => sharp(photo).extract({ left: 0, top: 0, width: 700, height: 1080 }).jpeg().toBuffer(),
+    ],
+    [
+      'face-too-small',
+      'a small face in a large frame',
+      (photo) => onCanvas(1080, 1080, [{ photo, size: 280, left: 400, top: 400 }]),
+    ],
   ];
   for (const [code, what, degrade] of degraded) {
     it(`rejects ${what} as ${code}`, async () => {
@@ -62,7 +96,12 @@ describe('the photo quality gate', () => {
 
   it('rejects two people side by side as multiple-faces', async () => {
     const [first, second] = subjects;
-    const report = await gate(await onCanvas(1080, 540, [{ photo: first!.photo, size: 540, left: 0, top: 0 }, { photo: second!.photo, size: 540, left: 540, top: 0 }]));
+    const report = await gate(
+      await onCanvas(1080, 540, [
+        { photo: first!.photo, size: 540, left: 0, top: 0 },
+        { photo: second!.photo, size: 540, left: 540, top: 0 },
+      ]),
+    );
     expect(codes(report)).toEqual(['multiple-faces']);
     expect(report.problems[0]).toMatchObject({ measured: 2, threshold: 1 });
   });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { recommendTreatments, type CatalogueTreatment } from '../../src/analysis/recommendations.ts';
 import { CONCERNS, type Concern } from '../../src/analysis/skin-analyzer.ts';
 
-const treatment = (id: string, category: string): CatalogueTreatment => ({ id, category, name: { en: id, th: null, zh: null }, priceSatang: 100_000 });
+const treatment = (id: string, category: string): CatalogueTreatment => ({
+  id,
+  category,
+  name: { en: id, th: null, zh: null },
+  priceSatang: 100_000,
+});
 const healthy = Object.fromEntries(CONCERNS.map((c) => [c, 85])) as Record<Concern, number>;
 
 describe('treatment recommendations', () => {
@@ -22,14 +27,27 @@ describe('treatment recommendations', () => {
   });
 
   it('suggests an injectable for fine lines, then laser or a device, and says it is for the lines', () => {
-    const [injectable] = recommendTreatments({ ...healthy, wrinkles: 40 }, [treatment('co2-laser', 'laser'), treatment('botox', 'injectable')]);
-    expect(injectable).toMatchObject({ concern: 'wrinkles', treatment: { id: 'botox' }, reason: 'Fine lines and wrinkles scored low (40/100).' });
-    const [laser] = recommendTreatments({ ...healthy, wrinkles: 40 }, [treatment('co2-laser', 'laser'), treatment('rf-microneedling', 'device')]);
+    const [injectable] = recommendTreatments({ ...healthy, wrinkles: 40 }, [
+      treatment('co2-laser', 'laser'),
+      treatment('botox', 'injectable'),
+    ]);
+    expect(injectable).toMatchObject({
+      concern: 'wrinkles',
+      treatment: { id: 'botox' },
+      reason: 'Fine lines and wrinkles scored low (40/100).',
+    });
+    const [laser] = recommendTreatments({ ...healthy, wrinkles: 40 }, [
+      treatment('co2-laser', 'laser'),
+      treatment('rf-microneedling', 'device'),
+    ]);
     expect(laser!.treatment.id).toBe('co2-laser');
   });
 
   it('offers each treatment once, falling back to the next matching category', () => {
-    const recs = recommendTreatments({ ...healthy, pigmentation: 30, redness: 40 }, [treatment('ipl', 'laser'), treatment('calming-facial', 'facial')]);
+    const recs = recommendTreatments({ ...healthy, pigmentation: 30, redness: 40 }, [
+      treatment('ipl', 'laser'),
+      treatment('calming-facial', 'facial'),
+    ]);
     expect(recs.map((r) => r.treatment.id)).toEqual(['ipl', 'calming-facial']);
   });
 });

@@ -34,7 +34,10 @@ beforeAll(async () => {
   adminUser = await createUser(t, null, 'super_admin');
   admin = await signInAs(t, adminUser);
 
-  clinics.busy = await arrangeClinic({ tier: 'enterprise', status: 'active' }, ['clinic_admin', 'clinic_staff', 'receptionist'], { disabledStaff: 1, customersWithAccounts: 3 });
+  clinics.busy = await arrangeClinic({ tier: 'enterprise', status: 'active' }, ['clinic_admin', 'clinic_staff', 'receptionist'], {
+    disabledStaff: 1,
+    customersWithAccounts: 3,
+  });
   // One customer before the period and one on each of its edges; the appointments likewise, and after it.
   await insertCustomer(clinics.busy, '2025-02-10T08:00:00Z');
   await insertCustomer(clinics.busy, '2025-03-01T00:00:00Z');
@@ -58,7 +61,10 @@ beforeAll(async () => {
   await insertAnalysis(clinics.busy, 'failed', '2025-03-06T04:00:00Z');
   await insertAnalysis(clinics.busy, 'completed', '2025-04-01T00:00:00Z');
 
-  clinics.small = await arrangeClinic({ tier: 'starter', status: 'trial' }, ['receptionist'], { disabledStaff: 0, customersWithAccounts: 0 });
+  clinics.small = await arrangeClinic({ tier: 'starter', status: 'trial' }, ['receptionist'], {
+    disabledStaff: 0,
+    customersWithAccounts: 0,
+  });
   await insertCustomer(clinics.small, '2025-03-20T08:00:00Z');
   await insertAppointment(clinics.small, 'completed', '2025-03-20T03:00:00Z', 80_000);
   await insertAppointment(clinics.small, 'no_show', '2025-03-21T03:00:00Z', 80_000);
@@ -72,7 +78,8 @@ afterAll(() => t.stop());
 
 const query = (params: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
-const ask = (client: HttpClient, params: Record<string, string | number | undefined>) => client.get(`/api/admin/analytics/clinics?${query(params)}`);
+const ask = (client: HttpClient, params: Record<string, string | number | undefined>) =>
+  client.get(`/api/admin/analytics/clinics?${query(params)}`);
 
 describe('clinic performance figures', () => {
   it("every clinic's figures equal separate counts of its own rows: staff never multiply appointments", async () => {
@@ -114,7 +121,10 @@ describe('clinic performance figures', () => {
     expect([...byId.keys()].sort()).toEqual(all.map((c) => c.id).sort());
     for (const { id } of all) {
       const { slug, activeStaff, customers, appointments, revenueSatang, analysesCompleted, lastActivityAt } = byId.get(id);
-      expect({ activeStaff, customers, appointments, revenueSatang, analysesCompleted, lastActivityAt }, `clinic ${slug}`).toEqual(await countedSeparately(id, MARCH));
+      expect(
+        { activeStaff, customers, appointments, revenueSatang, analysesCompleted, lastActivityAt },
+        `clinic ${slug}`,
+      ).toEqual(await countedSeparately(id, MARCH));
     }
     expect(res.body.totals).toEqual(await platformCountedSeparately(MARCH));
   });
@@ -123,7 +133,12 @@ describe('clinic performance figures', () => {
     const april1 = await ask(admin, { from: '2025-04-01', to: '2025-04-01', sort: 'completed', limit: 100 });
     expect(april1.status).toBe(200);
     const busy = april1.body.items.find((item: any) => item.id === clinics.busy.id);
-    expect(busy).toMatchObject({ customers: { total: 6, new: 0 }, appointments: { total: 1, completed: 1 }, revenueSatang: 999_000, analysesCompleted: 1 });
+    expect(busy).toMatchObject({
+      customers: { total: 6, new: 0 },
+      appointments: { total: 1, completed: 1 },
+      revenueSatang: 999_000,
+      analysesCompleted: 1,
+    });
 
     const february = await ask(admin, { from: '2025-02-01', to: '2025-02-28', sort: 'completed', limit: 100 });
     expect(february.body.items.find((item: any) => item.id === clinics.busy.id)).toMatchObject({
@@ -142,14 +157,19 @@ describe('clinic performance figures', () => {
     const from = new Date(Date.parse(today) - 29 * DAY_MS).toISOString().slice(0, 10);
     expect(res.body.period).toEqual({ from, to: today });
     // The customers with accounts were added just now.
-    expect(res.body.items.find((item: any) => item.id === clinics.busy.id)).toMatchObject({ customers: { total: 6, new: 3 }, appointments: { total: 0 } });
+    expect(res.body.items.find((item: any) => item.id === clinics.busy.id)).toMatchObject({
+      customers: { total: 6, new: 3 },
+      appointments: { total: 0 },
+    });
     expect(res.body.totals).toEqual(await platformCountedSeparately({ from, to: today }));
   });
 
   it('the last activity is the latest sign-in, booking change, new customer or analysis', async () => {
     await signInAs(t, clinics.small.practitioner);
     const res = await ask(admin, { ...MARCH, sort: 'lastActivity', limit: 100 });
-    const { rows } = await t.db.owner.query<{ at: Date }>('SELECT last_sign_in_at AS at FROM users WHERE id = $1', [clinics.small.practitioner.id]);
+    const { rows } = await t.db.owner.query<{ at: Date }>('SELECT last_sign_in_at AS at FROM users WHERE id = $1', [
+      clinics.small.practitioner.id,
+    ]);
     const small = res.body.items.find((item: any) => item.id === clinics.small.id);
     expect(Date.parse(small.lastActivityAt)).toBeGreaterThanOrEqual(rows[0]!.at.getTime());
     expect(small.lastActivityAt).toBe((await countedSeparately(clinics.small.id, MARCH)).lastActivityAt);
@@ -197,7 +217,7 @@ describe('ranking and pages', () => {
     }
   });
 
-  it("a cursor works only with the sort and order it came from", async () => {
+  it('a cursor works only with the sort and order it came from', async () => {
     const first = await ask(admin, { ...MARCH, sort: 'customers', limit: 1 });
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const other = await ask(admin, { ...MARCH, sort: 'revenue', limit: 1, cursor: first.body.nextCursor });
@@ -233,7 +253,12 @@ describe('cache', () => {
     ['in this process', () => null],
     ['in Redis when configured', () => t.redis],
   ])('the cache %s computes a key once for concurrent callers and then serves it', async (_, redis) => {
-    const cache = createAnalyticsCache<{ n: number }>({ redis: redis(), keyPrefix: `${t.config.REDIS_KEY_PREFIX}analytics-test:`, ttlSeconds: 60, log: t.log });
+    const cache = createAnalyticsCache<{ n: number }>({
+      redis: redis(),
+      keyPrefix: `${t.config.REDIS_KEY_PREFIX}analytics-test:`,
+      ttlSeconds: 60,
+      log: t.log,
+    });
     let computed = 0;
     const compute = async () => {
       computed++;
@@ -263,7 +288,13 @@ describe('access', () => {
     expect(entries).toHaveLength(2);
     for (const entry of entries) {
       expect(entry.actor_role).toBe('super_admin');
-      expect(entry.metadata).toMatchObject({ from: '2025-01-01', to: '2025-01-31', sort: 'analyses', order: 'desc', computedAt: first.body.computedAt });
+      expect(entry.metadata).toMatchObject({
+        from: '2025-01-01',
+        to: '2025-01-31',
+        sort: 'analyses',
+        order: 'desc',
+        computedAt: first.body.computedAt,
+      });
     }
   });
 
@@ -275,18 +306,23 @@ describe('access', () => {
       expect(res.status).toBe(200);
       expect(node.db.replica).not.toBe(node.db.app);
       expect(node.db.poolStats().find((p) => p.pool === 'replica')!.total).toBeGreaterThan(0);
-      const { rows } = await t.db.owner.query(`SELECT 1 FROM audit_logs WHERE action = 'analytics.clinic_performance' AND metadata->>'from' = '2025-05-01'`);
+      const { rows } = await t.db.owner.query(
+        `SELECT 1 FROM audit_logs WHERE action = 'analytics.clinic_performance' AND metadata->>'from' = '2025-05-01'`,
+      );
       expect(rows).toHaveLength(1);
     } finally {
       await node.stop();
     }
   });
 
-  it.each<Role>(['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist', 'customer'])('a %s gets 403 forbidden', async (role) => {
-    const client = await signInAs(t, await createUser(t, clinics.busy.id, role));
-    const res = await ask(client, MARCH);
-    expect([res.status, res.body.type]).toEqual([403, '/problems/forbidden']);
-  });
+  it.each<Role>(['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist', 'customer'])(
+    'a %s gets 403 forbidden',
+    async (role) => {
+      const client = await signInAs(t, await createUser(t, clinics.busy.id, role));
+      const res = await ask(client, MARCH);
+      expect([res.status, res.body.type]).toEqual([403, '/problems/forbidden']);
+    },
+  );
 
   it('without a session: 401', async () => {
     const res = await ask(new HttpClient(t.app), MARCH);
@@ -323,8 +359,12 @@ async function arrangeClinic(
   for (const role of roles) await createUser(t, clinic.id, role);
   for (let i = 0; i < extra.disabledStaff; i++) await createUser(t, clinic.id, 'clinic_staff', { disabled: true });
   for (let i = 0; i < extra.customersWithAccounts; i++) await createUser(t, clinic.id, 'customer');
-  const { rows: customers } = await t.db.owner.query<{ id: string }>('SELECT id FROM customers WHERE clinic_id = $1', [clinic.id]);
-  const { rows: [treatment] } = await t.db.owner.query<{ id: string }>(
+  const { rows: customers } = await t.db.owner.query<{ id: string }>('SELECT id FROM customers WHERE clinic_id = $1', [
+    clinic.id,
+  ]);
+  const {
+    rows: [treatment],
+  } = await t.db.owner.query<{ id: string }>(
     `INSERT INTO treatments (clinic_id, name_en, category, duration_minutes, price_satang) VALUES ($1, 'Hydrating facial', 'facial', 60, 150000) RETURNING id`,
     [clinic.id],
   );
@@ -332,7 +372,10 @@ async function arrangeClinic(
 }
 
 async function insertCustomer(clinic: ArrangedClinic, createdAt: string): Promise<void> {
-  const { rows } = await t.db.owner.query<{ id: string }>(`INSERT INTO customers (clinic_id, full_name, created_at) VALUES ($1, 'Walk-in', $2) RETURNING id`, [clinic.id, createdAt]);
+  const { rows } = await t.db.owner.query<{ id: string }>(
+    `INSERT INTO customers (clinic_id, full_name, created_at) VALUES ($1, 'Walk-in', $2) RETURNING id`,
+    [clinic.id, createdAt],
+  );
   clinic.customerIds.push(rows[0]!.id);
 }
 
@@ -363,18 +406,27 @@ async function figuresCounted(clinicId: string | null, period: { from: string; t
   const until = new Date(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS).toISOString();
   const scope = clinicId ? 'clinic_id = $1' : '($1::uuid IS NULL AND clinic_id IS NOT NULL)';
   const one = async <T>(sql: string, withPeriod = false): Promise<T> =>
-    (await t.db.owner.query<{ v: T }>(sql.replace('$scope', scope), withPeriod ? [clinicId, from, until] : [clinicId])).rows[0]!.v;
+    (await t.db.owner.query<{ v: T }>(sql.replace('$scope', scope), withPeriod ? [clinicId, from, until] : [clinicId])).rows[0]!
+      .v;
   const appointmentsIn = (status?: string) =>
-    one<number>(`SELECT count(*)::int AS v FROM appointments WHERE $scope AND starts_at >= $2 AND starts_at < $3 ${status ? `AND status = '${status}'` : ''}`, true);
+    one<number>(
+      `SELECT count(*)::int AS v FROM appointments WHERE $scope AND starts_at >= $2 AND starts_at < $3 ${status ? `AND status = '${status}'` : ''}`,
+      true,
+    );
   const completed = await appointmentsIn('completed');
   const noShow = await appointmentsIn('no_show');
   return {
     one,
     figures: {
-      activeStaff: await one<number>(`SELECT count(*)::int AS v FROM users WHERE $scope AND role <> 'customer' AND disabled_at IS NULL`),
+      activeStaff: await one<number>(
+        `SELECT count(*)::int AS v FROM users WHERE $scope AND role <> 'customer' AND disabled_at IS NULL`,
+      ),
       customers: {
         total: await one<number>('SELECT count(*)::int AS v FROM customers WHERE $scope'),
-        new: await one<number>('SELECT count(*)::int AS v FROM customers WHERE $scope AND created_at >= $2 AND created_at < $3', true),
+        new: await one<number>(
+          'SELECT count(*)::int AS v FROM customers WHERE $scope AND created_at >= $2 AND created_at < $3',
+          true,
+        ),
       },
       appointments: {
         total: await appointmentsIn(),
@@ -383,8 +435,16 @@ async function figuresCounted(clinicId: string | null, period: { from: string; t
         noShow,
         noShowRate: completed + noShow === 0 ? null : Math.round((noShow / (completed + noShow)) * 10_000) / 10_000,
       },
-      revenueSatang: Number(await one<string>(`SELECT coalesce(sum(price_satang), 0)::text AS v FROM appointments WHERE $scope AND status = 'completed' AND starts_at >= $2 AND starts_at < $3`, true)),
-      analysesCompleted: await one<number>(`SELECT count(*)::int AS v FROM skin_analyses WHERE $scope AND status = 'completed' AND finished_at >= $2 AND finished_at < $3`, true),
+      revenueSatang: Number(
+        await one<string>(
+          `SELECT coalesce(sum(price_satang), 0)::text AS v FROM appointments WHERE $scope AND status = 'completed' AND starts_at >= $2 AND starts_at < $3`,
+          true,
+        ),
+      ),
+      analysesCompleted: await one<number>(
+        `SELECT count(*)::int AS v FROM skin_analyses WHERE $scope AND status = 'completed' AND finished_at >= $2 AND finished_at < $3`,
+        true,
+      ),
     },
   };
 }
@@ -397,7 +457,10 @@ async function countedSeparately(clinicId: string, period: { from: string; to: s
     await one<Date | null>('SELECT max(created_at) AS v FROM customers WHERE $scope'),
     await one<Date | null>('SELECT max(created_at) AS v FROM skin_analyses WHERE $scope'),
   ].filter((d): d is Date => d !== null);
-  return { ...figures, lastActivityAt: latest.length ? new Date(Math.max(...latest.map((d) => d.getTime()))).toISOString() : null };
+  return {
+    ...figures,
+    lastActivityAt: latest.length ? new Date(Math.max(...latest.map((d) => d.getTime()))).toISOString() : null,
+  };
 }
 
 async function platformCountedSeparately(period: { from: string; to: string }) {

@@ -38,8 +38,10 @@ describe('cancellation fee', () => {
 });
 
 describe('appointment states', () => {
-  const staffMove = (from: AppointmentStatus, to: AppointmentStatus, now = new Date('2026-06-10T11:00:00Z')) => () =>
-    assertTransition(from, to, 'receptionist', start, now);
+  const staffMove =
+    (from: AppointmentStatus, to: AppointmentStatus, now = new Date('2026-06-10T11:00:00Z')) =>
+    () =>
+      assertTransition(from, to, 'receptionist', start, now);
 
   it.each([
     ['scheduled', 'confirmed'],

@@ -27,7 +27,12 @@ interface JobRow {
   data: { appointmentId: string; kind: string; startsAt: string };
 }
 const jobsOf = async (appointmentId: string) =>
-  (await t.db.owner.query<JobRow>(`SELECT id, state, start_after, data FROM pgboss.job WHERE name = $1 AND data->>'appointmentId' = $2 ORDER BY start_after`, [REMINDER_QUEUE, appointmentId])).rows;
+  (
+    await t.db.owner.query<JobRow>(
+      `SELECT id, state, start_after, data FROM pgboss.job WHERE name = $1 AND data->>'appointmentId' = $2 ORDER BY start_after`,
+      [REMINDER_QUEUE, appointmentId],
+    )
+  ).rows;
 
 async function bookingSetup() {
   const clinic = await createClinic(t, { tier: 'professional' });
@@ -61,10 +66,20 @@ describe('appointment reminders', () => {
     const { treatment, customer, clinic } = await bookingSetup();
     const startsAt = localInstant(localDateInDays(3), '12:00');
     await book(customer, treatment.id, startsAt);
-    const before = (await t.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'clinicId' = $2`, [REMINDER_QUEUE, clinic.id])).rows[0].n;
+    const before = (
+      await t.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'clinicId' = $2`, [
+        REMINDER_QUEUE,
+        clinic.id,
+      ])
+    ).rows[0].n;
     const second = await customer.post('/api/appointments', { treatmentId: treatment.id, startsAt });
     expect(second.status).toBe(409);
-    const after = (await t.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'clinicId' = $2`, [REMINDER_QUEUE, clinic.id])).rows[0].n;
+    const after = (
+      await t.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'clinicId' = $2`, [
+        REMINDER_QUEUE,
+        clinic.id,
+      ])
+    ).rows[0].n;
     expect(after).toBe(before);
   });
 
@@ -73,7 +88,9 @@ describe('appointment reminders', () => {
     const date = localDateInDays(4);
     const appointment = await book(customer, treatment.id, localInstant(date, '09:00'));
     const original = await jobsOf(appointment.id);
-    const moved = await customer.post(`/api/appointments/${appointment.id}/reschedule`, { startsAt: localInstant(date, '15:00') });
+    const moved = await customer.post(`/api/appointments/${appointment.id}/reschedule`, {
+      startsAt: localInstant(date, '15:00'),
+    });
     expect(moved.status).toBe(200);
     const afterMove = await jobsOf(appointment.id);
     expect(afterMove.filter((j) => original.some((o) => o.id === j.id)).map((j) => j.state)).toEqual(['cancelled', 'cancelled']);
@@ -85,7 +102,10 @@ describe('appointment reminders', () => {
     const cancelled = await customer.post(`/api/appointments/${appointment.id}/cancel`, {});
     expect(cancelled.status).toBe(200);
     expect((await jobsOf(appointment.id)).every((j) => j.state === 'cancelled')).toBe(true);
-    expect((await t.db.owner.query('SELECT count(*)::int AS n FROM appointment_reminders WHERE appointment_id = $1', [appointment.id])).rows[0].n).toBe(0);
+    expect(
+      (await t.db.owner.query('SELECT count(*)::int AS n FROM appointment_reminders WHERE appointment_id = $1', [appointment.id]))
+        .rows[0].n,
+    ).toBe(0);
   });
 
   it('a due reminder reaches the customer in the app, in the log and by email, once', async () => {
@@ -93,7 +113,10 @@ describe('appointment reminders', () => {
     const startsAt = localInstant(localDateInDays(2), '16:00');
     const appointment = await book(customer, treatment.id, startsAt);
     // Time passes: the 24-hour reminder falls due now.
-    await t.db.owner.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND data->>'appointmentId' = $2 AND data->>'kind' = '24h'`, [REMINDER_QUEUE, appointment.id]);
+    await t.db.owner.query(
+      `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND data->>'appointmentId' = $2 AND data->>'kind' = '24h'`,
+      [REMINDER_QUEUE, appointment.id],
+    );
     const worker = await startWorker(t, t.database.ownerUrl, [appointmentReminderJob]);
     try {
       await waitFor(async () => (await jobsOf(appointment.id)).find((j) => j.data.kind === '24h')?.state === 'completed');
@@ -102,9 +125,18 @@ describe('appointment reminders', () => {
     }
     const inbox = await customer.get('/api/notifications');
     expect(inbox.body).toHaveLength(1);
-    expect(inbox.body[0]).toMatchObject({ kind: 'appointment_reminder_24h', title: 'Reminder: your appointment tomorrow', appointmentId: appointment.id, readAt: null });
+    expect(inbox.body[0]).toMatchObject({
+      kind: 'appointment_reminder_24h',
+      title: 'Reminder: your appointment tomorrow',
+      appointmentId: appointment.id,
+      readAt: null,
+    });
     expect(inbox.body[0].body).toContain('Hydrating facial');
-    const rows = (await t.db.owner.query(`SELECT channel, status FROM notifications WHERE appointment_id = $1 ORDER BY channel`, [appointment.id])).rows;
+    const rows = (
+      await t.db.owner.query(`SELECT channel, status FROM notifications WHERE appointment_id = $1 ORDER BY channel`, [
+        appointment.id,
+      ])
+    ).rows;
     expect(rows).toEqual([
       { channel: 'email', status: 'sent' },
       { channel: 'in_app', status: 'sent' },
@@ -118,7 +150,15 @@ describe('appointment reminders', () => {
     await sendJob(t.jobs, { queue: REMINDER_QUEUE }, (await jobsOf(appointment.id))[0]!.data);
     const again = await startWorker(t, t.database.ownerUrl, [appointmentReminderJob]);
     try {
-      await waitFor(async () => (await t.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'appointmentId' = $2 AND state = 'completed'`, [REMINDER_QUEUE, appointment.id])).rows[0].n === 2);
+      await waitFor(
+        async () =>
+          (
+            await t.db.owner.query(
+              `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'appointmentId' = $2 AND state = 'completed'`,
+              [REMINDER_QUEUE, appointment.id],
+            )
+          ).rows[0].n === 2,
+      );
     } finally {
       await again.stop();
     }
@@ -134,14 +174,35 @@ describe('appointment reminders', () => {
     const { treatment, customer } = await bookingSetup();
     const date = localDateInDays(3);
     const appointment = await book(customer, treatment.id, localInstant(date, '11:00'));
-    await sendJob(t.jobs, { queue: REMINDER_QUEUE }, { clinicId: (await t.db.owner.query('SELECT clinic_id FROM appointments WHERE id = $1', [appointment.id])).rows[0].clinic_id, appointmentId: appointment.id, kind: '2h', startsAt: localInstant(date, '08:00') });
+    await sendJob(
+      t.jobs,
+      { queue: REMINDER_QUEUE },
+      {
+        clinicId: (await t.db.owner.query('SELECT clinic_id FROM appointments WHERE id = $1', [appointment.id])).rows[0]
+          .clinic_id,
+        appointmentId: appointment.id,
+        kind: '2h',
+        startsAt: localInstant(date, '08:00'),
+      },
+    );
     const worker = await startWorker(t, t.database.ownerUrl, [appointmentReminderJob]);
     try {
-      await waitFor(async () => (await t.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'appointmentId' = $2 AND state = 'completed'`, [REMINDER_QUEUE, appointment.id])).rows[0].n === 1);
+      await waitFor(
+        async () =>
+          (
+            await t.db.owner.query(
+              `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'appointmentId' = $2 AND state = 'completed'`,
+              [REMINDER_QUEUE, appointment.id],
+            )
+          ).rows[0].n === 1,
+      );
     } finally {
       await worker.stop();
     }
-    expect((await t.db.owner.query('SELECT count(*)::int AS n FROM notifications WHERE appointment_id = $1', [appointment.id])).rows[0].n).toBe(0);
+    expect(
+      (await t.db.owner.query('SELECT count(*)::int AS n FROM notifications WHERE appointment_id = $1', [appointment.id])).rows[0]
+        .n,
+    ).toBe(0);
   });
 });
 

@@ -38,7 +38,10 @@ async function clinicWithHistory(): Promise<{ clinic: TestClinic; owner: HttpCli
   const clinic = await createClinic(t);
   const receptionist = await createUser(t, clinic.id, 'receptionist');
   const desk = await signInAs(t, receptionist);
-  const failed = await new HttpClient(t.app, '10.20.0.1').post('/api/auth/sign-in', { email: receptionist.email, password: 'not the password' });
+  const failed = await new HttpClient(t.app, '10.20.0.1').post('/api/auth/sign-in', {
+    email: receptionist.email,
+    password: 'not the password',
+  });
   expect(failed.status).toBe(401);
   expect((await desk.post('/api/auth/sign-out-everywhere')).status).toBe(200);
   const ownerUser = await createUser(t, clinic.id, 'clinic_owner');
@@ -59,7 +62,11 @@ describe('clinic audit log', () => {
       ['auth.sign_in', receptionistId],
     ]);
     expect(res.body.items.every((e: Entry) => e.clinicId === clinic.id)).toBe(true);
-    expect(res.body.items[2]).toMatchObject({ targetId: receptionistId, ip: '10.20.0.1', metadata: { reason: 'wrong-password' } });
+    expect(res.body.items[2]).toMatchObject({
+      targetId: receptionistId,
+      ip: '10.20.0.1',
+      metadata: { reason: 'wrong-password' },
+    });
     expect(res.body.nextCursor).toBeNull();
   });
 
@@ -73,7 +80,10 @@ describe('clinic audit log', () => {
       [clinic.id],
     );
     const all = await walk(owner, '/api/audit-logs', 3);
-    const { rows } = await t.db.owner.query<{ id: string }>('SELECT id FROM audit_logs WHERE clinic_id = $1 ORDER BY created_at DESC, id DESC', [clinic.id]);
+    const { rows } = await t.db.owner.query<{ id: string }>(
+      'SELECT id FROM audit_logs WHERE clinic_id = $1 ORDER BY created_at DESC, id DESC',
+      [clinic.id],
+    );
     expect(all.map((e) => e.id)).toEqual(rows.map((r) => r.id));
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
   });
@@ -86,7 +96,9 @@ describe('clinic audit log', () => {
     expect(prefix.body.items).toHaveLength(4);
     const byActor = await owner.get(`/api/audit-logs?actorUserId=${receptionistId}`);
     expect(byActor.body.items.map((e: Entry) => e.action)).toEqual(['auth.sign_out_everywhere', 'auth.sign_in']);
-    const future = await owner.get(`/api/audit-logs?since=${new Date(Date.now() + 3600_000).toISOString()}&until=${new Date(Date.now() + 7200_000).toISOString()}`);
+    const future = await owner.get(
+      `/api/audit-logs?since=${new Date(Date.now() + 3600_000).toISOString()}&until=${new Date(Date.now() + 7200_000).toISOString()}`,
+    );
     expect(future.body.items).toEqual([]);
   });
 
@@ -124,10 +136,18 @@ describe('append-only', () => {
   it('the application role can neither change nor delete an audit entry, even as the clinic owner', async () => {
     const { clinic, ownerId } = await clinicWithHistory();
     const scope = { clinicId: clinic.id, userId: ownerId, role: 'clinic_owner' as const };
-    for (const statement of [`UPDATE audit_logs SET action = 'auth.tampered' WHERE clinic_id = $1`, 'DELETE FROM audit_logs WHERE clinic_id = $1']) {
-      await expect(withTenant(t.db.app, scope, (tx) => tx.query(statement, [clinic.id]))).rejects.toMatchObject({ code: '42501' });
+    for (const statement of [
+      `UPDATE audit_logs SET action = 'auth.tampered' WHERE clinic_id = $1`,
+      'DELETE FROM audit_logs WHERE clinic_id = $1',
+    ]) {
+      await expect(withTenant(t.db.app, scope, (tx) => tx.query(statement, [clinic.id]))).rejects.toMatchObject({
+        code: '42501',
+      });
     }
-    const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE clinic_id = $1 AND action LIKE 'auth.%'`, [clinic.id]);
+    const { rows } = await t.db.owner.query(
+      `SELECT count(*)::int AS n FROM audit_logs WHERE clinic_id = $1 AND action LIKE 'auth.%'`,
+      [clinic.id],
+    );
     expect(rows[0].n).toBe(4);
   });
 });
@@ -138,7 +158,12 @@ describe('platform audit log', () => {
     const b = await clinicWithHistory();
     const admin = await signInAs(t, await createUser(t, null, 'super_admin'));
     const onlyA = await walk(admin, `/api/admin/audit-logs?clinicId=${a.clinic.id}&action=auth.`, 2);
-    expect(onlyA.map((e) => e.action)).toEqual(['auth.sign_in', 'auth.sign_out_everywhere', 'auth.sign_in_failed', 'auth.sign_in']);
+    expect(onlyA.map((e) => e.action)).toEqual([
+      'auth.sign_in',
+      'auth.sign_out_everywhere',
+      'auth.sign_in_failed',
+      'auth.sign_in',
+    ]);
     expect(onlyA.every((e) => e.clinicId === a.clinic.id)).toBe(true);
 
     const everywhere = await walk(admin, '/api/admin/audit-logs?action=auth.sign_out_everywhere', 100);

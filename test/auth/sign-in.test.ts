@@ -29,8 +29,14 @@ describe('sign-in', () => {
   it('a wrong password and an unknown email get the same answer', async () => {
     const clinic = await createClinic(t);
     const user = await createUser(t, clinic.id, 'customer');
-    const wrong = await new HttpClient(t.app, '10.9.0.1').post('/api/auth/sign-in', { email: user.email, password: 'not the password' });
-    const unknown = await new HttpClient(t.app, '10.9.0.2').post('/api/auth/sign-in', { email: 'nobody@example.test', password: 'not the password' });
+    const wrong = await new HttpClient(t.app, '10.9.0.1').post('/api/auth/sign-in', {
+      email: user.email,
+      password: 'not the password',
+    });
+    const unknown = await new HttpClient(t.app, '10.9.0.2').post('/api/auth/sign-in', {
+      email: 'nobody@example.test',
+      password: 'not the password',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -43,7 +49,10 @@ describe('sign-in', () => {
     const clinic = await createClinic(t);
     const user = await createUser(t, clinic.id, 'customer');
     for (let i = 0; i < 3; i++) {
-      const res = await new HttpClient(t.app, `10.8.0.${i}`).post('/api/auth/sign-in', { email: user.email, password: 'wrong password' });
+      const res = await new HttpClient(t.app, `10.8.0.${i}`).post('/api/auth/sign-in', {
+        email: user.email,
+        password: 'wrong password',
+      });
       expect(res.status).toBe(401);
     }
     const locked = await new HttpClient(t.app, '10.8.1.1').post('/api/auth/sign-in', { email: user.email, password: PASSWORD });
@@ -90,17 +99,32 @@ describe('sign-up', () => {
   it('a customer signs up into an active clinic by slug and is signed in', async () => {
     const clinic = await createClinic(t);
     const client = new HttpClient(t.app);
-    const res = await client.post('/api/auth/sign-up', { clinicSlug: clinic.slug, email: 'New.Customer@Example.test', password: 'a long enough password', fullName: 'Nok Customer' });
+    const res = await client.post('/api/auth/sign-up', {
+      clinicSlug: clinic.slug,
+      email: 'New.Customer@Example.test',
+      password: 'a long enough password',
+      fullName: 'Nok Customer',
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ role: 'customer', clinicId: clinic.id, email: 'new.customer@example.test' });
     expect((await client.get('/api/me')).body.fullName).toBe('Nok Customer');
-    const again = await new HttpClient(t.app).post('/api/auth/sign-up', { clinicSlug: clinic.slug, email: 'new.customer@example.test', password: 'a long enough password', fullName: 'Someone' });
+    const again = await new HttpClient(t.app).post('/api/auth/sign-up', {
+      clinicSlug: clinic.slug,
+      email: 'new.customer@example.test',
+      password: 'a long enough password',
+      fullName: 'Someone',
+    });
     expect([again.status, again.body.type]).toEqual([409, '/problems/email-taken']);
   });
 
   it('bad input gets a 400 problem listing the fields, and nothing is created', async () => {
     const clinic = await createClinic(t);
-    const res = await new HttpClient(t.app).post('/api/auth/sign-up', { clinicSlug: clinic.slug, email: 'not-an-email', password: 'short', fullName: '' });
+    const res = await new HttpClient(t.app).post('/api/auth/sign-up', {
+      clinicSlug: clinic.slug,
+      email: 'not-an-email',
+      password: 'short',
+      fullName: '',
+    });
     expect(res.status).toBe(400);
     expect(res.body.type).toBe('/problems/validation-failed');
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.email', 'body.fullName', 'body.password']);

@@ -48,7 +48,14 @@ describe('available slots', () => {
 
   it('never offers a slot beyond the booking horizon', () => {
     const weekly = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '10:00' }));
-    const slots = starts(request({ now: at('2026-06-01T00:00:00Z'), maxAdvanceDays: 2, slotIntervalMinutes: 60, staff: [staff({ weeklyHours: weekly })] }));
+    const slots = starts(
+      request({
+        now: at('2026-06-01T00:00:00Z'),
+        maxAdvanceDays: 2,
+        slotIntervalMinutes: 60,
+        staff: [staff({ weeklyHours: weekly })],
+      }),
+    );
     expect(slots).toEqual(['2026-06-01T02:00:00.000Z', '2026-06-02T02:00:00.000Z']);
   });
 
@@ -80,7 +87,11 @@ describe('available slots', () => {
   });
 
   it('lists every staff member free at a start', () => {
-    const slots = availableSlots(request({ staff: [staff(), staff({ staffUserId: 'staff-b', weeklyHours: [{ weekday: 1, start: '10:00', end: '11:00' }] })] }));
+    const slots = availableSlots(
+      request({
+        staff: [staff(), staff({ staffUserId: 'staff-b', weeklyHours: [{ weekday: 1, start: '10:00', end: '11:00' }] })],
+      }),
+    );
     expect(slots.find((s) => s.startsAt === '2026-06-01T03:00:00.000Z')?.staffUserIds).toEqual(['staff-a', 'staff-b']);
     expect(slots.find((s) => s.startsAt === '2026-06-01T02:00:00.000Z')?.staffUserIds).toEqual(['staff-a']);
   });
@@ -93,11 +104,23 @@ describe('available slots', () => {
 
   describe('across daylight saving time in Europe/Berlin', () => {
     const berlin = (date: string, weekday: number) =>
-      request({ timeZone: 'Europe/Berlin', fromDate: date, toDate: date, now: at('2026-01-01T00:00:00Z'), maxAdvanceDays: 365, slotIntervalMinutes: 60, staff: [staff({ weeklyHours: [{ weekday, start: '01:00', end: '05:00' }] })] });
+      request({
+        timeZone: 'Europe/Berlin',
+        fromDate: date,
+        toDate: date,
+        now: at('2026-01-01T00:00:00Z'),
+        maxAdvanceDays: 365,
+        slotIntervalMinutes: 60,
+        staff: [staff({ weeklyHours: [{ weekday, start: '01:00', end: '05:00' }] })],
+      });
 
     it('a night the clocks skip an hour holds one slot fewer', () => {
       // 2026-03-29: 02:00 CET jumps to 03:00 CEST, so 01:00–05:00 local is three real hours.
-      expect(starts(berlin('2026-03-29', 7))).toEqual(['2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z']);
+      expect(starts(berlin('2026-03-29', 7))).toEqual([
+        '2026-03-29T00:00:00.000Z',
+        '2026-03-29T01:00:00.000Z',
+        '2026-03-29T02:00:00.000Z',
+      ]);
     });
 
     it('a night the clocks repeat an hour holds one slot more', () => {

@@ -27,8 +27,13 @@ const newClinicBody = (overrides: Record<string, unknown> = {}) => {
   };
 };
 
-async function auditActions(targetId: string): Promise<{ action: string; actor_role: string | null; metadata: Record<string, unknown> }[]> {
-  const { rows } = await t.db.owner.query('SELECT action, actor_role, metadata FROM audit_logs WHERE target_id = $1 ORDER BY id', [targetId]);
+async function auditActions(
+  targetId: string,
+): Promise<{ action: string; actor_role: string | null; metadata: Record<string, unknown> }[]> {
+  const { rows } = await t.db.owner.query(
+    'SELECT action, actor_role, metadata FROM audit_logs WHERE target_id = $1 ORDER BY id',
+    [targetId],
+  );
   return rows;
 }
 
@@ -37,13 +42,29 @@ describe('creating clinics', () => {
     const body = newClinicBody();
     const res = await admin.post('/api/admin/clinics', body);
     expect(res.status).toBe(201);
-    expect(res.body.clinic).toMatchObject({ slug: body.slug, name: body.name, tier: 'starter', status: 'trial', isActive: true, timeZone: 'Asia/Bangkok', locale: 'en' });
+    expect(res.body.clinic).toMatchObject({
+      slug: body.slug,
+      name: body.name,
+      tier: 'starter',
+      status: 'trial',
+      isActive: true,
+      timeZone: 'Asia/Bangkok',
+      locale: 'en',
+    });
     expect(res.body.clinic.limits).toMatchObject({ tier: 'starter', maxUsers: 5 });
     expect(res.body.clinic.usage).toEqual({ activeUsers: 1 });
 
-    const owner = await new HttpClient(t.app).post('/api/auth/sign-in', { email: body.owner.email, password: body.owner.password });
+    const owner = await new HttpClient(t.app).post('/api/auth/sign-in', {
+      email: body.owner.email,
+      password: body.owner.password,
+    });
     expect(owner.status).toBe(200);
-    expect(owner.body.user).toMatchObject({ id: res.body.ownerId, role: 'clinic_owner', clinicId: res.body.clinic.id, locale: 'en' });
+    expect(owner.body.user).toMatchObject({
+      id: res.body.ownerId,
+      role: 'clinic_owner',
+      clinicId: res.body.clinic.id,
+      locale: 'en',
+    });
 
     const audit = await auditActions(res.body.clinic.id);
     expect(audit.map((a) => a.action)).toEqual(['clinic.create']);
@@ -56,7 +77,9 @@ describe('creating clinics', () => {
     expect([taken.status, taken.body.type]).toEqual([409, '/problems/slug-taken']);
 
     const member = await createUser(t, existing.id, 'receptionist');
-    const body = newClinicBody({ owner: { email: member.email.toUpperCase(), fullName: 'Someone', password: 'owner password 123' } });
+    const body = newClinicBody({
+      owner: { email: member.email.toUpperCase(), fullName: 'Someone', password: 'owner password 123' },
+    });
     const emailTaken = await admin.post('/api/admin/clinics', body);
     expect([emailTaken.status, emailTaken.body.type]).toEqual([409, '/problems/email-taken']);
     const { rowCount } = await t.db.owner.query('SELECT 1 FROM clinics WHERE slug = $1', [body.slug]);
@@ -64,9 +87,20 @@ describe('creating clinics', () => {
   });
 
   it('an unknown time zone, a bad slug or a short password gets 400 naming each field', async () => {
-    const res = await admin.post('/api/admin/clinics', newClinicBody({ slug: '-bad slug-', timeZone: 'Mars/Olympus_Mons', owner: { email: 'x@example.test', fullName: 'X', password: 'short' } }));
+    const res = await admin.post(
+      '/api/admin/clinics',
+      newClinicBody({
+        slug: '-bad slug-',
+        timeZone: 'Mars/Olympus_Mons',
+        owner: { email: 'x@example.test', fullName: 'X', password: 'short' },
+      }),
+    );
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.owner.password', 'body.slug', 'body.timeZone']);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body.owner.password',
+      'body.slug',
+      'body.timeZone',
+    ]);
     const utc = await admin.post('/api/admin/clinics', newClinicBody({ timeZone: 'UTC' }));
     expect(utc.status).toBe(201);
   });
@@ -90,7 +124,13 @@ describe('listing clinics', () => {
     expect(all.status).toBe(200);
     expect(all.body.items.map((i: { id: string }) => i.id)).toEqual([c.id, b.id, a.id]);
     const byId = Object.fromEntries(all.body.items.map((i: { id: string }) => [i.id, i]));
-    expect(byId[a.id]).toMatchObject({ activeStaffCount: 2, customerCount: 3, tier: 'starter', status: 'active', isActive: true });
+    expect(byId[a.id]).toMatchObject({
+      activeStaffCount: 2,
+      customerCount: 3,
+      tier: 'starter',
+      status: 'active',
+      isActive: true,
+    });
     expect(byId[b.id]).toMatchObject({ activeStaffCount: 0, customerCount: 1 });
     expect(byId[c.id]).toMatchObject({ isActive: false, status: 'suspended' });
 
@@ -115,9 +155,22 @@ describe('listing clinics', () => {
     for (let i = 0; i < 7; i++) created.push(await createClinic(t, { slug: `page-${tag}-${i}` }));
     // Four clinics created within one millisecond (at different microseconds): a page boundary among
     // them must neither skip nor repeat one.
-    const at = ['2020-01-03T00:00:00Z', '2020-01-04T00:00:00Z', '2020-01-01T00:00:00.123456Z', '2020-01-01T00:00:00.123456Z', '2020-01-01T00:00:00.123789Z', '2020-01-01T00:00:00.123001Z', '2020-01-05T00:00:00Z'];
-    for (const [i, c] of created.entries()) await t.db.owner.query('UPDATE clinics SET created_at = $2 WHERE id = $1', [c.id, at[i]]);
-    const sameMillisecond = created.slice(2, 6).map((c) => c.id).sort().reverse();
+    const at = [
+      '2020-01-03T00:00:00Z',
+      '2020-01-04T00:00:00Z',
+      '2020-01-01T00:00:00.123456Z',
+      '2020-01-01T00:00:00.123456Z',
+      '2020-01-01T00:00:00.123789Z',
+      '2020-01-01T00:00:00.123001Z',
+      '2020-01-05T00:00:00Z',
+    ];
+    for (const [i, c] of created.entries())
+      await t.db.owner.query('UPDATE clinics SET created_at = $2 WHERE id = $1', [c.id, at[i]]);
+    const sameMillisecond = created
+      .slice(2, 6)
+      .map((c) => c.id)
+      .sort()
+      .reverse();
     const expected = [created[6]!.id, created[1]!.id, created[0]!.id, ...sameMillisecond];
 
     const seen: string[] = [];
@@ -169,8 +222,20 @@ describe('one clinic', () => {
     await createUser(t, clinic.id, 'customer');
     const res = await admin.get(`/api/admin/clinics/${clinic.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: clinic.id, tier: 'professional', settings: { currency: 'THB' }, quotaOverrides: {}, usage: { activeUsers: 2 } });
-    expect(res.body.limits).toEqual({ tier: 'professional', maxUsers: 20, monthlyAnalyses: 500, storageBytes: 50 * 1024 ** 3, apiRequestsPerMinute: 1500 });
+    expect(res.body).toMatchObject({
+      id: clinic.id,
+      tier: 'professional',
+      settings: { currency: 'THB' },
+      quotaOverrides: {},
+      usage: { activeUsers: 2 },
+    });
+    expect(res.body.limits).toEqual({
+      tier: 'professional',
+      maxUsers: 20,
+      monthlyAnalyses: 500,
+      storageBytes: 50 * 1024 ** 3,
+      apiRequestsPerMinute: 1500,
+    });
     expect((await auditActions(clinic.id)).map((a) => a.action)).toEqual(['clinic.create', 'clinic.view']);
   });
 
@@ -190,8 +255,19 @@ describe('changing clinics', () => {
       quotaOverrides: { monthly_analyses: 42, storage_bytes: null },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ tier: 'enterprise', status: 'trial', name: 'Renamed Clinic', quotaOverrides: { monthly_analyses: 42, storage_bytes: null } });
-    expect(res.body.limits).toEqual({ tier: 'enterprise', maxUsers: null, monthlyAnalyses: 42, storageBytes: null, apiRequestsPerMinute: 6000 });
+    expect(res.body).toMatchObject({
+      tier: 'enterprise',
+      status: 'trial',
+      name: 'Renamed Clinic',
+      quotaOverrides: { monthly_analyses: 42, storage_bytes: null },
+    });
+    expect(res.body.limits).toEqual({
+      tier: 'enterprise',
+      maxUsers: null,
+      monthlyAnalyses: 42,
+      storageBytes: null,
+      apiRequestsPerMinute: 6000,
+    });
 
     const audit = await auditActions(clinic.id);
     expect(audit.map((a) => a.action)).toEqual(['clinic.create', 'clinic.tier_change', 'clinic.status_change', 'clinic.update']);
@@ -214,7 +290,9 @@ describe('changing clinics', () => {
   it('an unknown quota key, a null request rate or an empty change gets 400; an unknown clinic 404', async () => {
     const clinic = await createClinic(t);
     expect((await admin.patch(`/api/admin/clinics/${clinic.id}`, { quotaOverrides: { seats: 3 } })).status).toBe(400);
-    expect((await admin.patch(`/api/admin/clinics/${clinic.id}`, { quotaOverrides: { api_requests_per_minute: null } })).status).toBe(400);
+    expect(
+      (await admin.patch(`/api/admin/clinics/${clinic.id}`, { quotaOverrides: { api_requests_per_minute: null } })).status,
+    ).toBe(400);
     expect((await admin.patch(`/api/admin/clinics/${clinic.id}`, {})).status).toBe(400);
     expect((await admin.patch('/api/admin/clinics/00000000-0000-4000-8000-000000000000', { name: 'x' })).status).toBe(404);
   });
@@ -253,7 +331,12 @@ describe('suspending clinics', () => {
   it('a customer cannot sign up into a suspended clinic, even one looked up just before', async () => {
     const clinic = await createClinic(t);
     const signUp = (email: string) =>
-      new HttpClient(t.app).post('/api/auth/sign-up', { clinicSlug: clinic.slug, email, password: 'a long enough password', fullName: 'Mali Customer' });
+      new HttpClient(t.app).post('/api/auth/sign-up', {
+        clinicSlug: clinic.slug,
+        email,
+        password: 'a long enough password',
+        fullName: 'Mali Customer',
+      });
     expect((await signUp(`first-${token()}@example.test`)).status).toBe(201);
     await admin.post(`/api/admin/clinics/${clinic.id}/suspend`);
     const res = await signUp(`second-${token()}@example.test`);
@@ -268,7 +351,11 @@ describe('who may use the admin routes', () => {
     const owner = await signInAs(t, await createUser(t, clinic.id, 'clinic_owner'));
     const customer = await signInAs(t, await createUser(t, clinic.id, 'customer'));
     const anonymous = new HttpClient(t.app);
-    for (const [client, status] of [[owner, 403], [customer, 403], [anonymous, 401]] as const) {
+    for (const [client, status] of [
+      [owner, 403],
+      [customer, 403],
+      [anonymous, 401],
+    ] as const) {
       expect((await client.get('/api/admin/clinics')).status).toBe(status);
       expect((await client.post('/api/admin/clinics', newClinicBody())).status).toBe(status);
       expect((await client.get(`/api/admin/clinics/${other.id}`)).status).toBe(status);

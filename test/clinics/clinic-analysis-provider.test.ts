@@ -41,7 +41,10 @@ const storedProvider = async (clinicId: string) =>
 describe("a clinic's skin-analysis provider", () => {
   it('follows the platform default until a super admin sets one, in the admin and the owner views', async () => {
     const { clinic, owner } = await clinicWithOwner();
-    expect((await admin.get(`/api/admin/clinics/${clinic.id}`)).body).toMatchObject({ analysisProvider: null, effectiveAnalysisProvider: 'local' });
+    expect((await admin.get(`/api/admin/clinics/${clinic.id}`)).body).toMatchObject({
+      analysisProvider: null,
+      effectiveAnalysisProvider: 'local',
+    });
     expect((await owner.get('/api/clinic')).body).toMatchObject({ analysisProvider: null, effectiveAnalysisProvider: 'local' });
   });
 
@@ -53,9 +56,14 @@ describe("a clinic's skin-analysis provider", () => {
     const res = await admin.patch(`/api/admin/clinics/${clinic.id}`, { analysisProvider: 'openai' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ analysisProvider: 'openai', effectiveAnalysisProvider: 'openai' });
-    expect((await owner.get('/api/clinic')).body).toMatchObject({ analysisProvider: 'openai', effectiveAnalysisProvider: 'openai' });
+    expect((await owner.get('/api/clinic')).body).toMatchObject({
+      analysisProvider: 'openai',
+      effectiveAnalysisProvider: 'openai',
+    });
     const listed = await admin.get(`/api/admin/clinics?q=${clinic.slug}`);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: clinic.id, analysisProvider: 'openai', effectiveAnalysisProvider: 'openai' })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ id: clinic.id, analysisProvider: 'openai', effectiveAnalysisProvider: 'openai' }),
+    ]);
 
     // Setting it again changes nothing, so it is not audited twice.
     expect((await admin.patch(`/api/admin/clinics/${clinic.id}`, { analysisProvider: 'openai' })).status).toBe(200);
@@ -72,12 +80,18 @@ describe("a clinic's skin-analysis provider", () => {
     expect(res.body).toMatchObject({ analysisProvider: null, effectiveAnalysisProvider: 'local' });
     expect((await owner.get('/api/clinic')).body).toMatchObject({ analysisProvider: null, effectiveAnalysisProvider: 'local' });
     expect(await storedProvider(clinic.id)).toBeNull();
-    expect((await providerAudit(clinic.id)).map((a) => a.metadata)).toEqual([{ from: null, to: 'openai' }, { from: 'openai', to: null }]);
+    expect((await providerAudit(clinic.id)).map((a) => a.metadata)).toEqual([
+      { from: null, to: 'openai' },
+      { from: 'openai', to: null },
+    ]);
   });
 
   it('choosing OpenAI through a node without an API key gets 409 analysis-provider-unavailable and changes nothing', async () => {
     const { clinic } = await clinicWithOwner();
-    const res = await adminOnKeyless.patch(`/api/admin/clinics/${clinic.id}`, { analysisProvider: 'openai', name: 'Renamed Anyway' });
+    const res = await adminOnKeyless.patch(`/api/admin/clinics/${clinic.id}`, {
+      analysisProvider: 'openai',
+      name: 'Renamed Anyway',
+    });
     expect([res.status, res.body.type]).toEqual([409, '/problems/analysis-provider-unavailable']);
     const { rows } = await t.db.owner.query('SELECT name, analysis_provider FROM clinics WHERE id = $1', [clinic.id]);
     expect(rows[0]).toEqual({ name: `Clinic ${clinic.slug}`, analysis_provider: null });

@@ -31,7 +31,13 @@ describe('reading my clinic', () => {
       tier: 'professional',
       status: 'active',
       settings: { currency: 'THB' },
-      limits: { tier: 'professional', maxUsers: 20, monthlyAnalyses: 500, storageBytes: 50 * 1024 ** 3, apiRequestsPerMinute: 1500 },
+      limits: {
+        tier: 'professional',
+        maxUsers: 20,
+        monthlyAnalyses: 500,
+        storageBytes: 50 * 1024 ** 3,
+        apiRequestsPerMinute: 1500,
+      },
       analysisProvider: null,
       effectiveAnalysisProvider: 'local',
     });
@@ -42,14 +48,28 @@ describe('reading my clinic', () => {
     const customer = await signInAs(t, await createUser(t, clinic.id, 'customer'));
     const res = await customer.get('/api/clinic');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: clinic.id, slug: clinic.slug, name: `Clinic ${clinic.slug}`, timeZone: 'Asia/Bangkok', locale: 'th' });
+    expect(res.body).toEqual({
+      id: clinic.id,
+      slug: clinic.slug,
+      name: `Clinic ${clinic.slug}`,
+      timeZone: 'Asia/Bangkok',
+      locale: 'th',
+    });
   });
 
   it('/api/me carries a summary of the clinic, and null for a super admin', async () => {
     const { clinic, owner } = await clinicWithOwner();
     const me = await owner.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.body.clinic).toEqual({ id: clinic.id, slug: clinic.slug, name: `Clinic ${clinic.slug}`, status: 'active', tier: 'starter', timeZone: 'Asia/Bangkok', locale: 'th' });
+    expect(me.body.clinic).toEqual({
+      id: clinic.id,
+      slug: clinic.slug,
+      name: `Clinic ${clinic.slug}`,
+      status: 'active',
+      tier: 'starter',
+      timeZone: 'Asia/Bangkok',
+      locale: 'th',
+    });
     expect(me.body.role).toBe('clinic_owner');
     const adminMe = await admin.get('/api/me');
     expect(adminMe.status).toBe(200);
@@ -72,16 +92,38 @@ describe('changing my clinic', () => {
       name: 'Siam Glow',
       timeZone: 'Asia/Ho_Chi_Minh',
       locale: 'en',
-      settings: { contactPhone: '+66 2 123 4567', contactEmail: 'Hello@SiamGlow.example', website: 'https://siamglow.example', brandColor: '#C0FFEE' },
+      settings: {
+        contactPhone: '+66 2 123 4567',
+        contactEmail: 'Hello@SiamGlow.example',
+        website: 'https://siamglow.example',
+        brandColor: '#C0FFEE',
+      },
     });
     expect(res.status).toBe(200);
-    const expectedSettings = { currency: 'THB', contactPhone: '+66 2 123 4567', contactEmail: 'hello@siamglow.example', website: 'https://siamglow.example', brandColor: '#C0FFEE' };
+    const expectedSettings = {
+      currency: 'THB',
+      contactPhone: '+66 2 123 4567',
+      contactEmail: 'hello@siamglow.example',
+      website: 'https://siamglow.example',
+      brandColor: '#C0FFEE',
+    };
     expect(res.body).toMatchObject({ name: 'Siam Glow', timeZone: 'Asia/Ho_Chi_Minh', locale: 'en', settings: expectedSettings });
 
-    expect((await owner.get('/api/clinic')).body).toMatchObject({ name: 'Siam Glow', timeZone: 'Asia/Ho_Chi_Minh', settings: expectedSettings });
-    expect((await owner.get('/api/me')).body.clinic).toMatchObject({ name: 'Siam Glow', timeZone: 'Asia/Ho_Chi_Minh', locale: 'en' });
+    expect((await owner.get('/api/clinic')).body).toMatchObject({
+      name: 'Siam Glow',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      settings: expectedSettings,
+    });
+    expect((await owner.get('/api/me')).body.clinic).toMatchObject({
+      name: 'Siam Glow',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      locale: 'en',
+    });
 
-    const { rows } = await t.db.owner.query(`SELECT actor_role, metadata FROM audit_logs WHERE action = 'clinic.settings_update' AND clinic_id = $1`, [clinic.id]);
+    const { rows } = await t.db.owner.query(
+      `SELECT actor_role, metadata FROM audit_logs WHERE action = 'clinic.settings_update' AND clinic_id = $1`,
+      [clinic.id],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].actor_role).toBe('clinic_owner');
     expect(rows[0].metadata.from.name).toBe(`Clinic ${clinic.slug}`);
@@ -100,7 +142,13 @@ describe('changing my clinic', () => {
 
   it('a bad colour, an unknown key or an unknown time zone gets 400 and changes nothing', async () => {
     const { clinic, owner } = await clinicWithOwner();
-    for (const body of [{ settings: { brandColor: 'red' } }, { settings: { favouriteColour: '#ffffff' } }, { timeZone: 'Asia/Atlantis' }, { timeZone: 'asia/bangkok' }, {}]) {
+    for (const body of [
+      { settings: { brandColor: 'red' } },
+      { settings: { favouriteColour: '#ffffff' } },
+      { timeZone: 'Asia/Atlantis' },
+      { timeZone: 'asia/bangkok' },
+      {},
+    ]) {
       const res = await owner.patch('/api/clinic', body);
       expect([res.status, res.body.type]).toEqual([400, '/problems/validation-failed']);
     }
@@ -123,7 +171,10 @@ describe('changing my clinic', () => {
     const mine = await clinicWithOwner();
     const theirs = await clinicWithOwner();
     await mine.owner.patch('/api/clinic', { name: 'Mine Only' });
-    expect((await theirs.owner.get('/api/clinic')).body).toMatchObject({ id: theirs.clinic.id, name: `Clinic ${theirs.clinic.slug}` });
+    expect((await theirs.owner.get('/api/clinic')).body).toMatchObject({
+      id: theirs.clinic.id,
+      name: `Clinic ${theirs.clinic.slug}`,
+    });
     expect((await mine.owner.get(`/api/admin/clinics/${theirs.clinic.id}`)).status).toBe(403);
   });
 

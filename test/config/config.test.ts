@@ -11,7 +11,9 @@ describe('configuration', () => {
 
   it('skin analyses run locally unless OpenAI is chosen as the default and given a key', () => {
     expect(loadConfig({}).ANALYSIS_DEFAULT_PROVIDER).toBe('local');
-    expect(loadConfig({ ANALYSIS_DEFAULT_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test' }).ANALYSIS_DEFAULT_PROVIDER).toBe('openai');
+    expect(loadConfig({ ANALYSIS_DEFAULT_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test' }).ANALYSIS_DEFAULT_PROVIDER).toBe(
+      'openai',
+    );
   });
 
   it.each([
@@ -21,7 +23,10 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ NODE_ENV: 'production' }, 'invalid COOKIE_SECRET: expected at least 32 characters (required in production)'],
     [{ ANALYSIS_DEFAULT_PROVIDER: 'gpt' }, 'invalid ANALYSIS_DEFAULT_PROVIDER: expected one of local, openai'],
-    [{ ANALYSIS_DEFAULT_PROVIDER: 'openai' }, 'invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)'],
+    [
+      { ANALYSIS_DEFAULT_PROVIDER: 'openai' },
+      'invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)',
+    ],
   ])('a wrong value %o names the variable and what is expected', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

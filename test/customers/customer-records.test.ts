@@ -9,8 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-async function auditOf(targetId: string): Promise<{ action: string; actor_user_id: string; metadata: Record<string, unknown> }[]> {
-  const { rows } = await t.db.owner.query('SELECT action, actor_user_id, metadata FROM audit_logs WHERE target_id = $1 ORDER BY id', [targetId]);
+async function auditOf(
+  targetId: string,
+): Promise<{ action: string; actor_user_id: string; metadata: Record<string, unknown> }[]> {
+  const { rows } = await t.db.owner.query(
+    'SELECT action, actor_user_id, metadata FROM audit_logs WHERE target_id = $1 ORDER BY id',
+    [targetId],
+  );
   return rows;
 }
 
@@ -26,18 +31,43 @@ const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((
 describe('customer records for staff', () => {
   it('a receptionist records a walk-in customer without an account', async () => {
     const { receptionist, asReceptionist } = await clinicWithStaff();
-    const res = await asReceptionist.post('/api/customers', { fullName: 'Walk In', email: 'Walk.In@Example.test', phone: '081-234-5678', dateOfBirth: '1990-04-13', notes: 'Sensitive skin' });
+    const res = await asReceptionist.post('/api/customers', {
+      fullName: 'Walk In',
+      email: 'Walk.In@Example.test',
+      phone: '081-234-5678',
+      dateOfBirth: '1990-04-13',
+      notes: 'Sensitive skin',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ userId: null, fullName: 'Walk In', email: 'walk.in@example.test', phone: '081-234-5678', dateOfBirth: '1990-04-13', notes: 'Sensitive skin' });
+    expect(res.body).toMatchObject({
+      userId: null,
+      fullName: 'Walk In',
+      email: 'walk.in@example.test',
+      phone: '081-234-5678',
+      dateOfBirth: '1990-04-13',
+      notes: 'Sensitive skin',
+    });
     expect((await asReceptionist.get(`/api/customers/${res.body.id}`)).body).toEqual(res.body);
-    expect(await auditOf(res.body.id)).toEqual([expect.objectContaining({ action: 'customer.create', actor_user_id: receptionist.id })]);
+    expect(await auditOf(res.body.id)).toEqual([
+      expect.objectContaining({ action: 'customer.create', actor_user_id: receptionist.id }),
+    ]);
   });
 
   it('bad fields get a 400 listing them', async () => {
     const { asReceptionist } = await clinicWithStaff();
-    const res = await asReceptionist.post('/api/customers', { fullName: '', email: 'nope', dateOfBirth: '13/04/1990', userId: crypto.randomUUID() });
+    const res = await asReceptionist.post('/api/customers', {
+      fullName: '',
+      email: 'nope',
+      dateOfBirth: '13/04/1990',
+      userId: crypto.randomUUID(),
+    });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body', 'body.dateOfBirth', 'body.email', 'body.fullName']);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body',
+      'body.dateOfBirth',
+      'body.email',
+      'body.fullName',
+    ]);
   });
 
   it('search finds a name, phone or email by any part in any case, and % is just a character', async () => {
@@ -72,11 +102,23 @@ describe('customer records for staff', () => {
 
   it('an edit changes only the fields sent, null clears one, and it is audited', async () => {
     const { receptionist, asReceptionist } = await clinicWithStaff();
-    const created = (await asReceptionist.post('/api/customers', { fullName: 'Before', phone: '0811111111', notes: 'first visit' })).body;
-    const res = await asReceptionist.patch(`/api/customers/${created.id}`, { fullName: 'After', phone: null, dateOfBirth: '1985-12-01' });
+    const created = (
+      await asReceptionist.post('/api/customers', { fullName: 'Before', phone: '0811111111', notes: 'first visit' })
+    ).body;
+    const res = await asReceptionist.patch(`/api/customers/${created.id}`, {
+      fullName: 'After',
+      phone: null,
+      dateOfBirth: '1985-12-01',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ fullName: 'After', phone: null, dateOfBirth: '1985-12-01', notes: 'first visit' });
-    expect(await auditOf(created.id)).toContainEqual(expect.objectContaining({ action: 'customer.update', actor_user_id: receptionist.id, metadata: { fields: ['fullName', 'phone', 'dateOfBirth'] } }));
+    expect(await auditOf(created.id)).toContainEqual(
+      expect.objectContaining({
+        action: 'customer.update',
+        actor_user_id: receptionist.id,
+        metadata: { fields: ['fullName', 'phone', 'dateOfBirth'] },
+      }),
+    );
     expect((await asReceptionist.patch(`/api/customers/${created.id}`, {})).status).toBe(400);
   });
 
@@ -89,10 +131,16 @@ describe('customer records for staff', () => {
     expect((await asOwner.delete(`/api/customers/${id}`)).status).toBe(204);
     expect((await asOwner.get(`/api/customers/${id}`)).status).toBe(404);
     expect((await asOwner.delete(`/api/customers/${id}`)).status).toBe(404);
-    expect(await auditOf(id)).toContainEqual(expect.objectContaining({ action: 'customer.delete', actor_user_id: owner.id, metadata: { userId: null, accountDisabled: false, revokedSessions: 0 } }));
+    expect(await auditOf(id)).toContainEqual(
+      expect.objectContaining({
+        action: 'customer.delete',
+        actor_user_id: owner.id,
+        metadata: { userId: null, accountDisabled: false, revokedSessions: 0 },
+      }),
+    );
   });
 
-  it("deleting the record of a customer with an account disables that account and signs them out", async () => {
+  it('deleting the record of a customer with an account disables that account and signs them out', async () => {
     const { asOwner, clinic } = await clinicWithStaff();
     const customer = await createUser(t, clinic.id, 'customer');
     const session = await signInAs(t, customer);
@@ -101,9 +149,17 @@ describe('customer records for staff', () => {
     expect((await session.get('/api/me')).status).toBe(401);
     const again = await new HttpClient(t.app).post('/api/auth/sign-in', { email: customer.email, password: PASSWORD });
     expect(again.body.type).toBe('/problems/account-disabled');
-    const { rows } = await t.db.owner.query('SELECT disabled_at IS NOT NULL AS disabled, (SELECT count(*)::int FROM customers WHERE user_id = $1) AS records FROM users WHERE id = $1', [customer.id]);
+    const { rows } = await t.db.owner.query(
+      'SELECT disabled_at IS NOT NULL AS disabled, (SELECT count(*)::int FROM customers WHERE user_id = $1) AS records FROM users WHERE id = $1',
+      [customer.id],
+    );
     expect(rows[0]).toEqual({ disabled: true, records: 0 });
-    expect(await auditOf(record.id)).toContainEqual(expect.objectContaining({ action: 'customer.delete', metadata: { userId: customer.id, accountDisabled: true, revokedSessions: 1 } }));
+    expect(await auditOf(record.id)).toContainEqual(
+      expect.objectContaining({
+        action: 'customer.delete',
+        metadata: { userId: customer.id, accountDisabled: true, revokedSessions: 1 },
+      }),
+    );
   });
 });
 
@@ -122,12 +178,18 @@ describe("a customer's own record", () => {
     const { clinic, asReceptionist } = await clinicWithStaff();
     const customer = await createUser(t, clinic.id, 'customer');
     const client = await signInAs(t, customer);
-    const res = await client.patch('/api/customers/me', { fullName: 'Nok Updated', phone: '0899999999', dateOfBirth: '2000-02-29' });
+    const res = await client.patch('/api/customers/me', {
+      fullName: 'Nok Updated',
+      phone: '0899999999',
+      dateOfBirth: '2000-02-29',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ fullName: 'Nok Updated', phone: '0899999999', dateOfBirth: '2000-02-29' });
     expect((await client.get('/api/me')).body).toMatchObject({ fullName: 'Nok Updated', phone: '0899999999' });
     expect((await asReceptionist.get(`/api/customers/${res.body.id}`)).body.fullName).toBe('Nok Updated');
-    expect(await auditOf(res.body.id)).toContainEqual(expect.objectContaining({ action: 'customer.update', actor_user_id: customer.id }));
+    expect(await auditOf(res.body.id)).toContainEqual(
+      expect.objectContaining({ action: 'customer.update', actor_user_id: customer.id }),
+    );
   });
 
   it('a customer cannot change their notes or email through their own record', async () => {

@@ -59,7 +59,9 @@ describe('migrations', () => {
   it('indexes built CONCURRENTLY outside a transaction end up valid', async () => {
     const { pool } = await emptyDatabase();
     await migrate(pool, log);
-    const { rows } = await pool.query(`SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'feature_flags_clinic_id_feature_key_idx'`);
+    const { rows } = await pool.query(
+      `SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'feature_flags_clinic_id_feature_key_idx'`,
+    );
     expect(rows).toEqual([{ relname: 'feature_flags_clinic_id_feature_key_idx', indisvalid: true }]);
   });
 

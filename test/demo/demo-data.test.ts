@@ -36,7 +36,9 @@ describe('the demo on an empty laptop database', () => {
   });
 
   it('a second start reuses the demo and creates nothing more', async () => {
-    const count = async () => (await t.db.owner.query<{ n: number }>('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM appointments) AS n')).rows[0]!.n;
+    const count = async () =>
+      (await t.db.owner.query<{ n: number }>('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM appointments) AS n'))
+        .rows[0]!.n;
     const before = await count();
     expect(await ensureDemoData(t)).toEqual(logins);
     expect(await count()).toBe(before);

@@ -26,7 +26,10 @@ describe('super admins manage feature flags', () => {
     const set = await admin.put(`${url}/ai.skin_report`, { enabled: true, rolloutPercent: 25 });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ key: 'ai.skin_report', enabled: true, rolloutPercent: 25 });
-    expect((await admin.put(`${url}/booking.waitlist`, { enabled: false })).body).toMatchObject({ enabled: false, rolloutPercent: 100 });
+    expect((await admin.put(`${url}/booking.waitlist`, { enabled: false })).body).toMatchObject({
+      enabled: false,
+      rolloutPercent: 100,
+    });
     expect((await admin.put(`${url}/ai.skin_report`, { enabled: true, rolloutPercent: 80 })).body.rolloutPercent).toBe(80);
 
     const list = await admin.get(url);
@@ -40,8 +43,19 @@ describe('super admins manage feature flags', () => {
     expect((await admin.get(url)).body.map((f: { key: string }) => f.key)).toEqual(['ai.skin_report']);
 
     const audit = await auditOf(clinic.id);
-    expect(audit.map((a) => a.action)).toEqual(['feature_flag.set', 'feature_flag.set', 'feature_flag.set', 'feature_flag.list', 'feature_flag.delete', 'feature_flag.list']);
-    expect(audit[2]!.metadata).toEqual({ key: 'ai.skin_report', from: { enabled: true, rolloutPercent: 25 }, to: { enabled: true, rolloutPercent: 80 } });
+    expect(audit.map((a) => a.action)).toEqual([
+      'feature_flag.set',
+      'feature_flag.set',
+      'feature_flag.set',
+      'feature_flag.list',
+      'feature_flag.delete',
+      'feature_flag.list',
+    ]);
+    expect(audit[2]!.metadata).toEqual({
+      key: 'ai.skin_report',
+      from: { enabled: true, rolloutPercent: 25 },
+      to: { enabled: true, rolloutPercent: 80 },
+    });
     expect(audit[4]!.metadata).toEqual({ key: 'booking.waitlist', from: { enabled: false, rolloutPercent: 100 } });
   });
 
@@ -52,7 +66,9 @@ describe('super admins manage feature flags', () => {
     expect((await admin.put(`/api/admin/clinics/${unknown}/features/ai.skin_report`, { enabled: true })).status).toBe(404);
     expect((await admin.delete(`/api/admin/clinics/${clinic.id}/features/never.set`)).status).toBe(404);
     expect((await admin.put(`/api/admin/clinics/${clinic.id}/features/Bad Key`, { enabled: true })).status).toBe(400);
-    expect((await admin.put(`/api/admin/clinics/${clinic.id}/features/ai.skin_report`, { enabled: true, rolloutPercent: 101 })).status).toBe(400);
+    expect(
+      (await admin.put(`/api/admin/clinics/${clinic.id}/features/ai.skin_report`, { enabled: true, rolloutPercent: 101 })).status,
+    ).toBe(400);
     expect((await admin.get(`/api/admin/clinics/${clinic.id}/features`)).body).toEqual([]);
   });
 });
@@ -82,7 +98,9 @@ describe('clinic members read their own flags only', () => {
     expect(JSON.stringify(read.body)).not.toContain('secret.beta');
     expect((await owner.put(`/api/admin/clinics/${mine.id}/features/ai.skin_report`, { enabled: true })).status).toBe(403);
     expect((await owner.delete(`/api/admin/clinics/${theirs.id}/features/secret.beta`)).status).toBe(403);
-    expect((await admin.get(`/api/admin/clinics/${theirs.id}/features`)).body.map((f: { key: string }) => f.key)).toEqual(['secret.beta']);
+    expect((await admin.get(`/api/admin/clinics/${theirs.id}/features`)).body.map((f: { key: string }) => f.key)).toEqual([
+      'secret.beta',
+    ]);
   });
 
   it('anonymous callers get 401 and super admins, who have no clinic, 403', async () => {
@@ -111,6 +129,8 @@ describe('isEnabled', () => {
 
     expect(await t.services.flags.isEnabled(scope, 'off.flag', 'customer-1')).toBe(false);
     expect(await t.services.flags.isEnabled(scope, 'never.set', 'customer-1')).toBe(false);
-    expect(await t.services.flags.isEnabled({ clinicId: null, userId: null, role: 'super_admin' }, 'ai.skin_report', 'customer-1')).toBe(false);
+    expect(
+      await t.services.flags.isEnabled({ clinicId: null, userId: null, role: 'super_admin' }, 'ai.skin_report', 'customer-1'),
+    ).toBe(false);
   });
 });

@@ -100,7 +100,7 @@ describe.skipIf(!withRedis)('API limits across nodes', () => {
   });
   afterAll(() => nodeB.stop());
 
-  it("two API nodes on one Redis spend one clinic budget, not one each", async () => {
+  it('two API nodes on one Redis spend one clinic budget, not one each', async () => {
     const { clinic, owner: ownerOnA } = await clinicLimitedTo(4);
     const staffOnB = await signInAs(nodeB, await createUser(t, clinic.id, 'clinic_staff'));
     const remaining: number[] = [];
@@ -146,7 +146,10 @@ describe('per-address API limits', () => {
 
 describe('without a reachable Redis', () => {
   it('requests pass unmetered rather than fail', async () => {
-    const cut = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1', API_REQUESTS_PER_MINUTE_PER_IP: '2' }, { database: t.database });
+    const cut = await startTestApp(
+      { REDIS_URL: 'redis://127.0.0.1:1', API_REQUESTS_PER_MINUTE_PER_IP: '2' },
+      { database: t.database },
+    );
     try {
       const visitor = new HttpClient(cut.app, '203.0.113.30');
       for (let i = 0; i < 4; i++) {

@@ -42,7 +42,11 @@ describe('problems', () => {
 
   it('every problem type is documented at its own URL', async () => {
     const list = (await t.app.inject('/problems')).json() as { type: string; status: number; title: string; detail: string }[];
-    expect(list.map((p) => p.type).sort()).toEqual(Object.keys(PROBLEMS).map((c) => `/problems/${c}`).sort());
+    expect(list.map((p) => p.type).sort()).toEqual(
+      Object.keys(PROBLEMS)
+        .map((c) => `/problems/${c}`)
+        .sort(),
+    );
     for (const p of list) {
       expect(p.title.length).toBeGreaterThan(3);
       expect(p.detail.length).toBeGreaterThan(3);
@@ -69,10 +73,18 @@ describe('headers', () => {
   });
 
   it('CORS admits only the configured origin, with credentials', async () => {
-    const allowed = await t.app.inject({ method: 'OPTIONS', url: '/api/me', headers: { origin: 'https://app.example.test', 'access-control-request-method': 'GET' } });
+    const allowed = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/me',
+      headers: { origin: 'https://app.example.test', 'access-control-request-method': 'GET' },
+    });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.test');
     expect(allowed.headers['access-control-allow-credentials']).toBe('true');
-    const other = await t.app.inject({ method: 'OPTIONS', url: '/api/me', headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'GET' } });
+    const other = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/me',
+      headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'GET' },
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -28,15 +28,43 @@ const seededId = (x: Tenant, table: string) => x.seeded[table]!.id as string;
  * keys: the parent must be the same clinic's).
  */
 const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
-  users: (x) => ({ clinic_id: x.clinicId, email: `rls-${randomUUID()}@example.test`, password_hash: 'x', role: 'clinic_staff', full_name: 'RLS Staff' }),
+  users: (x) => ({
+    clinic_id: x.clinicId,
+    email: `rls-${randomUUID()}@example.test`,
+    password_hash: 'x',
+    role: 'clinic_staff',
+    full_name: 'RLS Staff',
+  }),
   customers: (x) => ({ clinic_id: x.clinicId, full_name: 'RLS Customer' }),
   feature_flags: (x) => ({ clinic_id: x.clinicId, feature_key: `rls.${randomBytes(4).toString('hex')}`, enabled: true }),
   audit_logs: (x) => ({ clinic_id: x.clinicId, actor_user_id: x.userId, action: 'rls.test' }),
-  treatments: (x) => ({ clinic_id: x.clinicId, name_en: 'RLS Facial', category: 'facial', duration_minutes: 60, price_satang: 150_000 }),
+  treatments: (x) => ({
+    clinic_id: x.clinicId,
+    name_en: 'RLS Facial',
+    category: 'facial',
+    duration_minutes: 60,
+    price_satang: 150_000,
+  }),
   rooms: (x) => ({ clinic_id: x.clinicId, name: `RLS Room ${randomBytes(3).toString('hex')}` }),
-  staff_working_hours: (x) => ({ clinic_id: x.clinicId, staff_user_id: seededId(x, 'users'), weekday: 1, start_time: '09:00', end_time: '18:00' }),
-  staff_schedule_exceptions: (x) => ({ clinic_id: x.clinicId, staff_user_id: seededId(x, 'users'), kind: 'leave', starts_at: '2030-01-07T02:00:00Z', ends_at: '2030-01-07T11:00:00Z' }),
-  staff_treatments: (x) => ({ clinic_id: x.clinicId, staff_user_id: seededId(x, 'users'), treatment_id: seededId(x, 'treatments') }),
+  staff_working_hours: (x) => ({
+    clinic_id: x.clinicId,
+    staff_user_id: seededId(x, 'users'),
+    weekday: 1,
+    start_time: '09:00',
+    end_time: '18:00',
+  }),
+  staff_schedule_exceptions: (x) => ({
+    clinic_id: x.clinicId,
+    staff_user_id: seededId(x, 'users'),
+    kind: 'leave',
+    starts_at: '2030-01-07T02:00:00Z',
+    ends_at: '2030-01-07T11:00:00Z',
+  }),
+  staff_treatments: (x) => ({
+    clinic_id: x.clinicId,
+    staff_user_id: seededId(x, 'users'),
+    treatment_id: seededId(x, 'treatments'),
+  }),
   booking_rules: (x) => ({ clinic_id: x.clinicId, min_notice_minutes: 30, slot_interval_minutes: 30 }),
   appointments: (x) => ({
     clinic_id: x.clinicId,
@@ -48,9 +76,29 @@ const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
     ends_at: '2030-01-08T04:00:00Z',
     price_satang: 150_000,
   }),
-  appointment_reminders: (x) => ({ clinic_id: x.clinicId, appointment_id: seededId(x, 'appointments'), kind: '24h', job_id: randomUUID(), due_at: '2030-01-07T03:00:00Z' }),
-  notifications: (x) => ({ clinic_id: x.clinicId, appointment_id: seededId(x, 'appointments'), customer_id: seededId(x, 'customers'), channel: 'in_app', kind: 'appointment.booked', title: 'RLS', body: 'RLS' }),
-  analysis_consents: (x) => ({ clinic_id: x.clinicId, customer_id: seededId(x, 'customers'), text_version: 'rls-consent', locale: 'th', recorded_by_user_id: x.userId }),
+  appointment_reminders: (x) => ({
+    clinic_id: x.clinicId,
+    appointment_id: seededId(x, 'appointments'),
+    kind: '24h',
+    job_id: randomUUID(),
+    due_at: '2030-01-07T03:00:00Z',
+  }),
+  notifications: (x) => ({
+    clinic_id: x.clinicId,
+    appointment_id: seededId(x, 'appointments'),
+    customer_id: seededId(x, 'customers'),
+    channel: 'in_app',
+    kind: 'appointment.booked',
+    title: 'RLS',
+    body: 'RLS',
+  }),
+  analysis_consents: (x) => ({
+    clinic_id: x.clinicId,
+    customer_id: seededId(x, 'customers'),
+    text_version: 'rls-consent',
+    locale: 'th',
+    recorded_by_user_id: x.userId,
+  }),
   skin_analyses: (x) => ({
     clinic_id: x.clinicId,
     customer_id: seededId(x, 'customers'),
@@ -83,7 +131,10 @@ const scopeOf = (x: Tenant): TenantScope => ({ clinicId: x.clinicId, userId: x.u
 
 async function insert(client: Pick<pg.Pool, 'query'>, table: string, row: Row): Promise<Row> {
   const columns = Object.keys(row);
-  const { rows } = await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, Object.values(row));
+  const { rows } = await client.query(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+    Object.values(row),
+  );
   return rows[0];
 }
 
@@ -100,7 +151,10 @@ async function seed(table: string, tenant: Tenant): Promise<Row> {
 }
 
 async function makeTenant(slug: string): Promise<Tenant> {
-  const clinic = await owner.query<{ id: string }>(`INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'starter', 'active') RETURNING id`, [slug]);
+  const clinic = await owner.query<{ id: string }>(
+    `INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'starter', 'active') RETURNING id`,
+    [slug],
+  );
   const clinicId = clinic.rows[0]!.id;
   const user = await owner.query<{ id: string }>(
     `INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, 'x', 'clinic_owner', 'RLS Owner') RETURNING id`,
@@ -110,7 +164,10 @@ async function makeTenant(slug: string): Promise<Tenant> {
 }
 
 async function seedSession(userId: string): Promise<void> {
-  await owner.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [userId, randomBytes(32)]);
+  await owner.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [
+    userId,
+    randomBytes(32),
+  ]);
 }
 
 beforeAll(async () => {
@@ -136,7 +193,10 @@ beforeAll(async () => {
     await seedSession(tenant.userId);
   }
   // A colleague in A: their session is A's clinic but not A's owner's.
-  const colleague = await owner.query<{ id: string }>(`INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, 'x', 'receptionist', 'RLS Colleague') RETURNING id`, [a.clinicId, `rls-colleague-${randomUUID()}@example.test`]);
+  const colleague = await owner.query<{ id: string }>(
+    `INSERT INTO users (clinic_id, email, password_hash, role, full_name) VALUES ($1, $2, 'x', 'receptionist', 'RLS Colleague') RETURNING id`,
+    [a.clinicId, `rls-colleague-${randomUUID()}@example.test`],
+  );
   await seedSession(colleague.rows[0]!.id);
 });
 
@@ -150,9 +210,22 @@ describe('row-level security as the application role', () => {
   it('finds the tenant tables, and each has a seeder here', () => {
     expect(tenantTables).toEqual(
       expect.arrayContaining([
-        'audit_logs', 'customers', 'feature_flags', 'users',
-        'appointments', 'booking_rules', 'notifications', 'rooms', 'staff_schedule_exceptions', 'staff_treatments', 'staff_working_hours', 'treatments',
-        'analysis_consents', 'clinic_analysis_usage', 'clinic_storage_usage', 'skin_analyses',
+        'audit_logs',
+        'customers',
+        'feature_flags',
+        'users',
+        'appointments',
+        'booking_rules',
+        'notifications',
+        'rooms',
+        'staff_schedule_exceptions',
+        'staff_treatments',
+        'staff_working_hours',
+        'treatments',
+        'analysis_consents',
+        'clinic_analysis_usage',
+        'clinic_storage_usage',
+        'skin_analyses',
       ]),
     );
     const unseeded = tenantTables.filter((table) => !SEEDERS[table]);
@@ -198,8 +271,16 @@ describe('row-level security as the application role', () => {
       const attempt = withTenant(app, scopeOf(a), (tx) => insert(tx, table, SEEDERS[table]!(b)));
       await expect(attempt, table).rejects.toMatchObject({ code: '42501' });
     }
-    await expect(withTenant(app, scopeOf(a), (tx) => insert(tx, 'sessions', { user_id: b.userId, token_hash: randomBytes(32), expires_at: new Date(Date.now() + 3600_000) }))).rejects.toMatchObject({ code: '42501' });
-    await expect(withTenant(app, scopeOf(a), (tx) => insert(tx, 'clinics', { slug: `rls-new-${randomBytes(3).toString('hex')}`, name: 'New', tier: 'starter' }))).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      withTenant(app, scopeOf(a), (tx) =>
+        insert(tx, 'sessions', { user_id: b.userId, token_hash: randomBytes(32), expires_at: new Date(Date.now() + 3600_000) }),
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      withTenant(app, scopeOf(a), (tx) =>
+        insert(tx, 'clinics', { slug: `rls-new-${randomBytes(3).toString('hex')}`, name: 'New', tier: 'starter' }),
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
     const { rows } = await owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1`, [b.clinicId]);
     expect(rows[0].n).toBe(2);
   });
@@ -207,17 +288,28 @@ describe('row-level security as the application role', () => {
   it("scoped to A, an update or delete aimed at B's rows reaches none of them", async () => {
     const rowsOfB = async () => {
       const digests: Record<string, unknown> = {};
-      for (const table of tenantTables) digests[table] = (await owner.query(`SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM ${table} t WHERE clinic_id = $1`, [b.clinicId])).rows[0].digest;
+      for (const table of tenantTables)
+        digests[table] = (
+          await owner.query(
+            `SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM ${table} t WHERE clinic_id = $1`,
+            [b.clinicId],
+          )
+        ).rows[0].digest;
       return digests;
     };
     const before = await rowsOfB();
     for (const table of tenantTables) {
-      for (const statement of [`UPDATE ${table} SET clinic_id = clinic_id WHERE clinic_id = $1`, `DELETE FROM ${table} WHERE clinic_id = $1`]) {
+      for (const statement of [
+        `UPDATE ${table} SET clinic_id = clinic_id WHERE clinic_id = $1`,
+        `DELETE FROM ${table} WHERE clinic_id = $1`,
+      ]) {
         // Either the grant refuses the statement outright, or RLS leaves it nothing to touch.
-        const touched = await withTenant(app, scopeOf(a), async (tx) => (await tx.query(statement, [b.clinicId])).rowCount).catch((error: { code?: string }) => {
-          expect(error.code, `${statement}: ${String(error)}`).toBe('42501');
-          return 0;
-        });
+        const touched = await withTenant(app, scopeOf(a), async (tx) => (await tx.query(statement, [b.clinicId])).rowCount).catch(
+          (error: { code?: string }) => {
+            expect(error.code, `${statement}: ${String(error)}`).toBe('42501');
+            return 0;
+          },
+        );
         expect(touched, statement).toBe(0);
       }
     }
@@ -230,19 +322,29 @@ describe('row-level security as the application role', () => {
   });
 
   it("the tables' owner is no superuser and cannot bypass RLS, as on managed PostgreSQL: its own policy on each table lets it reach every clinic", async () => {
-    const { rows: [me] } = await owner.query('SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+    const {
+      rows: [me],
+    } = await owner.query('SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
     expect(me).toMatchObject({ rolsuper: false, rolbypassrls: false });
     const uncovered = await owner.query<{ relname: string }>(
       `SELECT c.relname FROM pg_class c
        WHERE c.relnamespace = 'public'::regnamespace AND c.relrowsecurity AND c.relkind IN ('r', 'p') AND NOT c.relispartition
          AND NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname AND p.cmd = 'ALL' AND p.roles = ARRAY[current_user]::name[])`,
     );
-    expect(uncovered.rows.map((r) => r.relname), 'create RLS tables with enable_tenant_rls(), which adds the owner policy').toEqual([]);
+    expect(
+      uncovered.rows.map((r) => r.relname),
+      'create RLS tables with enable_tenant_rls(), which adds the owner policy',
+    ).toEqual([]);
     for (const table of tenantTables) {
-      const { rows } = await owner.query<{ clinic_id: string }>(`SELECT DISTINCT clinic_id FROM ${table} WHERE clinic_id = ANY($1)`, [[a.clinicId, b.clinicId]]);
+      const { rows } = await owner.query<{ clinic_id: string }>(
+        `SELECT DISTINCT clinic_id FROM ${table} WHERE clinic_id = ANY($1)`,
+        [[a.clinicId, b.clinicId]],
+      );
       expect(rows.map((r) => r.clinic_id).sort(), table).toEqual([a.clinicId, b.clinicId].sort());
     }
-    const { rows: [membership] } = await app.query(`SELECT pg_has_role(current_user, $1, 'MEMBER') AS member`, [me.name]);
+    const {
+      rows: [membership],
+    } = await app.query(`SELECT pg_has_role(current_user, $1, 'MEMBER') AS member`, [me.name]);
     expect(membership.member).toBe(false);
   });
 
@@ -266,11 +368,15 @@ describe('row-level security as the application role', () => {
   });
 
   it('the application role cannot become the owner or a superuser', async () => {
-    const { rows } = await owner.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolsuper OR rolname = current_user`);
+    const { rows } = await owner.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE rolsuper OR rolname = current_user`,
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const { rolname } of rows) {
       await expect(app.query(`SET ROLE ${pg.escapeIdentifier(rolname)}`), rolname).rejects.toMatchObject({ code: '42501' });
-      await expect(app.query(`SET SESSION AUTHORIZATION ${pg.escapeIdentifier(rolname)}`), rolname).rejects.toMatchObject({ code: '42501' });
+      await expect(app.query(`SET SESSION AUTHORIZATION ${pg.escapeIdentifier(rolname)}`), rolname).rejects.toMatchObject({
+        code: '42501',
+      });
     }
   });
 
@@ -280,7 +386,10 @@ describe('row-level security as the application role', () => {
       await client.query('BEGIN');
       await client.query(`SELECT set_config('app.clinic_id', $1, true)`, [a.clinicId]);
       await client.query('SET LOCAL row_security = off');
-      await expect(client.query('SELECT * FROM customers')).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/row-level security/) });
+      await expect(client.query('SELECT * FROM customers')).rejects.toMatchObject({
+        code: '42501',
+        message: expect.stringMatching(/row-level security/),
+      });
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -288,7 +397,9 @@ describe('row-level security as the application role', () => {
   });
 
   it("the session-revoking function reaches only the caller's clinic, and only for an owner or admin", async () => {
-    const live = async (userId: string) => (await owner.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`, [userId])).rows[0].n;
+    const live = async (userId: string) =>
+      (await owner.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`, [userId])).rows[0]
+        .n;
     const revoke = (scope: TenantScope, userId: string) =>
       withTenant(app, scope, async (tx) => (await tx.query('SELECT revoke_clinic_user_sessions($1) AS n', [userId])).rows[0].n);
     expect(await revoke(scopeOf(a), b.userId)).toBe(0);
@@ -301,8 +412,12 @@ describe('row-level security as the application role', () => {
     await withTenant(app, scopeOf(a), async (tx) => {
       expect((await tx.query('SELECT 1 FROM audit_logs')).rowCount).toBeGreaterThan(0);
     });
-    await expect(withTenant(app, scopeOf(a), (tx) => tx.query(`UPDATE audit_logs SET action = 'rls.rewritten'`))).rejects.toMatchObject({ code: '42501' });
-    await expect(withTenant(app, scopeOf(a), (tx) => tx.query('DELETE FROM audit_logs'))).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      withTenant(app, scopeOf(a), (tx) => tx.query(`UPDATE audit_logs SET action = 'rls.rewritten'`)),
+    ).rejects.toMatchObject({ code: '42501' });
+    await expect(withTenant(app, scopeOf(a), (tx) => tx.query('DELETE FROM audit_logs'))).rejects.toMatchObject({
+      code: '42501',
+    });
     await expect(withTenant(app, scopeOf(a), (tx) => tx.query('TRUNCATE audit_logs'))).rejects.toMatchObject({ code: '42501' });
     const { rows } = await owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'rls.test'`);
     expect(rows[0].n).toBe(2);
@@ -311,20 +426,35 @@ describe('row-level security as the application role', () => {
   it('tenant settings end with the transaction: the same pooled connection then sees none', async () => {
     const single = new pg.Pool({ connectionString: asAppRole(db.ownerUrl, TEST_APP_PASSWORD), max: 1 });
     try {
-      const inside = await withTenant(single, scopeOf(a), async (tx) =>
-        (await tx.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic, current_setting('app.user_id', true) AS "user"`)).rows[0],
+      const inside = await withTenant(
+        single,
+        scopeOf(a),
+        async (tx) =>
+          (
+            await tx.query(
+              `SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic, current_setting('app.user_id', true) AS "user"`,
+            )
+          ).rows[0],
       );
       expect(inside).toMatchObject({ clinic: a.clinicId, user: a.userId });
-      const after = (await single.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic, current_setting('app.user_id', true) AS "user", current_setting('app.role', true) AS role`)).rows[0];
+      const after = (
+        await single.query(
+          `SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic, current_setting('app.user_id', true) AS "user", current_setting('app.role', true) AS role`,
+        )
+      ).rows[0];
       expect(after.pid).toBe(inside.pid);
       expect([after.clinic ?? '', after.user ?? '', after.role ?? '']).toEqual(['', '', '']);
       expect((await single.query('SELECT * FROM customers')).rowCount).toBe(0);
 
-      await expect(withTenant(single, scopeOf(a), async (tx) => {
-        await tx.query('SELECT 1');
-        throw new Error('work failed');
-      })).rejects.toThrow('work failed');
-      const afterRollback = (await single.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic`)).rows[0];
+      await expect(
+        withTenant(single, scopeOf(a), async (tx) => {
+          await tx.query('SELECT 1');
+          throw new Error('work failed');
+        }),
+      ).rejects.toThrow('work failed');
+      const afterRollback = (
+        await single.query(`SELECT pg_backend_pid() AS pid, current_setting('app.clinic_id', true) AS clinic`)
+      ).rows[0];
       expect(afterRollback).toEqual({ pid: inside.pid, clinic: '' });
     } finally {
       await single.end();

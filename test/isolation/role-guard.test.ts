@@ -44,7 +44,17 @@ const GUARDED: GuardedRoute[] = [
 
   { method: 'GET', path: '/api/staff', allowed: MANAGERS },
   { method: 'GET', path: '/api/staff/:id', allowed: MANAGERS },
-  { method: 'POST', path: '/api/staff', allowed: MANAGERS, body: () => ({ email: `guard-${unique()}@example.test`, fullName: 'Guard Test', role: 'receptionist', password: 'an initial password' }) },
+  {
+    method: 'POST',
+    path: '/api/staff',
+    allowed: MANAGERS,
+    body: () => ({
+      email: `guard-${unique()}@example.test`,
+      fullName: 'Guard Test',
+      role: 'receptionist',
+      password: 'an initial password',
+    }),
+  },
   { method: 'PATCH', path: '/api/staff/:id', allowed: MANAGERS, body: () => ({ fullName: 'Guard Test' }) },
   { method: 'POST', path: '/api/staff/:id/disable', allowed: MANAGERS },
   { method: 'POST', path: '/api/staff/:id/enable', allowed: MANAGERS },
@@ -65,7 +75,17 @@ const GUARDED: GuardedRoute[] = [
 
   { method: 'GET', path: '/api/admin/clinics', allowed: ['super_admin'] },
   { method: 'GET', path: '/api/admin/tiers', allowed: ['super_admin'] },
-  { method: 'POST', path: '/api/admin/clinics', allowed: ['super_admin'], body: () => ({ slug: `guard-${unique()}`, name: 'Guard Clinic', tier: 'starter', owner: { email: `guard-owner-${unique()}@example.test`, fullName: 'Guard Owner', password: 'an initial password' } }) },
+  {
+    method: 'POST',
+    path: '/api/admin/clinics',
+    allowed: ['super_admin'],
+    body: () => ({
+      slug: `guard-${unique()}`,
+      name: 'Guard Clinic',
+      tier: 'starter',
+      owner: { email: `guard-owner-${unique()}@example.test`, fullName: 'Guard Owner', password: 'an initial password' },
+    }),
+  },
   { method: 'GET', path: '/api/admin/clinics/:id', allowed: ['super_admin'] },
   { method: 'PATCH', path: '/api/admin/clinics/:id', allowed: ['super_admin'], body: () => ({ name: 'Guard Clinic' }) },
   { method: 'POST', path: '/api/admin/clinics/:id/suspend', allowed: ['super_admin'] },
@@ -78,7 +98,12 @@ const GUARDED: GuardedRoute[] = [
 
   { method: 'GET', path: '/api/treatments', allowed: MEMBERS },
   { method: 'GET', path: '/api/treatments/:id', allowed: MEMBERS },
-  { method: 'POST', path: '/api/treatments', allowed: MANAGERS, body: () => ({ name: { en: 'Guard Facial' }, category: 'facial', durationMinutes: 30, priceSatang: 100_000 }) },
+  {
+    method: 'POST',
+    path: '/api/treatments',
+    allowed: MANAGERS,
+    body: () => ({ name: { en: 'Guard Facial' }, category: 'facial', durationMinutes: 30, priceSatang: 100_000 }),
+  },
   { method: 'PATCH', path: '/api/treatments/:id', allowed: MANAGERS, body: () => ({ priceSatang: 1 }) },
 
   { method: 'GET', path: '/api/rooms', allowed: STAFF },
@@ -86,16 +111,51 @@ const GUARDED: GuardedRoute[] = [
   { method: 'PATCH', path: '/api/rooms/:id', allowed: MANAGERS, body: () => ({ isActive: false }) },
 
   { method: 'GET', path: '/api/booking-rules', allowed: MEMBERS },
-  { method: 'PUT', path: '/api/booking-rules', allowed: MANAGERS, body: () => ({ minNoticeMinutes: 120, maxAdvanceDays: 60, slotIntervalMinutes: 15, cancellationFees: [{ hoursBefore: 24, feePercent: 50 }] }) },
+  {
+    method: 'PUT',
+    path: '/api/booking-rules',
+    allowed: MANAGERS,
+    body: () => ({
+      minNoticeMinutes: 120,
+      maxAdvanceDays: 60,
+      slotIntervalMinutes: 15,
+      cancellationFees: [{ hoursBefore: 24, feePercent: 50 }],
+    }),
+  },
   { method: 'GET', path: '/api/staff/:id/schedule', allowed: STAFF },
-  { method: 'PUT', path: '/api/staff/:id/working-hours', allowed: MANAGERS, body: () => ({ weeklyHours: [{ weekday: 1, start: '09:00', end: '17:00' }] }) },
+  {
+    method: 'PUT',
+    path: '/api/staff/:id/working-hours',
+    allowed: MANAGERS,
+    body: () => ({ weeklyHours: [{ weekday: 1, start: '09:00', end: '17:00' }] }),
+  },
   { method: 'PUT', path: '/api/staff/:id/treatments', allowed: MANAGERS, body: () => ({ treatmentIds: [] }) },
-  { method: 'POST', path: '/api/staff/:id/exceptions', allowed: MANAGERS, body: () => ({ kind: 'leave', startsAt: inDays(3), endsAt: inDays(4) }) },
+  {
+    method: 'POST',
+    path: '/api/staff/:id/exceptions',
+    allowed: MANAGERS,
+    body: () => ({ kind: 'leave', startsAt: inDays(3), endsAt: inDays(4) }),
+  },
   { method: 'DELETE', path: '/api/staff/:id/exceptions/:exceptionId', allowed: MANAGERS },
 
-  { method: 'GET', path: '/api/availability', allowed: MEMBERS, query: () => `treatmentId=${randomUUID()}&fromDate=${dateInDays(2)}&toDate=${dateInDays(3)}` },
-  { method: 'POST', path: '/api/appointments', allowed: MEMBERS, body: () => ({ treatmentId: randomUUID(), startsAt: inDays(2), newCustomer: { fullName: 'Guard Walk-in' } }) },
-  { method: 'GET', path: '/api/appointments', allowed: STAFF, query: () => `from=${encodeURIComponent(inDays(0))}&until=${encodeURIComponent(inDays(7))}` },
+  {
+    method: 'GET',
+    path: '/api/availability',
+    allowed: MEMBERS,
+    query: () => `treatmentId=${randomUUID()}&fromDate=${dateInDays(2)}&toDate=${dateInDays(3)}`,
+  },
+  {
+    method: 'POST',
+    path: '/api/appointments',
+    allowed: MEMBERS,
+    body: () => ({ treatmentId: randomUUID(), startsAt: inDays(2), newCustomer: { fullName: 'Guard Walk-in' } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/appointments',
+    allowed: STAFF,
+    query: () => `from=${encodeURIComponent(inDays(0))}&until=${encodeURIComponent(inDays(7))}`,
+  },
   { method: 'GET', path: '/api/appointments/mine', allowed: ['customer'] },
   { method: 'GET', path: '/api/appointments/:id', allowed: MEMBERS },
   { method: 'GET', path: '/api/appointments/:id/cancellation-quote', allowed: MEMBERS },
@@ -108,7 +168,12 @@ const GUARDED: GuardedRoute[] = [
 
   { method: 'GET', path: '/api/analysis-consent/text', allowed: MEMBERS, query: () => 'locale=en' },
   { method: 'GET', path: '/api/analysis-consent', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
-  { method: 'POST', path: '/api/analysis-consent', allowed: MEMBERS, body: () => ({ customerId: randomUUID(), version: CONSENT_VERSION, locale: 'en' }) },
+  {
+    method: 'POST',
+    path: '/api/analysis-consent',
+    allowed: MEMBERS,
+    body: () => ({ customerId: randomUUID(), version: CONSENT_VERSION, locale: 'en' }),
+  },
   { method: 'DELETE', path: '/api/analysis-consent', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
   // Not a photo: an admitted customer is refused by the photo pipeline (415), after the guard and
   // before anything is stored. Without consent on record the upload would answer 403 consent-required.
@@ -129,7 +194,13 @@ const GUARDED: GuardedRoute[] = [
 ];
 
 // Open to anyone, or acting only on the caller's own session (sign-out-everywhere would end the sessions this test uses).
-const NOT_ROLE_GUARDED = ['GET /api/auth/csrf', 'POST /api/auth/sign-up', 'POST /api/auth/sign-in', 'POST /api/auth/sign-out', 'POST /api/auth/sign-out-everywhere'];
+const NOT_ROLE_GUARDED = [
+  'GET /api/auth/csrf',
+  'POST /api/auth/sign-up',
+  'POST /api/auth/sign-in',
+  'POST /api/auth/sign-out',
+  'POST /api/auth/sign-out-everywhere',
+];
 
 let t: TestApp;
 const clients = new Map<Role | 'anonymous', HttpClient>();
@@ -144,13 +215,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const fill = (path: string) => path.replace(':key', 'guard.feature').replace(':variant', 'working').replace(/:\w+/g, () => randomUUID());
+const fill = (path: string) =>
+  path
+    .replace(':key', 'guard.feature')
+    .replace(':variant', 'working')
+    .replace(/:\w+/g, () => randomUUID());
 
 const cases = GUARDED.flatMap((route) =>
   [...ALL_ROLES, 'anonymous' as const].map((caller) => ({
     route,
     caller,
-    expected: caller === 'anonymous' ? '401 unauthenticated' : route.allowed.includes(caller) ? 'past the guard' : '403 forbidden',
+    expected:
+      caller === 'anonymous' ? '401 unauthenticated' : route.allowed.includes(caller) ? 'past the guard' : '403 forbidden',
   })),
 );
 
@@ -176,7 +252,11 @@ describe('role guards', () => {
     const known = new Set([...GUARDED.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`), ...NOT_ROLE_GUARDED]);
     const missing = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/'))
-      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'head').map((m) => `${m.toUpperCase()} ${path}`))
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => m !== 'head')
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
       .filter((op) => !known.has(op));
     expect(missing, 'add these routes to GUARDED in test/isolation/role-guard.test.ts').toEqual([]);
   });

@@ -39,7 +39,10 @@ describe('job worker', () => {
       const id = await sendJob(sender, auditPartitionsJob, {});
       expect(await finalState(AUDIT_PARTITIONS_QUEUE, id)).toBe('completed');
       expect(await partitionExists(month)).toBe(true);
-      const { rows: rls } = await t.db.owner.query('SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1', [month]);
+      const { rows: rls } = await t.db.owner.query(
+        'SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1',
+        [month],
+      );
       expect(rls).toEqual([{ relrowsecurity: true, relforcerowsecurity: true }]);
     } finally {
       await worker.stop();

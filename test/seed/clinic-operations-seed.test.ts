@@ -28,7 +28,9 @@ describe('seeded clinic operations', () => {
   it('makes exactly the appointments asked for, spread over every clinic that has staff and customers', async () => {
     expect(summary.steps.find((s) => s.table === 'appointments')?.rows).toBe(300);
     expect(await one('SELECT count(*)::int AS n FROM appointments')).toEqual({ n: 300 });
-    const { rows } = await pool.query(`SELECT c.slug, count(a.id)::int AS n FROM clinics c LEFT JOIN appointments a ON a.clinic_id = c.id GROUP BY c.slug`);
+    const { rows } = await pool.query(
+      `SELECT c.slug, count(a.id)::int AS n FROM clinics c LEFT JOIN appointments a ON a.clinic_id = c.id GROUP BY c.slug`,
+    );
     for (const r of rows) expect(r.n, r.slug).toBeGreaterThan(0);
   });
 
@@ -49,7 +51,9 @@ describe('seeded clinic operations', () => {
       // Prices in satang: the dearest treatment is thousands of baht, not a few.
       expect(Number(r.dearest)).toBeGreaterThan(100_000);
     }
-    expect(await one(`SELECT count(*)::int AS n FROM treatments WHERE buffer_before_minutes > 0 OR buffer_after_minutes > 0`)).not.toEqual({ n: 0 });
+    expect(
+      await one(`SELECT count(*)::int AS n FROM treatments WHERE buffer_before_minutes > 0 OR buffer_after_minutes > 0`),
+    ).not.toEqual({ n: 0 });
   });
 
   it('has one to six rooms per clinic, and someone to perform every treatment', async () => {
@@ -59,7 +63,11 @@ describe('seeded clinic operations', () => {
       expect(r.n).toBeGreaterThanOrEqual(1);
       expect(r.n).toBeLessThanOrEqual(6);
     }
-    expect(await one(`SELECT count(*)::int AS n FROM treatments t WHERE NOT EXISTS (SELECT 1 FROM staff_treatments st WHERE st.treatment_id = t.id)`)).toEqual({ n: 0 });
+    expect(
+      await one(
+        `SELECT count(*)::int AS n FROM treatments t WHERE NOT EXISTS (SELECT 1 FROM staff_treatments st WHERE st.treatment_id = t.id)`,
+      ),
+    ).toEqual({ n: 0 });
     // Only clinic accounts that treat have hours and skills: never a customer or a receptionist.
     expect(
       await one(`SELECT count(*)::int AS n FROM (SELECT staff_user_id FROM staff_working_hours UNION SELECT staff_user_id FROM staff_treatments) s
@@ -111,7 +119,8 @@ describe('seeded clinic operations', () => {
        FROM appointments GROUP BY 1, 2`,
       [AS_OF],
     );
-    const count = (period: string, statuses: string[]) => rows.filter((r) => r.period === period && statuses.includes(r.status)).reduce((sum, r) => sum + r.n, 0);
+    const count = (period: string, statuses: string[]) =>
+      rows.filter((r) => r.period === period && statuses.includes(r.status)).reduce((sum, r) => sum + r.n, 0);
     expect(count('past', ['scheduled', 'confirmed', 'in_progress'])).toBe(0);
     expect(count('future', ['in_progress', 'completed', 'cancelled', 'no_show'])).toBe(0);
     expect(count('future', ['scheduled', 'confirmed'])).toBeGreaterThan(0);
@@ -120,7 +129,12 @@ describe('seeded clinic operations', () => {
     expect(count('past', ['cancelled'])).toBeGreaterThan(0);
     expect(count('past', ['no_show'])).toBeGreaterThan(0);
     // Booked before it started and before today; nothing changed after today.
-    expect(await one(`SELECT count(*)::int AS n FROM appointments WHERE created_at > starts_at OR created_at > $1 OR updated_at > $1 OR updated_at < created_at`, [AS_OF])).toEqual({ n: 0 });
+    expect(
+      await one(
+        `SELECT count(*)::int AS n FROM appointments WHERE created_at > starts_at OR created_at > $1 OR updated_at > $1 OR updated_at < created_at`,
+        [AS_OF],
+      ),
+    ).toEqual({ n: 0 });
   });
 
   it('charges cancellation fees only on cancelled appointments, as the default policy says for how late they were cancelled', async () => {
@@ -147,7 +161,10 @@ describe('seeded clinic operations', () => {
       await one(`SELECT count(*)::int AS n FROM appointments a LEFT JOIN users u ON u.id = a.created_by_user_id
         WHERE u.id IS NULL OR u.clinic_id <> a.clinic_id`),
     ).toEqual({ n: 0 });
-    const late = await one<{ late: number; all: number }>(`SELECT count(*) FILTER (WHERE c.created_at > a.created_at)::int AS late, count(*)::int AS all
+    const late = await one<{
+      late: number;
+      all: number;
+    }>(`SELECT count(*) FILTER (WHERE c.created_at > a.created_at)::int AS late, count(*)::int AS all
       FROM appointments a JOIN customers c ON c.id = a.customer_id`);
     // Only a clinic's first bookings, before any customer signed up, go to its earliest customer.
     expect(late.late / late.all).toBeLessThan(0.05);

@@ -9,8 +9,25 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const run = promisify(execFile);
-const SMALL: SeedOptions = { clinics: 3, users: 60, appointments: 300, seed: 42, append: false, asOf: new Date('2026-01-15T00:00:00Z') };
-const TABLES = ['clinics', 'users', 'customers', 'treatments', 'rooms', 'staff_working_hours', 'staff_schedule_exceptions', 'staff_treatments', 'appointments'];
+const SMALL: SeedOptions = {
+  clinics: 3,
+  users: 60,
+  appointments: 300,
+  seed: 42,
+  append: false,
+  asOf: new Date('2026-01-15T00:00:00Z'),
+};
+const TABLES = [
+  'clinics',
+  'users',
+  'customers',
+  'treatments',
+  'rooms',
+  'staff_working_hours',
+  'staff_schedule_exceptions',
+  'staff_treatments',
+  'appointments',
+];
 
 let t: TestApp;
 const cleanup: (() => Promise<void>)[] = [];
@@ -38,7 +55,9 @@ async function digest(pool: pg.Pool): Promise<Record<string, string>> {
   for (const table of TABLES) {
     // staff_treatments has no id: its rows sort by their text, which is unique through the primary key.
     const order = table === 'staff_treatments' ? 't::text' : 't.id';
-    const { rows } = await pool.query<{ d: string }>(`SELECT md5(string_agg(t::text, E'\\n' ORDER BY ${order})) AS d FROM ${table} t`);
+    const { rows } = await pool.query<{ d: string }>(
+      `SELECT md5(string_agg(t::text, E'\\n' ORDER BY ${order})) AS d FROM ${table} t`,
+    );
     out[table] = rows[0]!.d;
   }
   return out;
@@ -74,16 +93,24 @@ describe('seeding', () => {
   });
 
   it('makes the counts asked for, one owner per clinic within its user limit, and a customer record per customer', async () => {
-    for (const scale of [{ clinics: 3, users: 60, appointments: 300 }, { clinics: 40, users: 4_000, appointments: 4_000 }]) {
+    for (const scale of [
+      { clinics: 3, users: 60, appointments: 300 },
+      { clinics: 40, users: 4_000, appointments: 4_000 },
+    ]) {
       const { pool } = await freshDatabase();
       const summary = await seedDatabase(pool, { ...SMALL, ...scale });
-      const { rows } = await pool.query(`SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users,
+      const { rows } =
+        await pool.query(`SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users,
         (SELECT count(*) FROM users WHERE role = 'customer')::int AS customer_users, (SELECT count(*) FROM customers)::int AS customers,
         (SELECT count(*) FROM users u WHERE role = 'customer'
            AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.user_id = u.id AND c.clinic_id = u.clinic_id))::int AS without_record`);
       expect(rows[0]).toMatchObject({ clinics: scale.clinics, users: scale.users, without_record: 0 });
       expect(rows[0].customers).toBe(rows[0].customer_users);
-      expect(summary.steps.slice(0, 3).map((s) => [s.table, s.rows])).toEqual([['clinics', scale.clinics], ['users', scale.users], ['customers', rows[0].customers]]);
+      expect(summary.steps.slice(0, 3).map((s) => [s.table, s.rows])).toEqual([
+        ['clinics', scale.clinics],
+        ['users', scale.users],
+        ['customers', rows[0].customers],
+      ]);
       expect(summary.steps.map((s) => s.table)).toEqual(TABLES);
       expect(summary.steps.at(-1)).toMatchObject({ table: 'appointments', rows: scale.appointments });
       const { rows: counted } = await pool.query('SELECT count(*)::int AS n FROM appointments');
@@ -94,7 +121,10 @@ describe('seeding', () => {
 
   it('a seeded owner signs in with the shared password', async () => {
     const summary = await seedDatabase(t.db.owner, SMALL);
-    const res = await new HttpClient(t.app).post('/api/auth/sign-in', { email: summary.sampleOwnerEmail, password: SEED_PASSWORD });
+    const res = await new HttpClient(t.app).post('/api/auth/sign-in', {
+      email: summary.sampleOwnerEmail,
+      password: SEED_PASSWORD,
+    });
     expect(res.status).toBe(200);
     expect(res.body.user.role).toBe('clinic_owner');
   });
@@ -106,7 +136,8 @@ describe('seeding', () => {
     await expect(seedDatabase(pool, SMALL)).rejects.toThrow(SeedRefusedError);
     const summary = await seedDatabase(pool, { ...SMALL, append: true });
     expect(summary.offset).toEqual({ clinics: 3, users: 60 });
-    const { rows } = await pool.query(`SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users,
+    const { rows } =
+      await pool.query(`SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users,
       (SELECT count(*) FROM appointments)::int AS appointments`);
     expect(rows[0]).toEqual({ clinics: 6, users: 120, appointments: 600 });
     const { rows: firstRun } = await pool.query<{ d: string }>(
@@ -118,14 +149,30 @@ describe('seeding', () => {
 
   it('refuses more appointments than the seeded staff could take, leaving the database empty', async () => {
     const { pool } = await freshDatabase();
-    await expect(seedDatabase(pool, { ...SMALL, appointments: 5_000_000 })).rejects.toThrow(/--appointments 5000000 would not fit.*--users or --clinics/);
-    const { rows } = await pool.query(`SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM treatments)::int AS treatments`);
+    await expect(seedDatabase(pool, { ...SMALL, appointments: 5_000_000 })).rejects.toThrow(
+      /--appointments 5000000 would not fit.*--users or --clinics/,
+    );
+    const { rows } = await pool.query(
+      `SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM treatments)::int AS treatments`,
+    );
     expect(rows[0]).toEqual({ clinics: 0, treatments: 0 });
   });
 
   it('the command seeds a database given by URL, prints the shared password, and refuses to seed it twice', async () => {
     const { db } = await freshDatabase();
-    const args = ['--import', 'tsx', 'src/seed/seed-command.ts', '--clinics', '2', '--users', '20', '--appointments', '100', '--database-url', db.ownerUrl];
+    const args = [
+      '--import',
+      'tsx',
+      'src/seed/seed-command.ts',
+      '--clinics',
+      '2',
+      '--users',
+      '20',
+      '--appointments',
+      '100',
+      '--database-url',
+      db.ownerUrl,
+    ];
     const env = { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '' };
     const first = await run(process.execPath, args, { env });
     expect(first.stdout).toContain(SEED_PASSWORD);

@@ -18,8 +18,13 @@ const newStaff = (role = 'receptionist', extra: Record<string, unknown> = {}) =>
   ...extra,
 });
 
-async function auditOf(targetId: string): Promise<{ action: string; actor_user_id: string; metadata: Record<string, unknown> }[]> {
-  const { rows } = await t.db.owner.query('SELECT action, actor_user_id, metadata FROM audit_logs WHERE target_id = $1 ORDER BY id', [targetId]);
+async function auditOf(
+  targetId: string,
+): Promise<{ action: string; actor_user_id: string; metadata: Record<string, unknown> }[]> {
+  const { rows } = await t.db.owner.query(
+    'SELECT action, actor_user_id, metadata FROM audit_logs WHERE target_id = $1 ORDER BY id',
+    [targetId],
+  );
   return rows;
 }
 
@@ -33,7 +38,8 @@ describe('listing and reading staff', () => {
   it('lists the clinic staff page by page, without customers or disabled accounts unless asked', async () => {
     const { clinic, owner, client } = await clinicWith('enterprise');
     const staff: TestUser[] = [owner];
-    for (const role of ['clinic_admin', 'clinic_staff', 'clinic_staff', 'receptionist'] as const) staff.push(await createUser(t, clinic.id, role));
+    for (const role of ['clinic_admin', 'clinic_staff', 'clinic_staff', 'receptionist'] as const)
+      staff.push(await createUser(t, clinic.id, role));
     const disabled = await createUser(t, clinic.id, 'clinic_staff', { disabled: true });
     await createUser(t, clinic.id, 'customer');
     await createUser(t, (await createClinic(t)).id, 'clinic_staff');
@@ -41,7 +47,9 @@ describe('listing and reading staff', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await client.get(`/api/staff?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await client.get(
+        `/api/staff?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((u) => u.id));
@@ -67,7 +75,9 @@ describe('listing and reading staff', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await client.get(`/api/staff?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await client.get(
+        `/api/staff?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...res.body.items.map((u) => u.id));
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -87,7 +97,13 @@ describe('listing and reading staff', () => {
     const member = await createUser(t, clinic.id, 'receptionist');
     const res = await (await signInAs(t, admin)).get(`/api/staff/${member.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: member.id, email: member.email, role: 'receptionist', clinicId: clinic.id, disabledAt: null });
+    expect(res.body).toMatchObject({
+      id: member.id,
+      email: member.email,
+      role: 'receptionist',
+      clinicId: clinic.id,
+      disabledAt: null,
+    });
     expect(res.body).not.toHaveProperty('passwordHash');
   });
 });
@@ -95,10 +111,20 @@ describe('listing and reading staff', () => {
 describe('creating staff', () => {
   it('an owner creates a receptionist who can then sign in with the initial password', async () => {
     const { clinic, owner, client } = await clinicWith();
-    const body = newStaff('receptionist', { phone: '+66 81 234 5678', locale: 'en', email: `New.Person-${Date.now()}@Example.test` });
+    const body = newStaff('receptionist', {
+      phone: '+66 81 234 5678',
+      locale: 'en',
+      email: `New.Person-${Date.now()}@Example.test`,
+    });
     const res = await client.post('/api/staff', body);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ role: 'receptionist', clinicId: clinic.id, email: body.email.toLowerCase(), phone: '+66 81 234 5678', locale: 'en' });
+    expect(res.body).toMatchObject({
+      role: 'receptionist',
+      clinicId: clinic.id,
+      email: body.email.toLowerCase(),
+      phone: '+66 81 234 5678',
+      locale: 'en',
+    });
     const signIn = await new HttpClient(t.app).post('/api/auth/sign-in', { email: body.email, password: body.password });
     expect(signIn.status).toBe(200);
     expect(await auditOf(res.body.id)).toEqual([
@@ -125,7 +151,7 @@ describe('creating staff', () => {
     expect([res.status, res.body.type]).toEqual([409, '/problems/email-taken']);
   });
 
-  it("a full plan refuses another account with 402 tier-user-limit and the limit; customers and disabled accounts take no seat", async () => {
+  it('a full plan refuses another account with 402 tier-user-limit and the limit; customers and disabled accounts take no seat', async () => {
     const { clinic, client } = await clinicWith('starter');
     for (let i = 0; i < 4; i++) await createUser(t, clinic.id, 'clinic_staff');
     await createUser(t, clinic.id, 'clinic_staff', { disabled: true });
@@ -133,7 +159,9 @@ describe('creating staff', () => {
     const res = await client.post('/api/staff', newStaff());
     expect(res.status).toBe(402);
     expect(res.body).toMatchObject({ type: '/problems/tier-user-limit', limit: 5, activeUsers: 5 });
-    const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role <> 'customer'`, [clinic.id]);
+    const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role <> 'customer'`, [
+      clinic.id,
+    ]);
     expect(rows[0].n).toBe(6);
   });
 
@@ -150,7 +178,10 @@ describe('creating staff', () => {
     for (let i = 0; i < 3; i++) await createUser(t, clinic.id, 'receptionist');
     const results = await Promise.all(Array.from({ length: 6 }, () => client.post('/api/staff', newStaff())));
     expect(results.map((r) => r.status).sort()).toEqual([201, 402, 402, 402, 402, 402]);
-    const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role <> 'customer' AND disabled_at IS NULL`, [clinic.id]);
+    const { rows } = await t.db.owner.query(
+      `SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role <> 'customer' AND disabled_at IS NULL`,
+      [clinic.id],
+    );
     expect(rows[0].n).toBe(5);
   });
 });
@@ -219,13 +250,16 @@ describe('changing staff', () => {
       asSecond.patch(`/api/staff/${owner.id}`, { role: 'clinic_admin' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role = 'clinic_owner'`, [clinic.id]);
+    const { rows } = await t.db.owner.query(
+      `SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role = 'clinic_owner'`,
+      [clinic.id],
+    );
     expect(rows[0].n).toBe(1);
   });
 });
 
 describe('disabling and enabling staff', () => {
-  it("disabling signs the person out at once, and they cannot sign in again", async () => {
+  it('disabling signs the person out at once, and they cannot sign in again', async () => {
     const { clinic, owner, client } = await clinicWith();
     const member = await createUser(t, clinic.id, 'receptionist');
     const memberLaptop = await signInAs(t, member);
@@ -239,9 +273,14 @@ describe('disabling and enabling staff', () => {
     expect((await memberPhone.get('/api/me')).status).toBe(401);
     const signIn = await new HttpClient(t.app).post('/api/auth/sign-in', { email: member.email, password: PASSWORD });
     expect(signIn.body.type).toBe('/problems/account-disabled');
-    const { rows } = await t.db.owner.query('SELECT count(*)::int AS live FROM sessions WHERE user_id = $1 AND revoked_at IS NULL', [member.id]);
+    const { rows } = await t.db.owner.query(
+      'SELECT count(*)::int AS live FROM sessions WHERE user_id = $1 AND revoked_at IS NULL',
+      [member.id],
+    );
     expect(rows[0].live).toBe(0);
-    expect(await auditOf(member.id)).toContainEqual(expect.objectContaining({ action: 'staff.disable', actor_user_id: owner.id, metadata: { revokedSessions: 2 } }));
+    expect(await auditOf(member.id)).toContainEqual(
+      expect.objectContaining({ action: 'staff.disable', actor_user_id: owner.id, metadata: { revokedSessions: 2 } }),
+    );
   });
 
   it('nobody can disable themselves', async () => {
@@ -271,8 +310,15 @@ describe('disabling and enabling staff', () => {
     expect([enabled.status, enabled.body.disabledAt]).toEqual([200, null]);
     expect((await oldSession.get('/api/me')).status).toBe(401);
     expect((await (await signInAs(t, member)).get('/api/me')).status).toBe(200);
-    expect((await auditOf(member.id)).map((a) => a.action)).toEqual(['auth.sign_in', 'staff.disable', 'staff.enable', 'auth.sign_in']);
-    expect((await auditOf(member.id)).filter((a) => a.action.startsWith('staff.')).every((a) => a.actor_user_id === owner.id)).toBe(true);
+    expect((await auditOf(member.id)).map((a) => a.action)).toEqual([
+      'auth.sign_in',
+      'staff.disable',
+      'staff.enable',
+      'auth.sign_in',
+    ]);
+    expect(
+      (await auditOf(member.id)).filter((a) => a.action.startsWith('staff.')).every((a) => a.actor_user_id === owner.id),
+    ).toBe(true);
   });
 
   it('disabling or enabling twice changes nothing the second time', async () => {

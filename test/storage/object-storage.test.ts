@@ -223,6 +223,10 @@ describe('storage configuration', () => {
   });
 
   it('upload limits default to 10 MB and 50 megapixels', () => {
-    expect(loadConfig({})).toMatchObject({ UPLOAD_MAX_BYTES: 10 * 1024 * 1024, UPLOAD_MAX_PIXELS: 50_000_000, STORAGE_DRIVER: 'local' });
+    expect(loadConfig({})).toMatchObject({
+      UPLOAD_MAX_BYTES: 10 * 1024 * 1024,
+      UPLOAD_MAX_PIXELS: 50_000_000,
+      STORAGE_DRIVER: 'local',
+    });
   });
 });

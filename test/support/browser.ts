@@ -10,7 +10,15 @@ export const browserAvailable = existsSync(CHROMIUM) || !!process.env.CI;
 
 // Playwright gives each launch a fresh profile and runs it headless; without the networking flags
 // Chromium keeps calling home, which a closed network refuses.
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Debian's Chromium, headless, in a fresh profile (the browser tests and the web bench). */
 export function launchChromium(): Promise<Browser> {
@@ -37,7 +45,10 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
     const context = await browser.newContext({ baseURL: address, locale: language, viewport });
     contexts.push(context);
     // The app keeps the visitor's language choice; start each profile in the one asked for.
-    await context.addInitScript((l) => window.localStorage.getItem('bwai.language') ?? window.localStorage.setItem('bwai.language', l), language);
+    await context.addInitScript(
+      (l) => window.localStorage.getItem('bwai.language') ?? window.localStorage.setItem('bwai.language', l),
+      language,
+    );
     return context.newPage();
   };
   return {

@@ -7,7 +7,13 @@ export const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start
 export async function setUpBookableTreatment(
   manager: HttpClient,
   staffUserId: string,
-  overrides: { durationMinutes?: number; bufferBeforeMinutes?: number; bufferAfterMinutes?: number; priceSatang?: number; weeklyHours?: typeof ALL_WEEK } = {},
+  overrides: {
+    durationMinutes?: number;
+    bufferBeforeMinutes?: number;
+    bufferAfterMinutes?: number;
+    priceSatang?: number;
+    weeklyHours?: typeof ALL_WEEK;
+  } = {},
 ): Promise<{ id: string }> {
   const treatment = await manager.post('/api/treatments', {
     name: { en: 'Hydrating facial', th: 'ทรีทเมนต์หน้าใส' },

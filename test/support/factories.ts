@@ -17,11 +17,21 @@ export interface TestClinic {
 }
 
 /** Through the clinic service, as a platform process would (no owner: add people with createUser). */
-export async function createClinic(t: TestApp, overrides: { tier?: string; status?: string; slug?: string } = {}): Promise<TestClinic> {
+export async function createClinic(
+  t: TestApp,
+  overrides: { tier?: string; status?: string; slug?: string } = {},
+): Promise<TestClinic> {
   const slug = overrides.slug ?? `clinic-${unique()}`;
   const clinic = await t.services.clinics.createClinic(
     { userId: null, role: null },
-    { slug, name: `Clinic ${slug}`, tier: Tier.parse(overrides.tier ?? 'starter'), status: ClinicStatus.parse(overrides.status ?? 'active'), timeZone: 'Asia/Bangkok', locale: 'th' },
+    {
+      slug,
+      name: `Clinic ${slug}`,
+      tier: Tier.parse(overrides.tier ?? 'starter'),
+      status: ClinicStatus.parse(overrides.status ?? 'active'),
+      timeZone: 'Asia/Bangkok',
+      locale: 'th',
+    },
     { ip: null, userAgent: null },
   );
   return { id: clinic.id, slug: clinic.slug, tier: clinic.tier };
@@ -34,7 +44,12 @@ export interface TestUser {
   clinicId: string | null;
 }
 
-export async function createUser(t: TestApp, clinicId: string | null, role: Role, overrides: { email?: string; disabled?: boolean } = {}): Promise<TestUser> {
+export async function createUser(
+  t: TestApp,
+  clinicId: string | null,
+  role: Role,
+  overrides: { email?: string; disabled?: boolean } = {},
+): Promise<TestUser> {
   passwordHash ??= hashPassword(PASSWORD);
   const email = overrides.email ?? `${role}-${unique()}@example.test`;
   const { rows } = await t.db.owner.query<TestUser>(
@@ -44,13 +59,22 @@ export async function createUser(t: TestApp, clinicId: string | null, role: Role
   );
   const user = rows[0]!;
   if (role === 'customer' && clinicId) {
-    await t.db.owner.query('INSERT INTO customers (clinic_id, user_id, full_name, email) VALUES ($1, $2, $3, $4)', [clinicId, user.id, `Test ${role}`, email]);
+    await t.db.owner.query('INSERT INTO customers (clinic_id, user_id, full_name, email) VALUES ($1, $2, $3, $4)', [
+      clinicId,
+      user.id,
+      `Test ${role}`,
+      email,
+    ]);
   }
   return user;
 }
 
 /** A client signed in through the real sign-in route. */
-export async function signInAs(t: TestApp, user: Pick<TestUser, 'email'>, ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`): Promise<HttpClient> {
+export async function signInAs(
+  t: TestApp,
+  user: Pick<TestUser, 'email'>,
+  ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+): Promise<HttpClient> {
   const client = new HttpClient(t.app, ip);
   const res = await client.post('/api/auth/sign-in', { email: user.email, password: PASSWORD });
   if (res.status !== 200) throw new Error(`sign-in failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);

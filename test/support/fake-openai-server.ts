@@ -79,7 +79,12 @@ export async function startFakeOpenAiServer(apiKey = 'sk-test-fake-openai-key'):
       } catch {
         // Recorded as null; answered below.
       }
-      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body: body as ChatCompletionBody };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body: body as ChatCompletionBody,
+      };
       requests.push(recorded);
       const waiting = waiters;
       waiters = [];
@@ -96,14 +101,22 @@ export async function startFakeOpenAiServer(apiKey = 'sk-test-fake-openai-key'):
         });
       }
       if (!String(req.headers['content-type']).startsWith('application/json') || body === null) {
-        return sendError(res, 400, { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' });
+        return sendError(res, 400, {
+          message: 'We could not parse the JSON body of your request.',
+          type: 'invalid_request_error',
+        });
       }
       try {
         checkChatCompletionRequest(body);
       } catch (error) {
         // A body shaped too oddly for the checks (a null message, say) is still the client's mistake.
         const invalid = error instanceof InvalidRequest ? error : new InvalidRequest(`Invalid request body: ${String(error)}`);
-        return sendError(res, 400, { message: invalid.message, type: 'invalid_request_error', param: invalid.param, code: invalid.code });
+        return sendError(res, 400, {
+          message: invalid.message,
+          type: 'invalid_request_error',
+          param: invalid.param,
+          code: invalid.code,
+        });
       }
       completionCount += 1;
       answer(res, scenario, body as ChatCompletionBody, completionCount);
@@ -142,14 +155,21 @@ function answer(res: ServerResponse, scenario: FakeOpenAiScenario, body: ChatCom
       return sendError(
         res,
         scenario.status,
-        { message: scenario.message ?? `Fake error ${scenario.status}.`, type: errorType(scenario.status), code: scenario.code ?? null },
+        {
+          message: scenario.message ?? `Fake error ${scenario.status}.`,
+          type: errorType(scenario.status),
+          code: scenario.code ?? null,
+        },
         { 'x-request-id': requestId, ...scenario.headers },
       );
     case 'structured':
     case 'refusal':
     case 'content': {
       if (body.response_format?.type !== 'json_schema') {
-        return sendError(res, 400, { message: 'The fake only answers structured-output requests.', type: 'invalid_request_error' });
+        return sendError(res, 400, {
+          message: 'The fake only answers structured-output requests.',
+          type: 'invalid_request_error',
+        });
       }
       const content =
         scenario.kind === 'structured' ? JSON.stringify(scenario.output) : scenario.kind === 'content' ? scenario.content : null;
@@ -184,7 +204,8 @@ function answer(res: ServerResponse, scenario: FakeOpenAiScenario, body: ChatCom
 
 function checkChatCompletionRequest(body: unknown): void {
   const request = body as Partial<ChatCompletionBody>;
-  if (typeof request.model !== 'string' || request.model === '') throw new InvalidRequest("Missing required parameter: 'model'.", 'model');
+  if (typeof request.model !== 'string' || request.model === '')
+    throw new InvalidRequest("Missing required parameter: 'model'.", 'model');
   if (!Array.isArray(request.messages) || request.messages.length === 0) {
     throw new InvalidRequest("Missing required parameter: 'messages'.", 'messages');
   }
@@ -197,7 +218,8 @@ function checkChatCompletionRequest(body: unknown): void {
     if (!Array.isArray(message.content)) throw new InvalidRequest('Invalid content.', `messages[${i}].content`);
     message.content.forEach((part, j) => {
       if (part.type === 'text' && typeof part.text === 'string') return;
-      if (part.type !== 'image_url') throw new InvalidRequest(`Invalid content part type: '${part.type}'.`, `messages[${i}].content[${j}].type`);
+      if (part.type !== 'image_url')
+        throw new InvalidRequest(`Invalid content part type: '${part.type}'.`, `messages[${i}].content[${j}].type`);
       checkImage(part.image_url?.url, `messages[${i}].content[${j}].image_url.url`);
       images += 1;
     });
@@ -227,10 +249,19 @@ const IMAGE_SIGNATURES: Record<string, (b: Buffer) => boolean> = {
 
 function checkImage(url: unknown, param: string): void {
   const match = typeof url === 'string' ? /^data:image\/(jpeg|png|webp|gif);base64,([A-Za-z0-9+/]+={0,2})$/.exec(url) : null;
-  if (!match) throw new InvalidRequest('Invalid image URL: expected a base64 data URL of a jpeg, png, webp or gif image.', param, 'invalid_image_url');
+  if (!match)
+    throw new InvalidRequest(
+      'Invalid image URL: expected a base64 data URL of a jpeg, png, webp or gif image.',
+      param,
+      'invalid_image_url',
+    );
   const bytes = Buffer.from(match[2]!, 'base64');
   if (!IMAGE_SIGNATURES[match[1]!]!(bytes)) {
-    throw new InvalidRequest('You uploaded an unsupported image. Please make sure your image is valid.', param, 'invalid_image_format');
+    throw new InvalidRequest(
+      'You uploaded an unsupported image. Please make sure your image is valid.',
+      param,
+      'invalid_image_format',
+    );
   }
 }
 
@@ -259,7 +290,8 @@ function checkStrictSchema(schema: JsonSchema, path: string): void {
   }
   for (const keyword of ['anyOf', 'allOf'] as const) {
     const branches = schema[keyword];
-    if (Array.isArray(branches)) branches.forEach((branch, i) => checkStrictSchema(branch as JsonSchema, `${path}, '${keyword}', ${i}`));
+    if (Array.isArray(branches))
+      branches.forEach((branch, i) => checkStrictSchema(branch as JsonSchema, `${path}, '${keyword}', ${i}`));
   }
   if (schema.items && typeof schema.items === 'object') checkStrictSchema(schema.items as JsonSchema, `${path}, 'items'`);
   for (const keyword of ['$defs', 'definitions'] as const) {

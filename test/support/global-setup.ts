@@ -32,7 +32,10 @@ export async function setup(project: TestProject): Promise<void> {
     adminUrl = embedded.url;
   }
   const migrations = await readMigrations();
-  const digest = createHash('sha256').update(`${TEST_OWNER_ROLE}:${migrations.map((m) => m.checksum).join()}`).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(`${TEST_OWNER_ROLE}:${migrations.map((m) => m.checksum).join()}`)
+    .digest('hex')
+    .slice(0, 12);
   const templateDatabase = `bwai_template_${digest}`;
 
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -80,8 +83,11 @@ async function prepareOwnerRole(admin: pg.Client): Promise<void> {
   await admin.query(`${exists.rowCount ? 'ALTER' : 'CREATE'} ROLE ${TEST_OWNER_ROLE} WITH ${attributes}`);
   const { rows } = await admin.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
   if (rows[0]!.version < 160000) return;
-  const appRoles = await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname IN ('bwai_app', 'bwai_platform')`);
-  for (const { rolname } of appRoles.rows) await admin.query(`GRANT ${rolname} TO ${TEST_OWNER_ROLE} WITH ADMIN TRUE, INHERIT FALSE, SET FALSE`);
+  const appRoles = await admin.query<{ rolname: string }>(
+    `SELECT rolname FROM pg_roles WHERE rolname IN ('bwai_app', 'bwai_platform')`,
+  );
+  for (const { rolname } of appRoles.rows)
+    await admin.query(`GRANT ${rolname} TO ${TEST_OWNER_ROLE} WITH ADMIN TRUE, INHERIT FALSE, SET FALSE`);
 }
 
 export function withDatabase(url: string, database: string): string {

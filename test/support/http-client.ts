@@ -33,7 +33,13 @@ export class HttpClient {
     return this.cookies.get(name);
   }
 
-  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, withCsrf = true): Promise<Response> {
+  async request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    withCsrf = true,
+  ): Promise<Response> {
     if (withCsrf && method !== 'GET' && !this.csrfToken) {
       this.csrfToken = (await this.request('GET', '/api/auth/csrf')).body.token;
     }

@@ -17,7 +17,10 @@ export interface TestApp extends Runtime {
  * The real app over its own database (and the real Redis when REDIS_URL is set). Pass another app's
  * `database` to start a second node on the same data; that database stays with its first owner.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   // Photos of one test file go to a folder of its own, removed with its database.
   const storageDir = join(tmpdir(), `${database.name}-storage`);

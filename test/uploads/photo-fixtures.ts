@@ -29,7 +29,9 @@ export function rawPhoto(width: number, height: number) {
  * a camera make, GPS coordinates, and a red square in the stored top-left corner.
  */
 export async function phoneJpegWithGps(): Promise<Buffer> {
-  const square = await sharp({ create: { width: 100, height: 100, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer();
+  const square = await sharp({ create: { width: 100, height: 100, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+    .png()
+    .toBuffer();
   return rawPhoto(400, 300)
     .composite([{ input: square, left: 0, top: 0 }])
     .jpeg({ quality: 95 })

@@ -72,7 +72,13 @@ describe('a 4000×3000 camera photo', () => {
 
   it('gets a 2560 px JPEG working copy', async () => {
     expect(photo).toMatchObject({ width: 4000, height: 3000, workingWidth: 2560, workingHeight: 1920 });
-    expect(await sharp(photo.working).metadata()).toMatchObject({ format: 'jpeg', width: 2560, height: 1920, space: 'srgb', channels: 3 });
+    expect(await sharp(photo.working).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 2560,
+      height: 1920,
+      space: 'srgb',
+      channels: 3,
+    });
   });
 
   it('gets WebP thumbnails of 256 and 768 px on the long side', async () => {
@@ -106,7 +112,10 @@ describe('accepted types', () => {
 
   it('a Display P3 photo is converted to sRGB and its profile dropped', async () => {
     const colour = { r: 200, g: 100, b: 50 };
-    const p3 = await sharp({ create: { width: 64, height: 64, channels: 3, background: colour } }).withIccProfile('p3').jpeg({ quality: 100 }).toBuffer();
+    const p3 = await sharp({ create: { width: 64, height: 64, channels: 3, background: colour } })
+      .withIccProfile('p3')
+      .jpeg({ quality: 100 })
+      .toBuffer();
     // Read without colour management these are P3 numbers, visibly different from the sRGB ones.
     const [pr] = await pixelAt(await sharp(p3, { ignoreIcc: true }).png().toBuffer(), 32, 32);
     expect(Math.abs(pr - colour.r)).toBeGreaterThan(6);
@@ -127,7 +136,10 @@ describe('refused files', () => {
   });
 
   it('a text file renamed to .jpg is refused with 415', async () => {
-    expect(await refusal(Buffer.from('name,phone\nsomchai,0812345678\n'))).toMatchObject({ code: 'unsupported-image-type', status: 415 });
+    expect(await refusal(Buffer.from('name,phone\nsomchai,0812345678\n'))).toMatchObject({
+      code: 'unsupported-image-type',
+      status: 415,
+    });
   });
 
   it.each([
@@ -160,7 +172,9 @@ describe('refused files', () => {
   });
 
   it('JPEG magic bytes followed by garbage are refused with 422 image-unreadable', async () => {
-    expect(await refusal(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4096, 0x5a)]))).toMatchObject({ code: 'image-unreadable' });
+    expect(await refusal(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4096, 0x5a)]))).toMatchObject({
+      code: 'image-unreadable',
+    });
   });
 });
 

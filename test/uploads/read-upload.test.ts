@@ -38,7 +38,13 @@ describe('reading an uploaded photo', () => {
       await scope.register(multipart, multipartOptions({ UPLOAD_MAX_BYTES: MAX_BYTES }));
       scope.post('/echo', async (request) => {
         const upload = await readUpload(request, MAX_BYTES);
-        return { size: upload.buffer.length, sha: upload.buffer.toString('base64').slice(0, 16), filename: upload.filename, declaredType: upload.declaredType, fields: upload.fields };
+        return {
+          size: upload.buffer.length,
+          sha: upload.buffer.toString('base64').slice(0, 16),
+          filename: upload.filename,
+          declaredType: upload.declaredType,
+          fields: upload.fields,
+        };
       });
       // As the analysis route does: read, process, store.
       scope.post('/photos', async (request, reply) => {
@@ -61,7 +67,10 @@ describe('reading an uploaded photo', () => {
 
   it('returns the file, its name, the declared type and the fields sent before it', async () => {
     const bytes = Buffer.alloc(10_000, 7);
-    const body = await multipartBody([['customerNote', 'left cheek'], ['photo', bytes, 'IMG_0001.jpg', 'image/jpeg']]);
+    const body = await multipartBody([
+      ['customerNote', 'left cheek'],
+      ['photo', bytes, 'IMG_0001.jpg', 'image/jpeg'],
+    ]);
     const response = await app.inject({ method: 'POST', url: '/echo', ...body });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -103,12 +112,20 @@ describe('reading an uploaded photo', () => {
   it('a JSON body gets 415 unsupported-media-type', async () => {
     const response = await app.inject({ method: 'POST', url: '/echo', payload: { photo: 'base64...' } });
     expect(response.statusCode).toBe(415);
-    expect(response.json()).toMatchObject({ type: '/problems/unsupported-media-type', detail: 'Send the photo as multipart/form-data.' });
+    expect(response.json()).toMatchObject({
+      type: '/problems/unsupported-media-type',
+      detail: 'Send the photo as multipart/form-data.',
+    });
   });
 
   it('a multipart body cut off mid-file gets 400 malformed-request', async () => {
     const body = await multipartBody([['photo', Buffer.alloc(5000, 3), 'a.jpg', 'image/jpeg']]);
-    const response = await app.inject({ method: 'POST', url: '/echo', headers: body.headers, payload: body.payload.subarray(0, 3000) });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: body.headers,
+      payload: body.payload.subarray(0, 3000),
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ type: '/problems/malformed-request' });
   });

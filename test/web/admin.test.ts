@@ -21,7 +21,12 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     clinics.busy = await arrangeClinic('starter');
     const busyStaff = await createUser(t, clinics.busy.id, 'clinic_staff');
     await createUser(t, clinics.busy.id, 'receptionist');
-    for (const [status, price] of [['completed', 150_000], ['completed', 100_000], ['cancelled', 90_000], ['no_show', 120_000]] as const) {
+    for (const [status, price] of [
+      ['completed', 150_000],
+      ['completed', 100_000],
+      ['cancelled', 90_000],
+      ['no_show', 120_000],
+    ] as const) {
       await insertAppointment(clinics.busy.id, busyStaff.id, status, price);
     }
     await insertCompletedAnalysis(clinics.busy.id, busyStaff.id);
@@ -41,7 +46,10 @@ describe.runIf(browserAvailable)('super admin pages', () => {
   }
 
   async function insertCustomer(clinicId: string): Promise<string> {
-    const { rows } = await t.db.owner.query<{ id: string }>(`INSERT INTO customers (clinic_id, full_name) VALUES ($1, 'Walk-in') RETURNING id`, [clinicId]);
+    const { rows } = await t.db.owner.query<{ id: string }>(
+      `INSERT INTO customers (clinic_id, full_name) VALUES ($1, 'Walk-in') RETURNING id`,
+      [clinicId],
+    );
     return rows[0]!.id;
   }
 
@@ -71,9 +79,20 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     );
   }
 
-  const clinicRow = async (id: string) => (await t.db.owner.query('SELECT slug, name, tier, status, time_zone, locale, quota_overrides, analysis_provider FROM clinics WHERE id = $1', [id])).rows[0];
+  const clinicRow = async (id: string) =>
+    (
+      await t.db.owner.query(
+        'SELECT slug, name, tier, status, time_zone, locale, quota_overrides, analysis_provider FROM clinics WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
   const auditOf = async (clinicId: string, action: string) =>
-    (await t.db.owner.query('SELECT actor_user_id, metadata FROM audit_logs WHERE clinic_id = $1 AND action = $2 ORDER BY id', [clinicId, action])).rows;
+    (
+      await t.db.owner.query('SELECT actor_user_id, metadata FROM audit_logs WHERE clinic_id = $1 AND action = $2 ORDER BY id', [
+        clinicId,
+        action,
+      ])
+    ).rows;
 
   /** Signed in, with actions failing well inside the test's own time limit. */
   async function signedIn(user: TestUser, language?: 'en' | 'th' | 'zh') {
@@ -86,7 +105,8 @@ describe.runIf(browserAvailable)('super admin pages', () => {
   const cellsOf = async (row: Locator) => (await row.getByRole('cell').allTextContents()).map((text) => text.replace(/\s/g, ' '));
 
   /** The order in which the named clinics appear in the performance table. */
-  const orderOf = async (page: Page, names: string[]) => (await page.locator('tbody tr th a').allTextContents()).filter((name) => names.includes(name));
+  const orderOf = async (page: Page, names: string[]) =>
+    (await page.locator('tbody tr th a').allTextContents()).filter((name) => names.includes(name));
 
   it("the clinic performance table shows each clinic's figures for the period and re-ranks by the chosen column", async () => {
     const page = await signedIn(admin);
@@ -110,10 +130,16 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     // Revenue, highest first, is the default ranking.
     expect(await orderOf(page, [clinics.busy.name, clinics.quiet.name])).toEqual([clinics.busy.name, clinics.quiet.name]);
     await page.getByRole('button', { name: 'Appointments', exact: true }).click();
-    await expect.poll(() => page.getByRole('columnheader', { name: 'Appointments', exact: true }).getAttribute('aria-sort')).toBe('descending');
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: 'Appointments', exact: true }).getAttribute('aria-sort'))
+      .toBe('descending');
     await page.getByRole('button', { name: 'Appointments', exact: true }).click();
-    await expect.poll(() => page.getByRole('columnheader', { name: 'Appointments', exact: true }).getAttribute('aria-sort')).toBe('ascending');
-    await expect.poll(() => orderOf(page, [clinics.busy.name, clinics.quiet.name])).toEqual([clinics.quiet.name, clinics.busy.name]);
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: 'Appointments', exact: true }).getAttribute('aria-sort'))
+      .toBe('ascending');
+    await expect
+      .poll(() => orderOf(page, [clinics.busy.name, clinics.quiet.name]))
+      .toEqual([clinics.quiet.name, clinics.busy.name]);
     expect(new URL(page.url()).searchParams.get('sort')).toBe('appointments');
 
     await page.getByRole('link', { name: clinics.quiet.name, exact: true }).click();
@@ -137,7 +163,9 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await form.getByLabel("Owner's first password").fill('owner password 123');
     await form.getByRole('button', { name: 'Create clinic' }).click();
 
-    await expect.poll(() => page.getByText('3 to 63 lower-case letters, digits or dashes, not starting or ending with a dash').isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByText('3 to 63 lower-case letters, digits or dashes, not starting or ending with a dash').isVisible())
+      .toBe(true);
     expect(await form.getByLabel('Slug', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect((await t.db.owner.query('SELECT 1 FROM clinics WHERE name = $1', [name])).rowCount).toBe(0);
 
@@ -145,8 +173,18 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await form.getByRole('button', { name: 'Create clinic' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
     const id = page.url().split('/').pop()!;
-    expect(await clinicRow(id)).toMatchObject({ slug: `siam-glow-${tag}`, name, tier: 'professional', status: 'trial', time_zone: 'Asia/Bangkok', locale: 'en' });
-    const { rows: owners } = await t.db.owner.query('SELECT role FROM users WHERE clinic_id = $1 AND email = $2', [id, ownerEmail]);
+    expect(await clinicRow(id)).toMatchObject({
+      slug: `siam-glow-${tag}`,
+      name,
+      tier: 'professional',
+      status: 'trial',
+      time_zone: 'Asia/Bangkok',
+      locale: 'en',
+    });
+    const { rows: owners } = await t.db.owner.query('SELECT role FROM users WHERE clinic_id = $1 AND email = $2', [
+      id,
+      ownerEmail,
+    ]);
     expect(owners).toEqual([{ role: 'clinic_owner' }]);
 
     await page.getByRole('link', { name: '← All clinics' }).click();
@@ -169,12 +207,18 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Saved.');
     expect(await staffLimit.getByRole('cell').first().textContent()).toBe("12 (this clinic's own limit)");
     expect(await clinicRow(clinic.id)).toMatchObject({ tier: 'professional', quota_overrides: { max_users: 12 } });
-    expect(await auditOf(clinic.id, 'clinic.tier_change')).toEqual([{ actor_user_id: admin.id, metadata: { from: 'starter', to: 'professional' } }]);
-    expect(await auditOf(clinic.id, 'clinic.update')).toEqual([{ actor_user_id: admin.id, metadata: { quotaOverrides: { from: {}, to: { max_users: 12 } } } }]);
+    expect(await auditOf(clinic.id, 'clinic.tier_change')).toEqual([
+      { actor_user_id: admin.id, metadata: { from: 'starter', to: 'professional' } },
+    ]);
+    expect(await auditOf(clinic.id, 'clinic.update')).toEqual([
+      { actor_user_id: admin.id, metadata: { quotaOverrides: { from: {}, to: { max_users: 12 } } } },
+    ]);
 
     await page.getByRole('link', { name: 'Audit log of this clinic' }).click();
     const tierEntry = page.locator('tbody.audit-entry').filter({ hasText: 'clinic.tier_change' });
-    await expect.poll(() => tierEntry.locator('tr').first().getByRole('cell').nth(1).textContent()).toBe('Plan changedclinic.tier_change');
+    await expect
+      .poll(() => tierEntry.locator('tr').first().getByRole('cell').nth(1).textContent())
+      .toBe('Plan changedclinic.tier_change');
     await tierEntry.getByRole('button', { name: 'Details' }).click();
     const recorded = JSON.parse((await tierEntry.getByLabel('Recorded details').textContent())!);
     expect(recorded).toEqual({ from: 'starter', to: 'professional' });
@@ -186,7 +230,9 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await page.goto(`/admin/clinics/${clinic.id}`);
     await page.getByLabel('ผู้ให้บริการ', { exact: true }).selectOption('openai');
     await page.getByRole('button', { name: 'บันทึกผู้ให้บริการ' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('แพลตฟอร์มนี้ยังไม่ได้ตั้งค่า OpenAI คลินิกจึงใช้ผู้ให้บริการวิเคราะห์ผิวเดิมต่อไป');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('แพลตฟอร์มนี้ยังไม่ได้ตั้งค่า OpenAI คลินิกจึงใช้ผู้ให้บริการวิเคราะห์ผิวเดิมต่อไป');
     expect((await clinicRow(clinic.id)).analysis_provider).toBeNull();
   });
 
@@ -215,7 +261,13 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('You do not have access to this.');
     expect(await page.getByText(clinics.quiet.name).count()).toBe(0);
     expect(await page.locator('table').count()).toBe(0);
-    const statuses = await page.evaluate(() => Promise.all(['/api/admin/analytics/clinics', '/api/admin/clinics', '/api/admin/audit-logs'].map((path) => fetch(path).then((r) => r.status))));
+    const statuses = await page.evaluate(() =>
+      Promise.all(
+        ['/api/admin/analytics/clinics', '/api/admin/clinics', '/api/admin/audit-logs'].map((path) =>
+          fetch(path).then((r) => r.status),
+        ),
+      ),
+    );
     expect(statuses).toEqual([403, 403, 403]);
   });
 });

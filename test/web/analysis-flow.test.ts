@@ -15,10 +15,24 @@ const soon = { timeout: 15_000 };
 
 const SKIN_TYPES: Record<string, string> = { normal: 'Normal', oily: 'Oily', dry: 'Dry', combination: 'Combination' };
 const REGIONS: Record<string, string> = {
-  forehead: 'Forehead', left_cheek: 'Left cheek', right_cheek: 'Right cheek', nose: 'Nose', chin: 'Chin', under_eye_left: 'Under the left eye', under_eye_right: 'Under the right eye',
+  forehead: 'Forehead',
+  left_cheek: 'Left cheek',
+  right_cheek: 'Right cheek',
+  nose: 'Nose',
+  chin: 'Chin',
+  under_eye_left: 'Under the left eye',
+  under_eye_right: 'Under the right eye',
 };
 const CONCERN_LABELS: Record<string, string> = {
-  redness: 'Redness', pigmentation: 'Pigmentation', dark_circles: 'Dark circles', texture: 'Texture', wrinkles: 'Fine lines and wrinkles', pores: 'Pores', oiliness: 'Oiliness', evenness: 'Even tone', acne: 'Acne',
+  redness: 'Redness',
+  pigmentation: 'Pigmentation',
+  dark_circles: 'Dark circles',
+  texture: 'Texture',
+  wrinkles: 'Fine lines and wrinkles',
+  pores: 'Pores',
+  oiliness: 'Oiliness',
+  evenness: 'Even tone',
+  acne: 'Acne',
 };
 
 /** Every distinct text the page's live regions show from now on, in order (the page changes faster than a poll). */
@@ -32,7 +46,12 @@ async function recordLiveText(page: Page): Promise<() => Promise<string[]>> {
         if (text && !seen.includes(text)) seen.push(text);
       }
     };
-    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
     record();
   });
   return () => page.evaluate(() => (window as unknown as { liveText: string[] }).liveText);
@@ -82,24 +101,41 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     await page.getByRole('link', { name: 'New analysis' }).click();
 
     await expect.poll(() => page.getByRole('heading', { name: 'Consent to photo analysis' }).count(), soon).toBe(1);
-    await expect.poll(() => page.locator('blockquote').textContent(), soon).toContain('I agree that the clinic may process photos of my face');
+    await expect
+      .poll(() => page.locator('blockquote').textContent(), soon)
+      .toContain('I agree that the clinic may process photos of my face');
     expect(await page.locator('input[type=file]').count()).toBe(0);
     await page.getByRole('button', { name: 'I agree' }).click();
     await page.getByLabel('Photo (JPEG, PNG or WebP)').waitFor();
-    const consent = await t.db.owner.query('SELECT text_version, locale FROM analysis_consents c JOIN customers u ON u.id = c.customer_id WHERE u.user_id = $1', [customer.id]);
+    const consent = await t.db.owner.query(
+      'SELECT text_version, locale FROM analysis_consents c JOIN customers u ON u.id = c.customer_id WHERE u.user_id = $1',
+      [customer.id],
+    );
     expect(consent.rows).toEqual([{ text_version: CONSENT_VERSION, locale: 'en' }]);
 
     // A slow uplink, so the upload takes long enough to be seen in between.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: Math.ceil(face.length / 2) });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: Math.ceil(face.length / 2),
+    });
     const liveText = await recordLiveText(page);
     await page.getByLabel('Photo (JPEG, PNG or WebP)').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: face });
     await page.getByRole('button', { name: 'Analyse photo' }).click();
     await expect.poll(() => page.getByRole('progressbar', { name: 'Upload progress' }).getAttribute('value'), soon).toBe('100');
     await expect.poll(() => page.getByRole('status').textContent(), soon).toBe('Waiting in line · 0%');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    const uploading = (await liveText()).filter((text) => /^Uploading photo… \d+%$/.test(text)).map((text) => Number(text.match(/(\d+)%/)![1]));
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    const uploading = (await liveText())
+      .filter((text) => /^Uploading photo… \d+%$/.test(text))
+      .map((text) => Number(text.match(/(\d+)%/)![1]));
     expect(uploading.some((percent) => percent > 0 && percent < 100)).toBe(true);
     expect(await liveText()).toContain('Photo uploaded');
 
@@ -110,19 +146,29 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     const id = page.url().split('/').pop()!;
     const stored = (await t.db.owner.query('SELECT result FROM skin_analyses WHERE id = $1', [id])).rows[0].result;
     await expect.poll(() => page.locator('dd.overall-score').textContent(), soon).toBe(String(stored.overallScore));
-    const summary = Object.fromEntries(await page.locator('.result-summary > div').evaluateAll((cards) => cards.map((c) => [c.querySelector('dt')!.textContent, c.querySelector('dd')!.textContent])));
+    const summary = Object.fromEntries(
+      await page
+        .locator('.result-summary > div')
+        .evaluateAll((cards) => cards.map((c) => [c.querySelector('dt')!.textContent, c.querySelector('dd')!.textContent])),
+    );
     expect(summary).toEqual({
       'Overall score': String(stored.overallScore),
       'Skin age': stored.skinAge === null ? 'Not estimated' : `${stored.skinAge} years`,
       'Skin type': SKIN_TYPES[stored.skinType],
       Confidence: `${Math.round(stored.confidence * 100)}%`,
     });
-    for (const [concern, { score, regions }] of Object.entries<{ score: number; regions: Record<string, number> }>(stored.concerns)) {
+    for (const [concern, { score, regions }] of Object.entries<{ score: number; regions: Record<string, number> }>(
+      stored.concerns,
+    )) {
       const card = page.locator(`li[data-concern=${concern}]`);
       expect(await card.getByRole('heading').textContent()).toBe(CONCERN_LABELS[concern]);
       expect(await card.getByRole('meter').getAttribute('value')).toBe(String(score));
-      const shown = await card.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, Number(r.querySelector('td')!.textContent)]));
-      expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(Object.entries(regions).map(([region, value]) => [REGIONS[region], value])));
+      const shown = await card
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, Number(r.querySelector('td')!.textContent)]));
+      expect(Object.fromEntries(shown)).toEqual(
+        Object.fromEntries(Object.entries(regions).map(([region, value]) => [REGIONS[region], value])),
+      );
     }
   });
 
@@ -131,16 +177,23 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     const client = await signInAs(t, user);
     await client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'th' });
     await startAnalysing();
-    const wall = await sharp({ create: { width: 900, height: 900, channels: 3, background: { r: 214, g: 180, b: 160 } } }).jpeg().toBuffer();
+    const wall = await sharp({ create: { width: 900, height: 900, channels: 3, background: { r: 214, g: 180, b: 160 } } })
+      .jpeg()
+      .toBuffer();
     const page = await t.signedInPage(user, { language: 'th' });
     await page.goto('/analyses/new');
-    await page.getByLabel('ภาพถ่าย (JPEG, PNG หรือ WebP)').setInputFiles({ name: 'wall.jpg', mimeType: 'image/jpeg', buffer: wall });
+    await page
+      .getByLabel('ภาพถ่าย (JPEG, PNG หรือ WebP)')
+      .setInputFiles({ name: 'wall.jpg', mimeType: 'image/jpeg', buffer: wall });
     await page.getByRole('button', { name: 'วิเคราะห์ภาพถ่าย' }).click();
 
     const reasons = page.getByRole('alert').filter({ hasText: 'ไม่สามารถวิเคราะห์ภาพถ่ายนี้ได้' });
     await expect.poll(() => reasons.locator('li strong').allTextContents(), { timeout: 30_000 }).toEqual(['ไม่พบใบหน้า']);
     expect(await reasons.locator('li').textContent()).toContain('ไม่พบใบหน้าในรูปภาพ');
-    const rows = await t.db.owner.query('SELECT a.status, a.counts_toward_quota FROM skin_analyses a JOIN customers c ON c.id = a.customer_id WHERE c.user_id = $1', [user.id]);
+    const rows = await t.db.owner.query(
+      'SELECT a.status, a.counts_toward_quota FROM skin_analyses a JOIN customers c ON c.id = a.customer_id WHERE c.user_id = $1',
+      [user.id],
+    );
     expect(rows.rows).toEqual([{ status: 'rejected', counts_toward_quota: false }]);
     // The customer can try again with another photo straight away.
     expect(await page.getByLabel('ภาพถ่าย (JPEG, PNG หรือ WebP)').isEnabled()).toBe(true);
@@ -151,10 +204,15 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     const page = await t.signedInPage(user);
     await page.goto(`/analyses/${id}`);
     const overlay = page.locator('img.heatmap-overlay');
-    for (const [concern, label] of [['redness', 'Redness'], ['pores', 'Pores']] as const) {
+    for (const [concern, label] of [
+      ['redness', 'Redness'],
+      ['pores', 'Pores'],
+    ] as const) {
       await page.getByRole('radio', { name: label }).check();
       await expect.poll(() => overlay.getAttribute('src'), soon).toBe(`/api/analyses/${id}/images/heatmap-${concern}`);
-      await expect.poll(() => overlay.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), soon).toBeGreaterThan(0);
+      await expect
+        .poll(() => overlay.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), soon)
+        .toBeGreaterThan(0);
       expect(await overlay.getAttribute('alt')).toBe(`Heatmap of ${label}`);
     }
     await page.getByRole('radio', { name: 'Nothing' }).check();
@@ -178,19 +236,27 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
 
     const page = await t.signedInPage(staff);
     await page.goto('/analyses');
-    const row = page.getByRole('table', { name: 'Skin analyses' }).locator('tbody tr').filter({ has: page.locator(`a[href="/analyses/${id}"]`) });
+    const row = page
+      .getByRole('table', { name: 'Skin analyses' })
+      .locator('tbody tr')
+      .filter({ has: page.locator(`a[href="/analyses/${id}"]`) });
     await expect.poll(() => row.getByRole('link', { name }).count(), soon).toBe(1);
     expect(await row.locator('td.number').textContent()).toBe(String(score));
     expect(await row.getByText('Completed').count()).toBe(1);
 
     await row.getByRole('link', { name }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), soon).toBe(`Skin analyses of ${name}`);
-    expect(new URL(page.url()).search).toBe(`?customerId=${(await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [user.id])).rows[0].id}`);
+    expect(new URL(page.url()).search).toBe(
+      `?customerId=${(await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [user.id])).rows[0].id}`,
+    );
     await expect.poll(() => page.getByRole('table', { name: 'Skin analyses' }).locator('tbody tr').count(), soon).toBe(1);
 
     await page.locator(`a[href="/analyses/${id}"]`).last().click();
     await expect.poll(() => page.locator('dd.overall-score').textContent(), soon).toBe(String(score));
-    const views = await t.db.owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'analysis.view' AND target_id = $1 AND actor_user_id = $2`, [id, staff.id]);
+    const views = await t.db.owner.query(
+      `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'analysis.view' AND target_id = $1 AND actor_user_id = $2`,
+      [id, staff.id],
+    );
     expect(views.rows[0].n).toBeGreaterThan(0);
   });
 });

@@ -47,8 +47,14 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     await page.goto('/analyses');
     const charts = page.locator('.trend-chart canvas');
     await expect.poll(() => charts.count(), soon).toBe(1 + Object.keys(older.concerns).length);
-    expect(await charts.first().getAttribute('aria-label')).toBe(`Overall scores over time: ${older.overallScore}, ${newer.overallScore}`);
-    expect(await page.getByRole('img', { name: `Redness scores over time: ${older.concerns.redness.score}, ${newer.concerns.redness.score}` }).count()).toBe(1);
+    expect(await charts.first().getAttribute('aria-label')).toBe(
+      `Overall scores over time: ${older.overallScore}, ${newer.overallScore}`,
+    );
+    expect(
+      await page
+        .getByRole('img', { name: `Redness scores over time: ${older.concerns.redness.score}, ${newer.concerns.redness.score}` })
+        .count(),
+    ).toBe(1);
 
     const boxes = page.getByRole('checkbox');
     await boxes.nth(0).check();
@@ -57,18 +63,32 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     await page.waitForURL(`**/analyses/compare?a=${rows[0].id}&b=${rows[1].id}`);
     const table = page.locator('table.comparison tbody');
     await expect.poll(() => table.locator('tr').count(), soon).toBe(1 + Object.keys(older.concerns).length);
-    const shown = await table.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(shown[0]).toEqual([String(older.overallScore), String(newer.overallScore), signed(newer.overallScore - older.overallScore)]);
-    const concerns = await table.locator('tr[data-concern]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-concern')!));
+    const shown = await table
+      .locator('tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(shown[0]).toEqual([
+      String(older.overallScore),
+      String(newer.overallScore),
+      signed(newer.overallScore - older.overallScore),
+    ]);
+    const concerns = await table
+      .locator('tr[data-concern]')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-concern')!));
     expect(shown.slice(1)).toEqual(
-      concerns.map((c) => [String(older.concerns[c].score), String(newer.concerns[c].score), signed(newer.concerns[c].score - older.concerns[c].score)]),
+      concerns.map((c) => [
+        String(older.concerns[c].score),
+        String(newer.concerns[c].score),
+        signed(newer.concerns[c].score - older.concerns[c].score),
+      ]),
     );
   });
 
   it("staff find a customer, record the customer's consent and analyse a photo for them", async () => {
     const customer = await createUser(t, clinic.id, 'customer');
     const name = `Ploy ${customer.id.slice(0, 6)}`;
-    const { rows: [record] } = await t.db.owner.query('UPDATE customers SET full_name = $2 WHERE user_id = $1 RETURNING id', [customer.id, name]);
+    const {
+      rows: [record],
+    } = await t.db.owner.query('UPDATE customers SET full_name = $2 WHERE user_id = $1 RETURNING id', [customer.id, name]);
     const staff = await createUser(t, clinic.id, 'clinic_staff');
 
     const page = await t.signedInPage(staff);
@@ -77,15 +97,21 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     await page.getByRole('link', { name }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), soon).toBe(`New skin analysis for ${name}`);
     await page.getByRole('button', { name: 'The customer agrees' }).click();
-    await page.getByLabel('Photo (JPEG, PNG or WebP)').setInputFiles({ name: 'customer.jpg', mimeType: 'image/jpeg', buffer: faces[0]! });
+    await page
+      .getByLabel('Photo (JPEG, PNG or WebP)')
+      .setInputFiles({ name: 'customer.jpg', mimeType: 'image/jpeg', buffer: faces[0]! });
     await page.getByRole('button', { name: 'Analyse photo' }).click();
     await page.waitForURL(/\/analyses\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), soon).toBe(`Skin analysis of ${name}`);
 
     const id = page.url().split('/').pop();
-    const analysis = await t.db.owner.query('SELECT customer_id, requested_by_user_id, status FROM skin_analyses WHERE id = $1', [id]);
+    const analysis = await t.db.owner.query('SELECT customer_id, requested_by_user_id, status FROM skin_analyses WHERE id = $1', [
+      id,
+    ]);
     expect(analysis.rows).toEqual([{ customer_id: record.id, requested_by_user_id: staff.id, status: 'completed' }]);
-    const consent = await t.db.owner.query('SELECT recorded_by_user_id FROM analysis_consents WHERE customer_id = $1', [record.id]);
+    const consent = await t.db.owner.query('SELECT recorded_by_user_id FROM analysis_consents WHERE customer_id = $1', [
+      record.id,
+    ]);
     expect(consent.rows).toEqual([{ recorded_by_user_id: staff.id }]);
   });
 
@@ -106,7 +132,9 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     await page.getByRole('button', { name: 'วิเคราะห์ภาพถ่าย' }).click();
     await expect.poll(() => page.getByRole('alert').textContent(), soon).toBe('คลินิกใช้โควตาการวิเคราะห์ผิวของเดือนนี้หมดแล้ว');
     expect(await page.getByText(/^โควตาจะเริ่มใหม่ในวันที่ /).count()).toBe(1);
-    expect((await t.db.owner.query('SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1', [full.id])).rows[0].n).toBe(0);
+    expect(
+      (await t.db.owner.query('SELECT count(*)::int AS n FROM skin_analyses WHERE clinic_id = $1', [full.id])).rows[0].n,
+    ).toBe(0);
   });
 
   it('a customer books a treatment the analysis recommends straight from the result', async () => {
@@ -114,14 +142,19 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     const owner = await signInAs(t, await createUser(t, own.id, 'clinic_owner'));
     const staff = await createUser(t, own.id, 'clinic_staff');
     const laser = await setUpBookableTreatment(owner, staff.id);
-    expect((await owner.patch(`/api/treatments/${laser.id}`, { category: 'laser', name: { en: 'Pico laser toning' } })).status).toBe(200);
+    expect(
+      (await owner.patch(`/api/treatments/${laser.id}`, { category: 'laser', name: { en: 'Pico laser toning' } })).status,
+    ).toBe(200);
     const user = await createUser(t, own.id, 'customer');
     const client = await signInAs(t, user);
     await client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' });
     const res = await uploadPhoto(client, faces[0]!);
     expect((await finishedAnalysis(client, res.body.id)).status).toBe('completed');
     // The sample faces are young and even-toned: give this result the brown spots a laser treats.
-    await t.db.owner.query(`UPDATE skin_analyses SET result = jsonb_set(result, '{concerns,pigmentation,score}', '30') WHERE id = $1`, [res.body.id]);
+    await t.db.owner.query(
+      `UPDATE skin_analyses SET result = jsonb_set(result, '{concerns,pigmentation,score}', '30') WHERE id = $1`,
+      [res.body.id],
+    );
 
     const page = await t.signedInPage(user);
     await page.goto(`/analyses/${res.body.id}`);

@@ -35,17 +35,32 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
   });
   afterAll(() => t?.stop());
 
-  const customerIdOf = async (user: TestUser) => (await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [user.id])).rows[0].id as string;
+  const customerIdOf = async (user: TestUser) =>
+    (await t.db.owner.query('SELECT id FROM customers WHERE user_id = $1', [user.id])).rows[0].id as string;
   const rowsOf = async (customerId: string) =>
-    (await t.db.owner.query<{ starts_at: Date; status: string; cancellation_fee_satang: string | null }>('SELECT starts_at, status, cancellation_fee_satang FROM appointments WHERE customer_id = $1', [customerId])).rows;
-  const countAt = async (startsAt: string) => (await t.db.owner.query('SELECT count(*)::int AS n FROM appointments WHERE clinic_id = $1 AND starts_at = $2', [clinicId, startsAt])).rows[0].n as number;
+    (
+      await t.db.owner.query<{ starts_at: Date; status: string; cancellation_fee_satang: string | null }>(
+        'SELECT starts_at, status, cancellation_fee_satang FROM appointments WHERE customer_id = $1',
+        [customerId],
+      )
+    ).rows;
+  const countAt = async (startsAt: string) =>
+    (
+      await t.db.owner.query('SELECT count(*)::int AS n FROM appointments WHERE clinic_id = $1 AND starts_at = $2', [
+        clinicId,
+        startsAt,
+      ])
+    ).rows[0].n as number;
 
   /** The booking form with the treatment and day chosen, and the slot at `startsAt` picked. */
   async function pickSlot(page: Page, date: string, startsAt: string, language: keyof typeof LOCALES = 'en') {
     await page.goto('/my-appointments/book');
     await page.locator('form.booking select').selectOption(treatmentId);
     await page.locator('form.booking input[type=date]').fill(date);
-    await page.locator('.slots').getByRole('button', { name: clock(startsAt, language), exact: true }).click();
+    await page
+      .locator('.slots')
+      .getByRole('button', { name: clock(startsAt, language), exact: true })
+      .click();
   }
 
   it('a customer books a free time and finds it among their upcoming appointments', async () => {
@@ -81,7 +96,14 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
     await page.getByRole('button', { name: 'Confirm booking' }).click();
 
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('That time can no longer be booked. Choose another.');
-    await expect.poll(() => page.locator('.slots').getByRole('button', { name: clock(startsAt), exact: true }).count()).toBe(0);
+    await expect
+      .poll(() =>
+        page
+          .locator('.slots')
+          .getByRole('button', { name: clock(startsAt), exact: true })
+          .count(),
+      )
+      .toBe(0);
     expect(await page.locator('.slots button').count()).toBeGreaterThan(0);
     expect(await countAt(startsAt)).toBe(1);
     expect(await rowsOf(await customerIdOf(user))).toEqual([]);
@@ -108,7 +130,15 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
       const xid = (await held.query('SELECT pg_current_xact_id()::xid::text AS xid')).rows[0].xid as string;
       await page.getByRole('button', { name: 'ยืนยันการจอง' }).click();
       await expect
-        .poll(async () => (await t.db.owner.query("SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' AND transactionid = $1::xid", [xid])).rows[0].n)
+        .poll(
+          async () =>
+            (
+              await t.db.owner.query(
+                "SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' AND transactionid = $1::xid",
+                [xid],
+              )
+            ).rows[0].n,
+        )
         .toBe(1);
       await held.query('COMMIT');
     } finally {
@@ -116,7 +146,14 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
     }
 
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('เวลานี้เพิ่งถูกจองไป โปรดเลือกเวลาอื่น');
-    await expect.poll(() => page.locator('.slots').getByRole('button', { name: clock(startsAt, 'th'), exact: true }).count()).toBe(0);
+    await expect
+      .poll(() =>
+        page
+          .locator('.slots')
+          .getByRole('button', { name: clock(startsAt, 'th'), exact: true })
+          .count(),
+      )
+      .toBe(0);
     expect(await countAt(startsAt)).toBe(1);
     expect(await rowsOf(await customerIdOf(user))).toEqual([]);
   });
@@ -134,14 +171,18 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
     const moved = localInstant(date, '15:30');
     await card.locator('.slots').getByRole('button', { name: '15:30', exact: true }).click();
     await card.getByRole('button', { name: /^Move to / }).click();
-    await expect.poll(async () => (await rowsOf(customerId)).map((r) => r.starts_at.toISOString())).toEqual([new Date(moved).toISOString()]);
+    await expect
+      .poll(async () => (await rowsOf(customerId)).map((r) => r.starts_at.toISOString()))
+      .toEqual([new Date(moved).toISOString()]);
     await expect.poll(() => card.locator('time').first().getAttribute('datetime')).toBe(new Date(moved).toISOString());
 
     await card.getByRole('button', { name: 'Cancel', exact: true }).click();
     await expect.poll(() => card.getByTestId('cancellation-fee').textContent()).toBe('Cancelling now is free of charge.');
     expect(await card.locator('.policy').textContent()).toContain('Less than 6 h before the start: 100% of the price');
     await card.getByRole('button', { name: 'Cancel appointment' }).click();
-    await expect.poll(async () => (await rowsOf(customerId)).map((r) => [r.status, r.cancellation_fee_satang])).toEqual([['cancelled', '0']]);
+    await expect
+      .poll(async () => (await rowsOf(customerId)).map((r) => [r.status, r.cancellation_fee_satang]))
+      .toEqual([['cancelled', '0']]);
     await expect.poll(() => card.textContent()).toContain('Cancelled');
   });
 
@@ -150,19 +191,31 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
     const customerId = await customerIdOf(user);
     // 7 to 10 hours ahead is inside the 75% tier (under 12 h, not under 6 h) for the whole test.
     const today = localDateInDays(0);
-    const slots = (await owner.get(`/api/availability?treatmentId=${lateTreatmentId}&fromDate=${today}&toDate=${localDateInDays(1)}`)).body as { startsAt: string }[];
-    const soon = slots.find((s) => Date.parse(s.startsAt) > Date.now() + 7 * 3_600_000 && Date.parse(s.startsAt) < Date.now() + 10 * 3_600_000)!;
-    expect((await owner.post('/api/appointments', { treatmentId: lateTreatmentId, startsAt: soon.startsAt, customerId })).status).toBe(201);
+    const slots = (
+      await owner.get(`/api/availability?treatmentId=${lateTreatmentId}&fromDate=${today}&toDate=${localDateInDays(1)}`)
+    ).body as { startsAt: string }[];
+    const soon = slots.find(
+      (s) => Date.parse(s.startsAt) > Date.now() + 7 * 3_600_000 && Date.parse(s.startsAt) < Date.now() + 10 * 3_600_000,
+    )!;
+    expect(
+      (await owner.post('/api/appointments', { treatmentId: lateTreatmentId, startsAt: soon.startsAt, customerId })).status,
+    ).toBe(201);
     const page = await t.signedInPage(user);
     const card = page.getByRole('listitem', { name: 'Hydrating facial' });
 
     await card.getByRole('button', { name: 'Change time' }).click();
-    await expect.poll(() => card.getByRole('alert').textContent()).toBe('It is too late to move this appointment yourself. You can still cancel it, or call the clinic.');
+    await expect
+      .poll(() => card.getByRole('alert').textContent())
+      .toBe('It is too late to move this appointment yourself. You can still cancel it, or call the clinic.');
 
     await card.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await expect.poll(() => card.getByTestId('cancellation-fee').textContent()).toBe(`Cancelling now costs ${money(112_500)} (75% of the price).`);
+    await expect
+      .poll(() => card.getByTestId('cancellation-fee').textContent())
+      .toBe(`Cancelling now costs ${money(112_500)} (75% of the price).`);
     await card.getByRole('button', { name: `Cancel and pay ${money(112_500)}` }).click();
-    await expect.poll(async () => (await rowsOf(customerId)).map((r) => [r.status, r.cancellation_fee_satang])).toEqual([['cancelled', '112500']]);
+    await expect
+      .poll(async () => (await rowsOf(customerId)).map((r) => [r.status, r.cancellation_fee_satang]))
+      .toEqual([['cancelled', '112500']]);
     await expect.poll(() => card.textContent()).toContain('Cancellation fee');
   });
 });

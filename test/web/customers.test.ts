@@ -25,7 +25,9 @@ describe.runIf(browserAvailable)('customers in the web app', () => {
        FROM generate_series(1, $2::int) AS n`,
       [clinic.id, MATCHING],
     );
-    const { rows: [wanida] } = await t.db.owner.query(
+    const {
+      rows: [wanida],
+    } = await t.db.owner.query(
       `INSERT INTO customers (clinic_id, full_name, phone, email, date_of_birth, notes) VALUES ($1, 'Wanida Kaewmanee', '+66 81 555 0101', 'wanida@example.test', '1990-04-13', 'Prefers mornings')
        RETURNING id`,
       [clinic.id],
@@ -35,7 +37,14 @@ describe.runIf(browserAvailable)('customers in the web app', () => {
       `INSERT INTO appointments (clinic_id, customer_id, treatment_id, staff_user_id, starts_at, ends_at, status, price_satang)
        VALUES ($1, $2, $3, $4, $5, $5::timestamptz + interval '60 minutes', 'completed', 150000),
               ($1, $2, $3, $4, $6, $6::timestamptz + interval '60 minutes', 'scheduled', 150000)`,
-      [clinic.id, wanidaId, treatment.id, staff.id, localInstant(localDateInDays(-10), '10:00'), localInstant(localDateInDays(7), '14:00')],
+      [
+        clinic.id,
+        wanidaId,
+        treatment.id,
+        staff.id,
+        localInstant(localDateInDays(-10), '10:00'),
+        localInstant(localDateInDays(7), '14:00'),
+      ],
     );
   });
   afterAll(() => t?.stop());
@@ -58,11 +67,18 @@ describe.runIf(browserAvailable)('customers in the web app', () => {
     await page.waitForURL(`**/customers/${wanidaId}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Wanida Kaewmanee');
     const contact = await page.locator('.contact').textContent();
-    for (const text of ['+66 81 555 0101', 'wanida@example.test', '13 Apr 1990', 'Prefers mornings']) expect(contact).toContain(text);
-    expect(await page.getByRole('link', { name: 'Skin analyses' }).last().getAttribute('href')).toBe(`/analyses?customerId=${wanidaId}`);
-    await expect.poll(() => page.getByRole('table', { name: 'Upcoming appointments' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('Hydrating facial')]);
+    for (const text of ['+66 81 555 0101', 'wanida@example.test', '13 Apr 1990', 'Prefers mornings'])
+      expect(contact).toContain(text);
+    expect(await page.getByRole('link', { name: 'Skin analyses' }).last().getAttribute('href')).toBe(
+      `/analyses?customerId=${wanidaId}`,
+    );
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Upcoming appointments' }).locator('tbody tr').allTextContents())
+      .toEqual([expect.stringContaining('Hydrating facial')]);
     expect(await page.getByRole('table', { name: 'Upcoming appointments' }).locator('.status').textContent()).toBe('Scheduled');
-    await expect.poll(() => page.getByRole('table', { name: 'Past appointments' }).locator('.status').allTextContents()).toEqual(['Completed']);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Past appointments' }).locator('.status').allTextContents())
+      .toEqual(['Completed']);
 
     // The browser's Back returns to the same search.
     await page.goBack();

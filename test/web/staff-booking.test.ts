@@ -45,7 +45,8 @@ describe.runIf(browserAvailable)('staff booking a phone or walk-in customer in t
     return page;
   }
 
-  const pickTime = (page: Page, time: string) => page.getByRole('group', { name: 'Available times' }).getByRole('button', { name: time, exact: true }).click();
+  const pickTime = (page: Page, time: string) =>
+    page.getByRole('group', { name: 'Available times' }).getByRole('button', { name: time, exact: true }).click();
 
   /** Confirms, and lands back on the dashboard at the booked day. */
   async function confirm(page: Page, date: string) {
@@ -64,13 +65,24 @@ describe.runIf(browserAvailable)('staff booking a phone or walk-in customer in t
     await confirm(page, date);
 
     await expect.poll(() => customersShown(page)).toEqual(['Kanya Phoned']);
-    expect(await appointmentAt(localInstant(date, '10:00'))).toEqual([expect.objectContaining({ full_name: 'Kanya Phoned', phone: '+66 89 555 0101', notes: 'Called in, prefers Somchai' })]);
-    const created = await t.db.owner.query('SELECT user_id FROM customers WHERE clinic_id = $1 AND full_name = $2', [clinicId, 'Kanya Phoned']);
+    expect(await appointmentAt(localInstant(date, '10:00'))).toEqual([
+      expect.objectContaining({ full_name: 'Kanya Phoned', phone: '+66 89 555 0101', notes: 'Called in, prefers Somchai' }),
+    ]);
+    const created = await t.db.owner.query('SELECT user_id FROM customers WHERE clinic_id = $1 AND full_name = $2', [
+      clinicId,
+      'Kanya Phoned',
+    ]);
     expect(created.rows).toEqual([{ user_id: null }]);
   });
 
   it('a receptionist books an existing customer found by search', async () => {
-    const { rows: [customer] } = await t.db.owner.query('INSERT INTO customers (clinic_id, full_name, phone) VALUES ($1, $2, $3) RETURNING id', [clinicId, 'Pranee Regular', '+66 81 777 0202']);
+    const {
+      rows: [customer],
+    } = await t.db.owner.query('INSERT INTO customers (clinic_id, full_name, phone) VALUES ($1, $2, $3) RETURNING id', [
+      clinicId,
+      'Pranee Regular',
+      '+66 81 777 0202',
+    ]);
     const date = localDateInDays(3);
     const page = await bookingFormFrom(date);
     await page.getByLabel('Search by name, phone or email').fill('Pranee');
@@ -80,6 +92,8 @@ describe.runIf(browserAvailable)('staff booking a phone or walk-in customer in t
     await confirm(page, date);
 
     await expect.poll(() => customersShown(page)).toEqual(['Pranee Regular']);
-    expect(await appointmentAt(localInstant(date, '11:00'))).toEqual([expect.objectContaining({ customer_id: customer.id, full_name: 'Pranee Regular' })]);
+    expect(await appointmentAt(localInstant(date, '11:00'))).toEqual([
+      expect.objectContaining({ customer_id: customer.id, full_name: 'Pranee Regular' }),
+    ]);
   });
 });

@@ -31,8 +31,16 @@ describe.runIf(browserAvailable)("the staff's day in the web app", () => {
 
   /** An appointment in any state, written as the clinic's history would hold it. */
   async function appointment(at: Operations, customerName: string, date: string, time: string, status: string): Promise<string> {
-    const { rows: [customer] } = await t.db.owner.query('INSERT INTO customers (clinic_id, full_name, phone) VALUES ($1, $2, $3) RETURNING id', [at.clinicId, customerName, '+66 81 234 5678']);
-    const { rows: [row] } = await t.db.owner.query(
+    const {
+      rows: [customer],
+    } = await t.db.owner.query('INSERT INTO customers (clinic_id, full_name, phone) VALUES ($1, $2, $3) RETURNING id', [
+      at.clinicId,
+      customerName,
+      '+66 81 234 5678',
+    ]);
+    const {
+      rows: [row],
+    } = await t.db.owner.query(
       `INSERT INTO appointments (clinic_id, customer_id, treatment_id, staff_user_id, starts_at, ends_at, status, price_satang)
        VALUES ($1, $2, $3, $4, $5, $5::timestamptz + interval '60 minutes', $6, 150000) RETURNING id`,
       [at.clinicId, customer.id, at.treatmentId, at.staffId, localInstant(date, time), status],
@@ -40,7 +48,8 @@ describe.runIf(browserAvailable)("the staff's day in the web app", () => {
     return row.id;
   }
 
-  const statusOf = async (id: string) => (await t.db.owner.query('SELECT status FROM appointments WHERE id = $1', [id])).rows[0].status as string;
+  const statusOf = async (id: string) =>
+    (await t.db.owner.query('SELECT status FROM appointments WHERE id = $1', [id])).rows[0].status as string;
 
   /** Signed in from a browser whose own clock is in New York, far from the clinic's Bangkok. */
   async function pageAbroad(user: TestUser): Promise<Page> {
@@ -72,7 +81,11 @@ describe.runIf(browserAvailable)("the staff's day in the web app", () => {
   afterAll(() => t?.stop());
 
   const customersShown = (page: Page) => page.locator('.day-table tbody tr td:nth-child(2) a').allTextContents();
-  const figure = (page: Page, label: string) => page.locator('.figure', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').textContent();
+  const figure = (page: Page, label: string) =>
+    page
+      .locator('.figure', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+      .locator('dd')
+      .textContent();
 
   it("an owner sees today's appointments in clinic time, marks yesterday's visits completed and no-show, and no other clinic's rows appear", async () => {
     const page = await pageAbroad(owner);
@@ -85,13 +98,38 @@ describe.runIf(browserAvailable)("the staff's day in the web app", () => {
     await expect.poll(() => customersShown(page)).toEqual(['Araya Treated', 'Boonsri Absent', 'Dao Cancelled']);
     expect(await page.getByLabel('Day', { exact: true }).inputValue()).toBe(yesterday);
 
-    await page.getByRole('row', { name: /Araya Treated/ }).getByRole('button', { name: 'Complete' }).click();
-    await page.getByRole('row', { name: /Boonsri Absent/ }).getByRole('button', { name: 'No-show' }).click();
+    await page
+      .getByRole('row', { name: /Araya Treated/ })
+      .getByRole('button', { name: 'Complete' })
+      .click();
+    await page
+      .getByRole('row', { name: /Boonsri Absent/ })
+      .getByRole('button', { name: 'No-show' })
+      .click();
     await expect.poll(() => statusOf(ids.araya!)).toBe('completed');
     await expect.poll(() => statusOf(ids.boonsri!)).toBe('no_show');
-    await expect.poll(() => page.getByRole('row', { name: /Araya Treated/ }).locator('.status').textContent()).toBe('Completed');
-    await expect.poll(() => page.getByRole('row', { name: /Boonsri Absent/ }).locator('.status').textContent()).toBe('No-show');
-    expect(await page.getByRole('row', { name: /Araya Treated/ }).getByRole('button').count()).toBe(0);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /Araya Treated/ })
+          .locator('.status')
+          .textContent(),
+      )
+      .toBe('Completed');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /Boonsri Absent/ })
+          .locator('.status')
+          .textContent(),
+      )
+      .toBe('No-show');
+    expect(
+      await page
+        .getByRole('row', { name: /Araya Treated/ })
+        .getByRole('button')
+        .count(),
+    ).toBe(0);
 
     expect(await figure(page, 'Appointments')).toBe('2');
     expect(await figure(page, 'Completed')).toBe('1');

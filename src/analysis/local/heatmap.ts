@@ -85,7 +85,14 @@ function encodePalettePng(width: number, height: number, rows: Uint8Array): Buff
  * yellow→red overlay over the analysed skin, faint green where the skin was measured and nothing was
  * found, transparent everywhere else. The crop's map is enlarged back to photo pixels bilinearly.
  */
-export function renderHeatmap(map: Float32Array, skin: Uint8Array, crop: FaceCrop, imageWidth: number, imageHeight: number, fullScale: number): Buffer {
+export function renderHeatmap(
+  map: Float32Array,
+  skin: Uint8Array,
+  crop: FaceCrop,
+  imageWidth: number,
+  imageHeight: number,
+  fullScale: number,
+): Buffer {
   const rowBytes = imageWidth + 1;
   const rows = new Uint8Array(rowBytes * imageHeight);
   const sx = crop.width / crop.sourceWidth;

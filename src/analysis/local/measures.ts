@@ -7,7 +7,13 @@
  * Mean over a (2r+1)² box, clamped at the borders (each output averages only the pixels that exist).
  * Both passes walk memory in order: the vertical one keeps a running sum per column.
  */
-export function boxBlur(src: Float32Array, width: number, height: number, radius: number, out = new Float32Array(src.length)): Float32Array {
+export function boxBlur(
+  src: Float32Array,
+  width: number,
+  height: number,
+  radius: number,
+  out = new Float32Array(src.length),
+): Float32Array {
   const rows = new Float32Array(src.length);
   for (let y = 0; y < height; y++) {
     const row = y * width;
@@ -140,9 +146,13 @@ export class MaskedBlur {
         for (let x = 0; x < this.width; x++) {
           const left = Math.max(0, x - radius);
           const right = Math.min(this.width - 1, x + radius) + 1;
-          const inside = maskTable[bottom + right]! - maskTable[top + right]! - maskTable[bottom + left]! + maskTable[top + left]!;
+          const inside =
+            maskTable[bottom + right]! - maskTable[top + right]! - maskTable[bottom + left]! + maskTable[top + left]!;
           const i = y * this.width + x;
-          out[i] = inside > 0.5 ? (table[bottom + right]! - table[top + right]! - table[bottom + left]! + table[top + left]!) / inside : src[i]!;
+          out[i] =
+            inside > 0.5
+              ? (table[bottom + right]! - table[top + right]! - table[bottom + left]! + table[top + left]!) / inside
+              : src[i]!;
         }
       }
       return out;
@@ -158,7 +168,11 @@ export class MaskedBlur {
         const x0 = Math.max(0, x - radius);
         const x1 = Math.min(this.width - 1, x + radius) + 1;
         const t = this.maskTable;
-        visit(y * this.width + x, t[y1 * stride + x1]! - t[y0 * stride + x1]! - t[y1 * stride + x0]! + t[y0 * stride + x0]!, (x1 - x0) * (y1 - y0));
+        visit(
+          y * this.width + x,
+          t[y1 * stride + x1]! - t[y0 * stride + x1]! - t[y1 * stride + x0]! + t[y0 * stride + x0]!,
+          (x1 - x0) * (y1 - y0),
+        );
       }
     }
   }
@@ -222,7 +236,8 @@ export function connectedComponents(binary: Uint8Array, width: number, height: n
     parent[rp] = rq;
     return rq;
   };
-  const join = (label: number, neighbour: number): number => (neighbour === 0 ? label : label === 0 ? neighbour : union(label, neighbour));
+  const join = (label: number, neighbour: number): number =>
+    neighbour === 0 ? label : label === 0 ? neighbour : union(label, neighbour);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;

@@ -27,8 +27,8 @@ export const REGION_LANDMARKS: Record<Region, readonly number[]> = {
 
 /** The face oval (MediaPipe silhouette). */
 export const FACE_OVAL = [
-  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127,
-  162, 21, 54, 103, 67, 109,
+  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58,
+  132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 ];
 
 /** Features cut out of the face mask: eyes with their lash line, brows, lips, nostrils. */
@@ -43,7 +43,15 @@ const FEATURES: readonly (readonly number[])[] = [
 ];
 
 /** Region ids in the label map: index in this list + 1 (0 = not in a region). */
-export const REGION_ORDER: readonly Region[] = ['forehead', 'right_cheek', 'left_cheek', 'nose', 'chin', 'under_eye_right', 'under_eye_left'];
+export const REGION_ORDER: readonly Region[] = [
+  'forehead',
+  'right_cheek',
+  'left_cheek',
+  'nose',
+  'chin',
+  'under_eye_right',
+  'under_eye_left',
+];
 
 type Point2 = readonly [number, number];
 
@@ -218,7 +226,14 @@ export function cropFace(image: RgbImage, face: FaceDetection, faceWidth: number
   const scale = faceWidth / Math.max(1, maxX - minX);
   const width = Math.max(1, Math.round(sourceWidth * scale));
   const height = Math.max(1, Math.round(sourceHeight * scale));
-  const rgb = resampleWindow(asRgb(image), image.width, image.height, { left, top, width: sourceWidth, height: sourceHeight }, width, height);
+  const rgb = resampleWindow(
+    asRgb(image),
+    image.width,
+    image.height,
+    { left, top, width: sourceWidth, height: sourceHeight },
+    width,
+    height,
+  );
   const sx = width / sourceWidth;
   const sy = height / sourceHeight;
   return {
@@ -242,13 +257,16 @@ function polygonOf(mesh: readonly MeshPoint[], indices: readonly number[]): Poin
 export function faceMask(crop: Pick<FaceCrop, 'width' | 'height' | 'mesh'>, withFeaturesCut = true): Uint8Array {
   const mask = new Uint8Array(crop.width * crop.height);
   fillPolygon(mask, crop.width, crop.height, polygonOf(crop.mesh, FACE_OVAL), 1);
-  if (withFeaturesCut) for (const feature of FEATURES) fillPolygon(mask, crop.width, crop.height, polygonOf(crop.mesh, feature), 0);
+  if (withFeaturesCut)
+    for (const feature of FEATURES) fillPolygon(mask, crop.width, crop.height, polygonOf(crop.mesh, feature), 0);
   return mask;
 }
 
 /** Region id per pixel (see REGION_ORDER), 0 outside every region. */
 export function regionLabels(crop: Pick<FaceCrop, 'width' | 'height' | 'mesh'>): Uint8Array {
   const labels = new Uint8Array(crop.width * crop.height);
-  REGION_ORDER.forEach((region, index) => fillPolygon(labels, crop.width, crop.height, polygonOf(crop.mesh, REGION_LANDMARKS[region]), index + 1));
+  REGION_ORDER.forEach((region, index) =>
+    fillPolygon(labels, crop.width, crop.height, polygonOf(crop.mesh, REGION_LANDMARKS[region]), index + 1),
+  );
   return labels;
 }

@@ -56,7 +56,11 @@ export function scoreOf(concern: Concern, raw: number): number {
   return Math.round(Math.min(100, Math.max(1, score)));
 }
 
-function weightedMean(regions: Record<Region, RegionMeasure>, concern: Concern, among: readonly Region[] = REGIONS): number | null {
+function weightedMean(
+  regions: Record<Region, RegionMeasure>,
+  concern: Concern,
+  among: readonly Region[] = REGIONS,
+): number | null {
   let sum = 0;
   let weight = 0;
   for (const region of among) {
@@ -130,13 +134,19 @@ export function skinTypeOf(regions: Record<Region, RegionMeasure>): SkinType {
  * in for them; texture still rises with every line, so it keeps only a small share for roughness.
  */
 export const SKIN_AGE_TYPICAL_SCORE = 80;
-const SKIN_AGE_WEIGHTS: Partial<Record<Concern, number>> = { wrinkles: 0.12, pigmentation: 0.08, texture: 0.05, dark_circles: 0.05 };
+const SKIN_AGE_WEIGHTS: Partial<Record<Concern, number>> = {
+  wrinkles: 0.12,
+  pigmentation: 0.08,
+  texture: 0.05,
+  dark_circles: 0.05,
+};
 const SKIN_AGE_SHIFT: [number, number] = [-5, 10];
 
 export function skinAgeOf(modelAge: number | null, concerns: Record<Concern, ConcernResult>): number | null {
   if (modelAge === null) return null;
   let shift = 0;
-  for (const [concern, weight] of Object.entries(SKIN_AGE_WEIGHTS) as [Concern, number][]) shift += weight * (SKIN_AGE_TYPICAL_SCORE - concerns[concern].score);
+  for (const [concern, weight] of Object.entries(SKIN_AGE_WEIGHTS) as [Concern, number][])
+    shift += weight * (SKIN_AGE_TYPICAL_SCORE - concerns[concern].score);
   shift = Math.min(SKIN_AGE_SHIFT[1], Math.max(SKIN_AGE_SHIFT[0], shift));
   return Math.round(Math.max(10, modelAge + shift));
 }

@@ -116,7 +116,13 @@ function countSelected(select: Uint8Array): number {
 }
 
 /** Keeps the components whose area is within [min, max]. */
-function componentsBetween(binary: Uint8Array, width: number, height: number, min: number, max: number): { labels: Int32Array; keep: Uint8Array } {
+function componentsBetween(
+  binary: Uint8Array,
+  width: number,
+  height: number,
+  min: number,
+  max: number,
+): { labels: Int32Array; keep: Uint8Array } {
   const { labels, count, areas } = connectedComponents(binary, width, height);
   const keep = new Uint8Array(count + 1);
   for (let id = 1; id <= count; id++) keep[id] = areas[id]! >= min && areas[id]! <= max ? 1 : 0;
@@ -124,7 +130,11 @@ function componentsBetween(binary: Uint8Array, width: number, height: number, mi
 }
 
 /** Kept components per region id; a component counts once, in the region where its first skin pixel lies. */
-function componentCounts(components: { labels: Int32Array; keep: Uint8Array }, regionLabelMap: Uint8Array, skin: Uint8Array): Int32Array {
+function componentCounts(
+  components: { labels: Int32Array; keep: Uint8Array },
+  regionLabelMap: Uint8Array,
+  skin: Uint8Array,
+): Int32Array {
   const { labels, keep } = components;
   const seen = new Uint8Array(keep.length);
   const counts = new Int32Array(REGION_ORDER.length + 1);
@@ -182,8 +192,16 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
 
   const contrast = contrastScale(reference.L);
   const blur = new MaskedBlur(skin, width, height);
-  const [fineL, localL, shadingL] = blur.means(L, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [Float32Array, Float32Array, Float32Array];
-  const [fineA, localA, shadingA] = blur.means(a, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [Float32Array, Float32Array, Float32Array];
+  const [fineL, localL, shadingL] = blur.means(L, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  const [fineA, localA, shadingA] = blur.means(a, [FINE_RADIUS, LOCAL_RADIUS, SHADING_RADIUS]) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   const [blurB] = blur.means(b, [FINE_RADIUS]) as [Float32Array];
   const hueRatio = new Float32Array(n);
   for (let i = 0; i < n; i++) hueRatio[i] = fineA[i]! / Math.max(REDNESS_MIN_B, blurB[i]!);
@@ -242,9 +260,12 @@ export function measureSkin(crop: FaceCrop): SkinMeasures {
   const pixels = new Int32Array(regionCount);
   const sums = new Float64Array(regionCount * CONCERNS.length);
   const summed = [redness, pigmentation, texture, wrinkles, oiliness, evenness];
-  const summedIndex = (['redness', 'pigmentation', 'texture', 'wrinkles', 'oiliness', 'evenness'] as const).map((concern) => CONCERNS.indexOf(concern));
+  const summedIndex = (['redness', 'pigmentation', 'texture', 'wrinkles', 'oiliness', 'evenness'] as const).map((concern) =>
+    CONCERNS.indexOf(concern),
+  );
   const selects = new Map<number, Uint8Array>();
-  for (const region of ['left_cheek', 'right_cheek', 'under_eye_left', 'under_eye_right'] as const) selects.set(regionIdOf(region), new Uint8Array(n));
+  for (const region of ['left_cheek', 'right_cheek', 'under_eye_left', 'under_eye_right'] as const)
+    selects.set(regionIdOf(region), new Uint8Array(n));
   for (let i = 0; i < n; i++) {
     const id = labels[i]!;
     if (!id) continue;

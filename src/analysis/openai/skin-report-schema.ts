@@ -61,9 +61,10 @@ const clampScore = (value: number) => clamp(Math.round(value), 1, 100);
  * missing field or a wrong type is rejected earlier, by the schema.
  */
 export function toSkinAnalysisResult(report: SkinReport, modelVersion: string): SkinAnalysisResult {
-  const concerns = Object.fromEntries(
-    CONCERNS.map((concern) => [concern, toConcernResult(report.concerns[concern])]),
-  ) as Record<Concern, ConcernResult>;
+  const concerns = Object.fromEntries(CONCERNS.map((concern) => [concern, toConcernResult(report.concerns[concern])])) as Record<
+    Concern,
+    ConcernResult
+  >;
   const scores = CONCERNS.map((concern) => concerns[concern].score);
   return {
     provider: 'openai',

@@ -29,7 +29,13 @@ export function AuditEntryRows({ entry, onNarrow }: { entry: AuditEntry; onNarro
           {entry.actorUserId ? (
             <>
               <span>{t(`role.${entry.actorRole}`, { defaultValue: entry.actorRole ?? '' })}</span>{' '}
-              <button type="button" className="link" title={entry.actorUserId} aria-label={t('auditLog.onlyActor', { id: entry.actorUserId })} onClick={() => onNarrow({ actorUserId: entry.actorUserId ?? '' })}>
+              <button
+                type="button"
+                className="link"
+                title={entry.actorUserId}
+                aria-label={t('auditLog.onlyActor', { id: entry.actorUserId })}
+                onClick={() => onNarrow({ actorUserId: entry.actorUserId ?? '' })}
+              >
                 {shortId(entry.actorUserId)}
               </button>
             </>
@@ -43,7 +49,12 @@ export function AuditEntryRows({ entry, onNarrow }: { entry: AuditEntry; onNarro
               <Link href={`/admin/clinics/${entry.clinicId}`} title={entry.clinicId}>
                 {shortId(entry.clinicId)}
               </Link>{' '}
-              <button type="button" className="link" aria-label={t('auditLog.onlyClinic', { id: entry.clinicId })} onClick={() => onNarrow({ clinicId: entry.clinicId ?? '' })}>
+              <button
+                type="button"
+                className="link"
+                aria-label={t('auditLog.onlyClinic', { id: entry.clinicId })}
+                onClick={() => onNarrow({ clinicId: entry.clinicId ?? '' })}
+              >
                 {t('auditLog.only')}
               </button>
             </>
@@ -61,7 +72,13 @@ export function AuditEntryRows({ entry, onNarrow }: { entry: AuditEntry; onNarro
           )}
         </td>
         <td>
-          <button type="button" className="secondary small" aria-expanded={open} aria-controls={open ? detailsId : undefined} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className="secondary small"
+            aria-expanded={open}
+            aria-controls={open ? detailsId : undefined}
+            onClick={() => setOpen(!open)}
+          >
             {open ? t('auditLog.hideDetails') : t('auditLog.showDetails')}
           </button>
         </td>

@@ -17,7 +17,9 @@ export function AuditLogPage() {
   const [search, update] = useSearchState();
   const filters = auditFiltersOf(search);
   const query = auditQueryOf(filters);
-  const pages = useKeysetPages(['admin', 'audit-logs', query], (cursor, signal) => api<Page<AuditEntry>>(withQuery('/api/admin/audit-logs', { ...query, cursor }), { signal }));
+  const pages = useKeysetPages(['admin', 'audit-logs', query], (cursor, signal) =>
+    api<Page<AuditEntry>>(withQuery('/api/admin/audit-logs', { ...query, cursor }), { signal }),
+  );
   const entries = pages.data?.pages.flatMap((p) => p.items) ?? [];
   const problems = fieldProblems(pages.error);
 
@@ -27,7 +29,15 @@ export function AuditLogPage() {
       {/* Keyed by the address, so a filter set from an entry shows in the form too. */}
       <AuditFilterForm key={search.toString()} filters={filters} problems={problems} onApply={update} />
       {pages.isPending && <p className="loading">{t('app:loading')}</p>}
-      {pages.isError && !pages.isFetchNextPageError && (problems.size > 0 ? <p className="problem" role="alert">{t('form.fixFields')}</p> : <ProblemMessage error={pages.error} />)}
+      {pages.isError &&
+        !pages.isFetchNextPageError &&
+        (problems.size > 0 ? (
+          <p className="problem" role="alert">
+            {t('form.fixFields')}
+          </p>
+        ) : (
+          <ProblemMessage error={pages.error} />
+        ))}
       {pages.isSuccess && entries.length === 0 && <p className="muted">{t('auditLog.none')}</p>}
       {entries.length > 0 && (
         <div className="table-scroll">
@@ -55,7 +65,15 @@ export function AuditLogPage() {
   );
 }
 
-function AuditFilterForm({ filters, problems, onApply }: { filters: AuditFilters; problems: Map<string, string>; onApply: (filters: AuditFilters) => void }) {
+function AuditFilterForm({
+  filters,
+  problems,
+  onApply,
+}: {
+  filters: AuditFilters;
+  problems: Map<string, string>;
+  onApply: (filters: AuditFilters) => void;
+}) {
   const { t, i18n } = useTranslation('admin');
   const [draft, setDraft] = useState(filters);
   const set = (change: Partial<AuditFilters>) => setDraft({ ...draft, ...change });
@@ -69,12 +87,20 @@ function AuditFilterForm({ filters, problems, onApply }: { filters: AuditFilters
     <form className="card filters audit-filters" role="search" onSubmit={apply} noValidate>
       <div className="form-grid">
         <Field label={t('auditLog.clinicId')} problem={problems.get('querystring.clinicId')}>
-          {(props) => <input {...props} value={draft.clinicId} spellCheck={false} onChange={(e) => set({ clinicId: e.target.value })} />}
+          {(props) => (
+            <input {...props} value={draft.clinicId} spellCheck={false} onChange={(e) => set({ clinicId: e.target.value })} />
+          )}
         </Field>
         <Field label={t('auditLog.action')} hint={t('auditLog.actionHint')} problem={problems.get('querystring.action')}>
           {(props) => (
             <>
-              <input {...props} list="audit-actions" value={draft.action} spellCheck={false} onChange={(e) => set({ action: e.target.value })} />
+              <input
+                {...props}
+                list="audit-actions"
+                value={draft.action}
+                spellCheck={false}
+                onChange={(e) => set({ action: e.target.value })}
+              />
               <datalist id="audit-actions">
                 {known.map((action) => (
                   <option key={action} value={action} />
@@ -84,13 +110,36 @@ function AuditFilterForm({ filters, problems, onApply }: { filters: AuditFilters
           )}
         </Field>
         <Field label={t('auditLog.actorId')} problem={problems.get('querystring.actorUserId')}>
-          {(props) => <input {...props} value={draft.actorUserId} spellCheck={false} onChange={(e) => set({ actorUserId: e.target.value })} />}
+          {(props) => (
+            <input
+              {...props}
+              value={draft.actorUserId}
+              spellCheck={false}
+              onChange={(e) => set({ actorUserId: e.target.value })}
+            />
+          )}
         </Field>
         <Field label={t('auditLog.from')} problem={problems.get('querystring.since')}>
-          {(props) => <input {...props} type="date" value={draft.from} max={draft.to || undefined} onChange={(e) => set({ from: e.target.value })} />}
+          {(props) => (
+            <input
+              {...props}
+              type="date"
+              value={draft.from}
+              max={draft.to || undefined}
+              onChange={(e) => set({ from: e.target.value })}
+            />
+          )}
         </Field>
         <Field label={t('auditLog.to')} problem={problems.get('querystring.until')}>
-          {(props) => <input {...props} type="date" value={draft.to} min={draft.from || undefined} onChange={(e) => set({ to: e.target.value })} />}
+          {(props) => (
+            <input
+              {...props}
+              type="date"
+              value={draft.to}
+              min={draft.from || undefined}
+              onChange={(e) => set({ to: e.target.value })}
+            />
+          )}
         </Field>
       </div>
       <p className="muted">{t('auditLog.defaultPeriod')}</p>
@@ -107,6 +156,10 @@ function AuditFilterForm({ filters, problems, onApply }: { filters: AuditFilters
 /** 'clinic.tier_change' from { clinic: { tier_change: '…' } }. */
 function flatten(tree: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(tree).flatMap(([key, value]) => (typeof value === 'object' && value !== null ? Object.entries(flatten(value as Record<string, unknown>, `${prefix}${key}.`)) : [[`${prefix}${key}`, value]])),
+    Object.entries(tree).flatMap(([key, value]) =>
+      typeof value === 'object' && value !== null
+        ? Object.entries(flatten(value as Record<string, unknown>, `${prefix}${key}.`))
+        : [[`${prefix}${key}`, value]],
+    ),
   );
 }

@@ -15,10 +15,15 @@ function useFlagChange(clinicId: string) {
   return useMutation({
     mutationFn: (change: FlagChange): Promise<unknown> => {
       const path = `/api/admin/clinics/${clinicId}/features/${encodeURIComponent(change.key)}`;
-      return 'remove' in change ? api<void>(path, { method: 'DELETE' }) : api<FeatureFlag>(path, { method: 'PUT', body: change.setting });
+      return 'remove' in change
+        ? api<void>(path, { method: 'DELETE' })
+        : api<FeatureFlag>(path, { method: 'PUT', body: change.setting });
     },
     onSuccess: () =>
-      Promise.all([queryClient.invalidateQueries({ queryKey: ['admin', 'clinic', clinicId, 'features'] }), queryClient.invalidateQueries({ queryKey: ['admin', 'audit-logs'] })]),
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['admin', 'clinic', clinicId, 'features'] }),
+        queryClient.invalidateQueries({ queryKey: ['admin', 'audit-logs'] }),
+      ]),
   });
 }
 type FlagMutation = ReturnType<typeof useFlagChange>;
@@ -26,7 +31,10 @@ type FlagMutation = ReturnType<typeof useFlagChange>;
 /** The clinic's own feature switches: on or off, for a share of its users; a removed flag is off. */
 export function ClinicFeatureFlags({ clinicId, timeZone }: { clinicId: string; timeZone: string }) {
   const { t } = useTranslation('admin');
-  const flags = useQuery({ queryKey: ['admin', 'clinic', clinicId, 'features'], queryFn: ({ signal }) => api<FeatureFlag[]>(`/api/admin/clinics/${clinicId}/features`, { signal }) });
+  const flags = useQuery({
+    queryKey: ['admin', 'clinic', clinicId, 'features'],
+    queryFn: ({ signal }) => api<FeatureFlag[]>(`/api/admin/clinics/${clinicId}/features`, { signal }),
+  });
   const change = useFlagChange(clinicId);
   return (
     <section className="card" aria-labelledby="flags-title">
@@ -76,13 +84,27 @@ function FlagRow({ flag, timeZone, change }: { flag: FeatureFlag; timeZone: stri
       </th>
       <td>
         <label className="checkbox">
-          <input type="checkbox" checked={flag.enabled} disabled={change.isPending} onChange={(e) => set({ enabled: e.target.checked, rolloutPercent: flag.rolloutPercent })} />
+          <input
+            type="checkbox"
+            checked={flag.enabled}
+            disabled={change.isPending}
+            onChange={(e) => set({ enabled: e.target.checked, rolloutPercent: flag.rolloutPercent })}
+          />
           {flag.enabled ? t('flags.on') : t('flags.off')}
         </label>
       </td>
       <td>
         <form className="row" onSubmit={saveRollout}>
-          <input type="number" min={0} max={100} step={1} className="percent" value={rollout} aria-label={t('flags.rolloutOf', { key: flag.key })} onChange={(e) => setRollout(e.target.value)} />
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step={1}
+            className="percent"
+            value={rollout}
+            aria-label={t('flags.rolloutOf', { key: flag.key })}
+            onChange={(e) => setRollout(e.target.value)}
+          />
           <span className="muted">%</span>
           {rollout !== String(flag.rolloutPercent) && (
             <button type="submit" className="secondary" disabled={change.isPending}>
@@ -95,7 +117,13 @@ function FlagRow({ flag, timeZone, change }: { flag: FeatureFlag; timeZone: stri
         <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
       </td>
       <td>
-        <button type="button" className="secondary" disabled={change.isPending} aria-label={t('flags.removeOf', { key: flag.key })} onClick={() => change.mutate({ key: flag.key, remove: true })}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={change.isPending}
+          aria-label={t('flags.removeOf', { key: flag.key })}
+          onClick={() => change.mutate({ key: flag.key, remove: true })}
+        >
           {t('flags.remove')}
         </button>
       </td>
@@ -117,14 +145,27 @@ function NewFlagForm({ clinicId }: { clinicId: string }) {
   return (
     <form className="row new-flag" onSubmit={submit} aria-label={t('flags.add')} noValidate>
       <Field label={t('flags.newKey')} problem={problems.get('params.key')}>
-        {(props) => <input {...props} value={key} autoCapitalize="none" spellCheck={false} onChange={(e) => setKey(e.target.value)} />}
+        {(props) => (
+          <input {...props} value={key} autoCapitalize="none" spellCheck={false} onChange={(e) => setKey(e.target.value)} />
+        )}
       </Field>
       <label className="checkbox">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         {t('flags.enabled')}
       </label>
       <Field label={t('flags.rollout')} problem={problems.get('body.rolloutPercent')}>
-        {(props) => <input {...props} type="number" min={0} max={100} step={1} className="percent" value={rollout} onChange={(e) => setRollout(e.target.value)} />}
+        {(props) => (
+          <input
+            {...props}
+            type="number"
+            min={0}
+            max={100}
+            step={1}
+            className="percent"
+            value={rollout}
+            onChange={(e) => setRollout(e.target.value)}
+          />
+        )}
       </Field>
       <button type="submit" disabled={add.isPending || key.trim() === ''}>
         {t('flags.add')}

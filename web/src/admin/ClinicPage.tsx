@@ -17,7 +17,10 @@ import './admin.css';
 export function ClinicPage() {
   const params = useParams<{ id: string }>();
   const { t } = useTranslation('admin');
-  const clinic = useQuery({ queryKey: clinicKey(params.id), queryFn: ({ signal }) => api<ClinicDetail>(`/api/admin/clinics/${params.id}`, { signal }) });
+  const clinic = useQuery({
+    queryKey: clinicKey(params.id),
+    queryFn: ({ signal }) => api<ClinicDetail>(`/api/admin/clinics/${params.id}`, { signal }),
+  });
   return (
     <section className="admin-page">
       <p>
@@ -37,7 +40,12 @@ function ClinicDetails({ clinic }: { clinic: ClinicDetail }) {
     [t('clinic.slug'), clinic.slug],
     [t('create.timeZone'), clinic.timeZone],
     [t('create.locale'), t(`locale.${clinic.locale}`)],
-    [t('clinic.seats'), clinic.limits.maxUsers === null ? t('clinic.seatsUnlimited', { used: f.number(clinic.usage.activeUsers) }) : t('clinic.seatsOf', { used: f.number(clinic.usage.activeUsers), max: f.number(clinic.limits.maxUsers) })],
+    [
+      t('clinic.seats'),
+      clinic.limits.maxUsers === null
+        ? t('clinic.seatsUnlimited', { used: f.number(clinic.usage.activeUsers) })
+        : t('clinic.seatsOf', { used: f.number(clinic.usage.activeUsers), max: f.number(clinic.limits.maxUsers) }),
+    ],
     [t('clinics.created'), f.dateTime(clinic.createdAt)],
     [t('clinic.updated'), f.dateTime(clinic.updatedAt)],
   ];

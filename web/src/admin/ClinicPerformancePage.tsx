@@ -12,7 +12,6 @@ import { PlatformTotals } from './PlatformTotals.tsx';
 import { useSearchState } from './search-state.ts';
 import './admin.css';
 
-
 /** The super admin's home: how every clinic did over a period, ranked by any figure. */
 export function ClinicPerformancePage() {
   const { t } = useTranslation('admin');
@@ -41,7 +40,10 @@ export function ClinicPerformancePage() {
       {first && (
         <>
           <p className="muted period-line">
-            {t('performance.periodShown', { from: utc.date(`${first.period.from}T00:00:00Z`), to: utc.date(`${first.period.to}T00:00:00Z`) })}{' '}
+            {t('performance.periodShown', {
+              from: utc.date(`${first.period.from}T00:00:00Z`),
+              to: utc.date(`${first.period.to}T00:00:00Z`),
+            })}{' '}
             {t('performance.computedAt', { time: f.dateTime(first.computedAt) })}
           </p>
           <PlatformTotals totals={first.totals} />

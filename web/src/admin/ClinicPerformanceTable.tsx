@@ -30,10 +30,21 @@ type Sort = {
 };
 
 /** Every clinic's figures; a column header ranks the clinics by that figure (again: the other way). */
-export function ClinicPerformanceTable({ clinics, sort, onSort }: { clinics: ClinicPerformance[]; sort: Sort; onSort: (sort: Sort) => void }) {
+export function ClinicPerformanceTable({
+  clinics,
+  sort,
+  onSort,
+}: {
+  clinics: ClinicPerformance[];
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+}) {
   const { t } = useTranslation('admin');
   const f = useFormat();
-  const flip = (metric: ClinicMetric) => onSort(metric === sort.sort ? { sort: metric, order: sort.order === 'desc' ? 'asc' : 'desc' } : { sort: metric, order: 'desc' });
+  const flip = (metric: ClinicMetric) =>
+    onSort(
+      metric === sort.sort ? { sort: metric, order: sort.order === 'desc' ? 'asc' : 'desc' } : { sort: metric, order: 'desc' },
+    );
   return (
     <div className="table-scroll">
       <table className="performance-table">
@@ -42,7 +53,12 @@ export function ClinicPerformanceTable({ clinics, sort, onSort }: { clinics: Cli
           <tr>
             <th scope="col">{t('performance.clinic')}</th>
             {METRICS.map((metric) => (
-              <th key={metric} scope="col" className="number" aria-sort={metric === sort.sort ? (sort.order === 'desc' ? 'descending' : 'ascending') : undefined}>
+              <th
+                key={metric}
+                scope="col"
+                className="number"
+                aria-sort={metric === sort.sort ? (sort.order === 'desc' ? 'descending' : 'ascending') : undefined}
+              >
                 <button type="button" className="sort" onClick={() => flip(metric)}>
                   {t(`performance.metric.${metric}`)}
                   <span aria-hidden="true" className="sort-mark">

@@ -9,7 +9,11 @@ import { patchClinic, useClinicWrite } from './clinic-writes.ts';
 import { ChoiceField, fieldProblems, SaveButton } from './Field.tsx';
 import { draftOf, gibOf, LIMITS, overridesOf, type LimitDefinition, type LimitKey, type OverrideDraft } from './limits.ts';
 
-const draftsOf = (clinic: ClinicDetail) => Object.fromEntries(LIMITS.map((limit) => [limit.key, draftOf(limit, clinic.quotaOverrides)])) as Record<LimitKey, OverrideDraft>;
+const draftsOf = (clinic: ClinicDetail) =>
+  Object.fromEntries(LIMITS.map((limit) => [limit.key, draftOf(limit, clinic.quotaOverrides)])) as Record<
+    LimitKey,
+    OverrideDraft
+  >;
 
 /** The clinic's plan and its own limits; a limit left empty follows the plan. */
 export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
@@ -18,7 +22,11 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
   const [drafts, setDrafts] = useState(() => draftsOf(clinic));
   const save = useClinicWrite(clinic.id, patchClinic(clinic.id));
   // The plans' own limits change only with a release: fetched once per visit.
-  const plans = useQuery({ queryKey: ['admin', 'tiers'], queryFn: ({ signal }) => api<{ items: ClinicDetail['limits'][] }>('/api/admin/tiers', { signal }), staleTime: Infinity });
+  const plans = useQuery({
+    queryKey: ['admin', 'tiers'],
+    queryFn: ({ signal }) => api<{ items: ClinicDetail['limits'][] }>('/api/admin/tiers', { signal }),
+    staleTime: Infinity,
+  });
   const plan = plans.data?.items.find((p) => p.tier === tier);
   const problems = fieldProblems(save.error);
   const submit = (event: FormEvent) => {
@@ -39,7 +47,13 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
     <form className="card" onSubmit={submit} aria-labelledby="plan-title" noValidate>
       <h2 id="plan-title">{t('plan.title')}</h2>
       <div className="inline-field">
-        <ChoiceField label={t('clinics.tier')} value={tier} choices={TIERS} labelOf={(key) => t(`tier.${key}`)} onChange={(v) => setTier(v as TierKey)} />
+        <ChoiceField
+          label={t('clinics.tier')}
+          value={tier}
+          choices={TIERS}
+          labelOf={(key) => t(`tier.${key}`)}
+          onChange={(v) => setTier(v as TierKey)}
+        />
       </div>
       <table className="limits-table">
         <thead>
@@ -65,7 +79,14 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
         </tbody>
       </table>
       <p className="muted">{t('plan.emptyFollowsTier')}</p>
-      {save.isError && (problems.size > 0 ? <p className="problem" role="alert">{t('form.fixFields')}</p> : <ProblemMessage error={save.error} />)}
+      {save.isError &&
+        (problems.size > 0 ? (
+          <p className="problem" role="alert">
+            {t('form.fixFields')}
+          </p>
+        ) : (
+          <ProblemMessage error={save.error} />
+        ))}
       <div className="row">
         <SaveButton save={save} label={t('plan.save')} />
       </div>
@@ -73,13 +94,25 @@ export function ClinicPlanForm({ clinic }: { clinic: ClinicDetail }) {
   );
 }
 
-function LimitRow(props: { limit: LimitDefinition; clinic: ClinicDetail; planValue: number | null | undefined; draft: OverrideDraft; problem: string | undefined; onChange: (draft: OverrideDraft) => void }) {
+function LimitRow(props: {
+  limit: LimitDefinition;
+  clinic: ClinicDetail;
+  planValue: number | null | undefined;
+  draft: OverrideDraft;
+  problem: string | undefined;
+  onChange: (draft: OverrideDraft) => void;
+}) {
   const { limit, clinic, draft, problem, onChange } = props;
   const { t } = useTranslation('admin');
   const f = useFormat();
   const id = useId();
   const name = t(`limits.${limit.key}`);
-  const shownOf = (value: number | null) => (value === null ? t('limits.unlimited') : limit.unit === 'gib' ? t('limits.gib', { value: f.number(gibOf(value), 2) }) : f.number(value));
+  const shownOf = (value: number | null) =>
+    value === null
+      ? t('limits.unlimited')
+      : limit.unit === 'gib'
+        ? t('limits.gib', { value: f.number(gibOf(value), 2) })
+        : f.number(value);
   const shown = shownOf(clinic.limits[limit.effective]);
   const overridden = limit.key in clinic.quotaOverrides;
   return (
@@ -88,7 +121,10 @@ function LimitRow(props: { limit: LimitDefinition; clinic: ClinicDetail; planVal
         <label htmlFor={id}>{name}</label>
       </th>
       <td>
-        {shown} <span className="muted">{overridden ? t('plan.fromOverride') : t('plan.fromTier', { tier: t(`tier.${clinic.tier}`) })}</span>
+        {shown}{' '}
+        <span className="muted">
+          {overridden ? t('plan.fromOverride') : t('plan.fromTier', { tier: t(`tier.${clinic.tier}`) })}
+        </span>
       </td>
       <td>{props.planValue === undefined ? '' : shownOf(props.planValue)}</td>
       <td>
@@ -108,7 +144,12 @@ function LimitRow(props: { limit: LimitDefinition; clinic: ClinicDetail; planVal
           {limit.unit === 'gib' && <span className="muted">GiB</span>}
           {limit.canBeUnlimited && (
             <label className="checkbox">
-              <input type="checkbox" checked={draft.unlimited} aria-label={t('plan.unlimitedOf', { limit: name })} onChange={(e) => onChange({ ...draft, unlimited: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={draft.unlimited}
+                aria-label={t('plan.unlimitedOf', { limit: name })}
+                onChange={(e) => onChange({ ...draft, unlimited: e.target.checked })}
+              />
               {t('limits.unlimited')}
             </label>
           )}

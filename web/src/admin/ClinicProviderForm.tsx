@@ -17,14 +17,24 @@ export function ClinicProviderForm({ clinic }: { clinic: ClinicDetail }) {
   const save = useClinicWrite(clinic.id, patchClinic(clinic.id));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ analysisProvider: choice === PLATFORM_DEFAULT ? null : (choice as AnalysisProviderKey) }, { onSuccess: (saved) => setChoice(saved.analysisProvider ?? PLATFORM_DEFAULT) });
+    save.mutate(
+      { analysisProvider: choice === PLATFORM_DEFAULT ? null : (choice as AnalysisProviderKey) },
+      { onSuccess: (saved) => setChoice(saved.analysisProvider ?? PLATFORM_DEFAULT) },
+    );
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="provider-title">
       <h2 id="provider-title">{t('provider.title')}</h2>
       <p className="muted">{t('provider.inEffect', { provider: t(`provider.${clinic.effectiveAnalysisProvider}`) })}</p>
       <div className="row">
-        <ChoiceField label={t('provider.setting')} value={choice} choices={ANALYSIS_PROVIDERS} labelOf={(p) => t(`provider.${p}`)} empty={{ value: PLATFORM_DEFAULT, label: t('provider.platformDefault') }} onChange={(v) => setChoice(v)} />
+        <ChoiceField
+          label={t('provider.setting')}
+          value={choice}
+          choices={ANALYSIS_PROVIDERS}
+          labelOf={(p) => t(`provider.${p}`)}
+          empty={{ value: PLATFORM_DEFAULT, label: t('provider.platformDefault') }}
+          onChange={(v) => setChoice(v)}
+        />
         <SaveButton save={save} label={t('provider.save')} />
       </div>
       <ProblemMessage error={save.error} />

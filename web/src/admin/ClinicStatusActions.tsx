@@ -13,7 +13,9 @@ export function ClinicStatusActions({ clinic }: { clinic: ClinicDetail }) {
   const { t } = useTranslation('admin');
   const [asking, setAsking] = useState(false);
   const action: Action = clinic.isActive ? 'suspend' : 'reactivate';
-  const change = useClinicWrite(clinic.id, (to: Action) => api<ClinicDetail>(`/api/admin/clinics/${clinic.id}/${to}`, { method: 'POST' }));
+  const change = useClinicWrite(clinic.id, (to: Action) =>
+    api<ClinicDetail>(`/api/admin/clinics/${clinic.id}/${to}`, { method: 'POST' }),
+  );
   const confirm = () => change.mutate(action, { onSettled: () => setAsking(false) });
   return (
     <div className="status-actions">

@@ -39,12 +39,28 @@ export function ClinicsPage() {
       </div>
       {creating && <CreateClinicForm onCancel={() => setCreating(false)} />}
       <form className="row filters" role="search" onSubmit={find}>
-        <Field label={t('clinics.search')}>{(props) => <input {...props} type="search" value={text} maxLength={100} onChange={(e) => setText(e.target.value)} />}</Field>
+        <Field label={t('clinics.search')}>
+          {(props) => <input {...props} type="search" value={text} maxLength={100} onChange={(e) => setText(e.target.value)} />}
+        </Field>
         <button type="submit" className="secondary">
           {t('clinics.find')}
         </button>
-        <ChoiceField label={t('clinics.status')} value={filters.status} choices={CLINIC_STATUSES} labelOf={(s) => t(`status.${s}`)} empty={{ value: '', label: t('clinics.anyStatus') }} onChange={(v) => update({ status: v })} />
-        <ChoiceField label={t('clinics.tier')} value={filters.tier} choices={TIERS} labelOf={(tier) => t(`tier.${tier}`)} empty={{ value: '', label: t('clinics.anyTier') }} onChange={(v) => update({ tier: v })} />
+        <ChoiceField
+          label={t('clinics.status')}
+          value={filters.status}
+          choices={CLINIC_STATUSES}
+          labelOf={(s) => t(`status.${s}`)}
+          empty={{ value: '', label: t('clinics.anyStatus') }}
+          onChange={(v) => update({ status: v })}
+        />
+        <ChoiceField
+          label={t('clinics.tier')}
+          value={filters.tier}
+          choices={TIERS}
+          labelOf={(tier) => t(`tier.${tier}`)}
+          empty={{ value: '', label: t('clinics.anyTier') }}
+          onChange={(v) => update({ tier: v })}
+        />
       </form>
       {pages.isPending && <p className="loading">{t('app:loading')}</p>}
       {pages.isError && !pages.isFetchNextPageError && <ProblemMessage error={pages.error} />}

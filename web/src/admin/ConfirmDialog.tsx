@@ -5,7 +5,21 @@ import { useTranslation } from 'react-i18next';
  * A modal question before a write that locks people out. The browser's own modal dialog keeps focus
  * inside it and closes on Escape, which counts as "cancel".
  */
-export function ConfirmDialog({ title, children, confirmLabel, busy, onConfirm, onCancel }: { title: string; children: ReactNode; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation('admin');
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {

@@ -44,7 +44,8 @@ export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
   });
   const problems = fieldProblems(create.error);
   const conflictField = create.error instanceof ApiError ? CONFLICT_FIELDS[create.error.code] : undefined;
-  const problem = (path: string) => problems.get(path) ?? (conflictField === path ? t(`problems:${(create.error as ApiError).code}`) : undefined);
+  const problem = (path: string) =>
+    problems.get(path) ?? (conflictField === path ? t(`problems:${(create.error as ApiError).code}`) : undefined);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate();
@@ -60,10 +61,32 @@ export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
             {(props) => <input {...props} value={clinic.name} maxLength={200} onChange={(e) => set({ name: e.target.value })} />}
           </Field>
           <Field label={t('create.slug')} hint={t('create.slugHint')} problem={problem('body.slug')}>
-            {(props) => <input {...props} value={clinic.slug} autoCapitalize="none" spellCheck={false} onChange={(e) => set({ slug: e.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                value={clinic.slug}
+                autoCapitalize="none"
+                spellCheck={false}
+                onChange={(e) => set({ slug: e.target.value })}
+              />
+            )}
           </Field>
-          <ChoiceField label={t('clinics.tier')} problem={problem('body.tier')} value={clinic.tier} choices={TIERS} labelOf={(tier) => t(`tier.${tier}`)} onChange={(v) => set({ tier: v as NewClinic['tier'] })} />
-          <ChoiceField label={t('clinics.status')} problem={problem('body.status')} value={clinic.status} choices={STARTING_STATUSES} labelOf={(s) => t(`status.${s}`)} onChange={(v) => set({ status: v as NewClinic['status'] })} />
+          <ChoiceField
+            label={t('clinics.tier')}
+            problem={problem('body.tier')}
+            value={clinic.tier}
+            choices={TIERS}
+            labelOf={(tier) => t(`tier.${tier}`)}
+            onChange={(v) => set({ tier: v as NewClinic['tier'] })}
+          />
+          <ChoiceField
+            label={t('clinics.status')}
+            problem={problem('body.status')}
+            value={clinic.status}
+            choices={STARTING_STATUSES}
+            labelOf={(s) => t(`status.${s}`)}
+            onChange={(v) => set({ status: v as NewClinic['status'] })}
+          />
           <Field label={t('create.timeZone')} problem={problem('body.timeZone')}>
             {(props) => (
               <>
@@ -76,20 +99,50 @@ export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
               </>
             )}
           </Field>
-          <ChoiceField label={t('create.locale')} problem={problem('body.locale')} value={clinic.locale} choices={LANGUAGES} labelOf={(l) => t(`locale.${l}`)} onChange={(v) => set({ locale: v as NewClinic['locale'] })} />
+          <ChoiceField
+            label={t('create.locale')}
+            problem={problem('body.locale')}
+            value={clinic.locale}
+            choices={LANGUAGES}
+            labelOf={(l) => t(`locale.${l}`)}
+            onChange={(v) => set({ locale: v as NewClinic['locale'] })}
+          />
         </div>
       </fieldset>
       <fieldset>
         <legend>{t('create.owner')}</legend>
         <div className="form-grid">
           <Field label={t('create.ownerName')} problem={problem('body.owner.fullName')}>
-            {(props) => <input {...props} value={clinic.owner.fullName} autoComplete="off" onChange={(e) => setOwner({ fullName: e.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                value={clinic.owner.fullName}
+                autoComplete="off"
+                onChange={(e) => setOwner({ fullName: e.target.value })}
+              />
+            )}
           </Field>
           <Field label={t('create.ownerEmail')} problem={problem('body.owner.email')}>
-            {(props) => <input {...props} type="email" value={clinic.owner.email} autoComplete="off" onChange={(e) => setOwner({ email: e.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                type="email"
+                value={clinic.owner.email}
+                autoComplete="off"
+                onChange={(e) => setOwner({ email: e.target.value })}
+              />
+            )}
           </Field>
           <Field label={t('create.ownerPassword')} problem={problem('body.owner.password')}>
-            {(props) => <input {...props} type="password" value={clinic.owner.password} autoComplete="new-password" onChange={(e) => setOwner({ password: e.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                value={clinic.owner.password}
+                autoComplete="new-password"
+                onChange={(e) => setOwner({ password: e.target.value })}
+              />
+            )}
           </Field>
         </div>
       </fieldset>

@@ -7,7 +7,8 @@ export function fieldProblems(error: unknown): Map<string, string> {
   const problems = new Map<string, string>();
   if (!(error instanceof ApiError) || error.code !== 'validation-failed' || !Array.isArray(error.body.errors)) return problems;
   for (const entry of error.body.errors as { path?: unknown; message?: unknown }[]) {
-    if (typeof entry.path === 'string' && typeof entry.message === 'string' && !problems.has(entry.path)) problems.set(entry.path, entry.message);
+    if (typeof entry.path === 'string' && typeof entry.message === 'string' && !problems.has(entry.path))
+      problems.set(entry.path, entry.message);
   }
   return problems;
 }
@@ -23,7 +24,17 @@ interface FieldControlProps {
  * the control instead of wrapping it, so the control's name is the label alone (a wrapped input or
  * select would add its value to it), and hint and complaint describe it.
  */
-export function Field({ label, problem, hint, children }: { label: ReactNode; problem?: string | undefined; hint?: ReactNode; children: (props: FieldControlProps) => ReactNode }) {
+export function Field({
+  label,
+  problem,
+  hint,
+  children,
+}: {
+  label: ReactNode;
+  problem?: string | undefined;
+  hint?: ReactNode;
+  children: (props: FieldControlProps) => ReactNode;
+}) {
   const id = useId();
   const described = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ');
   return (

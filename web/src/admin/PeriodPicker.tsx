@@ -29,8 +29,12 @@ export function PeriodPicker({ period, onChange }: { period: Period; onChange: (
         ))}
       </div>
       <form className="row" onSubmit={apply} aria-label={t('performance.customPeriod')}>
-        <Field label={t('performance.from')}>{(props) => <input {...props} type="date" required value={from} max={to} onChange={(e) => setFrom(e.target.value)} />}</Field>
-        <Field label={t('performance.to')}>{(props) => <input {...props} type="date" required value={to} min={from} onChange={(e) => setTo(e.target.value)} />}</Field>
+        <Field label={t('performance.from')}>
+          {(props) => <input {...props} type="date" required value={from} max={to} onChange={(e) => setFrom(e.target.value)} />}
+        </Field>
+        <Field label={t('performance.to')}>
+          {(props) => <input {...props} type="date" required value={to} min={from} onChange={(e) => setTo(e.target.value)} />}
+        </Field>
         <button type="submit" className={period.kind === 'custom' ? undefined : 'secondary'}>
           {t('performance.showPeriod')}
         </button>

@@ -13,10 +13,21 @@ export function PlatformTotals({ totals }: { totals: PlatformPerformance }) {
     {
       label: t('performance.totals.appointments'),
       value: f.number(appointments.total),
-      detail: t('performance.totals.appointmentsDetail', { completed: f.number(appointments.completed), cancelled: f.number(appointments.cancelled), noShow: f.number(appointments.noShow) }),
+      detail: t('performance.totals.appointmentsDetail', {
+        completed: f.number(appointments.completed),
+        cancelled: f.number(appointments.cancelled),
+        noShow: f.number(appointments.noShow),
+      }),
     },
-    { label: t('performance.totals.noShowRate'), value: appointments.noShowRate === null ? '—' : f.percent(appointments.noShowRate) },
-    { label: t('performance.totals.customers'), value: f.number(totals.customers.total), detail: t('performance.totals.newCustomers', { count: totals.customers.new, formatted: f.number(totals.customers.new) }) },
+    {
+      label: t('performance.totals.noShowRate'),
+      value: appointments.noShowRate === null ? '—' : f.percent(appointments.noShowRate),
+    },
+    {
+      label: t('performance.totals.customers'),
+      value: f.number(totals.customers.total),
+      detail: t('performance.totals.newCustomers', { count: totals.customers.new, formatted: f.number(totals.customers.new) }),
+    },
     { label: t('performance.totals.activeStaff'), value: f.number(totals.activeStaff) },
     { label: t('performance.totals.analyses'), value: f.number(totals.analysesCompleted) },
   ];

@@ -2,7 +2,17 @@ import type { z } from 'zod';
 import type { ClinicMetric, SortOrder } from '../../../src/analytics/clinic-analytics-repo.ts';
 import type { ClinicAnalyticsPage, ClinicAnalyticsQuery } from '../../../src/analytics/clinic-analytics-schemas.ts';
 import type { AuditLogEntry } from '../../../src/audit/audit-schemas.ts';
-import type { AdminClinic, AdminClinicDetail, AnalysisProvider, ClinicStatus, CreateClinicBody, CreatedClinic, QuotaOverrides, Tier, UpdateClinicBody } from '../../../src/clinics/clinic-schemas.ts';
+import type {
+  AdminClinic,
+  AdminClinicDetail,
+  AnalysisProvider,
+  ClinicStatus,
+  CreateClinicBody,
+  CreatedClinic,
+  QuotaOverrides,
+  Tier,
+  UpdateClinicBody,
+} from '../../../src/clinics/clinic-schemas.ts';
 import type { AdminFeatureFlag, SetFeatureBody } from '../../../src/flags/flag-schemas.ts';
 
 export type { ClinicMetric, SortOrder };

@@ -9,7 +9,13 @@ export type AuditFilters = {
   to: string;
 };
 
-export const FILTER_NAMES = ['clinicId', 'action', 'actorUserId', 'from', 'to'] as const satisfies readonly (keyof AuditFilters)[];
+export const FILTER_NAMES = [
+  'clinicId',
+  'action',
+  'actorUserId',
+  'from',
+  'to',
+] as const satisfies readonly (keyof AuditFilters)[];
 
 export function auditFiltersOf(search: URLSearchParams): AuditFilters {
   return Object.fromEntries(FILTER_NAMES.map((name) => [name, search.get(name) ?? ''])) as unknown as AuditFilters;

@@ -14,9 +14,12 @@ export function useClinicWrite<V>(clinicId: string, write: (input: V) => Promise
     mutationFn: write,
     onSuccess: async (detail) => {
       queryClient.setQueryData(clinicKey(clinicId), detail);
-      await Promise.all(['clinics', 'performance', 'audit-logs'].map((list) => queryClient.invalidateQueries({ queryKey: ['admin', list] })));
+      await Promise.all(
+        ['clinics', 'performance', 'audit-logs'].map((list) => queryClient.invalidateQueries({ queryKey: ['admin', list] })),
+      );
     },
   });
 }
 
-export const patchClinic = (clinicId: string) => (change: ClinicChange) => api<ClinicDetail>(`/api/admin/clinics/${clinicId}`, { method: 'PATCH', body: change });
+export const patchClinic = (clinicId: string) => (change: ClinicChange) =>
+  api<ClinicDetail>(`/api/admin/clinics/${clinicId}`, { method: 'PATCH', body: change });

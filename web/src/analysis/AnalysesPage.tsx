@@ -52,7 +52,14 @@ export function AnalysesPage() {
       {items.length > 0 && (
         <>
           {onePerson && <p className="muted">{t('compare.hint')}</p>}
-          <AnalysisTable items={items} showCustomer={staff && !customerId} selectable={onePerson} selected={selected} onToggle={toggle} timeZone={me.clinic?.timeZone} />
+          <AnalysisTable
+            items={items}
+            showCustomer={staff && !customerId}
+            selectable={onePerson}
+            selected={selected}
+            onToggle={toggle}
+            timeZone={me.clinic?.timeZone}
+          />
           {older && newer && (
             <p>
               <Link className="button" href={withQuery('/analyses/compare', { a: older.id, b: newer.id })}>
@@ -68,7 +75,14 @@ export function AnalysesPage() {
   );
 }
 
-function AnalysisTable(props: { items: ListedAnalysis[]; showCustomer: boolean; selectable: boolean; selected: ListedAnalysis[]; onToggle: (a: ListedAnalysis) => void; timeZone: string | undefined }) {
+function AnalysisTable(props: {
+  items: ListedAnalysis[];
+  showCustomer: boolean;
+  selectable: boolean;
+  selected: ListedAnalysis[];
+  onToggle: (a: ListedAnalysis) => void;
+  timeZone: string | undefined;
+}) {
   const { t } = useTranslation('analysis');
   const format = useFormat(props.timeZone);
   return (
@@ -91,13 +105,25 @@ function AnalysisTable(props: { items: ListedAnalysis[]; showCustomer: boolean; 
               {props.selectable && (
                 <td>
                   {a.status === 'completed' && (
-                    <input type="checkbox" aria-label={t('compare.select', { date })} checked={props.selected.some((s) => s.id === a.id)} onChange={() => props.onToggle(a)} />
+                    <input
+                      type="checkbox"
+                      aria-label={t('compare.select', { date })}
+                      checked={props.selected.some((s) => s.id === a.id)}
+                      onChange={() => props.onToggle(a)}
+                    />
                   )}
                 </td>
               )}
               <td>
                 <Link href={`/analyses/${a.id}`}>
-                  <img className="analysis-thumb" src={`/api/analyses/${a.id}/images/thumb-256`} alt={t('list.photoOf', { date })} loading="lazy" width={64} height={64} />
+                  <img
+                    className="analysis-thumb"
+                    src={`/api/analyses/${a.id}/images/thumb-256`}
+                    alt={t('list.photoOf', { date })}
+                    loading="lazy"
+                    width={64}
+                    height={64}
+                  />
                 </Link>
               </td>
               <td>
@@ -105,9 +131,7 @@ function AnalysisTable(props: { items: ListedAnalysis[]; showCustomer: boolean; 
               </td>
               {props.showCustomer && (
                 <td>
-                  <Link href={withQuery('/analyses', { customerId: a.customerId })}>
-                    {a.customerName}
-                  </Link>
+                  <Link href={withQuery('/analyses', { customerId: a.customerId })}>{a.customerName}</Link>
                 </td>
               )}
               <td>

@@ -34,7 +34,9 @@ export function AnalysisPage() {
   return (
     <article className="analysis-page">
       <p>
-        <Link href={withQuery('/analyses', { customerId: staff ? a.customerId : undefined })}>{staff ? t('backToCustomer') : t('backToList')}</Link>
+        <Link href={withQuery('/analyses', { customerId: staff ? a.customerId : undefined })}>
+          {staff ? t('backToCustomer') : t('backToList')}
+        </Link>
       </p>
       <h1>{customerName.data ? t('result.titleFor', { name: customerName.data }) : t('result.title')}</h1>
       <p className="muted">

@@ -30,7 +30,10 @@ export function ComparePage() {
         {sides.map((side) => (
           <figure key={side.id} className="card">
             <Link href={`/analyses/${side.id}`}>
-              <img src={`/api/analyses/${side.id}/images/thumb-768`} alt={t('list.photoOf', { date: format.dateTime(side.at) })} />
+              <img
+                src={`/api/analyses/${side.id}/images/thumb-768`}
+                alt={t('list.photoOf', { date: format.dateTime(side.at) })}
+              />
             </Link>
             <figcaption>
               {format.dateTime(side.at)} · {t('result.overall')} {side.overallScore}

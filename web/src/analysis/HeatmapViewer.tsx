@@ -19,7 +19,14 @@ export function HeatmapViewer({ image, result }: { image: Analysis['image']; res
     <div className="heatmap-viewer">
       <div className="photo-stack" style={{ aspectRatio: `${image.width} / ${image.height}` }}>
         <img src={image.workingUrl} alt={t('result.photoAlt')} width={image.width} height={image.height} />
-        {overlay && concern && <img className="heatmap-overlay" src={overlay} alt={t('result.heatmapAlt', { concern: t(`concern.${concern}`) })} style={{ opacity }} />}
+        {overlay && concern && (
+          <img
+            className="heatmap-overlay"
+            src={overlay}
+            alt={t('result.heatmapAlt', { concern: t(`concern.${concern}`) })}
+            style={{ opacity }}
+          />
+        )}
       </div>
       {mapped.length > 0 && (
         <div className="heatmap-controls">
@@ -38,7 +45,15 @@ export function HeatmapViewer({ image, result }: { image: Analysis['image']; res
           </fieldset>
           <label>
             {t('result.opacity')}
-            <input type="range" min={0.1} max={1} step={0.05} value={opacity} disabled={!concern} onChange={(e) => setOpacity(Number(e.target.value))} />
+            <input
+              type="range"
+              min={0.1}
+              max={1}
+              step={0.05}
+              value={opacity}
+              disabled={!concern}
+              onChange={(e) => setOpacity(Number(e.target.value))}
+            />
           </label>
           <p className="muted">{t('result.heatmapHint')}</p>
         </div>

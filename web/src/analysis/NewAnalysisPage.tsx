@@ -27,12 +27,24 @@ export function NewAnalysisPage() {
       </p>
       <h1>{customerName.data ? t('new.titleFor', { name: customerName.data }) : t('new.title')}</h1>
       <ProblemMessage error={customerName.error} />
-      {staff && !customerId ? <CustomerPicker /> : <ConsentThenPhoto customerId={customerId} onBehalf={staff} timeZone={me.clinic?.timeZone} />}
+      {staff && !customerId ? (
+        <CustomerPicker />
+      ) : (
+        <ConsentThenPhoto customerId={customerId} onBehalf={staff} timeZone={me.clinic?.timeZone} />
+      )}
     </article>
   );
 }
 
-function ConsentThenPhoto({ customerId, onBehalf, timeZone }: { customerId: string | undefined; onBehalf: boolean; timeZone: string | undefined }) {
+function ConsentThenPhoto({
+  customerId,
+  onBehalf,
+  timeZone,
+}: {
+  customerId: string | undefined;
+  onBehalf: boolean;
+  timeZone: string | undefined;
+}) {
   const { t } = useTranslation('analysis');
   const format = useFormat(timeZone);
   const consent = useConsent(customerId);
@@ -49,7 +61,12 @@ function ConsentThenPhoto({ customerId, onBehalf, timeZone }: { customerId: stri
         {confirming ? (
           <>
             {t('consent.withdrawConfirm')}{' '}
-            <button type="button" className="secondary" disabled={withdraw.isPending} onClick={() => withdraw.mutate(undefined, { onSettled: () => setConfirming(false) })}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={withdraw.isPending}
+              onClick={() => withdraw.mutate(undefined, { onSettled: () => setConfirming(false) })}
+            >
               {t('consent.withdrawYes')}
             </button>{' '}
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>

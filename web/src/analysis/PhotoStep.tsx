@@ -11,7 +11,11 @@ import { QualityProblems } from './QualityProblems.tsx';
 import { ACCEPTED_TYPES, uploadPhoto } from './upload-photo.ts';
 import { useAnalysisProgress } from './use-analysis-progress.ts';
 
-type Upload = { phase: 'idle' } | { phase: 'uploading'; sent: number } | { phase: 'error'; error: unknown } | { phase: 'accepted'; id: string };
+type Upload =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; sent: number }
+  | { phase: 'error'; error: unknown }
+  | { phase: 'accepted'; id: string };
 
 /** Choose a face photo, watch it upload, then watch its analysis live until the result opens. */
 export function PhotoStep({ customerId, timeZone }: { customerId: string | undefined; timeZone: string | undefined }) {
@@ -57,7 +61,10 @@ export function PhotoStep({ customerId, timeZone }: { customerId: string | undef
   const wrongType = photo !== null && !ACCEPTED_TYPES.includes(photo.type);
   const busy = upload.phase === 'uploading' || (upload.phase === 'accepted' && !outcome.data);
   const sent = upload.phase === 'uploading' ? upload.sent : upload.phase === 'accepted' ? 1 : null;
-  const quota = upload.phase === 'error' && upload.error instanceof ApiError && upload.error.code === 'analysis-quota-exceeded' ? upload.error.body.resetsAt : undefined;
+  const quota =
+    upload.phase === 'error' && upload.error instanceof ApiError && upload.error.code === 'analysis-quota-exceeded'
+      ? upload.error.body.resetsAt
+      : undefined;
 
   return (
     <section className="card photo-step" aria-labelledby="photo-step-title">
@@ -65,7 +72,13 @@ export function PhotoStep({ customerId, timeZone }: { customerId: string | undef
       <p className="muted">{t('new.tips')}</p>
       <form onSubmit={submit} className="photo-form">
         <label htmlFor={inputId}>{t('new.photo')}</label>
-        <input id={inputId} type="file" accept={ACCEPTED_TYPES.join(',')} disabled={busy} onChange={(e) => choose(e.target.files?.[0] ?? null)} />
+        <input
+          id={inputId}
+          type="file"
+          accept={ACCEPTED_TYPES.join(',')}
+          disabled={busy}
+          onChange={(e) => choose(e.target.files?.[0] ?? null)}
+        />
         {preview && <img className="photo-preview" src={preview} alt={t('new.previewAlt')} />}
         {wrongType && (
           <p className="problem" role="alert">
@@ -87,7 +100,9 @@ export function PhotoStep({ customerId, timeZone }: { customerId: string | undef
       {typeof quota === 'string' && <p className="muted">{t('new.quotaRenews', { date: format.date(quota) })}</p>}
 
       {id && <LiveProgress state={progress} analysisId={id} />}
-      {outcome.data?.status === 'rejected' && outcome.data.quality && <QualityProblems problems={outcome.data.quality.problems} />}
+      {outcome.data?.status === 'rejected' && outcome.data.quality && (
+        <QualityProblems problems={outcome.data.quality.problems} />
+      )}
       {outcome.data?.status === 'failed' && outcome.data.failure && <FailureReason failure={outcome.data.failure} />}
     </section>
   );

@@ -20,10 +20,15 @@ export function Recommendations({ recommendations, canBook }: { recommendations:
             <h3>{name}</h3>
             <p>{t(`recommendation.${concern}`, { score })}</p>
             <p className="muted">
-              {t(`treatmentCategory.${treatment.category}`, { defaultValue: treatment.category })} · {format.money(treatment.priceSatang)}
+              {t(`treatmentCategory.${treatment.category}`, { defaultValue: treatment.category })} ·{' '}
+              {format.money(treatment.priceSatang)}
             </p>
             {canBook && (
-              <Link className="button secondary" href={withQuery('/my-appointments/book', { treatmentId: treatment.id })} aria-label={t('result.bookTreatment', { treatment: name })}>
+              <Link
+                className="button secondary"
+                href={withQuery('/my-appointments/book', { treatmentId: treatment.id })}
+                aria-label={t('result.bookTreatment', { treatment: name })}
+              >
                 {t('result.book')}
               </Link>
             )}

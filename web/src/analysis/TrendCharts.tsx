@@ -26,13 +26,25 @@ export function TrendCharts({ labels, series }: { labels: string[]; series: Seri
           <figure key={s.key} className="card trend-chart">
             <figcaption>
               <strong>{s.label}</strong>
-              {change !== null && <span className={`change ${changeClass(change)}`}> {t('trend.change', { change: signed(change) })}</span>}
+              {change !== null && (
+                <span className={`change ${changeClass(change)}`}> {t('trend.change', { change: signed(change) })}</span>
+              )}
             </figcaption>
             <Line
               role="img"
               aria-label={t('trend.chartLabel', { concern: s.label, values: measured.join(', ') })}
-              data={{ labels, datasets: [{ label: s.label, data: s.values, borderColor: ACCENT, backgroundColor: ACCENT, spanGaps: true, tension: 0.25 }] }}
-              options={{ responsive: true, animation: false, scales: { y: { min: 0, max: 100, ticks: { stepSize: 25 } } }, plugins: { tooltip: { intersect: false } } }}
+              data={{
+                labels,
+                datasets: [
+                  { label: s.label, data: s.values, borderColor: ACCENT, backgroundColor: ACCENT, spanGaps: true, tension: 0.25 },
+                ],
+              }}
+              options={{
+                responsive: true,
+                animation: false,
+                scales: { y: { min: 0, max: 100, ticks: { stepSize: 25 } } },
+                plugins: { tooltip: { intersect: false } },
+              }}
             />
           </figure>
         );

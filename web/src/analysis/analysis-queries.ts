@@ -1,7 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useKeysetPages } from '../api/keyset-pages.ts';
 import { api, withQuery } from '../api/client.ts';
-import type { Analysis, AnalysisPage, AnalysisStatus, Comparison, ConsentStatus, ConsentText, TrendPoint } from './analysis-types.ts';
+import type {
+  Analysis,
+  AnalysisPage,
+  AnalysisStatus,
+  Comparison,
+  ConsentStatus,
+  ConsentText,
+  TrendPoint,
+} from './analysis-types.ts';
 
 export const FINISHED: readonly AnalysisStatus[] = ['completed', 'rejected', 'failed'];
 export const isFinished = (status: AnalysisStatus) => FINISHED.includes(status);
@@ -19,11 +27,17 @@ export const analysisKeys = {
 
 /** Newest first, a page at a time (the API pages by cursor). */
 export function useAnalysesList(customerId: string | undefined) {
-  return useKeysetPages(analysisKeys.list(customerId), (cursor, signal) => api<AnalysisPage>(withQuery('/api/analyses', { customerId, cursor, limit: 20 }), { signal }));
+  return useKeysetPages(analysisKeys.list(customerId), (cursor, signal) =>
+    api<AnalysisPage>(withQuery('/api/analyses', { customerId, cursor, limit: 20 }), { signal }),
+  );
 }
 
 export function useAnalysis(id: string | null) {
-  return useQuery({ queryKey: analysisKeys.one(id ?? ''), queryFn: ({ signal }) => api<Analysis>(`/api/analyses/${id}`, { signal }), enabled: !!id });
+  return useQuery({
+    queryKey: analysisKeys.one(id ?? ''),
+    queryFn: ({ signal }) => api<Analysis>(`/api/analyses/${id}`, { signal }),
+    enabled: !!id,
+  });
 }
 
 export function useTrend(customerId: string | undefined, enabled = true) {
@@ -35,11 +49,17 @@ export function useTrend(customerId: string | undefined, enabled = true) {
 }
 
 export function useComparison(a: string, b: string) {
-  return useQuery({ queryKey: analysisKeys.compare(a, b), queryFn: ({ signal }) => api<Comparison>(withQuery('/api/analyses/compare', { a, b }), { signal }) });
+  return useQuery({
+    queryKey: analysisKeys.compare(a, b),
+    queryFn: ({ signal }) => api<Comparison>(withQuery('/api/analyses/compare', { a, b }), { signal }),
+  });
 }
 
 export function useConsent(customerId: string | undefined) {
-  return useQuery({ queryKey: analysisKeys.consent(customerId), queryFn: ({ signal }) => api<ConsentStatus>(withQuery('/api/analysis-consent', { customerId }), { signal }) });
+  return useQuery({
+    queryKey: analysisKeys.consent(customerId),
+    queryFn: ({ signal }) => api<ConsentStatus>(withQuery('/api/analysis-consent', { customerId }), { signal }),
+  });
 }
 
 export function useConsentText(locale: string, enabled: boolean) {
@@ -54,7 +74,11 @@ export function useConsentText(locale: string, enabled: boolean) {
 export function useGrantConsent(customerId: string | undefined) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (text: ConsentText) => api<ConsentStatus>('/api/analysis-consent', { method: 'POST', body: { customerId, version: text.version, locale: text.locale } }),
+    mutationFn: (text: ConsentText) =>
+      api<ConsentStatus>('/api/analysis-consent', {
+        method: 'POST',
+        body: { customerId, version: text.version, locale: text.locale },
+      }),
     onSuccess: (status) => queryClient.setQueryData(analysisKeys.consent(customerId), status),
   });
 }

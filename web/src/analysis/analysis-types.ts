@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import type { Analysis as AnalysisSchema, ListedAnalysis as ListedAnalysisSchema, ConsentStatus as ConsentStatusSchema, ConsentText as ConsentTextSchema } from '../../../src/analysis/analysis-schemas.ts';
+import type {
+  Analysis as AnalysisSchema,
+  ListedAnalysis as ListedAnalysisSchema,
+  ConsentStatus as ConsentStatusSchema,
+  ConsentText as ConsentTextSchema,
+} from '../../../src/analysis/analysis-schemas.ts';
 import type { AnalysisService } from '../../../src/analysis/analysis-service.ts';
 import type { QualityProblemCode } from '../../../src/analysis/quality-gate.ts';
 import type { Concern, Region } from '../../../src/analysis/skin-analyzer.ts';

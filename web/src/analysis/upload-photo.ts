@@ -8,13 +8,24 @@ export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
  * progress; `onProgress` gets the share sent (0–1). Resolves with the accepted (202) analysis and
  * rejects with the API's problem as an ApiError, like `api()` does.
  */
-export function uploadPhoto(photo: File, customerId: string | undefined, onProgress: (sent: number) => void, signal?: AbortSignal): Promise<Analysis> {
+export function uploadPhoto(
+  photo: File,
+  customerId: string | undefined,
+  onProgress: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<Analysis> {
   const form = new FormData();
   form.append('photo', photo, photo.name);
   return withCsrf((headers) => send(form, headers, customerId, onProgress, signal));
 }
 
-function send(form: FormData, headers: Record<string, string>, customerId: string | undefined, onProgress: (sent: number) => void, signal?: AbortSignal): Promise<Analysis> {
+function send(
+  form: FormData,
+  headers: Record<string, string>,
+  customerId: string | undefined,
+  onProgress: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<Analysis> {
   return new Promise<Analysis>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', withQuery('/api/analyses', { customerId }));
@@ -25,7 +36,10 @@ function send(form: FormData, headers: Record<string, string>, customerId: strin
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
     xhr.addEventListener('load', () => {
-      const response = new Response(xhr.responseText, { status: xhr.status, headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' } });
+      const response = new Response(xhr.responseText, {
+        status: xhr.status,
+        headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' },
+      });
       if (xhr.status === 202) {
         onProgress(1);
         resolve(response.json() as Promise<Analysis>);

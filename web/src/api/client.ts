@@ -69,13 +69,20 @@ async function request<T>(path: string, options: RequestOptions & { headers?: Re
 export async function problemOf(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
-  return new ApiError(response.status, text('type') ?? `/problems/http-${response.status}`, text('title') ?? response.statusText, text('detail'), body);
+  return new ApiError(
+    response.status,
+    text('type') ?? `/problems/http-${response.status}`,
+    text('title') ?? response.statusText,
+    text('detail'),
+    body,
+  );
 }
 
 /** Builds `path?query` from the defined values only. */
 export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }

@@ -37,7 +37,11 @@ const PAGES: [string, Page, OpeningData?][] = [
   [
     '/dashboard',
     lazyPage(() => import('../dashboard/DayPage.tsx'), 'DayPage'),
-    (queryClient, me) => me.clinic && void queryClient.prefetchQuery(dayQuery(dayShown(new URLSearchParams(window.location.search), me.clinic.timeZone), me.clinic.timeZone)),
+    (queryClient, me) =>
+      me.clinic &&
+      void queryClient.prefetchQuery(
+        dayQuery(dayShown(new URLSearchParams(window.location.search), me.clinic.timeZone), me.clinic.timeZone),
+      ),
   ],
   ['/dashboard/book', lazyPage(() => import('../dashboard/StaffBookingPage.tsx'), 'StaffBookingPage')],
   ['/customers', lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage')],
@@ -64,7 +68,11 @@ export function startOpeningPage(queryClient: QueryClient): void {
   if (!opening) return;
   const [, page, openingData] = opening;
   openingPage = page.preload();
-  if (openingData) void queryClient.fetchQuery(meQuery).then((me) => me && openingData(queryClient, me), () => undefined);
+  if (openingData)
+    void queryClient.fetchQuery(meQuery).then(
+      (me) => me && openingData(queryClient, me),
+      () => undefined,
+    );
 }
 
 /** Whether the opening page's chunk has arrived (or failed: the page then shows its own error). */

@@ -33,7 +33,11 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
           ))}
         </nav>
         <span className="who">{me.fullName}</span>
-        <select aria-label={t('language')} value={i18n.language} onChange={(e) => isLanguage(e.target.value) && chooseLanguage(e.target.value)}>
+        <select
+          aria-label={t('language')}
+          value={i18n.language}
+          onChange={(e) => isLanguage(e.target.value) && chooseLanguage(e.target.value)}
+        >
           {LANGUAGES.map((l) => (
             <option key={l} value={l}>
               {LANGUAGE_NAMES[l]}

@@ -20,7 +20,12 @@ export function LoadMore({ pages, label }: { pages: Pages; label?: string }) {
   return (
     <div className="load-more">
       {pages.isFetchNextPageError && <ProblemMessage error={pages.error} />}
-      <button type="button" className="secondary" disabled={pages.isFetchingNextPage || pages.isPlaceholderData} onClick={() => void pages.fetchNextPage()}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={pages.isFetchingNextPage || pages.isPlaceholderData}
+        onClick={() => void pages.fetchNextPage()}
+      >
         {pages.isFetchingNextPage ? t('loading') : (label ?? t('loadMore'))}
       </button>
     </div>

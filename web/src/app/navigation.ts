@@ -7,7 +7,6 @@ export interface NavItem {
   roles: readonly Role[];
 }
 
-
 /** What each role sees in the navigation, in order; the first is their home page. */
 export const NAVIGATION: NavItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', roles: STAFF_ROLES },

@@ -60,7 +60,17 @@ interface BookingFormProps {
 }
 
 /** Treatment, a free time on a chosen day, and the confirmation: shared by customers and staff. */
-export function BookingForm({ timeZone, title, back, initialDate, initialTreatmentId, before, after, details, onBooked }: BookingFormProps) {
+export function BookingForm({
+  timeZone,
+  title,
+  back,
+  initialDate,
+  initialTreatmentId,
+  before,
+  after,
+  details,
+  onBooked,
+}: BookingFormProps) {
   const { t } = useTranslation('appointments');
   const format = useFormat(timeZone);
   const nameOf = useTreatmentName();
@@ -72,7 +82,8 @@ export function BookingForm({ timeZone, title, back, initialDate, initialTreatme
   const [slot, setSlot] = useState<Slot | null>(null);
   const treatment = treatments.data?.find((x) => x.id === treatmentId);
   const book = useMutation({
-    mutationFn: ({ chosen }: { chosen: Slot; day: string }) => api<Appointment>('/api/appointments', { method: 'POST', body: { ...details, treatmentId, startsAt: chosen.startsAt } }),
+    mutationFn: ({ chosen }: { chosen: Slot; day: string }) =>
+      api<Appointment>('/api/appointments', { method: 'POST', body: { ...details, treatmentId, startsAt: chosen.startsAt } }),
     onSuccess: async (booked, { day }) => {
       await queryClient.invalidateQueries({ queryKey: AVAILABILITY_KEY });
       await onBooked(booked, day);
@@ -94,7 +105,9 @@ export function BookingForm({ timeZone, title, back, initialDate, initialTreatme
   };
   if (treatments.isPending || !bookable) return <p className="loading">{t('app:loading')}</p>;
   if (treatments.isError) return <ProblemMessage error={treatments.error} />;
-  const shownDate = date ?? (initialDate && initialDate >= bookable.firstDate && initialDate <= bookable.lastDate ? initialDate : bookable.firstDate);
+  const shownDate =
+    date ??
+    (initialDate && initialDate >= bookable.firstDate && initialDate <= bookable.lastDate ? initialDate : bookable.firstDate);
   return (
     <form className="booking" onSubmit={submit} aria-labelledby="booking-title">
       <p>{back}</p>
@@ -145,7 +158,13 @@ export function BookingForm({ timeZone, title, back, initialDate, initialTreatme
       {treatment && slot && (
         <section className="card summary" aria-label={t('summary')}>
           <h2>{t('summary')}</h2>
-          <p>{t('summaryText', { treatment: nameOf(treatment.name), when: format.dateTime(slot.startsAt), price: format.money(treatment.priceSatang) })}</p>
+          <p>
+            {t('summaryText', {
+              treatment: nameOf(treatment.name),
+              when: format.dateTime(slot.startsAt),
+              price: format.money(treatment.priceSatang),
+            })}
+          </p>
           <button type="submit" disabled={book.isPending || !details}>
             {book.isPending ? t('booking') : t('confirmBooking')}
           </button>

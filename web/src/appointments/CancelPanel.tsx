@@ -30,7 +30,10 @@ export function CancelPanel({ appointment, canWaiveFee, onCancelled, onClose }: 
     mutationFn: () =>
       api<Appointment>(`/api/appointments/${appointment.id}/cancel`, {
         method: 'POST',
-        body: { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(waive ? { waiveFee: true } : fee > 0 ? { acceptFeeSatang: fee } : {}) },
+        body: {
+          ...(reason.trim() ? { reason: reason.trim() } : {}),
+          ...(waive ? { waiveFee: true } : fee > 0 ? { acceptFeeSatang: fee } : {}),
+        },
       }),
     onSuccess: onCancelled,
     // The fee went up while the reader was deciding: show the new one to accept.

@@ -18,7 +18,10 @@ import './appointments.css';
 type When = 'upcoming' | 'past';
 
 const useMine = (when: When) =>
-  useQuery({ queryKey: [...MY_APPOINTMENTS_KEY, when], queryFn: ({ signal }) => api<Appointment[]>(withQuery('/api/appointments/mine', { when, limit: 50 }), { signal }) });
+  useQuery({
+    queryKey: [...MY_APPOINTMENTS_KEY, when],
+    queryFn: ({ signal }) => api<Appointment[]>(withQuery('/api/appointments/mine', { when, limit: 50 }), { signal }),
+  });
 
 /** A customer's home page: their visits to come and before, and the way to book, move or cancel. */
 export function MyAppointmentsPage() {
@@ -50,7 +53,17 @@ export function MyAppointmentsPage() {
   );
 }
 
-function AppointmentList({ query, timeZone, empty, highlight }: { query: ReturnType<typeof useMine>; timeZone: string; empty: string; highlight: string | null }) {
+function AppointmentList({
+  query,
+  timeZone,
+  empty,
+  highlight,
+}: {
+  query: ReturnType<typeof useMine>;
+  timeZone: string;
+  empty: string;
+  highlight: string | null;
+}) {
   const { t } = useTranslation('appointments');
   if (query.isPending) return <p className="muted">{t('app:loading')}</p>;
   if (query.isError) return <ProblemMessage error={query.error} />;
@@ -64,7 +77,15 @@ function AppointmentList({ query, timeZone, empty, highlight }: { query: ReturnT
   );
 }
 
-function AppointmentCard({ appointment: a, timeZone, highlighted }: { appointment: Appointment; timeZone: string; highlighted: boolean }) {
+function AppointmentCard({
+  appointment: a,
+  timeZone,
+  highlighted,
+}: {
+  appointment: Appointment;
+  timeZone: string;
+  highlighted: boolean;
+}) {
   const { t } = useTranslation('appointments');
   const format = useFormat(timeZone);
   const nameOf = useTreatmentName();
@@ -84,7 +105,8 @@ function AppointmentCard({ appointment: a, timeZone, highlighted }: { appointmen
       <dl className="facts">
         <dt>{t('when')}</dt>
         <dd>
-          <time dateTime={a.startsAt}>{format.dateTime(a.startsAt)}</time>–<time dateTime={a.endsAt}>{format.time(a.endsAt)}</time>
+          <time dateTime={a.startsAt}>{format.dateTime(a.startsAt)}</time>–
+          <time dateTime={a.endsAt}>{format.time(a.endsAt)}</time>
         </dd>
         <dt>{t('with')}</dt>
         <dd>{a.staff.fullName}</dd>
@@ -105,16 +127,30 @@ function AppointmentCard({ appointment: a, timeZone, highlighted }: { appointmen
       </dl>
       {isOpen(a) && (
         <div className="row">
-          <button type="button" className="secondary" aria-expanded={panel === 'reschedule'} onClick={() => setPanel(panel === 'reschedule' ? null : 'reschedule')}>
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={panel === 'reschedule'}
+            onClick={() => setPanel(panel === 'reschedule' ? null : 'reschedule')}
+          >
             {t('reschedule')}
           </button>
-          <button type="button" className="secondary" aria-expanded={panel === 'cancel'} onClick={() => setPanel(panel === 'cancel' ? null : 'cancel')}>
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={panel === 'cancel'}
+            onClick={() => setPanel(panel === 'cancel' ? null : 'cancel')}
+          >
             {t('cancel')}
           </button>
         </div>
       )}
-      {panel === 'reschedule' && <ReschedulePanel appointment={a} timeZone={timeZone} onMoved={changed} onClose={() => setPanel(null)} />}
-      {panel === 'cancel' && <CancelPanel appointment={a} canWaiveFee={false} onCancelled={changed} onClose={() => setPanel(null)} />}
+      {panel === 'reschedule' && (
+        <ReschedulePanel appointment={a} timeZone={timeZone} onMoved={changed} onClose={() => setPanel(null)} />
+      )}
+      {panel === 'cancel' && (
+        <CancelPanel appointment={a} canWaiveFee={false} onCancelled={changed} onClose={() => setPanel(null)} />
+      )}
     </li>
   );
 }

@@ -29,7 +29,10 @@ export function ReschedulePanel({ appointment, timeZone, onMoved, onClose }: Res
   const [slot, setSlot] = useState<Slot | null>(null);
   const move = useMutation({
     mutationFn: (to: Slot) =>
-      api<Appointment>(`/api/appointments/${appointment.id}/reschedule`, { method: 'POST', body: { startsAt: to.startsAt, staffUserId: staffForMove(to, appointment.staff.id) } }),
+      api<Appointment>(`/api/appointments/${appointment.id}/reschedule`, {
+        method: 'POST',
+        body: { startsAt: to.startsAt, staffUserId: staffForMove(to, appointment.staff.id) },
+      }),
     onSuccess: async (moved) => {
       await queryClient.invalidateQueries({ queryKey: AVAILABILITY_KEY });
       onMoved(moved);

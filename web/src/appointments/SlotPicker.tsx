@@ -19,7 +19,16 @@ interface SlotPickerProps {
 }
 
 /** One day's free start times for a treatment, with the day to look at. */
-export function SlotPicker({ treatmentId, timeZone, date, firstDate, lastDate, onDateChange, selected, onSelect }: SlotPickerProps) {
+export function SlotPicker({
+  treatmentId,
+  timeZone,
+  date,
+  firstDate,
+  lastDate,
+  onDateChange,
+  selected,
+  onSelect,
+}: SlotPickerProps) {
   const { t } = useTranslation('appointments');
   const format = useFormat(timeZone);
   const slots = useAvailability(treatmentId, date);
@@ -27,14 +36,31 @@ export function SlotPicker({ treatmentId, timeZone, date, firstDate, lastDate, o
   return (
     <div className="slot-picker">
       <div className="row">
-        <button type="button" className="secondary" disabled={!within(addDays(date, -1))} onClick={() => onDateChange(addDays(date, -1))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!within(addDays(date, -1))}
+          onClick={() => onDateChange(addDays(date, -1))}
+        >
           {t('previousDay')}
         </button>
         <label>
           {t('date')}
-          <input type="date" value={date} min={firstDate} max={lastDate} required onChange={(e) => within(e.target.value) && onDateChange(e.target.value)} />
+          <input
+            type="date"
+            value={date}
+            min={firstDate}
+            max={lastDate}
+            required
+            onChange={(e) => within(e.target.value) && onDateChange(e.target.value)}
+          />
         </label>
-        <button type="button" className="secondary" disabled={!within(addDays(date, 1))} onClick={() => onDateChange(addDays(date, 1))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!within(addDays(date, 1))}
+          onClick={() => onDateChange(addDays(date, 1))}
+        >
           {t('nextDay')}
         </button>
       </div>

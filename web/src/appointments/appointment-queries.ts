@@ -7,15 +7,24 @@ export const AVAILABILITY_KEY = ['appointments', 'availability'];
 export const MY_APPOINTMENTS_KEY = ['appointments', 'mine'];
 
 export const useBookingRules = () =>
-  useQuery({ queryKey: ['appointments', 'booking-rules'], queryFn: ({ signal }) => api<BookingRules>('/api/booking-rules', { signal }), staleTime: 5 * 60_000 });
+  useQuery({
+    queryKey: ['appointments', 'booking-rules'],
+    queryFn: ({ signal }) => api<BookingRules>('/api/booking-rules', { signal }),
+    staleTime: 5 * 60_000,
+  });
 
 export const useTreatments = () =>
-  useQuery({ queryKey: ['appointments', 'treatments'], queryFn: ({ signal }) => api<Treatment[]>('/api/treatments', { signal }), staleTime: 5 * 60_000 });
+  useQuery({
+    queryKey: ['appointments', 'treatments'],
+    queryFn: ({ signal }) => api<Treatment[]>('/api/treatments', { signal }),
+    staleTime: 5 * 60_000,
+  });
 
 export const useAvailability = (treatmentId: string, date: string) =>
   useQuery({
     queryKey: [...AVAILABILITY_KEY, treatmentId, date],
-    queryFn: ({ signal }) => api<Slot[]>(withQuery('/api/availability', { treatmentId, fromDate: date, toDate: date }), { signal }),
+    queryFn: ({ signal }) =>
+      api<Slot[]>(withQuery('/api/availability', { treatmentId, fromDate: date, toDate: date }), { signal }),
     enabled: !!treatmentId,
     // Someone else may book at any moment: a slot list is never served from an old answer.
     staleTime: 0,

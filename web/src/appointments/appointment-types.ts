@@ -1,5 +1,9 @@
 import type { z } from 'zod';
-import type { Appointment as AppointmentSchema, CancellationQuote as QuoteSchema, Slot as SlotSchema } from '../../../src/appointments/appointment-schemas.ts';
+import type {
+  Appointment as AppointmentSchema,
+  CancellationQuote as QuoteSchema,
+  Slot as SlotSchema,
+} from '../../../src/appointments/appointment-schemas.ts';
 import type { BookingRules as BookingRulesSchema } from '../../../src/schedules/schedule-schemas.ts';
 import type { Treatment as TreatmentSchema } from '../../../src/treatments/treatment-schemas.ts';
 

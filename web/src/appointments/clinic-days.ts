@@ -8,7 +8,16 @@ const partsFormat = new Map<string, Intl.DateTimeFormat>();
 function wallClock(instant: number, timeZone: string): Record<string, number> {
   let format = partsFormat.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     partsFormat.set(timeZone, format);
   }
   const parts: Record<string, number> = {};
@@ -48,7 +57,11 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
 
 /** [from, until) of a local date, as the calendar API takes them. */
 export function dayBounds(date: string, timeZone: string): { from: string; until: string } {
-  return { from: startOfLocalDay(date, timeZone).toISOString(), until: startOfLocalDay(addDays(date, 1), timeZone).toISOString() };
+  return {
+    from: startOfLocalDay(date, timeZone).toISOString(),
+    until: startOfLocalDay(addDays(date, 1), timeZone).toISOString(),
+  };
 }
 
-export const isLocalDate = (value: string | null | undefined): value is string => !!value && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+export const isLocalDate = (value: string | null | undefined): value is string =>
+  !!value && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));

@@ -28,7 +28,13 @@ export function SignInPage() {
         </label>
         <label>
           {t('password')}
-          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <ProblemMessage error={signIn.error} />
         <button type="submit" disabled={signIn.isPending}>

@@ -26,7 +26,10 @@ function CustomerRecord({ id, timeZone }: { id: string; timeZone: string }) {
   const format = useFormat(timeZone);
   // A birth date is a calendar date, not an instant: read in UTC it is the same day everywhere.
   const calendarDate = useFormat('UTC').date;
-  const customer = useQuery({ queryKey: ['customers', id], queryFn: ({ signal }) => api<Customer>(`/api/customers/${id}`, { signal }) });
+  const customer = useQuery({
+    queryKey: ['customers', id],
+    queryFn: ({ signal }) => api<Customer>(`/api/customers/${id}`, { signal }),
+  });
   return (
     <section className="customer">
       <p>
@@ -78,14 +81,17 @@ function Visits({ customerId, timeZone, when }: { customerId: string; timeZone: 
   const nameOf = useTreatmentName();
   const visits = useQuery({
     queryKey: ['customers', customerId, 'appointments', when],
-    queryFn: ({ signal }) => api<Appointment[]>(withQuery(`/api/customers/${customerId}/appointments`, { when, limit: 50 }), { signal }),
+    queryFn: ({ signal }) =>
+      api<Appointment[]>(withQuery(`/api/customers/${customerId}/appointments`, { when, limit: 50 }), { signal }),
   });
   if (visits.isPending) return <p className="muted">{t('app:loading')}</p>;
   if (visits.isError) return <ProblemMessage error={visits.error} />;
   if (visits.data.length === 0) return <p className="muted">{when === 'upcoming' ? t('noUpcoming') : t('noPast')}</p>;
   return (
     <table className="visit-table" aria-label={when === 'upcoming' ? t('upcoming') : t('past')}>
-      <TableHead columns={[t('when'), t('treatment'), t('staff'), t('room'), { label: t('price'), numeric: true }, t('status')]} />
+      <TableHead
+        columns={[t('when'), t('treatment'), t('staff'), t('room'), { label: t('price'), numeric: true }, t('status')]}
+      />
       <tbody>
         {visits.data.map((a) => (
           <tr key={a.id}>

@@ -30,14 +30,22 @@ function CustomerSearch({ timeZone }: { timeZone: string }) {
   useEffect(() => {
     if ((params.get('q') ?? '') !== q) setParams(q ? { q } : {}, { replace: true });
   }, [q, params, setParams]);
-  const customers = useKeysetPages(['customers', 'search', q], (cursor, signal) => api<CustomerPage>(withQuery('/api/customers', { q, limit: PAGE_SIZE, cursor }), { signal }));
+  const customers = useKeysetPages(['customers', 'search', q], (cursor, signal) =>
+    api<CustomerPage>(withQuery('/api/customers', { q, limit: PAGE_SIZE, cursor }), { signal }),
+  );
   const rows = customers.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="customers">
       <h1>{t('title')}</h1>
       <label className="search">
         {t('search')}
-        <input type="search" value={text} maxLength={100} placeholder={t('searchHint')} onChange={(e) => setText(e.target.value)} />
+        <input
+          type="search"
+          value={text}
+          maxLength={100}
+          placeholder={t('searchHint')}
+          onChange={(e) => setText(e.target.value)}
+        />
       </label>
       {customers.isPending ? (
         <p className="muted">{t('app:loading')}</p>

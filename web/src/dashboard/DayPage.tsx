@@ -23,7 +23,9 @@ const COLUMNS = 8;
 export function DayPage() {
   const member = useClinicMember();
   // Owners and admins may waive a cancellation fee; the API refuses anyone else.
-  return member ? <Day timeZone={member.clinic.timeZone} canWaiveFee={member.role === 'clinic_owner' || member.role === 'clinic_admin'} /> : null;
+  return member ? (
+    <Day timeZone={member.clinic.timeZone} canWaiveFee={member.role === 'clinic_owner' || member.role === 'clinic_admin'} />
+  ) : null;
 }
 
 function Day({ timeZone, canWaiveFee }: { timeZone: string; canWaiveFee: boolean }) {
@@ -73,7 +75,18 @@ function Day({ timeZone, canWaiveFee }: { timeZone: string; canWaiveFee: boolean
             <p className="muted">{t('empty')}</p>
           ) : (
             <table className="day-table">
-              <TableHead columns={[t('time'), t('customer'), t('treatment'), t('staff'), t('room'), { label: t('price'), numeric: true }, t('status'), t('actions')]} />
+              <TableHead
+                columns={[
+                  t('time'),
+                  t('customer'),
+                  t('treatment'),
+                  t('staff'),
+                  t('room'),
+                  { label: t('price'), numeric: true },
+                  t('status'),
+                  t('actions'),
+                ]}
+              />
               <tbody>
                 {day.data.map((a) => (
                   <DayRow key={a.id} appointment={a} date={date} timeZone={timeZone} canWaiveFee={canWaiveFee} />
@@ -110,22 +123,39 @@ function Figures({ rows }: { rows: Appointment[] }) {
   );
 }
 
-const MOVE_LABEL: Record<StaffMove, string> = { confirmed: 'move.confirm', in_progress: 'move.start', completed: 'move.complete', no_show: 'move.noShow' };
+const MOVE_LABEL: Record<StaffMove, string> = {
+  confirmed: 'move.confirm',
+  in_progress: 'move.start',
+  completed: 'move.complete',
+  no_show: 'move.noShow',
+};
 
-function DayRow({ appointment: a, date, timeZone, canWaiveFee }: { appointment: Appointment; date: string; timeZone: string; canWaiveFee: boolean }) {
+function DayRow({
+  appointment: a,
+  date,
+  timeZone,
+  canWaiveFee,
+}: {
+  appointment: Appointment;
+  date: string;
+  timeZone: string;
+  canWaiveFee: boolean;
+}) {
   const { t } = useTranslation('dashboard');
   const format = useFormat(timeZone);
   const nameOf = useTreatmentName();
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState(false);
   // Replace the row in the day's list at once; the next refresh confirms it.
-  const replace = (changed: Appointment) => queryClient.setQueryData<Appointment[]>(dayKey(date), (rows) => rows?.map((r) => (r.id === changed.id ? changed : r)));
+  const replace = (changed: Appointment) =>
+    queryClient.setQueryData<Appointment[]>(dayKey(date), (rows) => rows?.map((r) => (r.id === changed.id ? changed : r)));
   const move = useMutation({
     mutationFn: (status: StaffMove) => api<Appointment>(`/api/appointments/${a.id}/status`, { method: 'POST', body: { status } }),
     onSuccess: replace,
     // Someone else moved it first: show the list as it now is.
     onError: (error) => {
-      if (error instanceof ApiError && (error.code === 'invalid-transition' || error.code === 'not-found')) void queryClient.invalidateQueries({ queryKey: dayKey(date) });
+      if (error instanceof ApiError && (error.code === 'invalid-transition' || error.code === 'not-found'))
+        void queryClient.invalidateQueries({ queryKey: dayKey(date) });
     },
   });
   return (
@@ -148,7 +178,13 @@ function DayRow({ appointment: a, date, timeZone, canWaiveFee }: { appointment: 
         <td>
           <div className="actions">
             {staffMovesOf(a, Date.now()).map((status) => (
-              <button key={status} type="button" className={status === 'no_show' ? 'secondary' : undefined} disabled={move.isPending} onClick={() => move.mutate(status)}>
+              <button
+                key={status}
+                type="button"
+                className={status === 'no_show' ? 'secondary' : undefined}
+                disabled={move.isPending}
+                onClick={() => move.mutate(status)}
+              >
                 {t(MOVE_LABEL[status])}
               </button>
             ))}

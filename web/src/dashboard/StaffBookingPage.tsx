@@ -68,7 +68,13 @@ export function StaffBookingPage() {
             </label>
             <label>
               {t('book.phone')}
-              <input type="tel" value={phone} pattern={PHONE_PATTERN} autoComplete="off" onChange={(e) => setPhone(e.target.value)} />
+              <input
+                type="tel"
+                value={phone}
+                pattern={PHONE_PATTERN}
+                autoComplete="off"
+                onChange={(e) => setPhone(e.target.value)}
+              />
             </label>
             <button type="button" className="secondary" onClick={() => setChoice({ kind: 'search' })}>
               {t('book.findCustomer')}
