@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -10,7 +7,9 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { SEED_PASSWORD } from '../src/seed/seed-runner.ts';
 import { stopProcess } from '../test/support/worker-process.ts';
-import { notSeededMessage, redactPassword, seededDatabaseUrl } from './seeded-database.ts';
+import { ChildServerFailure, startChildServer, type ChildServer } from './child-server.ts';
+import { coresBusy, readCpu, readProc, type CpuSample } from './cpu-sampler.ts';
+import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
 
 // Tenant-scoped reads of the staff dashboard under many concurrent connections, against the real API
@@ -67,17 +66,6 @@ interface Session {
   cookie: string;
 }
 
-/** Cores busy on average during a phase (CPU time over wall time), from /proc (Linux; null elsewhere). */
-interface CpuSample {
-  loadGenerator: number;
-  server: number | null;
-  /** The backends of the API's app pool, a part of `postgres`. */
-  postgresAppPool: number | null;
-  postgres: number | null;
-  machineBusy: number | null;
-  elsewhere: number | null;
-}
-
 const cleanups: (() => Promise<unknown>)[] = [];
 let cleaningUp: Promise<void> | undefined;
 const cleanUp = () =>
@@ -91,7 +79,7 @@ process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
 try {
-  const totals = await seededTotals();
+  const totals = await seededTotals(owner);
   if (totals.appointments === 0) fail(notSeededMessage('api load bench', url));
   const clinics = await pickClinics(clinicCount);
   await raiseApiLimits(clinics);
@@ -171,18 +159,6 @@ try {
   await cleanUp();
 }
 
-async function seededTotals(): Promise<{ clinics: number; users: number; appointments: number }> {
-  try {
-    const { rows } = await owner.query<{ clinics: number; users: number; appointments: number }>(
-      `SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM appointments)::int AS appointments`,
-    );
-    return rows[0]!;
-  } catch (error) {
-    if ((error as { code?: string }).code === '42P01') return { clinics: 0, users: 0, appointments: 0 };
-    throw error;
-  }
-}
-
 /** Open clinics (their staff can sign in) with an owner, in id order: a repeatable mix of every tier. */
 async function pickClinics(count: number): Promise<Clinic[]> {
   const { rows } = await owner.query<Clinic>(
@@ -213,39 +189,13 @@ async function raiseApiLimits(clinics: Clinic[]): Promise<void> {
   );
 }
 
-interface Server {
-  name: string;
-  base: string;
-  child: ChildProcess;
-}
-
-async function startServer(name: string, [command, ...args]: string[], readyPath: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(command!, args, { env: { ...serverEnv, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  cleanups.push(() => stopProcess(child));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) fail(`api load bench: the ${name} server exited with code ${child.exitCode} while starting`);
-    const ready = await fetch(`${base}${readyPath}`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { name, base, child };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  fail(`api load bench: the ${name} server was not ready within 60 s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
+async function startServer(name: string, command: string[], readyPath: string): Promise<ChildServer> {
+  const server = await startChildServer(name, command, { env: serverEnv, readyPath }).catch((error: unknown) => {
+    if (error instanceof ChildServerFailure) fail(`api load bench: ${error.message}`);
+    throw error;
   });
+  cleanups.push(() => stopProcess(server.child));
+  return server;
 }
 
 /** Signs in every clinic's owner over HTTP, as a browser does; returns each session's cookie. */
@@ -349,14 +299,14 @@ interface PhaseResult {
 
 async function load(
   label: string,
-  server: Server,
+  server: ChildServer,
   duration: number,
   requestsFor: (i: number) => autocannon.Request[],
   { database = false } = {},
 ): Promise<PhaseResult> {
   const backends = database ? await appPoolBackends() : [];
   const overflowsBefore = listenOverflows();
-  const cpuBefore = cpuNow();
+  const cpuBefore = readCpu();
   const poolSamples: { waiting: number; total: number }[] = [];
   let sampling = database;
   const sampler = (async () => {
@@ -399,7 +349,7 @@ async function load(
   sampling = false;
   await sampler;
   process.stdout.write('\n');
-  const cpuAfter = cpuNow();
+  const cpuAfter = readCpu();
   const overflowsAfter = listenOverflows();
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0]));
   return {
@@ -443,101 +393,10 @@ async function appPoolBackends(): Promise<number[]> {
   return rows.map((r) => r.pid);
 }
 
-interface CpuReading {
-  at: number;
-  self: number;
-  /** CPU seconds so far by pid; a process that starts or ends during the phase is left out. */
-  processes: Map<number, number>;
-  postgresPids: number[];
-  machine: { busy: number; total: number } | null;
-}
-
-function cpuNow(): CpuReading {
-  const usage = process.cpuUsage();
-  const processes = new Map<number, number>();
-  const postgresPids: number[] = [];
-  for (const entry of readdirOrEmpty('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const seconds = processSeconds(pid);
-    if (seconds === null) continue;
-    processes.set(pid, seconds);
-    if (readProc(`/proc/${pid}/comm`)?.trim() === 'postgres') postgresPids.push(pid);
-  }
-  const [, ...fields] = readProc('/proc/stat')?.split('\n')[0]!.trim().split(/\s+/).map(Number) ?? [];
-  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
-  const total = fields.slice(0, 8).reduce((a, v) => a + v, 0);
-  return {
-    at: performance.now() / 1000,
-    self: (usage.user + usage.system) / 1e6,
-    processes,
-    postgresPids,
-    machine: fields.length >= 8 ? { busy: total - fields[3]! - fields[4]!, total } : null,
-  };
-}
-
-/**
- * Cores busy on average during a phase, by who used them. `elsewhere` is the rest of the machine's busy
- * time (the kernel's share of networking, and anything else running): large, it says the run was shared.
- */
-function coresBusy(before: CpuReading, after: CpuReading, serverPid: number, appBackends: number[]): CpuSample {
-  const wall = after.at - before.at;
-  const used = (pids: number[]) => {
-    const seconds = pids.reduce(
-      (a, pid) => a + Math.max(0, (after.processes.get(pid) ?? NaN) - (before.processes.get(pid) ?? NaN) || 0),
-      0,
-    );
-    return round(seconds / wall);
-  };
-  const cores = readProc('/proc/cpuinfo')?.match(/^processor\s*:/gm)?.length ?? null;
-  const machineBusy =
-    before.machine && after.machine && cores
-      ? round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * cores)
-      : null;
-  const loadGenerator = round((after.self - before.self) / wall);
-  const server = after.processes.has(serverPid) ? used([serverPid]) : null;
-  const postgres = after.postgresPids.length ? used(after.postgresPids) : null;
-  return {
-    loadGenerator,
-    server,
-    postgresAppPool: appBackends.length ? used(appBackends) : null,
-    postgres,
-    machineBusy,
-    elsewhere: machineBusy === null ? null : round(machineBusy - loadGenerator - (server ?? 0) - (postgres ?? 0)),
-  };
-}
-
-/** CPU seconds of a process, all its threads, from the scheduler's own count (no clock-tick unit to guess). */
-function processSeconds(pid: number): number | null {
-  let seconds = 0;
-  const threads = readdirOrEmpty(`/proc/${pid}/task`);
-  for (const tid of threads) {
-    const text = readProc(`/proc/${pid}/task/${tid}/schedstat`);
-    if (text) seconds += Number(text.split(' ')[0]) / 1e9;
-  }
-  return threads.length ? seconds : null;
-}
-
 function listenOverflows(): number | null {
   const [names, counts] = (readProc('/proc/net/netstat') ?? '').split('\n').filter((l) => l.startsWith('TcpExt:'));
   const at = names?.split(/\s+/).indexOf('ListenOverflows') ?? -1;
   return at > 0 && counts ? Number(counts.split(/\s+/)[at]) : null;
-}
-
-function readdirOrEmpty(path: string): string[] {
-  try {
-    return readdirSync(path);
-  } catch {
-    return [];
-  }
-}
-
-function readProc(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 function print(report: {

@@ -9,7 +9,8 @@ import { createDatabase, enableAppRoleLogin, type Database } from '../src/db/dat
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { findTreatment } from '../src/treatments/treatment-repo.ts';
-import { fail, notSeededMessage, seededDatabaseUrl } from './seeded-database.ts';
+import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
+import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, timed } from './timing.ts';
 
 // A clinic's week calendar, as the app serves it (withTenant + listCalendar as the application role,
@@ -33,21 +34,17 @@ const url = seededDatabaseUrl('calendar bench', values['database-url']);
 const log = createLogger(config);
 const db = createDatabase(url, config, log);
 
-interface Subject {
+/** A clinic, measured on its busiest week. */
+interface Subject extends BusiestWeek {
   label: string;
-  clinicId: string;
   slug: string;
   timeZone: string;
   appointments: number;
   ownerId: string;
-  /** The clinic's busiest local week, Monday to Monday: the calendar a receptionist finds slowest. */
-  monday: string;
-  appointmentId: string;
-  treatmentId: string;
 }
 
 try {
-  const totals = await appointmentTotals(db);
+  const totals = await seededTotals(db.owner);
   if (totals.appointments === 0) {
     fail(notSeededMessage('calendar bench', url));
   }
@@ -67,19 +64,6 @@ try {
   await db.close();
 }
 
-async function appointmentTotals(database: Database): Promise<{ clinics: number; appointments: number }> {
-  try {
-    const { rows } = await database.owner.query<{ clinics: number; appointments: number }>(
-      `SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM appointments)::int AS appointments`,
-    );
-    return rows[0]!;
-  } catch (error) {
-    // Not migrated yet: no appointments either.
-    if ((error as { code?: string }).code === '42P01') return { clinics: 0, appointments: 0 };
-    throw error;
-  }
-}
-
 /** The busiest clinic and the median one (by appointments), each with its busiest week. */
 async function pickSubjects(database: Database): Promise<Subject[]> {
   const { rows: ranked } = await database.owner.query<{ clinic_id: string; n: number }>(
@@ -89,23 +73,19 @@ async function pickSubjects(database: Database): Promise<Subject[]> {
     { label: 'busiest clinic', ...ranked[0]! },
     { label: 'median clinic', ...ranked[Math.floor(ranked.length / 2)]! },
   ];
+  const weeks = await busiestWeeks(
+    database.owner,
+    picks.map((p) => p.clinic_id),
+  );
   const subjects: Subject[] = [];
   for (const pick of picks) {
-    const { rows } = await database.owner.query<Omit<Subject, 'label' | 'clinicId' | 'appointments'>>(
-      `WITH clinic AS (SELECT id, slug, time_zone FROM clinics WHERE id = $1),
-            week AS (SELECT date_trunc('week', a.starts_at AT TIME ZONE c.time_zone) AS monday, count(*) AS n
-                     FROM appointments a, clinic c WHERE a.clinic_id = c.id GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1),
-            booked AS (SELECT a.id, a.treatment_id FROM appointments a, clinic c, week w
-                       WHERE a.clinic_id = c.id AND a.starts_at >= w.monday AT TIME ZONE c.time_zone
-                         AND a.starts_at < (w.monday + interval '7 days') AT TIME ZONE c.time_zone)
-       SELECT c.slug, c.time_zone AS "timeZone", to_char(w.monday, 'YYYY-MM-DD') AS monday,
-              (SELECT id FROM users WHERE clinic_id = c.id AND role = 'clinic_owner' ORDER BY created_at LIMIT 1) AS "ownerId",
-              (SELECT id FROM booked ORDER BY id LIMIT 1) AS "appointmentId",
-              (SELECT treatment_id FROM booked GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS "treatmentId"
-       FROM clinic c, week w`,
+    const { rows } = await database.owner.query<Pick<Subject, 'slug' | 'timeZone' | 'ownerId'>>(
+      `SELECT c.slug, c.time_zone AS "timeZone",
+              (SELECT id FROM users WHERE clinic_id = c.id AND role = 'clinic_owner' ORDER BY created_at LIMIT 1) AS "ownerId"
+       FROM clinics c WHERE c.id = $1`,
       [pick.clinic_id],
     );
-    subjects.push({ label: pick.label, clinicId: pick.clinic_id, appointments: pick.n, ...rows[0]! });
+    subjects.push({ label: pick.label, appointments: pick.n, ...rows[0]!, ...weeks.get(pick.clinic_id)! });
   }
   return subjects;
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { unsafeWithPlatformAccess, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
-import { fail, notSeededMessage, seededDatabaseUrl } from './seeded-database.ts';
+import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, timed, type Timing } from './timing.ts';
 
 // Clinic performance for every clinic over a period (default: the last 30 days), on a seeded
@@ -75,7 +75,7 @@ const FIGURES = [
 ] as const;
 
 try {
-  const size = await databaseSize();
+  const size = await seededTotals(db.owner);
   if (size.appointments === 0) fail(notSeededMessage('clinic analytics bench', url));
   if (!config.DATABASE_APP_URL) await enableAppRoleLogin(db.owner, config.DATABASE_APP_PASSWORD);
   const vacuumed = values['skip-vacuum'] ? [] : await vacuumNeverVacuumed();
@@ -158,19 +158,6 @@ try {
 } finally {
   await db.close();
   if (redis) await redis.quit().catch(() => redis.disconnect());
-}
-
-async function databaseSize(): Promise<{ clinics: number; users: number; appointments: number }> {
-  try {
-    const { rows } = await db.owner.query<{ clinics: number; users: number; appointments: number }>(
-      'SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM appointments)::int AS appointments',
-    );
-    return rows[0]!;
-  } catch (error) {
-    // Not migrated yet: nothing seeded either.
-    if ((error as { code?: string }).code === '42P01') return { clinics: 0, users: 0, appointments: 0 };
-    throw error;
-  }
 }
 
 /**

@@ -10,7 +10,8 @@ import { APP_ROLE } from '../src/db/database.ts';
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { countActiveStaffSeats, listClinicStaff } from '../src/staff/staff-repo.ts';
 import { CLINIC_STAFF_ROLES } from '../src/staff/staff-roles.ts';
-import { fail, notSeededMessage, seededDatabaseUrl } from './seeded-database.ts';
+import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
+import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, type Timing } from './timing.ts';
 
 // What row-level security costs the tenant queries the app runs, on a seeded database, for its busiest
@@ -55,15 +56,12 @@ const TAKE_VARIANT: Record<Variant, string> = {
   rlsOff: 'SET LOCAL row_security = off',
 };
 
-interface Subject {
-  clinicId: string;
+/** A clinic, measured on its busiest week. */
+interface Subject extends BusiestWeek {
   slug: string;
   timeZone: string;
   appointments: number;
   ownerId: string;
-  /** The clinic's busiest local week (Monday), as a receptionist's slowest calendar. */
-  monday: string;
-  appointmentId: string;
   /** The customer with the most visits, and a word of their name to search for. */
   customerId: string;
   searchTerm: string;
@@ -82,7 +80,7 @@ interface Statement {
 
 const startLoad = loadavg().map(round);
 try {
-  const totals = await datasetTotals();
+  const totals = await seededTotals(server);
   if (totals.appointments === 0) {
     fail(notSeededMessage('rls overhead bench', url));
   }
@@ -126,19 +124,6 @@ try {
   await server.end();
 }
 
-async function datasetTotals(): Promise<{ clinics: number; users: number; appointments: number }> {
-  try {
-    const { rows } = await server.query<{ clinics: number; users: number; appointments: number }>(
-      `SELECT (SELECT count(*) FROM clinics)::int AS clinics, (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM appointments)::int AS appointments`,
-    );
-    return rows[0]!;
-  } catch (error) {
-    // Not migrated yet: nothing seeded either.
-    if ((error as { code?: string }).code === '42P01') return { clinics: 0, users: 0, appointments: 0 };
-    throw error;
-  }
-}
-
 /**
  * The signed-in role must both leave RLS off and take the application role. A table owner's policy
  * USING (true) is still a policy, evaluated like any other (and with row_security = off the owner's
@@ -159,26 +144,24 @@ async function requireBenchRole(): Promise<void> {
 }
 
 async function busiestClinics(count: number): Promise<Subject[]> {
-  const { rows } = await server.query<Subject>(
+  const { rows } = await server.query<Omit<Subject, keyof BusiestWeek> & { clinicId: string }>(
     `WITH ranked AS (SELECT clinic_id, count(*)::int AS n FROM appointments GROUP BY clinic_id ORDER BY n DESC, clinic_id LIMIT $1)
      SELECT c.id AS "clinicId", c.slug, c.time_zone AS "timeZone", r.n AS appointments,
             (SELECT id FROM users WHERE clinic_id = c.id AND role = 'clinic_owner' ORDER BY created_at, id LIMIT 1) AS "ownerId",
-            to_char(week.monday, 'YYYY-MM-DD') AS monday,
-            (SELECT id FROM appointments a WHERE a.clinic_id = c.id
-               AND a.starts_at >= week.monday AT TIME ZONE c.time_zone AND a.starts_at < (week.monday + interval '7 days') AT TIME ZONE c.time_zone
-             ORDER BY a.id LIMIT 1) AS "appointmentId",
             visitor.customer_id AS "customerId",
             (SELECT split_part(full_name, ' ', array_length(string_to_array(full_name, ' '), 1)) FROM customers WHERE id = visitor.customer_id) AS "searchTerm"
      FROM ranked r
      JOIN clinics c ON c.id = r.clinic_id
-     CROSS JOIN LATERAL (SELECT date_trunc('week', a.starts_at AT TIME ZONE c.time_zone) AS monday FROM appointments a
-                         WHERE a.clinic_id = c.id GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) week
      CROSS JOIN LATERAL (SELECT a.customer_id FROM appointments a WHERE a.clinic_id = c.id
                          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) visitor
      ORDER BY r.n DESC, c.id`,
     [count],
   );
-  return rows;
+  const weeks = await busiestWeeks(
+    server,
+    rows.map((r) => r.clinicId),
+  );
+  return rows.map((r) => ({ ...r, ...weeks.get(r.clinicId)! }));
 }
 
 /** Per clinic, the reads behind the pages staff open most, with the parameters their routes use by default. */
