@@ -9,7 +9,7 @@ import { listCustomers } from '../src/customers/customer-repo.ts';
 import { APP_ROLE } from '../src/db/database.ts';
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { countActiveStaffSeats, listClinicStaff } from '../src/staff/staff-repo.ts';
-import { CLINIC_STAFF_ROLES } from '../src/staff/staff-roles.ts';
+import { STAFF_ROLES } from '../src/users/role-vocabulary.ts';
 import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, type Timing } from './timing.ts';
@@ -191,7 +191,7 @@ function tenantQueries(s: Subject): TenantQuery[] {
     {
       name: 'staff page',
       source: 'listClinicStaff',
-      run: (tx) => listClinicStaff(tx, s.clinicId, { roles: CLINIC_STAFF_ROLES, includeDisabled: false, ...page }),
+      run: (tx) => listClinicStaff(tx, s.clinicId, { roles: STAFF_ROLES, includeDisabled: false, ...page }),
     },
     { name: 'active staff seats (count)', source: 'countActiveStaffSeats', run: (tx) => countActiveStaffSeats(tx, s.clinicId) },
     // No repository counts one clinic's appointments by status yet; a dashboard would, and it is the

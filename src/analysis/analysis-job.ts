@@ -16,6 +16,7 @@ import { analysisEngine } from './analysis-engine.ts';
 import { ProviderPermanentError, ProviderRetryableError } from './openai-analyzer.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import { CONCERNS } from './skin-analyzer.ts';
+import { isFinished, STAGE_PROGRESS } from './analysis-vocabulary.ts';
 
 export const ANALYSIS_QUEUE = 'skin-analysis';
 export const ANALYSIS_DEAD_LETTER_QUEUE = 'skin-analysis-dead-letter';
@@ -25,7 +26,6 @@ export interface AnalysisJobData {
   analysisId: string;
 }
 
-const TERMINAL = new Set(['completed', 'rejected', 'failed']);
 const MAX_PROVIDER_ATTEMPTS = 5;
 
 /**
@@ -34,7 +34,7 @@ const MAX_PROVIDER_ATTEMPTS = 5;
  */
 async function requeueAfter(runtime: Runtime, scope: TenantScope, row: AnalysisRow, seconds: number): Promise<void> {
   await withTenant(runtime.db.app, scope, async (tx) => {
-    await setProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'queued', progress: 0 });
+    await setProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'queued', progress: STAGE_PROGRESS.queued });
     await sendJob(
       runtime.jobs,
       { queue: ANALYSIS_QUEUE },
@@ -61,7 +61,7 @@ async function endWithoutResult(
   await withTenant(runtime.db.app, scope, async (tx) => {
     await finishAnalysis(tx, row.id, outcome);
     await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
-    await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: outcome.status, progress: 100 });
+    await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: outcome.status, progress: STAGE_PROGRESS.finished });
   });
 }
 
@@ -73,11 +73,11 @@ export async function runAnalysis(runtime: Runtime, data: AnalysisJobData): Prom
   const scope: TenantScope = { clinicId: data.clinicId, userId: null, role: null };
   const { db, storage } = runtime;
   const row = await withTenant(db.app, scope, (tx) => findAnalysis(tx, data.clinicId, data.analysisId));
-  if (!row || TERMINAL.has(row.status)) return;
+  if (!row || isFinished(row.status)) return;
   const progress = (status: 'quality_check' | 'analysing', value: number, fields = {}) =>
     withTenant(db.app, scope, (tx) => setProgress(tx, { id: row.id, clinicId: row.clinic_id, status, progress: value }, fields));
 
-  await progress('quality_check', 10, { startedNow: true, attempt: true });
+  await progress('quality_check', STAGE_PROGRESS.qualityCheck, { startedNow: true, attempt: true });
   const engine = await analysisEngine(runtime.config);
   const working = await bodyOf(await storage.get(photoKeys(row.clinic_id, row.photo_sha256, row.photo_format).working));
   const { data: pixels, info } = await sharp(working).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -88,7 +88,7 @@ export async function runAnalysis(runtime: Runtime, data: AnalysisJobData): Prom
     return;
   }
 
-  await progress('analysing', 40);
+  await progress('analysing', STAGE_PROGRESS.analysing);
   const analyzer = row.provider === 'openai' ? engine.openai : engine.local;
   if (!analyzer) {
     await endWithoutResult(runtime, scope, row, {
@@ -113,7 +113,7 @@ export async function runAnalysis(runtime: Runtime, data: AnalysisJobData): Prom
     throw error; // anything else: pg-boss retries with backoff, then dead-letters
   }
 
-  await progress('analysing', 85);
+  await progress('analysing', STAGE_PROGRESS.storingResult);
   const { heatmaps, ...stored } = result;
   const concerns = CONCERNS.filter((c) => heatmaps[c]);
   for (const concern of concerns) await storage.put(heatmapKey(row.clinic_id, row.id, concern), heatmaps[concern]!, 'image/png');
@@ -125,7 +125,7 @@ export async function runAnalysis(runtime: Runtime, data: AnalysisJobData): Prom
       heatmapConcerns: concerns,
       quality,
     });
-    await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'completed', progress: 100 });
+    await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'completed', progress: STAGE_PROGRESS.finished });
   });
 }
 
@@ -153,7 +153,7 @@ export const analysisDeadLetterJob: JobDefinition<AnalysisJobData> = {
     for (const { data } of jobs) {
       const scope: TenantScope = { clinicId: data.clinicId, userId: null, role: null };
       const row = await withTenant(runtime.db.app, scope, (tx) => findAnalysis(tx, data.clinicId, data.analysisId));
-      if (!row || TERMINAL.has(row.status)) continue;
+      if (!row || isFinished(row.status)) continue;
       await endWithoutResult(runtime, scope, row, {
         status: 'failed',
         code: 'analysis-failed',

@@ -1,7 +1,6 @@
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
-
-export type AnalysisStatus = 'queued' | 'quality_check' | 'analysing' | 'completed' | 'rejected' | 'failed';
+import type { AnalysisStatus } from './analysis-vocabulary.ts';
 
 export interface AnalysisRow {
   id: string;

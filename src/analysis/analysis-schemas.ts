@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination.ts';
+import { Locale } from '../users/user-schemas.ts';
 import type { AnalysisRow } from './analysis-repo.ts';
+import { ANALYSIS_STATUSES } from './analysis-vocabulary.ts';
 import type { Recommendation } from './recommendations.ts';
 import { CONCERNS, LATER_CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
 
-export const Locale = z.enum(['en', 'th', 'zh']);
 export const CustomerQuery = z.object({
   customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }),
 });
@@ -40,7 +41,7 @@ export const Analysis = z
   .object({
     id: z.uuid(),
     customerId: z.uuid(),
-    status: z.enum(['queued', 'quality_check', 'analysing', 'completed', 'rejected', 'failed']),
+    status: z.enum(ANALYSIS_STATUSES),
     progress: z.number().int(),
     provider: z.enum(['local', 'openai']),
     createdAt: z.iso.datetime(),
@@ -80,6 +81,27 @@ export const Analysis = z
     ),
   })
   .meta({ id: 'SkinAnalysis' });
+
+/** One completed analysis on the customer's timeline: only the concerns its result measured have a score. */
+export const TrendPoint = z
+  .object({
+    analysisId: z.uuid(),
+    at: z.iso.datetime(),
+    overallScore: z.number(),
+    scores: z.partialRecord(z.enum(CONCERNS), z.number()),
+  })
+  .meta({ id: 'SkinAnalysisTrendPoint' });
+
+const ComparedAnalysis = z.object({ id: z.uuid(), at: z.iso.datetime(), overallScore: z.number() });
+/** Two completed analyses side by side; `change` is b − a, over the concerns both results measured. */
+export const Comparison = z
+  .object({
+    a: ComparedAnalysis,
+    b: ComparedAnalysis,
+    overallChange: z.number(),
+    concerns: z.array(z.object({ concern: z.enum(CONCERNS), a: z.number(), b: z.number(), change: z.number() })),
+  })
+  .meta({ id: 'SkinAnalysisComparison' });
 
 export const ListedAnalysis = Analysis.extend({ customerName: z.string() }).meta({ id: 'ListedSkinAnalysis' });
 

@@ -12,11 +12,13 @@ import { findCustomer, findCustomerOfUser } from '../customers/customer-repo.ts'
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
 import { photoKeys, processPhoto } from '../uploads/photo-pipeline.ts';
 import { listTreatments } from '../treatments/treatment-repo.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-job.ts';
+import { STAGE_PROGRESS } from './analysis-vocabulary.ts';
 import {
   activeConsent,
   addStorageBytes,
@@ -101,7 +103,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
   }
 
   return {
-    consentText(locale: 'en' | 'th' | 'zh') {
+    consentText(locale: Locale) {
       return { version: CONSENT_VERSION, locale, text: CONSENT_TEXT[locale] };
     },
 
@@ -117,7 +119,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
 
     async grantConsent(
       actor: Actor,
-      input: { customerId?: string | undefined; version: string; locale: 'en' | 'th' | 'zh' },
+      input: { customerId?: string | undefined; version: string; locale: Locale },
       meta: RequestMeta,
     ) {
       if (input.version !== CONSENT_VERSION) {
@@ -245,7 +247,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         });
         const data: AnalysisJobData = { clinicId, analysisId: row.id };
         await sendJob(jobs, { queue: ANALYSIS_QUEUE }, data, { priority, db: inTransaction(tx) });
-        await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: 0 });
+        await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: STAGE_PROGRESS.queued });
         await recordAudit(
           tx,
           {

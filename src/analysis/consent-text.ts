@@ -1,7 +1,9 @@
+import type { Locale } from '../i18n/locale-vocabulary.ts';
+
 /** The consent a customer gives before their first photo; bump the version whenever the text changes. */
 export const CONSENT_VERSION = 'face-analysis-2026-11';
 
-export const CONSENT_TEXT: Record<'en' | 'th' | 'zh', string> = {
+export const CONSENT_TEXT: Record<Locale, string> = {
   en:
     'I agree that the clinic may process photos of my face to analyse my skin. The photos and results are kept ' +
     'privately for my care at this clinic, are visible only to me and the clinic staff who treat me, and are not ' +

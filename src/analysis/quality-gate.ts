@@ -1,21 +1,9 @@
+import type { Locale } from '../i18n/locale-vocabulary.ts';
+import type { QualityProblemCode } from './analysis-vocabulary.ts';
 import { asRgb, type FaceDetection, type RgbImage } from './face-model.ts';
 import { hueAngle, rgbToLab } from './local/colour.ts';
 import { quantile } from './local/measures.ts';
 import { cropFace, faceMask, ovalExtent, regionLabels } from './local/regions.ts';
-
-export const QUALITY_PROBLEM_CODES = [
-  'image-too-small',
-  'no-face',
-  'multiple-faces',
-  'face-too-small',
-  'face-cut-off',
-  'too-dark',
-  'over-exposed',
-  'too-blurry',
-  'colour-cast',
-] as const;
-export type QualityProblemCode = (typeof QUALITY_PROBLEM_CODES)[number];
-export type Locale = 'en' | 'th' | 'zh';
 
 export interface QualityProblem {
   code: QualityProblemCode;

@@ -7,26 +7,27 @@ import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
+import { Locale } from '../users/user-schemas.ts';
 import { multipartOptions, readUpload } from '../uploads/read-upload.ts';
 import type { AnalysisEvents } from './analysis-events.ts';
 import {
   Analysis,
   AnalysisListQuery,
   CompareQuery,
+  Comparison,
   ConsentStatus,
   ConsentText,
   CustomerQuery,
   GrantConsentBody,
   ImageParams,
   ListedAnalysis,
-  Locale,
   toAnalysis,
+  TrendPoint,
   TrendQuery,
 } from './analysis-schemas.ts';
-import { CONCERNS } from './skin-analyzer.ts';
+import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
 
 const IdParams = z.object({ id: z.uuid() });
-const TERMINAL = new Set(['completed', 'rejected', 'failed']);
 const HEARTBEAT_MS = 15_000;
 
 export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services; events: AnalysisEvents }> = async (
@@ -126,7 +127,14 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
       );
       members.get(
         '/analyses/compare',
-        { schema: { tags, summary: 'Two analyses of one customer side by side', querystring: CompareQuery } },
+        {
+          schema: {
+            tags,
+            summary: 'Two analyses of one customer side by side',
+            querystring: CompareQuery,
+            response: { 200: Comparison },
+          },
+        },
         async (request) => analyses.compare(principalOf(request), request.query.a, request.query.b, requestMeta(request)),
       );
       members.get(
@@ -136,16 +144,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
             tags,
             summary: 'Scores per concern over time',
             querystring: TrendQuery,
-            response: {
-              200: z.array(
-                z.object({
-                  analysisId: z.uuid(),
-                  at: z.iso.datetime(),
-                  overallScore: z.number(),
-                  scores: z.partialRecord(z.enum(CONCERNS), z.number()),
-                }),
-              ),
-            },
+            response: { 200: z.array(TrendPoint) },
           },
         },
         async (request) => analyses.trend(principalOf(request), request.query.customerId, request.query.limit),
@@ -203,9 +202,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
             res.end();
           };
           send = (event) => {
-            const e = event as { status: string };
+            const e = event as { status: AnalysisStatus };
             res.write(`event: progress\ndata: ${JSON.stringify(event)}\n\n`);
-            if (TERMINAL.has(e.status)) close();
+            if (isFinished(e.status)) close();
           };
           request.raw.on('close', close);
           send({ id: row.id, clinicId: row.clinic_id, status: row.status, progress: row.progress });

@@ -1,22 +1,7 @@
-import type { ClinicStatusKey, TierKey } from '../clinics/clinic-repo.ts';
+import type { ClinicStatusKey, TierKey } from '../clinics/clinic-vocabulary.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
-
-/** What the clinics can be ranked by, each one column of the per-clinic figures below. */
-export const CLINIC_METRICS = [
-  'revenue',
-  'appointments',
-  'completed',
-  'cancelled',
-  'noShows',
-  'noShowRate',
-  'activeStaff',
-  'customers',
-  'newCustomers',
-  'analyses',
-  'lastActivity',
-] as const;
-export type ClinicMetric = (typeof CLINIC_METRICS)[number];
-export type SortOrder = 'asc' | 'desc';
+import { STAFF_ROLES } from '../users/role-vocabulary.ts';
+import type { ClinicMetric, SortOrder } from './clinic-metric-vocabulary.ts';
 
 // Every value numeric, so one keyset condition serves every metric; the epoch keeps microseconds.
 const SORT_VALUE: Record<ClinicMetric, string> = {
@@ -140,7 +125,7 @@ export async function clinicPerformance(
        CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE u.disabled_at IS NULL)::int AS active_staff, max(u.last_sign_in_at) AS last_sign_in_at
          FROM users u
-         WHERE u.clinic_id = c.id AND u.role IN ('clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist')
+         WHERE u.clinic_id = c.id AND u.role = ANY($7::text[])
        ) staff
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS customers, count(*) FILTER (WHERE cu.created_at >= $1 AND cu.created_at < $2)::int AS new_customers,
@@ -174,7 +159,7 @@ export async function clinicPerformance(
      SELECT ${TOTALS.map((c) => `t.${c} AS total_${c}`).join(', ')}, p.*
      FROM totals t LEFT JOIN page p ON true
      ORDER BY p.sort_value ${direction} NULLS LAST, p.id`,
-    [q.from, q.until, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit],
+    [q.from, q.until, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit, STAFF_ROLES],
   );
   const first = rows[0]!;
   const totals = Object.fromEntries(TOTALS.map((c) => [c, first[`total_${c}`]])) as unknown as PlatformPerformanceRow;

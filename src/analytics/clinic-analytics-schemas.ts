@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ClinicIdentity, clinicIdentityOf } from '../clinics/clinic-schemas.ts';
 import { PageQuery } from '../http/pagination.ts';
-import { CLINIC_METRICS, type ClinicPerformanceRow, type PlatformPerformanceRow } from './clinic-analytics-repo.ts';
+import type { ClinicPerformanceRow, PlatformPerformanceRow } from './clinic-analytics-repo.ts';
+import { CLINIC_METRICS, SORT_ORDERS } from './clinic-metric-vocabulary.ts';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
@@ -18,7 +19,7 @@ export const ClinicAnalyticsQuery = PageQuery.extend({
     description: `Last day (UTC, included); defaults to today. At most ${MAX_DAYS} days from \`from\`.`,
   }),
   sort: z.enum(CLINIC_METRICS).default('revenue'),
-  order: z.enum(['asc', 'desc']).default('desc'),
+  order: z.enum(SORT_ORDERS).default('desc'),
 }).transform((q, ctx) => {
   const to = q.to ?? dayOf(Date.now());
   const from = q.from ?? dayOf(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS);
@@ -45,13 +46,10 @@ const Figures = z.object({
     completed: Count,
     cancelled: Count,
     noShow: Count,
-    noShowRate: z
-      .number()
-      .nullable()
-      .meta({
-        description:
-          'noShow / (completed + noShow): of the appointments that were due, the share nobody came to; null when none was due.',
-      }),
+    noShowRate: z.number().nullable().meta({
+      description:
+        'noShow / (completed + noShow): of the appointments that were due, the share nobody came to; null when none was due.',
+    }),
   }),
   revenueSatang: Count.meta({ description: 'Prices of the completed appointments, as booked, in satang.' }),
   analysesCompleted: Count.meta({ description: 'Skin analyses that finished in the period.' }),
@@ -61,12 +59,9 @@ export const ClinicPerformance = z
   .object({
     ...ClinicIdentity.shape,
     ...Figures.shape,
-    lastActivityAt: z.iso
-      .datetime()
-      .nullable()
-      .meta({
-        description: 'The latest staff sign-in, appointment booked or changed, customer added or skin analysis requested.',
-      }),
+    lastActivityAt: z.iso.datetime().nullable().meta({
+      description: 'The latest staff sign-in, appointment booked or changed, customer added or skin analysis requested.',
+    }),
   })
   .meta({ id: 'ClinicPerformance' });
 

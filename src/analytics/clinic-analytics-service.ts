@@ -4,19 +4,14 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { unsafeWithPlatformAccess, type TenantScope } from '../db/tenant-transaction.ts';
 import { encodeOpaqueCursor, invalidCursor, readOpaqueCursor } from '../http/pagination.ts';
 import type { AnalyticsCache } from './analytics-cache.ts';
-import {
-  CLINIC_METRICS,
-  clinicPerformance,
-  type ClinicMetric,
-  type PerformanceQuery,
-  type SortOrder,
-} from './clinic-analytics-repo.ts';
+import { clinicPerformance, type PerformanceQuery } from './clinic-analytics-repo.ts';
 import {
   toClinicPerformance,
   toPlatformPerformance,
   type ClinicAnalyticsPage,
   type ClinicAnalyticsQuery,
 } from './clinic-analytics-schemas.ts';
+import { CLINIC_METRICS, SORT_ORDERS, type ClinicMetric, type SortOrder } from './clinic-metric-vocabulary.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -26,7 +21,7 @@ export type PlatformReader = Pick<TenantScope, 'userId' | 'role'>;
 // A cursor names the order it was cut from: used with another one it would skip or repeat clinics.
 const Cursor = z.object({
   sort: z.enum(CLINIC_METRICS),
-  order: z.enum(['asc', 'desc']),
+  order: z.enum(SORT_ORDERS),
   value: z
     .string()
     .regex(/^-?\d+(\.\d+)?$/)

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/tenant-transaction.ts';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
 import type { AppointmentStatus } from './appointment-moves.ts';
 
 export interface AppointmentRow {
@@ -226,10 +227,10 @@ export async function deleteReminders(tx: Tx, appointmentId: string): Promise<st
 export interface ReminderTargetRow extends CalendarRow {
   customer_user_id: string | null;
   customer_email: string | null;
-  customer_locale: 'en' | 'th' | 'zh' | null;
+  customer_locale: Locale | null;
   clinic_name: string;
   clinic_time_zone: string;
-  clinic_locale: 'en' | 'th' | 'zh';
+  clinic_locale: Locale;
 }
 
 /** The appointment with who to remind and how to word it: its customer's account, address and language. */

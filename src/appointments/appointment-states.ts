@@ -1,4 +1,4 @@
-import type { Role } from '../db/tenant-transaction.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 import { AppError } from '../errors/app-error.ts';
 import { canReschedule, movesFrom, TRANSITIONS, type AppointmentStatus } from './appointment-moves.ts';
 

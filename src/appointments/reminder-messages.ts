@@ -1,6 +1,5 @@
+import type { Locale } from '../i18n/locale-vocabulary.ts';
 import type { ReminderKind } from './appointment-reminders.ts';
-
-type Locale = 'en' | 'th' | 'zh';
 
 const TEXT: Record<Locale, { title: Record<ReminderKind, string>; body: string }> = {
   en: {

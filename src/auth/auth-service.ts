@@ -4,15 +4,10 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import type { ClinicSummary } from '../clinics/clinic-schemas.ts';
 import { insertCustomer } from '../customers/customer-repo.ts';
-import {
-  actAsUser,
-  unsafeWithPlatformAccess,
-  withTenant,
-  type Role,
-  type TenantScope,
-  type Tx,
-} from '../db/tenant-transaction.ts';
+import { actAsUser, unsafeWithPlatformAccess, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 import { findUserById, insertUser, markSignedIn, type UserRow } from '../users/user-repo.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { insertSession, revokeAllSessionsOfUser, revokeSession } from './session-repo.ts';
@@ -32,7 +27,7 @@ export interface SignUpInput {
   password: string;
   fullName: string;
   phone?: string | undefined;
-  locale?: 'en' | 'th' | 'zh' | undefined;
+  locale?: Locale | undefined;
 }
 
 interface AccountRow {

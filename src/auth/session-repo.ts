@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Role, Tx } from '../db/tenant-transaction.ts';
+import type { Tx } from '../db/tenant-transaction.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 
 export interface SessionRow {
   session_id: string;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
 
 export interface PublicClinicRow {
   id: string;
@@ -6,7 +7,7 @@ export interface PublicClinicRow {
   name: string;
   is_active: boolean;
   time_zone: string;
-  locale: 'en' | 'th' | 'zh';
+  locale: Locale;
 }
 
 /** Before sign-up there is no tenant yet: the security-definer function returns only public fields. */

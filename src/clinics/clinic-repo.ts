@@ -1,9 +1,9 @@
 import type { AnalysisProvider } from '../config.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
-
-export type TierKey = 'starter' | 'professional' | 'enterprise';
-export type ClinicStatusKey = 'active' | 'trial' | 'suspended' | 'cancelled';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
+import { STAFF_ROLES } from '../users/role-vocabulary.ts';
+import type { ClinicStatusKey, TierKey } from './clinic-vocabulary.ts';
 
 export interface ClinicRow {
   id: string;
@@ -17,7 +17,7 @@ export interface ClinicRow {
   /** NULL: the platform default. */
   analysis_provider: AnalysisProvider | null;
   time_zone: string;
-  locale: 'en' | 'th' | 'zh';
+  locale: Locale;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,7 +31,7 @@ const CLINIC_COLUMNS =
   'id, slug, name, tier, status, is_active, settings, quota_overrides, analysis_provider, time_zone, locale, created_at, updated_at';
 
 // Staff accounts take a seat of the tier's user limit; customers do not.
-const SEAT_HOLDER = `role IN ('clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist') AND disabled_at IS NULL`;
+const SEAT_HOLDER = (rolesParam: string) => `role = ANY(${rolesParam}::text[]) AND disabled_at IS NULL`;
 
 export interface NewClinic {
   slug: string;
@@ -39,7 +39,7 @@ export interface NewClinic {
   tier: TierKey;
   status: ClinicStatusKey;
   timeZone: string;
-  locale: 'en' | 'th' | 'zh';
+  locale: Locale;
 }
 
 export async function insertClinic(tx: Tx, c: NewClinic): Promise<ClinicRow> {
@@ -92,18 +92,27 @@ export async function listClinics(tx: Tx, f: ClinicFilter): Promise<ClinicListRo
      SELECT p.id, p.slug, p.name, p.tier, p.status, p.is_active, p.analysis_provider, p.time_zone, p.locale, p.created_at,
             staff.n AS active_staff_count, cust.n AS customer_count
      FROM page p
-     CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM users u WHERE u.clinic_id = p.id AND u.${SEAT_HOLDER}) staff
+     CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM users u WHERE u.clinic_id = p.id AND u.${SEAT_HOLDER('$7')}) staff
      CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM customers c WHERE c.clinic_id = p.id) cust
      ORDER BY p.sort_at DESC, p.id DESC`,
-    [f.status ?? null, f.tier ?? null, f.q ? escapeLike(f.q) : null, f.cursor?.at ?? null, f.cursor?.id ?? null, f.limit],
+    [
+      f.status ?? null,
+      f.tier ?? null,
+      f.q ? escapeLike(f.q) : null,
+      f.cursor?.at ?? null,
+      f.cursor?.id ?? null,
+      f.limit,
+      STAFF_ROLES,
+    ],
   );
   return rows;
 }
 
 export async function countSeatHolders(tx: Tx, clinicId: string): Promise<number> {
-  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND ${SEAT_HOLDER}`, [
-    clinicId,
-  ]);
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND ${SEAT_HOLDER('$2')}`,
+    [clinicId, STAFF_ROLES],
+  );
   return rows[0]!.n;
 }
 
@@ -139,7 +148,7 @@ export async function updateClinicAsPlatform(tx: Tx, id: string, c: PlatformClin
 export interface ClinicProfileChange {
   name?: string | undefined;
   timeZone?: string | undefined;
-  locale?: 'en' | 'th' | 'zh' | undefined;
+  locale?: Locale | undefined;
   /** Merged into the stored settings; a null value removes that key. */
   settings?: Record<string, unknown> | undefined;
 }

@@ -4,9 +4,7 @@ import { PageQuery } from '../http/pagination.ts';
 import { Email, FullName, Locale, NewPassword, Phone } from '../users/user-schemas.ts';
 import type { ClinicLimits } from './clinic-limits.ts';
 import type { ClinicListRow, ClinicRow } from './clinic-repo.ts';
-
-const TIERS = ['starter', 'professional', 'enterprise'] as const;
-const CLINIC_STATUSES = ['active', 'trial', 'suspended', 'cancelled'] as const;
+import { CLINIC_STATUSES, TIERS } from './clinic-vocabulary.ts';
 
 export const Tier = z.enum(TIERS);
 export const ClinicStatus = z.enum(CLINIC_STATUSES);

@@ -19,10 +19,10 @@ import {
   type ClinicFilter,
   type ClinicProfileChange,
   type ClinicRow,
-  type ClinicStatusKey,
   type NewClinic,
   type PlatformClinicChange,
 } from './clinic-repo.ts';
+import type { ClinicStatusKey } from './clinic-vocabulary.ts';
 import {
   analysisProviderOf,
   settingsOf,

@@ -1,8 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors/app-error.ts';
-
-export const ROLES = ['super_admin', 'clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist', 'customer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../users/role-vocabulary.ts';
 
 /** Who is acting, decided once per request (or job) and passed down explicitly. */
 export interface TenantScope {

@@ -3,7 +3,8 @@ import fp from 'fastify-plugin';
 import type pg from 'pg';
 import { SESSION_COOKIE, hashSessionToken } from '../auth/session-token.ts';
 import { findLiveSession, touchSession } from '../auth/session-repo.ts';
-import { withTenant, type Actor, type Role, type TenantScope } from '../db/tenant-transaction.ts';
+import { withTenant, type Actor, type TenantScope } from '../db/tenant-transaction.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 import { AppError } from '../errors/app-error.ts';
 
 /** The signed-in user of a request: the only source of its tenant. */
@@ -58,5 +59,5 @@ export function requireRole(...roles: Role[]): preHandlerHookHandler {
   };
 }
 
-export const STAFF_ROLES: Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
-export const CLINIC_MANAGERS: Role[] = ['clinic_owner', 'clinic_admin'];
+// The route files take the guard groups from here, beside the guard itself.
+export { CLINIC_MANAGERS, STAFF_ROLES } from '../users/role-vocabulary.ts';

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
+import { isStaffRole } from '../users/role-vocabulary.ts';
 import { findUserById } from '../users/user-repo.ts';
 import {
   deleteException,
@@ -18,11 +19,9 @@ import {
 } from './schedule-repo.ts';
 import type { BookingRules, NewException } from './schedule-schemas.ts';
 
-const STAFF_MEMBER_ROLES = new Set(['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist']);
-
 async function assertStaffMember(tx: Tx, clinicId: string, staffUserId: string): Promise<void> {
   const user = await findUserById(tx, staffUserId);
-  if (!user || user.clinic_id !== clinicId || !STAFF_MEMBER_ROLES.has(user.role)) throw notFound('staff member');
+  if (!user || user.clinic_id !== clinicId || !isStaffRole(user.role)) throw notFound('staff member');
 }
 
 export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules> => ({

@@ -1,12 +1,15 @@
 import type { Faker } from '@faker-js/faker';
 import type { z } from 'zod';
-import type { ClinicStatus, Tier as TierSchema } from '../clinics/clinic-schemas.ts';
-import type { Role, Tx } from '../db/tenant-transaction.ts';
-import type { Locale as LocaleSchema } from '../users/user-schemas.ts';
+import type { ClinicStatus } from '../clinics/clinic-schemas.ts';
+import type { TierKey } from '../clinics/clinic-vocabulary.ts';
+import type { Tx } from '../db/tenant-transaction.ts';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 import type { SeededRandom } from './seed-random.ts';
 
-export type Locale = z.infer<typeof LocaleSchema>;
-export type Tier = z.infer<typeof TierSchema>;
+// The seed steps' own names for the platform's words.
+export type { Locale };
+export type Tier = TierKey;
 
 export interface SeededClinic {
   id: string;

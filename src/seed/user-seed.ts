@@ -1,5 +1,5 @@
 import type { Faker } from '@faker-js/faker';
-import type { Role } from '../db/tenant-transaction.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 import { insertRows, type Column } from './batch-insert.ts';
 import { thaiPhone } from './clinic-seed.ts';
 import type { SeededRandom } from './seed-random.ts';

@@ -2,7 +2,7 @@ import { beforeCursor } from '../db/keyset.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 import { USER_COLUMNS, type UserRow } from '../users/user-repo.ts';
-import { CLINIC_STAFF_ROLES, type StaffRole } from './staff-roles.ts';
+import { STAFF_ROLES, type StaffRole } from '../users/role-vocabulary.ts';
 
 export interface StaffListFilter {
   roles: readonly StaffRole[];
@@ -29,7 +29,7 @@ export async function listClinicStaff(tx: Tx, clinicId: string, f: StaffListFilt
 export async function findClinicStaffMember(tx: Tx, clinicId: string, id: string): Promise<UserRow | undefined> {
   const { rows } = await tx.query<UserRow>(
     `SELECT ${USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2 AND role = ANY($3::text[])`,
-    [clinicId, id, CLINIC_STAFF_ROLES],
+    [clinicId, id, STAFF_ROLES],
   );
   return rows[0];
 }
@@ -38,7 +38,7 @@ export async function findClinicStaffMember(tx: Tx, clinicId: string, id: string
 export async function countActiveStaffSeats(tx: Tx, clinicId: string): Promise<number> {
   const { rows } = await tx.query<{ n: number }>(
     `SELECT count(*)::integer AS n FROM users WHERE clinic_id = $1 AND role = ANY($2::text[]) AND disabled_at IS NULL`,
-    [clinicId, CLINIC_STAFF_ROLES],
+    [clinicId, STAFF_ROLES],
   );
   return rows[0]!.n;
 }

@@ -1,13 +1,4 @@
-import type { Role } from '../db/tenant-transaction.ts';
-
-/** The roles of a clinic's own accounts; customers hold accounts too but are not staff. */
-export const CLINIC_STAFF_ROLES = [
-  'clinic_owner',
-  'clinic_admin',
-  'clinic_staff',
-  'receptionist',
-] as const satisfies readonly Role[];
-export type StaffRole = (typeof CLINIC_STAFF_ROLES)[number];
+import type { Role, StaffRole } from '../users/role-vocabulary.ts';
 
 /** Roles a manager can hand out when creating an account: owners are made only by the platform. */
 export const ASSIGNABLE_ON_CREATE = ['clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly StaffRole[];

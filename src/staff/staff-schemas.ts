@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { PageQuery, pageSchema } from '../http/pagination.ts';
 import { Email, FullName, Locale, NewPassword, Phone, User } from '../users/user-schemas.ts';
-import { ASSIGNABLE_ON_CREATE, CLINIC_STAFF_ROLES } from './staff-roles.ts';
+import { STAFF_ROLES } from '../users/role-vocabulary.ts';
+import { ASSIGNABLE_ON_CREATE } from './staff-roles.ts';
 
-export const StaffRoleName = z.enum(CLINIC_STAFF_ROLES);
+export const StaffRoleName = z.enum(STAFF_ROLES);
 
 export const StaffListQuery = PageQuery.extend({
   role: StaffRoleName.optional(),

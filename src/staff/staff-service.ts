@@ -13,7 +13,8 @@ import {
   type UserRow,
 } from '../users/user-repo.ts';
 import { countActiveOwners, countActiveStaffSeats, findClinicStaffMember, listClinicStaff } from './staff-repo.ts';
-import { CLINIC_STAFF_ROLES, mayManage } from './staff-roles.ts';
+import { STAFF_ROLES } from '../users/role-vocabulary.ts';
+import { mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
 
 export function createStaffService(pool: pg.Pool) {
@@ -47,7 +48,7 @@ export function createStaffService(pool: pg.Pool) {
         principal,
         (tx) =>
           listClinicStaff(tx, clinicId, {
-            roles: query.role ? [query.role] : CLINIC_STAFF_ROLES,
+            roles: query.role ? [query.role] : STAFF_ROLES,
             includeDisabled: query.includeDisabled,
             after,
             limit: query.limit,

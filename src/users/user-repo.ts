@@ -1,4 +1,6 @@
-import type { Role, Tx } from '../db/tenant-transaction.ts';
+import type { Tx } from '../db/tenant-transaction.ts';
+import type { Locale } from '../i18n/locale-vocabulary.ts';
+import type { Role } from './role-vocabulary.ts';
 
 export interface UserRow {
   id: string;
@@ -7,7 +9,7 @@ export interface UserRow {
   role: Role;
   full_name: string;
   phone: string | null;
-  locale: 'en' | 'th' | 'zh';
+  locale: Locale;
   last_sign_in_at: Date | null;
   disabled_at: Date | null;
   created_at: Date;
@@ -22,7 +24,7 @@ export interface NewUser {
   role: Role;
   fullName: string;
   phone?: string | null;
-  locale?: 'en' | 'th' | 'zh';
+  locale?: Locale;
 }
 
 export async function insertUser(tx: Tx, u: NewUser): Promise<UserRow> {
@@ -46,7 +48,7 @@ export async function markSignedIn(tx: Tx, id: string): Promise<void> {
 export interface UserProfileChanges {
   fullName?: string | undefined;
   phone?: string | null | undefined;
-  locale?: 'en' | 'th' | 'zh' | undefined;
+  locale?: Locale | undefined;
   role?: Role | undefined;
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ROLES } from '../db/tenant-transaction.ts';
+import { LOCALES } from '../i18n/locale-vocabulary.ts';
+import { ROLES } from './role-vocabulary.ts';
 import type { UserRow } from './user-repo.ts';
 
-export const Locale = z.enum(['en', 'th', 'zh']);
+export const Locale = z.enum(LOCALES);
 export const Email = z
   .email()
   .max(254)

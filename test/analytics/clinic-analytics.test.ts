@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsCache } from '../../src/analytics/analytics-cache.ts';
-import type { Role } from '../../src/db/tenant-transaction.ts';
+import type { Role } from '../../src/users/role-vocabulary.ts';
 import { createClinic, createUser, signInAs, type TestClinic, type TestUser } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import type { Role } from '../../src/db/tenant-transaction.ts';
+import type { Role } from '../../src/users/role-vocabulary.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { multipartFile } from '../support/multipart.ts';

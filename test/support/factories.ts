@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { ClinicStatus, Tier } from '../../src/clinics/clinic-schemas.ts';
-import type { Role } from '../../src/db/tenant-transaction.ts';
+import type { Role } from '../../src/users/role-vocabulary.ts';
 import { HttpClient } from './http-client.ts';
 import type { TestApp } from './test-app.ts';
 

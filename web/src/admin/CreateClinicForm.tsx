@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import { LANGUAGES } from '../i18n/i18n.ts';
-import { TIERS, type CreatedClinic, type NewClinic } from './admin-types.ts';
+import { LOCALES } from '../../../src/i18n/locale-vocabulary.ts';
+import { TIERS } from '../../../src/clinics/clinic-vocabulary.ts';
+import { type CreatedClinic, type NewClinic } from './admin-types.ts';
 import { ChoiceField, Field, fieldProblems } from './Field.tsx';
 
 // A new clinic starts on trial unless the operator already has a signed contract.
@@ -103,7 +104,7 @@ export function CreateClinicForm({ onCancel }: { onCancel: () => void }) {
             label={t('create.locale')}
             problem={problem('body.locale')}
             value={clinic.locale}
-            choices={LANGUAGES}
+            choices={LOCALES}
             labelOf={(l) => t(`locale.${l}`)}
             onChange={(v) => set({ locale: v as NewClinic['locale'] })}
           />

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import type { ClinicMetric, SortOrder } from '../../../src/analytics/clinic-analytics-repo.ts';
+import type { ClinicMetric, SortOrder } from '../../../src/analytics/clinic-metric-vocabulary.ts';
 import type { ClinicAnalyticsPage, ClinicAnalyticsQuery } from '../../../src/analytics/clinic-analytics-schemas.ts';
 import type { AuditLogEntry } from '../../../src/audit/audit-schemas.ts';
+import type { TierKey } from '../../../src/clinics/clinic-vocabulary.ts';
 import type {
   AdminClinic,
   AdminClinicDetail,
@@ -10,7 +11,6 @@ import type {
   CreateClinicBody,
   CreatedClinic,
   QuotaOverrides,
-  Tier,
   UpdateClinicBody,
 } from '../../../src/clinics/clinic-schemas.ts';
 import type { AdminFeatureFlag, SetFeatureBody } from '../../../src/flags/flag-schemas.ts';
@@ -21,7 +21,7 @@ export type PerformanceQuery = Pick<z.input<typeof ClinicAnalyticsQuery>, 'from'
 export type ClinicPerformance = PerformancePage['items'][number];
 export type PlatformPerformance = PerformancePage['totals'];
 
-export type TierKey = z.output<typeof Tier>;
+export type { TierKey };
 export type ClinicStatusKey = z.output<typeof ClinicStatus>;
 export type AnalysisProviderKey = z.output<typeof AnalysisProvider>;
 export type ClinicListItem = z.output<typeof AdminClinic>;
@@ -39,12 +39,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-// Records keyed by the server's enums: adding a tier, status or provider there fails the type check here
-// until the UI offers it too.
-const TIER_KEYS: Record<TierKey, true> = { starter: true, professional: true, enterprise: true };
+// Records keyed by the server's enums, in the order the admin pages list them: adding a status or provider
+// there fails the type check here until the UI offers it too.
 const STATUS_KEYS: Record<ClinicStatusKey, true> = { trial: true, active: true, suspended: true, cancelled: true };
 const PROVIDER_KEYS: Record<AnalysisProviderKey, true> = { local: true, openai: true };
 
-export const TIERS = Object.keys(TIER_KEYS) as TierKey[];
 export const CLINIC_STATUSES = Object.keys(STATUS_KEYS) as ClinicStatusKey[];
 export const ANALYSIS_PROVIDERS = Object.keys(PROVIDER_KEYS) as AnalysisProviderKey[];

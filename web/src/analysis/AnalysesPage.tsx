@@ -4,7 +4,8 @@ import { Link, useSearchParams } from 'wouter';
 import { withQuery } from '../api/client.ts';
 import { LoadMore } from '../app/LoadMore.tsx';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import { isStaff, useSignedIn } from '../auth/use-me.ts';
+import { isStaffRole } from '../../../src/users/role-vocabulary.ts';
+import { useSignedIn } from '../auth/use-me.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useAnalysesList, useCustomerName } from './analysis-queries.ts';
 import type { ListedAnalysis } from './analysis-types.ts';
@@ -19,7 +20,7 @@ import './analysis.css';
 export function AnalysesPage() {
   const { t } = useTranslation('analysis');
   const me = useSignedIn();
-  const staff = isStaff(me.role);
+  const staff = isStaffRole(me.role);
   const [params] = useSearchParams();
   const customerId = staff ? (params.get('customerId') ?? undefined) : undefined;
   // Trend and comparison are about one person: the customer themself, or the one staff chose.

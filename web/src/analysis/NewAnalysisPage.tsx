@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { withQuery } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import { isStaff, useSignedIn } from '../auth/use-me.ts';
+import { isStaffRole } from '../../../src/users/role-vocabulary.ts';
+import { useSignedIn } from '../auth/use-me.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useConsent, useCustomerName, useWithdrawConsent } from './analysis-queries.ts';
 import { ConsentStep } from './ConsentStep.tsx';
@@ -15,7 +16,7 @@ import './analysis.css';
 export function NewAnalysisPage() {
   const { t } = useTranslation('analysis');
   const me = useSignedIn();
-  const staff = isStaff(me.role);
+  const staff = isStaffRole(me.role);
   const [params] = useSearchParams();
   const customerId = staff ? (params.get('customerId') ?? undefined) : undefined;
   const customerName = useCustomerName(customerId);

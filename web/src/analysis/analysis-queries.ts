@@ -1,18 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useKeysetPages } from '../api/keyset-pages.ts';
 import { api, withQuery } from '../api/client.ts';
-import type {
-  Analysis,
-  AnalysisPage,
-  AnalysisStatus,
-  Comparison,
-  ConsentStatus,
-  ConsentText,
-  TrendPoint,
-} from './analysis-types.ts';
-
-export const FINISHED: readonly AnalysisStatus[] = ['completed', 'rejected', 'failed'];
-export const isFinished = (status: AnalysisStatus) => FINISHED.includes(status);
+import type { Analysis, AnalysisPage, Comparison, ConsentStatus, ConsentText, TrendPoint } from './analysis-types.ts';
 
 export const analysisKeys = {
   all: ['analyses'] as const,

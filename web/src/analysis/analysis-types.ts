@@ -4,13 +4,12 @@ import type {
   ListedAnalysis as ListedAnalysisSchema,
   ConsentStatus as ConsentStatusSchema,
   ConsentText as ConsentTextSchema,
+  Comparison as ComparisonSchema,
+  TrendPoint as TrendPointSchema,
 } from '../../../src/analysis/analysis-schemas.ts';
-import type { AnalysisService } from '../../../src/analysis/analysis-service.ts';
-import type { QualityProblemCode } from '../../../src/analysis/quality-gate.ts';
-import type { Concern, Region } from '../../../src/analysis/skin-analyzer.ts';
+import type { AnalysisStatus } from '../../../src/analysis/analysis-vocabulary.ts';
 
 export type Analysis = z.output<typeof AnalysisSchema>;
-export type AnalysisStatus = Analysis['status'];
 export type AnalysisResult = NonNullable<Analysis['result']>;
 export type Recommendation = Analysis['recommendations'][number];
 export type ConsentStatus = z.output<typeof ConsentStatusSchema>;
@@ -20,10 +19,9 @@ export interface AnalysisPage {
   items: ListedAnalysis[];
   nextCursor: string | null;
 }
-// The trend and compare routes answer with what the service returns (no exported schema).
-export type TrendPoint = Awaited<ReturnType<AnalysisService['trend']>>[number];
-export type Comparison = Awaited<ReturnType<AnalysisService['compare']>>;
-export type { Concern, QualityProblemCode, Region };
+export type TrendPoint = z.output<typeof TrendPointSchema>;
+export type Comparison = z.output<typeof ComparisonSchema>;
+export type { AnalysisStatus };
 
 /** What the events stream sends, one per stage change. */
 export interface ProgressEvent {

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { analysisKeys, isFinished } from './analysis-queries.ts';
+import { isFinished } from '../../../src/analysis/analysis-vocabulary.ts';
+import { analysisKeys } from './analysis-queries.ts';
 import type { ProgressEvent } from './analysis-types.ts';
 
 export type ProgressState = { event: ProgressEvent | null; lost: boolean };

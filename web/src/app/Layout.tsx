@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api } from '../api/client.ts';
 import type { Me } from '../auth/use-me.ts';
-import { chooseLanguage, isLanguage, LANGUAGES } from '../i18n/i18n.ts';
+import { isLocale, LOCALES } from '../../../src/i18n/locale-vocabulary.ts';
+import { chooseLanguage } from '../i18n/i18n.ts';
 import { navigationFor } from './navigation.ts';
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', th: 'ไทย', zh: '中文' };
@@ -36,9 +37,9 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
         <select
           aria-label={t('language')}
           value={i18n.language}
-          onChange={(e) => isLanguage(e.target.value) && chooseLanguage(e.target.value)}
+          onChange={(e) => isLocale(e.target.value) && chooseLanguage(e.target.value)}
         >
-          {LANGUAGES.map((l) => (
+          {LOCALES.map((l) => (
             <option key={l} value={l}>
               {LANGUAGE_NAMES[l]}
             </option>

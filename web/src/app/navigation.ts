@@ -1,4 +1,5 @@
-import { STAFF_ROLES, type Role } from '../auth/use-me.ts';
+import { STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
+import type { Role } from '../auth/use-me.ts';
 
 export interface NavItem {
   path: string;

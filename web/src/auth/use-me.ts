@@ -6,7 +6,6 @@ import { api, ApiError } from '../api/client.ts';
 
 export type Me = z.output<typeof MeResponse>;
 export type Role = Me['role'];
-export const STAFF_ROLES: readonly Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
 
 /** The signed-in user, or null when nobody is signed in. */
 export const meQuery = queryOptions({
@@ -45,5 +44,3 @@ export function useClinicMember(): (Me & { clinic: NonNullable<Me['clinic']> }) 
   const me = useSignedIn();
   return me.clinic ? { ...me, clinic: me.clinic } : undefined;
 }
-
-export const isStaff = (role: Role) => STAFF_ROLES.includes(role);

@@ -5,7 +5,8 @@ import { Link, useLocation, useSearchParams } from 'wouter';
 import { withQuery } from '../api/client.ts';
 import { CustomerPicker, type CustomerMatch } from '../analysis/CustomerPicker.tsx';
 import { BookingForm, type BookingDetails } from '../appointments/BookingPage.tsx';
-import { isStaff, useClinicMember } from '../auth/use-me.ts';
+import { isStaffRole } from '../../../src/users/role-vocabulary.ts';
+import { useClinicMember } from '../auth/use-me.ts';
 import { dayKey, dayShown } from './day-query.ts';
 import './dashboard.css';
 
@@ -26,7 +27,7 @@ export function StaffBookingPage() {
   const [fullName, setFullName] = useState('');
   const [phone, setPhone] = useState('');
   const [notes, setNotes] = useState('');
-  if (!member || !isStaff(member.role)) return null;
+  if (!member || !isStaffRole(member.role)) return null;
   const timeZone = member.clinic.timeZone;
   const shownDay = dayShown(params, timeZone);
   const withNotes = (details: BookingDetails): BookingDetails => (notes.trim() ? { ...details, notes: notes.trim() } : details);

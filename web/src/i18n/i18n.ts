@@ -1,8 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { isLocale, type Locale } from '../../../src/i18n/locale-vocabulary.ts';
 
-export const LANGUAGES = ['en', 'th', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
 const STORED = 'bwai.language';
 
 // Each feature folder keeps its strings in <feature>/locales/<language>.json; the folder is the
@@ -15,16 +14,12 @@ for (const [path, module] of Object.entries(files)) {
   (resources[language] ??= {})[namespace!] = module.default;
 }
 
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
-
 /** The visitor's own choice, else the browser's language when we have it, else Thai (the first market). */
-function initialLanguage(): Language {
+function initialLanguage(): Locale {
   const stored = localStorage.getItem(STORED);
-  if (isLanguage(stored)) return stored;
+  if (isLocale(stored)) return stored;
   const browser = navigator.language.slice(0, 2);
-  return isLanguage(browser) ? browser : 'th';
+  return isLocale(browser) ? browser : 'th';
 }
 
 void i18next.use(initReactI18next).init({
@@ -36,7 +31,7 @@ void i18next.use(initReactI18next).init({
 });
 document.documentElement.lang = i18next.language;
 
-export function chooseLanguage(language: Language): void {
+export function chooseLanguage(language: Locale): void {
   localStorage.setItem(STORED, language);
   void i18next.changeLanguage(language);
   document.documentElement.lang = language;
