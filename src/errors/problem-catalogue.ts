@@ -13,6 +13,12 @@ export const PROBLEMS = {
     title: 'The request body could not be read',
     detail: 'Send well-formed JSON with a matching Content-Type.',
   },
+  'invalid-input': {
+    status: 400,
+    title: 'The request holds text that cannot be stored',
+    detail:
+      'A field named in `errors` holds a NUL or another control character (tab and line breaks are fine) or a lone UTF-16 surrogate; remove it and send again.',
+  },
   unauthenticated: { status: 401, title: 'Sign-in required', detail: 'Sign in and send the session cookie.' },
   'invalid-credentials': {
     status: 401,
