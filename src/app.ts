@@ -19,7 +19,7 @@ import type { Services } from './services.ts';
 import { authenticate } from './http/authenticate.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
-import { registerProblemHandlers } from './http/problem-handler.ts';
+import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
 import { storableTextValidatorCompiler } from './http/storable-text.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { problemRoutes } from './http/problem-routes.ts';
@@ -56,6 +56,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: answerFrameworkError,
     // Keep a caller's request id when it is well-formed, so traces join up across services.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
