@@ -9,7 +9,6 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
@@ -20,7 +19,8 @@ import type { Services } from './services.ts';
 import { authenticate } from './http/authenticate.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
-import { registerProblemHandlers } from './http/problem-handler.ts';
+import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
+import { storableTextValidatorCompiler } from './http/storable-text.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { problemRoutes } from './http/problem-routes.ts';
 import { serveWebApp } from './http/web-app.ts';
@@ -56,6 +56,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: answerFrameworkError,
     // Keep a caller's request id when it is well-formed, so traces join up across services.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -97,7 +98,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
 
   // The zod compilers live inside this scope only: plugins outside it keep their JSON-schema routes.
   await app.register(async (api) => {
-    api.setValidatorCompiler(validatorCompiler);
+    api.setValidatorCompiler(storableTextValidatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
     const typed = api.withTypeProvider<ZodTypeProvider>();
     await typed.register(authenticate, { pool: db.app });

@@ -158,8 +158,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
         { schema: { tags, summary: 'A photo, thumbnail or heatmap of an analysis (private)', params: ImageParams } },
         async (request, reply) => {
           const object = await analyses.image(principalOf(request), request.params.id, request.params.variant);
-          // Health data: never cached by shared caches; the browser may keep it briefly.
-          return reply.header('cache-control', 'private, max-age=300').type(object.contentType).send(object.body);
+          // Health data: kept in no cache at all, not even the browser's (a shared device keeps no copy).
+          return reply.header('cache-control', 'no-store').type(object.contentType).send(object.body);
         },
       );
 

@@ -32,6 +32,9 @@ export function fromPostgresError(error: unknown): unknown {
       return new AppError('database-timeout');
     case '22P02': // invalid_text_representation (e.g. a malformed uuid that slipped past a schema)
       return new AppError('validation-failed', 'A value has the wrong format.');
+    case '22021': // character_not_in_repertoire: a NUL byte in text, should any reach a query past the schemas
+    case '22P05': // untranslatable_character: the same inside jsonb
+      return new AppError('invalid-input', 'A value holds text that cannot be stored.');
     default:
       return error;
   }

@@ -13,6 +13,17 @@ export const PROBLEMS = {
     title: 'The request body could not be read',
     detail: 'Send well-formed JSON with a matching Content-Type.',
   },
+  'invalid-input': {
+    status: 400,
+    title: 'The request holds text that cannot be stored',
+    detail:
+      'A field named in `errors` holds a NUL or another control character (tab and line breaks are fine) or a lone UTF-16 surrogate; remove it and send again.',
+  },
+  'malformed-url': {
+    status: 400,
+    title: 'The URL is not well-formed',
+    detail: 'A path segment has invalid percent-encoding; encode it with encodeURIComponent.',
+  },
   unauthenticated: { status: 401, title: 'Sign-in required', detail: 'Sign in and send the session cookie.' },
   'invalid-credentials': {
     status: 401,
@@ -119,6 +130,11 @@ export const PROBLEMS = {
     detail: 'Disable a user or move the clinic to a larger tier.',
   },
   'payload-too-large': { status: 413, title: 'The request body is too large', detail: 'Send a smaller body.' },
+  'path-parameter-too-long': {
+    status: 414,
+    title: 'A path parameter is too long',
+    detail: 'Ids and other path parameters have a maximum length (100 characters); check the URL.',
+  },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', detail: 'Send application/json.' },
   'unsupported-image-type': {
     status: 415,

@@ -14,6 +14,8 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_CSRF_INVALID_TOKEN: 'csrf-token-invalid',
   FST_CSRF_MISSING_SECRET: 'csrf-token-invalid',
   FST_REQ_FILE_TOO_LARGE: 'payload-too-large',
+  FST_ERR_BAD_URL: 'malformed-url',
+  FST_ERR_MAX_PARAM_LENGTH: 'path-parameter-too-long',
 };
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
@@ -34,12 +36,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((raw: FastifyError, request, reply) => {
-    const error = toAppError(raw);
-    if (error.code === 'internal-error') request.log.error({ err: raw }, 'unhandled error');
-    else if (error.status >= 500) request.log.warn({ err: raw }, error.code);
-    return sendProblem(reply, request, error);
-  });
+  app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
@@ -47,6 +44,22 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       new AppError('route-not-found', `${request.method} ${request.url.split('?')[0]} does not exist.`),
     ),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals (bad percent-encoding, an over-long path
+ * parameter) happen before any route or hook, so without this they leave as Fastify's plain JSON.
+ */
+export function answerFrameworkError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  answerError(raw, request, reply);
+}
+
+function answerError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const error = toAppError(raw);
+  if (error.code === 'internal-error') request.log.error({ err: raw }, 'unhandled error');
+  else if (error.status >= 500) request.log.warn({ err: raw }, error.code);
+  return sendProblem(reply, request, error);
 }
 
 function toAppError(raw: FastifyError): AppError {

@@ -2,6 +2,7 @@ import type { FastifyMultipartOptions, MultipartFields } from '@fastify/multipar
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors/app-error.ts';
+import { assertStorableText } from '../http/storable-text.ts';
 
 export interface Upload {
   buffer: Buffer;
@@ -54,6 +55,9 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
         errors: [{ path: 'body.photo', message: 'a file is required' }],
       });
     }
+    const fields = textFields(part.fields);
+    // A multipart body bypasses the route's schema: its text gets the same check as JSON bodies.
+    assertStorableText({ ...fields, [part.fieldname]: { filename: part.filename } }, 'body');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of part.file as AsyncIterable<Buffer>) {
@@ -62,12 +66,7 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
       chunks.push(chunk);
     }
     if (part.file.truncated) throw tooLarge();
-    return {
-      buffer: Buffer.concat(chunks, size),
-      filename: part.filename,
-      declaredType: part.mimetype,
-      fields: textFields(part.fields),
-    };
+    return { buffer: Buffer.concat(chunks, size), filename: part.filename, declaredType: part.mimetype, fields };
   } catch (error) {
     throw uploadError(error);
   }

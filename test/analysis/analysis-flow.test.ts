@@ -103,9 +103,10 @@ describe('upload and analysis', () => {
     const working = await customer.get(detail.image.workingUrl);
     expect(working.status).toBe(200);
     expect(working.headers['content-type']).toBe('image/jpeg');
-    expect(working.headers['cache-control']).toBe('private, max-age=300');
+    expect(working.headers['cache-control']).toBe('no-store');
     const heatmap = await customer.get(Object.values(detail.result.heatmapUrls)[0] as string);
     expect(heatmap.headers['content-type']).toBe('image/png');
+    expect(heatmap.headers['cache-control']).toBe('no-store');
     const meta = await sharp(heatmap.raw.rawPayload).metadata();
     expect([meta.width, meta.height]).toEqual([detail.image.width, detail.image.height]);
   });
