@@ -28,14 +28,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal }, 'shutting down: finishing requests and jobs (a second signal exits at once)');
     // Reverse order of start: stop taking requests, drain jobs, close pools, then stop the database.
     for (const stop of stops.reverse())
       await stop().catch((error: unknown) => log.error({ err: error }, 'error during shutdown'));
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A closed terminal sends SIGHUP: drain as for Ctrl-C, so the embedded server is not left behind.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
   let embedded: EmbeddedDatabase | undefined;
   let ownerUrl = config.DATABASE_URL;
