@@ -7,6 +7,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DEMO_DATA: 'auto' });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect([config.SESSION_TTL_HOURS, config.SESSION_IDLE_HOURS]).toEqual([336, 72]);
   });
 
   it('skin analyses run locally unless OpenAI is chosen as the default and given a key', () => {
