@@ -109,12 +109,19 @@ async function spawnPostgres(
   return child;
 }
 
-// Fast shutdown: by now the app has closed its pools, so nothing waits on the server.
+// Smart shutdown waits for the app's last connections (a pool may close a moment after its end()
+// resolved); one that is still open after SMART_STOP_MS is cut by a fast shutdown.
+const SMART_STOP_MS = 5_000;
+
 function stopPostgres(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
-    child.once('exit', () => resolveStop());
-    child.kill('SIGINT');
+    const fast = setTimeout(() => child.kill('SIGINT'), SMART_STOP_MS);
+    child.once('exit', () => {
+      clearTimeout(fast);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
   });
 }
 
