@@ -101,7 +101,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     api.setValidatorCompiler(storableTextValidatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
     const typed = api.withTypeProvider<ZodTypeProvider>();
-    await typed.register(authenticate, { pool: db.app });
+    await typed.register(authenticate, { pool: db.app, idleHours: config.SESSION_IDLE_HOURS });
     // Before the CSRF check, so requests refused for a bad token count against the limit too.
     await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });
     // Every state-changing API call carries the CSRF token; cookies alone never authorise a write.

@@ -7,6 +7,10 @@ const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'a p
 export const ANALYSIS_PROVIDERS = ['local', 'openai'] as const;
 export type AnalysisProvider = (typeof ANALYSIS_PROVIDERS)[number];
 
+// Built-in values that let a laptop start with no setup; production refuses every one of them.
+const LOCAL_APP_PASSWORD = 'bwai-app-local-only';
+const LOCAL_COOKIE_SECRET = 'local-development-cookie-secret-0123456789';
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -27,7 +31,7 @@ const EnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_REPLICA_URL: postgresUrl.optional(),
   DATABASE_APP_URL: postgresUrl.optional(),
-  DATABASE_APP_PASSWORD: z.string().min(8).default('bwai-app-local-only'),
+  DATABASE_APP_PASSWORD: z.string().min(8).default(LOCAL_APP_PASSWORD),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
   DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(1000).default(30_000),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
@@ -49,6 +53,13 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 14),
+  // A session unused for this long is over, however long its lifetime still runs.
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
   COOKIE_SECRET: z.string().min(32).optional(),
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
@@ -119,9 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid ${name}: expected ${describeIssue(issue)}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
-    throw new ConfigError('invalid COOKIE_SECRET: expected at least 32 characters (required in production)');
-  }
+  if (config.NODE_ENV === 'production') assertNoLocalDefaults(config);
   if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
     throw new ConfigError('invalid S3_BUCKET: expected a bucket name (required when STORAGE_DRIVER is s3)');
   }
@@ -132,7 +141,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)');
   }
   // Outside production a fixed secret keeps sessions valid across restarts of a laptop demo.
-  return { ...config, cookieSecret: config.COOKIE_SECRET ?? 'local-development-cookie-secret-0123456789' };
+  return { ...config, cookieSecret: config.COOKIE_SECRET ?? LOCAL_COOKIE_SECRET };
+}
+
+// Anyone who reads this repository knows the built-in values: in production they would be open doors.
+function assertNoLocalDefaults(config: z.infer<typeof EnvSchema>): void {
+  if (!config.COOKIE_SECRET) {
+    throw new ConfigError('invalid COOKIE_SECRET: expected at least 32 characters (required in production)');
+  }
+  if (config.COOKIE_SECRET === LOCAL_COOKIE_SECRET) {
+    throw new ConfigError('invalid COOKIE_SECRET: expected a secret of your own, not the built-in development value');
+  }
+  const appPasswordUsed = !config.DATABASE_APP_URL || config.DATABASE_REPLICA_URL !== undefined;
+  const appUrlPassword = config.DATABASE_APP_URL ? decodeURIComponent(new URL(config.DATABASE_APP_URL).password) : '';
+  if ((appPasswordUsed && config.DATABASE_APP_PASSWORD === LOCAL_APP_PASSWORD) || appUrlPassword === LOCAL_APP_PASSWORD) {
+    throw new ConfigError(
+      `invalid ${appUrlPassword === LOCAL_APP_PASSWORD ? 'DATABASE_APP_URL' : 'DATABASE_APP_PASSWORD'}: expected a password of your own for bwai_app, not the built-in local one`,
+    );
+  }
+  if (config.DEMO_DATA === 'on') {
+    throw new ConfigError(
+      'invalid DEMO_DATA: expected off or auto (demo accounts with published passwords are refused in production)',
+    );
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
 
 // Secrets and personal data that must never reach a log line, wherever they appear.
@@ -12,13 +12,33 @@ const redact = [
   '*.token',
 ];
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
-  const pretty = config.NODE_ENV === 'development' && process.stdout.isTTY;
-  return pino({
+/**
+ * Errors keep what a reader needs. A pg error carries the whole client it came from (connection
+ * state, type tables): logged as is, one lost connection printed hundreds of lines.
+ */
+function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return error;
+  const e = error as Error & { code?: unknown; detail?: unknown };
+  return {
+    name: e.name,
+    message: e.message,
+    ...(e.code !== undefined ? { code: e.code } : {}),
+    ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    stack: e.stack,
+    ...(e.cause !== undefined && depth < 3 ? { cause: serializeError(e.cause, depth + 1) } : {}),
+  };
+}
+
+/** Logs to standard output, or to `destination` (tests read what would be printed). */
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>, destination?: DestinationStream): Logger {
+  const pretty = config.NODE_ENV === 'development' && process.stdout.isTTY && !destination;
+  const options = {
     level: config.LOG_LEVEL,
     redact,
+    serializers: { err: (error: unknown) => serializeError(error) },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { enableAppRoleLogin } from './db/database.ts';
+import { AppRoleError, assertAppRoleIsRestricted, enableAppRoleLogin } from './db/database.ts';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.ts';
 import { MigrationChangedError, migrate } from './db/migrate.ts';
 import { ensureDemoData, type DemoLogin } from './demo/demo-data.ts';
@@ -12,7 +12,7 @@ const MODES = ['all', 'api', 'worker', 'migrate'] as const;
 type Mode = (typeof MODES)[number];
 
 /** Start-up failures a user can fix get one readable line and exit code 1, not a stack trace. */
-const EXPECTED_FAILURES = [ConfigError, EmbeddedPostgresError, MigrationChangedError];
+const EXPECTED_FAILURES = [ConfigError, EmbeddedPostgresError, MigrationChangedError, AppRoleError];
 
 async function main(): Promise<void> {
   const mode = (process.argv[2] ?? 'all') as Mode;
@@ -28,14 +28,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal }, 'shutting down: finishing requests and jobs (a second signal exits at once)');
     // Reverse order of start: stop taking requests, drain jobs, close pools, then stop the database.
     for (const stop of stops.reverse())
       await stop().catch((error: unknown) => log.error({ err: error }, 'error during shutdown'));
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A closed terminal sends SIGHUP: drain as for Ctrl-C, so the embedded server is not left behind.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
   let embedded: EmbeddedDatabase | undefined;
   let ownerUrl = config.DATABASE_URL;
@@ -52,8 +53,12 @@ async function main(): Promise<void> {
     log.info({ applied: applied.length }, applied.length ? 'migrations applied' : 'database is up to date');
   }
   // Without an explicit app URL the app role signs in with the configured password on the same server.
-  if (!config.DATABASE_APP_URL) await enableAppRoleLogin(runtime.db.owner, config.DATABASE_APP_PASSWORD);
+  if (!config.DATABASE_APP_URL && (await enableAppRoleLogin(runtime.db.owner, config.DATABASE_APP_PASSWORD))) {
+    log.info('the application role can now sign in with DATABASE_APP_PASSWORD');
+  }
   if (mode === 'migrate') return shutdown('migrate finished');
+  await assertAppRoleIsRestricted(runtime.db.app);
+  if (runtime.db.replica !== runtime.db.app) await assertAppRoleIsRestricted(runtime.db.replica);
 
   await runtime.start();
   const demoLogins = wantsDemo(config, embedded) ? await ensureDemoData(runtime) : [];
@@ -72,7 +77,8 @@ async function main(): Promise<void> {
 }
 
 function wantsDemo(config: Config, embedded: EmbeddedDatabase | undefined): boolean {
-  return config.DEMO_DATA === 'on' || (config.DEMO_DATA === 'auto' && embedded !== undefined);
+  // Demo accounts have published passwords: never on their own in production (config refuses "on").
+  return config.DEMO_DATA === 'on' || (config.DEMO_DATA === 'auto' && embedded !== undefined && config.NODE_ENV !== 'production');
 }
 
 function printBanner(app: FastifyInstance, config: Config, logins: DemoLogin[]): void {

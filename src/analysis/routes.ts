@@ -178,7 +178,19 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
           // Subscribe before reading the current state, so no event falls between the two.
           const buffered: object[] = [];
           let send: (event: object) => void = (event) => buffered.push(event);
-          const unsubscribe = events.subscribe(id, (event) => send(event));
+          // After the node's listener lost its connection, events may be missing: read the state again.
+          const resync = () =>
+            analyses.current(actor, id).then(
+              (r) => {
+                if (!reply.raw.writableEnded) send({ id: r.id, clinicId: r.clinic_id, status: r.status, progress: r.progress });
+              },
+              (error: unknown) => request.log.warn({ err: error }, 'could not read the analysis again after a resync'),
+            );
+          const unsubscribe = events.subscribe(
+            id,
+            (event) => send(event),
+            () => void resync(),
+          );
           let row;
           try {
             row = await analyses.current(actor, id);

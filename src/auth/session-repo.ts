@@ -11,9 +11,15 @@ export interface SessionRow {
   last_seen_at: Date;
 }
 
-/** Runs before any tenant is known, through the security-definer lookup (see migration 0003). */
-export async function findLiveSession(pool: pg.Pool, tokenHash: Buffer): Promise<SessionRow | undefined> {
-  const { rows } = await pool.query<SessionRow>('SELECT * FROM auth_session_by_token($1)', [tokenHash]);
+/**
+ * Runs before any tenant is known, through the security-definer lookup (see migration 0003). A
+ * session last seen more than `maxIdleMs` ago is over, whatever its lifetime says.
+ */
+export async function findLiveSession(pool: pg.Pool, tokenHash: Buffer, maxIdleMs: number): Promise<SessionRow | undefined> {
+  const { rows } = await pool.query<SessionRow>(
+    `SELECT * FROM auth_session_by_token($1) WHERE last_seen_at > now() - make_interval(secs => $2::double precision / 1000)`,
+    [tokenHash, maxIdleMs],
+  );
   return rows[0];
 }
 

@@ -78,7 +78,53 @@ export function asAppRole(url: string, password: string): string {
   return u.toString();
 }
 
-/** Lets the application role sign in with the configured password (the migrations create it NOLOGIN). */
-export async function enableAppRoleLogin(owner: pg.Pool, password: string): Promise<void> {
-  await owner.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
+/**
+ * Lets the application role sign in with the configured password, but only while it has no login:
+ * the migrations create it NOLOGIN, so the app sets the password once, when it makes the login, and
+ * never overwrites a password an operator has rotated since. Returns whether it set one.
+ */
+export async function enableAppRoleLogin(owner: pg.Pool, password: string, role = APP_ROLE): Promise<boolean> {
+  const { rows } = await owner.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
+  if (!rows[0] || rows[0].rolcanlogin) return false;
+  await owner.query(`ALTER ROLE ${pg.escapeIdentifier(role)} WITH LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
+  return true;
+}
+
+export class AppRoleError extends Error {}
+
+/**
+ * Row-level security is the wall between clinics, and it does not hold for a superuser, a role with
+ * BYPASSRLS, or the tables' owner: the app refuses to serve through such a role.
+ */
+export async function assertAppRoleIsRestricted(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool
+    .query<{ role: string; rolsuper: boolean; rolbypassrls: boolean; owned: string[] }>(
+      `SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
+            array(SELECT c.relname::text FROM pg_class c
+                  WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
+                    AND pg_has_role(current_user, c.relowner, 'USAGE')
+                  ORDER BY c.relname LIMIT 3) AS owned
+     FROM pg_roles r WHERE r.rolname = current_user`,
+    )
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code !== '28P01') throw error;
+      throw new AppRoleError(
+        `${APP_ROLE} could not sign in with DATABASE_APP_PASSWORD: the app sets that password only when it ` +
+          'creates the login, so set DATABASE_APP_PASSWORD (or DATABASE_APP_URL) to the password the role has now',
+      );
+    });
+  const { role, rolsuper, rolbypassrls, owned } = rows[0]!;
+  const reason = rolsuper
+    ? 'is a superuser'
+    : rolbypassrls
+      ? 'has BYPASSRLS'
+      : owned.length
+        ? `owns the tables (${owned.join(', ')})`
+        : undefined;
+  if (reason) {
+    throw new AppRoleError(
+      `the application role "${role}" ${reason}, so row-level security would not separate clinics: ` +
+        `connect DATABASE_APP_URL as ${APP_ROLE} (not superuser, no BYPASSRLS, owning nothing)`,
+    );
+  }
 }

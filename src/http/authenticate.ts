@@ -21,12 +21,14 @@ declare module 'fastify' {
 // Writing last_seen_at on every request would turn reads into writes; once in a while is enough.
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
-export const authenticate = fp<{ pool: pg.Pool }>(async (app: FastifyInstance, { pool }) => {
+export const authenticate = fp<{ pool: pg.Pool; idleHours: number }>(async (app: FastifyInstance, { pool, idleHours }) => {
+  // last_seen_at lags the last request by up to TOUCH_EVERY_MS, so the idle limit allows for it.
+  const maxIdleMs = idleHours * 3600_000 + TOUCH_EVERY_MS;
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await findLiveSession(pool, hashSessionToken(token));
+    const session = await findLiveSession(pool, hashSessionToken(token), maxIdleMs);
     if (!session) return;
     request.principal = {
       userId: session.user_id,

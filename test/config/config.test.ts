@@ -7,6 +7,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DEMO_DATA: 'auto' });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect([config.SESSION_TTL_HOURS, config.SESSION_IDLE_HOURS]).toEqual([336, 72]);
   });
 
   it('skin analyses run locally unless OpenAI is chosen as the default and given a key', () => {
@@ -29,6 +30,51 @@ describe('configuration', () => {
     ],
   ])('a wrong value %o names the variable and what is expected', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  describe('production refuses the built-in values anyone can read in this repository', () => {
+    const production = { NODE_ENV: 'production', COOKIE_SECRET: 'a-cookie-secret-of-this-deployment-0001' };
+
+    it('with its own secrets and no demo data it starts', () => {
+      expect(loadConfig({ ...production, DATABASE_APP_PASSWORD: 'a-rotated-app-password' }).NODE_ENV).toBe('production');
+      expect(loadConfig({ ...production, DATABASE_APP_URL: 'postgres://bwai_app:own-secret@db/app' }).NODE_ENV).toBe(
+        'production',
+      );
+    });
+
+    it.each([
+      [{}, 'invalid DATABASE_APP_PASSWORD: expected a password of your own for bwai_app, not the built-in local one'],
+      [
+        { DATABASE_APP_URL: 'postgres://bwai_app:bwai-app-local-only@db/app' },
+        'invalid DATABASE_APP_URL: expected a password of your own for bwai_app, not the built-in local one',
+      ],
+      [
+        { DATABASE_APP_URL: 'postgres://bwai_app:own-secret@db/app', DATABASE_REPLICA_URL: 'postgres://owner@replica/app' },
+        'invalid DATABASE_APP_PASSWORD: expected a password of your own for bwai_app, not the built-in local one',
+      ],
+      [
+        { DATABASE_APP_PASSWORD: 'a-rotated-app-password', COOKIE_SECRET: 'local-development-cookie-secret-0123456789' },
+        'invalid COOKIE_SECRET: expected a secret of your own, not the built-in development value',
+      ],
+      [
+        { DATABASE_APP_PASSWORD: 'a-rotated-app-password', DEMO_DATA: 'on' },
+        'invalid DEMO_DATA: expected off or auto (demo accounts with published passwords are refused in production)',
+      ],
+    ])('%o is refused with one line naming the variable', (env, message) => {
+      expect(() => loadConfig({ ...production, ...env })).toThrow(new ConfigError(message));
+    });
+
+    it('start-up stops before touching a database', () => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api'], {
+        env: { PATH: process.env.PATH, ...production },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect([run.status, run.stderr.trim()]).toEqual([
+        1,
+        'invalid DATABASE_APP_PASSWORD: expected a password of your own for bwai_app, not the built-in local one',
+      ]);
+    });
   });
 
   it('a bad variable stops start-up with one readable line and exit code 1', () => {
