@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { listenTo } from '../db/listen.ts';
 import type { Logger } from '../logger.ts';
-import { PROGRESS_CHANNEL, type AnalysisStatus, type ProgressEvent } from './analysis-repo.ts';
+import { PROGRESS_CHANNEL, type ProgressEvent } from './analysis-repo.ts';
+import { ANALYSIS_STATUSES } from './analysis-vocabulary.ts';
 
 export interface AnalysisEvents {
   /**
@@ -14,13 +15,11 @@ export interface AnalysisEvents {
   close(): Promise<void>;
 }
 
-const STATUSES = ['queued', 'quality_check', 'analysing', 'completed', 'rejected', 'failed'] as const satisfies AnalysisStatus[];
-
 // Anyone who may NOTIFY on the channel can send anything: only well-formed progress reaches a stream.
 const ProgressPayload = z.object({
   id: z.uuid(),
   clinicId: z.uuid(),
-  status: z.enum(STATUSES),
+  status: z.enum(ANALYSIS_STATUSES),
   progress: z.number().int().min(0).max(100),
 });
 
