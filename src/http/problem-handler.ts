@@ -16,7 +16,15 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_REQ_FILE_TOO_LARGE: 'payload-too-large',
 };
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The problem this request was answered with, for the figures counted when it finishes. */
+    problem: AppError | null;
+  }
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  request.problem = error;
   const { status, title } = PROBLEMS[error.code];
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply
@@ -34,6 +42,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
+  app.decorateRequest('problem', null);
   app.setErrorHandler((raw: FastifyError, request, reply) => {
     const error = toAppError(raw);
     if (error.code === 'internal-error') request.log.error({ err: raw }, 'unhandled error');
