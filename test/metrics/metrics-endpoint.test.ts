@@ -1,6 +1,9 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROGRESS_CHANNEL } from '../../src/analysis/analysis-repo.ts';
 import { ANONYMOUS, withTenant } from '../../src/db/tenant-transaction.ts';
 import { createClinic, createUser, PASSWORD, signInAs } from '../support/factories.ts';
+import { customerOf, uploadPhoto } from '../analysis/analysis-steps.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { scrape } from '../support/prometheus-text.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -168,6 +171,37 @@ describe('what /metrics shows', () => {
     const owner = await signInAs(t, await createUser(t, clinic.id, 'clinic_owner'));
     await Promise.all([owner.get('/api/me'), owner.get('/api/clinic'), t.app.inject({ method: 'GET', url: '/nowhere' })]);
     expect((await metrics()).value('http_requests_in_flight')).toBe(1);
+  });
+});
+
+describe('live progress streams', () => {
+  it('an open stream shows in the gauge until it ends, and every event it delivers is counted', async () => {
+    const clinic = await createClinic(t);
+    const customer = await customerOf(t, clinic);
+    const photo = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#c8a68c' } })
+      .jpeg()
+      .toBuffer();
+    const upload = await uploadPhoto(customer, photo);
+    expect(upload.status).toBe(202);
+    const stream = { stream: 'analysis-progress' };
+    const before = await metrics();
+
+    // No worker runs here: the analysis stays queued and its stream open until a terminal event.
+    const events = customer.get(`/api/analyses/${upload.body.id}/events`);
+    let open = await metrics();
+    for (let i = 0; i < 50 && open.value('sse_open_streams', stream) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      open = await metrics();
+    }
+    expect(open.value('sse_open_streams', stream)).toBe(1);
+    expect(open.value('sse_events_delivered_total', stream) - before.value('sse_events_delivered_total', stream)).toBe(1);
+
+    const failed = { id: upload.body.id, clinicId: clinic.id, status: 'failed', progress: 0 };
+    await t.db.owner.query('SELECT pg_notify($1, $2)', [PROGRESS_CHANNEL, JSON.stringify(failed)]);
+    expect((await events).status).toBe(200);
+    const after = await metrics();
+    expect(after.value('sse_open_streams', stream)).toBe(0);
+    expect(after.value('sse_events_delivered_total', stream) - before.value('sse_events_delivered_total', stream)).toBe(2);
   });
 });
 
