@@ -19,11 +19,18 @@ beforeAll(async () => {
     METRICS_TOKEN: TOKEN,
     METRICS_ALLOW: '10.9.0.0/16',
     API_REQUESTS_PER_MINUTE_PER_IP: String(PER_IP),
+    ANALYSIS_UPLOADS_PER_MINUTE: '1',
   });
 });
 afterAll(() => t.stop());
 
 const metrics = () => scrape(t.app, SCRAPER);
+
+/** A photo the upload accepts (no worker runs here, so it is never analysed). */
+const photo = () =>
+  sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#c8a68c' } })
+    .jpeg()
+    .toBuffer();
 
 describe('who may read /metrics', () => {
   it('a caller with neither the token nor an allowed address gets the same 404 as an unknown path', async () => {
@@ -132,11 +139,16 @@ describe('what /metrics shows', () => {
     for (let i = 0; i < 5; i++) expect((await guess(i, `${PASSWORD}!`)).status).toBe(401);
     expect((await guess(5, PASSWORD)).status).toBe(429);
 
+    const customer = await customerOf(t, await createClinic(t));
+    expect((await uploadPhoto(customer, await photo())).status).toBe(202);
+    expect((await uploadPhoto(customer, await photo())).status).toBe(429);
+
     const after = await metrics();
     const moved = (limiter: string) =>
       after.value('http_rate_limited_total', { limiter }) - before.value('http_rate_limited_total', { limiter });
     expect(moved('api-ip')).toBe(1);
     expect(moved('sign-in-account')).toBe(1);
+    expect(moved('analysis-uploads')).toBe(1);
   });
 
   it('each pool shows its connections, and checkouts and transactions are timed', async () => {
@@ -178,10 +190,7 @@ describe('live progress streams', () => {
   it('an open stream shows in the gauge until it ends, and every event it delivers is counted', async () => {
     const clinic = await createClinic(t);
     const customer = await customerOf(t, clinic);
-    const photo = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#c8a68c' } })
-      .jpeg()
-      .toBuffer();
-    const upload = await uploadPhoto(customer, photo);
+    const upload = await uploadPhoto(customer, await photo());
     expect(upload.status).toBe(202);
     const stream = { stream: 'analysis-progress' };
     const before = await metrics();
