@@ -82,6 +82,7 @@ export const httpMetrics = fp<{ metrics: Metrics }>(async (app: FastifyInstance,
     duration.observe(labels, reply.elapsedTime / 1000);
     const problem = request.problem;
     if (problem) problems.inc({ type: problemType(problem.code) });
+    // A 429 that none of our limits raised (a plugin's own) still counts, as `other`.
     if (reply.statusCode === 429) rateLimited.inc({ limiter: problem instanceof TooManyRequests ? problem.limiter : 'other' });
   });
 });
