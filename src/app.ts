@@ -22,6 +22,9 @@ import { apiRateLimit } from './http/api-rate-limit.ts';
 import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
 import { storableTextValidatorCompiler } from './http/storable-text.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { metricsRoute } from './http/metrics-route.ts';
+import { httpMetrics } from './metrics/http-metrics.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { problemRoutes } from './http/problem-routes.ts';
 import { serveWebApp } from './http/web-app.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -46,12 +49,13 @@ export interface AppDeps {
   redis: Redis | null;
   services: Services;
   analysisEvents: AnalysisEvents;
+  metrics: Metrics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function buildApp({ config, db, log, redis, services, analysisEvents }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, log, redis, services, analysisEvents, metrics }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.TRUST_PROXY,
@@ -67,6 +71,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     reply.header('x-request-id', request.id);
   });
   registerProblemHandlers(app);
+  await app.register(httpMetrics, { metrics });
 
   await app.register(securityHeaders);
   await app.register(cors, {
@@ -95,6 +100,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
 
   await app.register(healthRoutes, { db });
   await app.register(problemRoutes);
+  await app.register(metricsRoute, { config, metrics });
 
   // The zod compilers live inside this scope only: plugins outside it keep their JSON-schema routes.
   await app.register(async (api) => {

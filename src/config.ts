@@ -1,6 +1,16 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const cidrList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
+  )
+  .refine((cidrs) => cidrs.every(isCidr), 'a comma-separated list of addresses with prefix lengths (10.0.0.0/8, ::1/128)');
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
 
 /** Where a clinic's skin analyses run: the built-in analyser, or OpenAI's vision API. */
@@ -18,6 +28,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: booleanFlag.default(false),
+  // Who may read /metrics: a scraper with this bearer token, or any caller from these networks.
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -179,4 +192,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+function isCidr(cidr: string): boolean {
+  const [address = '', prefix, ...rest] = cidr.split('/');
+  const family = isIP(address);
+  return family !== 0 && rest.length === 0 && /^\d+$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -13,6 +13,7 @@ import { createNotifier, type Notifier } from './notifications/notifier.ts';
 import { createServices, type Services } from './services.ts';
 import { createObjectStorage, type ObjectStorage } from './storage/object-storage.ts';
 import { createAnalysisEvents, type AnalysisEvents } from './analysis/analysis-events.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 
 /** Everything a process holds open, built from config; shared by main, the worker and the tests. */
 export interface Runtime {
@@ -27,6 +28,8 @@ export interface Runtime {
   storage: ObjectStorage;
   /** Analysis progress from every worker, for this node's live streams. */
   analysisEvents: AnalysisEvents;
+  /** This process's figures, served at /metrics. */
+  metrics: Metrics;
   /** Creates the job schema and queues if needed and starts listening for progress; before the first request. */
   start(): Promise<void>;
   buildApp(): Promise<FastifyInstance>;
@@ -34,7 +37,9 @@ export interface Runtime {
 }
 
 export function createRuntime(config: Config, log: Logger, ownerUrl: string): Runtime {
+  const metrics = createMetrics();
   const db = createDatabase(ownerUrl, config, log);
+  metrics.database.observe(db);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
   const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });
   const email = createEmailSender(config);
@@ -53,12 +58,13 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     notifier,
     storage,
     analysisEvents,
+    metrics,
     async start() {
       await prepareJobQueue(jobs, JOBS, config);
       jobsStarted = true;
       await analysisEvents.start();
     },
-    buildApp: () => buildApp({ config, db, log, redis, services, analysisEvents }),
+    buildApp: () => buildApp({ config, db, log, redis, services, analysisEvents, metrics }),
     async close() {
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
       await analysisEvents.close();

@@ -191,7 +191,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         if (!(await activeConsent(tx, clinicId, customerId))) throw new AppError('consent-required');
         await uploadLimiter.consume(clinicId).catch((res: RateLimiterRes | Error) => {
           if (res instanceof Error) throw res;
-          throw tooManyRequests('too-many-requests', res.msBeforeNext / 1000);
+          throw tooManyRequests('analysis-uploads', 'too-many-requests', res.msBeforeNext / 1000);
         });
         const limits = (await findClinicLimits(tx, clinicId))!;
         if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses)

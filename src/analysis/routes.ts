@@ -208,14 +208,17 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
             'x-request-id': request.id,
           });
           const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+          const stream = app.metrics.liveStreams.open('analysis-progress');
           const close = () => {
             clearInterval(heartbeat);
             unsubscribe();
+            stream.closed();
             res.end();
           };
           send = (event) => {
             const e = event as { status: AnalysisStatus };
             res.write(`event: progress\ndata: ${JSON.stringify(event)}\n\n`);
+            stream.delivered();
             if (isFinished(e.status)) close();
           };
           request.raw.on('close', close);

@@ -31,11 +31,11 @@ export function createSignInThrottle(config: ThrottleConfig, redis: Redis | null
   return {
     async assertAllowed(email, ip) {
       const [account, address] = await Promise.all([byAccount.get(accountKey(email)), byIp.get(ip)]);
-      for (const [res, limiter] of [
-        [account, byAccount],
-        [address, byIp],
+      for (const [res, limiter, name] of [
+        [account, byAccount, 'sign-in-account'],
+        [address, byIp, 'sign-in-ip'],
       ] as const) {
-        if (res && res.consumedPoints >= limiter.points) throw tooManyRequests('sign-in-locked', res.msBeforeNext / 1000);
+        if (res && res.consumedPoints >= limiter.points) throw tooManyRequests(name, 'sign-in-locked', res.msBeforeNext / 1000);
       }
     },
     async recordFailure(email, ip) {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors/app-error.ts';
+import { transactionStarted } from '../metrics/database-metrics.ts';
 import type { Role } from '../users/role-vocabulary.ts';
 
 /** Who is acting, decided once per request (or job) and passed down explicitly. */
@@ -60,6 +61,7 @@ async function inTransaction<T>(
   { statementTimeoutMs = 15_000, readOnly = false }: TransactionOptions,
 ): Promise<T> {
   const client = await pool.connect();
+  const ended = transactionStarted(pool);
   let broken = false;
   try {
     await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
@@ -77,8 +79,10 @@ async function inTransaction<T>(
     );
     const result = await work(client);
     await client.query('COMMIT');
+    ended?.('commit');
     return result;
   } catch (error) {
+    ended?.('rollback', error);
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });

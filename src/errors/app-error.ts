@@ -21,10 +21,23 @@ export const forbidden = (detail?: string) => new AppError('forbidden', detail);
 export const conflict = (detail: string, extra?: Record<string, unknown>) => new AppError('conflict', detail, extra);
 export const invalid = (detail: string, errors: { path: string; message: string }[] = []) =>
   new AppError('validation-failed', detail, { errors });
-export const tooManyRequests = (code: 'too-many-requests' | 'sign-in-locked', retryAfterSeconds: number, detail?: string) =>
-  new AppError(
-    code,
-    detail,
-    { retryAfter: retryAfterSeconds },
-    { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
-  );
+/** The limit that refused a request: the label it is counted under at /metrics (a fixed name, never an id). */
+export type Limiter = 'api-clinic' | 'api-ip' | 'analysis-uploads' | 'sign-in-account' | 'sign-in-ip';
+
+export class TooManyRequests extends AppError {
+  constructor(
+    readonly limiter: Limiter,
+    code: 'too-many-requests' | 'sign-in-locked',
+    retryAfterSeconds: number,
+    detail?: string,
+  ) {
+    super(code, detail, { retryAfter: retryAfterSeconds }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}
+
+export const tooManyRequests = (
+  limiter: Limiter,
+  code: 'too-many-requests' | 'sign-in-locked',
+  retryAfterSeconds: number,
+  detail?: string,
+) => new TooManyRequests(limiter, code, retryAfterSeconds, detail);

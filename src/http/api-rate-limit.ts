@@ -75,6 +75,7 @@ export const apiRateLimit = fp<ApiRateLimitOptions>(async (app: FastifyInstance,
     if (counted.consumedPoints > policy.quota) {
       const whose = policy.name === 'clinic' ? "This clinic's plan allows" : 'This address may make';
       throw tooManyRequests(
+        `api-${policy.name}`,
         'too-many-requests',
         secondsLeft,
         `${whose} ${policy.quota} API requests per minute; wait ${secondsLeft} s.`,

@@ -18,7 +18,15 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_MAX_PARAM_LENGTH: 'path-parameter-too-long',
 };
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The problem this request was answered with, for the figures counted when it finishes. */
+    problem: AppError | null;
+  }
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  request.problem = error;
   const { status, title } = PROBLEMS[error.code];
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply
@@ -36,6 +44,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
+  app.decorateRequest('problem', null);
   app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

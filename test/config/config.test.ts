@@ -10,6 +10,11 @@ describe('configuration', () => {
     expect([config.SESSION_TTL_HOURS, config.SESSION_IDLE_HOURS]).toEqual([336, 72]);
   });
 
+  it('/metrics is open to loopback only, unless networks are listed', () => {
+    expect(loadConfig({}).METRICS_ALLOW).toEqual(['127.0.0.1/32', '::1/128']);
+    expect(loadConfig({ METRICS_ALLOW: ' 10.0.0.0/8, fd00::/8 ' }).METRICS_ALLOW).toEqual(['10.0.0.0/8', 'fd00::/8']);
+  });
+
   it('skin analyses run locally unless OpenAI is chosen as the default and given a key', () => {
     expect(loadConfig({}).ANALYSIS_DEFAULT_PROVIDER).toBe('local');
     expect(loadConfig({ ANALYSIS_DEFAULT_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test' }).ANALYSIS_DEFAULT_PROVIDER).toBe(
@@ -24,6 +29,11 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ NODE_ENV: 'production' }, 'invalid COOKIE_SECRET: expected at least 32 characters (required in production)'],
     [{ ANALYSIS_DEFAULT_PROVIDER: 'gpt' }, 'invalid ANALYSIS_DEFAULT_PROVIDER: expected one of local, openai'],
+    [
+      { METRICS_ALLOW: '10.0.0.0/8,10.1.2.3' },
+      'invalid METRICS_ALLOW: expected a comma-separated list of addresses with prefix lengths (10.0.0.0/8, ::1/128)',
+    ],
+    [{ METRICS_TOKEN: 'short' }, 'invalid METRICS_TOKEN: expected at least 16 characters'],
     [
       { ANALYSIS_DEFAULT_PROVIDER: 'openai' },
       'invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)',
