@@ -70,7 +70,9 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  registerProblemHandlers(app);
+  const webShell = await serveWebApp(app, config.WEB_DIST_DIR);
+  if (!webShell) log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
+  registerProblemHandlers(app, webShell);
   await app.register(httpMetrics, { metrics });
 
   await app.register(securityHeaders);
@@ -129,9 +131,6 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     await typed.register(analysisRoutes, { prefix: '/api', config, services, events: analysisEvents });
     await typed.register(analyticsRoutes, { prefix: '/api', services });
   });
-  if (!(await serveWebApp(app, config.WEB_DIST_DIR))) {
-    log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
-  }
 
   return app;
 }

@@ -43,16 +43,25 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
     });
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/**
+ * A path no route serves: a problem, or, when the web app is built, its shell for a page GET outside
+ * /api (deep links open the right page). The shell is served here rather than by a catch-all route so
+ * the router still refuses what it refuses (an over-long parameter) and an unknown API path stays
+ * unmatched in the figures.
+ */
+export type WebShell = (reply: FastifyReply) => FastifyReply;
+
+export function registerProblemHandlers(app: FastifyInstance, webShell: WebShell | null = null): void {
   app.decorateRequest('problem', null);
   app.setErrorHandler(answerError);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      request,
-      new AppError('route-not-found', `${request.method} ${request.url.split('?')[0]} does not exist.`),
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // An unknown API path stays a problem+json 404: a client of the API must never get HTML; nor does
+    // a script asking for an asset an old deploy had.
+    const isPage = !/^\/(api|assets)(\/|$)/.test(path);
+    if (webShell && request.method === 'GET' && isPage) return webShell(reply);
+    return sendProblem(reply, request, new AppError('route-not-found', `${request.method} ${path} does not exist.`));
+  });
 }
 
 /**
