@@ -16,7 +16,7 @@ import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
 import { photoKeys, processPhoto } from '../uploads/photo-pipeline.ts';
 import { listTreatments } from '../treatments/treatment-repo.ts';
-import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-job.ts';
+import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import {
   activeConsent,
   addStorageBytes,

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { multipartOptions, readUpload } from '../uploads/read-upload.ts';
 import type { AnalysisEvents } from './analysis-events.ts';
+import type { AnalysisService } from './analysis-service.ts';
 import {
   Analysis,
   AnalysisListQuery,
@@ -29,12 +29,12 @@ const IdParams = z.object({ id: z.uuid() });
 const TERMINAL = new Set(['completed', 'rejected', 'failed']);
 const HEARTBEAT_MS = 15_000;
 
-export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services; events: AnalysisEvents }> = async (
-  app,
-  { config, services, events },
-) => {
+export const analysisRoutes: FastifyPluginAsyncZod<{
+  config: Pick<Config, 'UPLOAD_MAX_BYTES'>;
+  analyses: AnalysisService;
+  events: AnalysisEvents;
+}> = async (app, { config, analyses, events }) => {
   const tags = ['skin analysis'];
-  const analyses = services.analyses;
   await app.register(multipart, multipartOptions(config));
 
   await app.register(

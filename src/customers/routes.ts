@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
+import type { CustomerService } from './customer-service.ts';
 import { CLINIC_MANAGERS, STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
@@ -16,11 +15,11 @@ import {
   UpdateOwnCustomerBody,
 } from './customer-schemas.ts';
 
-type Deps = { services: Services };
+type Deps = { customers: CustomerService };
 const tags = ['customers'];
 
 // Deleting a record (and disabling its account) is for managers only, on top of the staff guard.
-const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { services }) => {
+const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { customers }) => {
   managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
   managers.delete(
     '/customers/:id',
@@ -32,13 +31,13 @@ const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { se
       },
     },
     async (request, reply) => {
-      await services.customers.remove(principalOf(request), request.params.id, requestMeta(request));
+      await customers.remove(principalOf(request), request.params.id, requestMeta(request));
       return reply.code(204).send();
     },
   );
 };
 
-const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { services }) => {
+const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { customers }) => {
   staff.addHook('preHandler', requireRole(...STAFF_ROLES));
 
   staff.get(
@@ -52,7 +51,7 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
       },
     },
     async (request) => {
-      const page = await services.customers.list(principalOf(request), request.query);
+      const page = await customers.list(principalOf(request), request.query);
       return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
     },
   );
@@ -60,7 +59,7 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
   staff.get(
     '/customers/:id',
     { schema: { tags, summary: 'One customer record', params: CustomerIdParams, response: { 200: Customer } } },
-    async (request) => toCustomer(await services.customers.get(principalOf(request), request.params.id)),
+    async (request) => toCustomer(await customers.get(principalOf(request), request.params.id)),
   );
 
   staff.post(
@@ -74,7 +73,7 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
       },
     },
     async (request, reply) =>
-      reply.code(201).send(toCustomer(await services.customers.create(principalOf(request), request.body, requestMeta(request)))),
+      reply.code(201).send(toCustomer(await customers.create(principalOf(request), request.body, requestMeta(request)))),
   );
 
   staff.patch(
@@ -89,20 +88,20 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
       },
     },
     async (request) =>
-      toCustomer(await services.customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+      toCustomer(await customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
 
-  await staff.register(customerManagerRoutes, { services });
+  await staff.register(customerManagerRoutes, { customers });
 };
 
 // A customer's own record: its id comes from the session, never from the URL.
-const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { services }) => {
+const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { customers }) => {
   own.addHook('preHandler', requireRole('customer'));
 
   own.get(
     '/customers/me',
     { schema: { tags, summary: "The signed-in customer's own record", response: { 200: OwnCustomer } } },
-    async (request) => toOwnCustomer(await services.customers.getOwn(principalOf(request))),
+    async (request) => toOwnCustomer(await customers.getOwn(principalOf(request))),
   );
 
   own.patch(
@@ -115,12 +114,11 @@ const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { services })
         response: { 200: OwnCustomer },
       },
     },
-    async (request) =>
-      toOwnCustomer(await services.customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
+    async (request) => toOwnCustomer(await customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
   );
 };
 
-export const customerRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
-  await app.register(staffCustomerRoutes, { services });
-  await app.register(ownCustomerRoutes, { services });
+export const customerRoutes: FastifyPluginAsyncZod<{ customers: CustomerService }> = async (app, { customers }) => {
+  await app.register(staffCustomerRoutes, { customers });
+  await app.register(ownCustomerRoutes, { customers });
 };
