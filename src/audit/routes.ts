@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AuditService } from './audit-service.ts';
-import { principalOf, requireRole } from '../http/authenticate.ts';
+import { principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { AdminAuditLogQuery, AuditLogPage, AuditLogQuery } from './audit-schemas.ts';
 
@@ -9,8 +10,7 @@ const tags = ['audit'];
 
 // Owners only: the log records what the clinic's admins did, and the addresses and emails of everyone
 // who signed in or failed to; the people it watches should not be the ones who read it.
-const clinicAuditRoutes: FastifyPluginAsyncZod<Deps> = async (owners, { audit }) => {
-  owners.addHook('preHandler', requireRole('clinic_owner'));
+const clinicAuditRoutes = guarded<Deps>(['clinic_owner'], async (owners, { audit }) => {
   owners.get(
     '/audit-logs',
     {
@@ -23,10 +23,9 @@ const clinicAuditRoutes: FastifyPluginAsyncZod<Deps> = async (owners, { audit })
     },
     async (request) => audit.listForClinic(principalOf(request), request.query),
   );
-};
+});
 
-const platformAuditRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { audit }) => {
-  admin.addHook('preHandler', requireRole('super_admin'));
+const platformAuditRoutes = guarded<Deps>(['super_admin'], async (admin, { audit }) => {
   admin.get(
     '/admin/audit-logs',
     {
@@ -39,7 +38,7 @@ const platformAuditRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { audit }
     },
     async (request) => audit.listAcrossClinics(principalOf(request), request.query, requestMeta(request)),
   );
-};
+});
 
 export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async (app, { audit }) => {
   await app.register(clinicAuditRoutes, { audit });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ClinicService } from './clinic-service.ts';
-import { CLINIC_MANAGERS, STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import { CLINIC_MANAGERS, STAFF_ROLES, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
@@ -20,8 +21,7 @@ type Deps = { clinics: ClinicService };
 
 // Super admins only. Every clinic route here crosses clinics: the platform role, an audit entry per
 // call. The plans' limits belong to no clinic.
-const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { clinics }) => {
-  admin.addHook('preHandler', requireRole('super_admin'));
+const adminClinicRoutes = guarded<Deps>(['super_admin'], async (admin, { clinics }) => {
   const tags = ['admin: clinics'];
 
   admin.get(
@@ -112,10 +112,9 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { clinics }
     { schema: { tags, summary: 'Make a clinic active again', params: ClinicIdParams, response: { 200: AdminClinicDetail } } },
     async (request) => clinics.setStatus(principalOf(request), request.params.id, 'active', requestMeta(request)),
   );
-};
+});
 
-const clinicManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { clinics }) => {
-  managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+const clinicManagerRoutes = guarded<Deps>(CLINIC_MANAGERS, async (managers, { clinics }) => {
   managers.patch(
     '/clinic',
     {
@@ -128,11 +127,10 @@ const clinicManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { clin
     },
     async (request) => clinics.updateOwnClinic(principalOf(request), request.body, requestMeta(request)),
   );
-};
+});
 
 // The member's own clinic: its id comes from the session, never from the URL.
-const memberClinicRoutes: FastifyPluginAsyncZod<Deps> = async (members, { clinics }) => {
-  members.addHook('preHandler', requireRole(...STAFF_ROLES, 'customer'));
+const memberClinicRoutes = guarded<Deps>([...STAFF_ROLES, 'customer'], async (members, { clinics }) => {
   members.get(
     '/clinic',
     {
@@ -145,7 +143,7 @@ const memberClinicRoutes: FastifyPluginAsyncZod<Deps> = async (members, { clinic
     async (request) => clinics.ownClinic(principalOf(request)),
   );
   await members.register(clinicManagerRoutes, { clinics });
-};
+});
 
 export const clinicRoutes: FastifyPluginAsyncZod<{ clinics: ClinicService }> = async (app, { clinics }) => {
   await app.register(adminClinicRoutes, { clinics });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CustomerService } from './customer-service.ts';
-import { CLINIC_MANAGERS, STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import { CLINIC_MANAGERS, STAFF_ROLES, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
   CreateCustomerBody,
@@ -19,8 +20,7 @@ type Deps = { customers: CustomerService };
 const tags = ['customers'];
 
 // Deleting a record (and disabling its account) is for managers only, on top of the staff guard.
-const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { customers }) => {
-  managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+const customerManagerRoutes = guarded<Deps>(CLINIC_MANAGERS, async (managers, { customers }) => {
   managers.delete(
     '/customers/:id',
     {
@@ -35,11 +35,9 @@ const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { cu
       return reply.code(204).send();
     },
   );
-};
+});
 
-const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { customers }) => {
-  staff.addHook('preHandler', requireRole(...STAFF_ROLES));
-
+const staffCustomerRoutes = guarded<Deps>(STAFF_ROLES, async (staff, { customers }) => {
   staff.get(
     '/customers',
     {
@@ -92,12 +90,10 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { custome
   );
 
   await staff.register(customerManagerRoutes, { customers });
-};
+});
 
 // A customer's own record: its id comes from the session, never from the URL.
-const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { customers }) => {
-  own.addHook('preHandler', requireRole('customer'));
-
+const ownCustomerRoutes = guarded<Deps>(['customer'], async (own, { customers }) => {
   own.get(
     '/customers/me',
     { schema: { tags, summary: "The signed-in customer's own record", response: { 200: OwnCustomer } } },
@@ -116,7 +112,7 @@ const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { customers }
     },
     async (request) => toOwnCustomer(await customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
   );
-};
+});
 
 export const customerRoutes: FastifyPluginAsyncZod<{ customers: CustomerService }> = async (app, { customers }) => {
   await app.register(staffCustomerRoutes, { customers });

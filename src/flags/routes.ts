@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FlagService } from './flag-service.ts';
-import { STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import { STAFF_ROLES, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
   AdminFeatureFlag,
@@ -16,8 +17,7 @@ import {
 type Deps = { flags: FlagService };
 
 // Per-clinic switches are a platform decision: super admins only, each call audited.
-const adminFlagRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { flags }) => {
-  admin.addHook('preHandler', requireRole('super_admin'));
+const adminFlagRoutes = guarded<Deps>(['super_admin'], async (admin, { flags }) => {
   const tags = ['admin: feature flags'];
 
   admin.get(
@@ -59,10 +59,9 @@ const adminFlagRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { flags }) =>
       return reply.code(204).send();
     },
   );
-};
+});
 
-const memberFlagRoutes: FastifyPluginAsyncZod<Deps> = async (members, { flags }) => {
-  members.addHook('preHandler', requireRole(...STAFF_ROLES, 'customer'));
+const memberFlagRoutes = guarded<Deps>([...STAFF_ROLES, 'customer'], async (members, { flags }) => {
   members.get(
     '/clinic/features',
     {
@@ -74,7 +73,7 @@ const memberFlagRoutes: FastifyPluginAsyncZod<Deps> = async (members, { flags })
     },
     async (request) => (await flags.ownClinicFlags(principalOf(request))).map(toFeatureFlag),
   );
-};
+});
 
 export const flagRoutes: FastifyPluginAsyncZod<{ flags: FlagService }> = async (app, { flags }) => {
   await app.register(adminFlagRoutes, { flags });

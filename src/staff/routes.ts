@@ -1,12 +1,11 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { StaffService } from './staff-service.ts';
-import { CLINIC_MANAGERS, principalOf, requireRole } from '../http/authenticate.ts';
+import { CLINIC_MANAGERS, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { toUser, User } from '../users/user-schemas.ts';
 import { CreateStaffBody, StaffIdParams, StaffListQuery, StaffPage, UpdateStaffBody } from './staff-schemas.ts';
 
-export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async (app, { staff }) => {
-  app.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, async (app, { staff }) => {
   const tags = ['staff'];
 
   app.get(
@@ -84,4 +83,4 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
     },
     async (request) => toUser(await staff.enable(principalOf(request), request.params.id, requestMeta(request))),
   );
-};
+});
