@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
+import { openEventStream } from '../http/event-stream.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -27,7 +28,6 @@ import { CONCERNS } from './skin-analyzer.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const TERMINAL = new Set(['completed', 'rejected', 'failed']);
-const HEARTBEAT_MS = 15_000;
 
 export const analysisRoutes: FastifyPluginAsyncZod<{
   config: Pick<Config, 'UPLOAD_MAX_BYTES'>;
@@ -187,29 +187,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             unsubscribe();
             throw error;
           }
-          reply.hijack();
-          const res = reply.raw;
-          res.writeHead(200, {
-            'content-type': 'text/event-stream; charset=utf-8',
-            'cache-control': 'no-cache, no-transform',
-            connection: 'keep-alive',
-            'x-accel-buffering': 'no',
-            'x-request-id': request.id,
-          });
-          const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-          const close = () => {
-            clearInterval(heartbeat);
-            unsubscribe();
-            res.end();
-          };
+          const stream = openEventStream(request, reply, unsubscribe);
           send = (event) => {
-            const e = event as { status: string };
-            res.write(`event: progress\ndata: ${JSON.stringify(event)}\n\n`);
-            if (TERMINAL.has(e.status)) close();
+            stream.send('progress', event);
+            if (TERMINAL.has((event as { status: string }).status)) stream.close();
           };
-          request.raw.on('close', close);
           send({ id: row.id, clinicId: row.clinic_id, status: row.status, progress: row.progress });
-          for (const event of buffered) if (!res.writableEnded) send(event);
+          for (const event of buffered) if (!stream.closed) send(event);
         },
       );
     }),
