@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { createAnalyticsCache } from '../src/analytics/analytics-cache.ts';
 import { clinicPerformance, type ClinicPerformanceRow } from '../src/analytics/clinic-analytics-repo.ts';
 import { ClinicAnalyticsQuery, type ClinicAnalyticsPage } from '../src/analytics/clinic-analytics-schemas.ts';
-import { createClinicAnalyticsService, type PlatformReader } from '../src/analytics/clinic-analytics-service.ts';
+import { createClinicAnalyticsService } from '../src/analytics/clinic-analytics-service.ts';
+import type { PlatformActor, Tx } from '../src/db/tenant-transaction.ts';
 import { connectRedis } from '../src/cache/redis-connection.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
-import { unsafeWithPlatformAccess, type Tx } from '../src/db/tenant-transaction.ts';
+import { unsafeWithPlatformAccess } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, timed, type Timing } from './timing.ts';
@@ -19,7 +20,7 @@ import { round, summarise, timed, type Timing } from './timing.ts';
 // its cache (the audit entry on the primary included). Both reads go through the replica pool as the
 // platform role, as the service reads. (a) and (b) must agree on every figure of every clinic.
 const TARGETS = { oneQueryMs: 100, cachedMs: 2, ratio: 50 };
-const READER: PlatformReader = { userId: null, role: 'super_admin' };
+const READER: PlatformActor = { userId: null, role: 'super_admin' };
 const META = { ip: null, userAgent: 'clinic-analytics-bench' };
 
 const { values } = parseArgs({

@@ -2,6 +2,10 @@ import type { Redis } from 'ioredis';
 import type PgBoss from 'pg-boss';
 import type { ObjectStorage } from './storage/object-storage.ts';
 import { createAnalysisService } from './analysis/analysis-service.ts';
+import { createAnalysisRuns } from './analysis/analysis-runs.ts';
+import { createReminderDelivery } from './appointments/reminder-delivery.ts';
+import { createAuditPartitions } from './audit/audit-partitions.ts';
+import type { Notifier } from './notifications/notifier.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -30,6 +34,7 @@ export function createServices({
   redis,
   jobs,
   storage,
+  notifier,
 }: {
   config: Config;
   db: Database;
@@ -37,6 +42,7 @@ export function createServices({
   redis: Redis | null;
   jobs: PgBoss;
   storage: ObjectStorage;
+  notifier: Notifier;
 }) {
   const clinicCache = createClinicCache({ config, redis, log });
   const clinics = createClinicService(db.app, clinicCache, config);
@@ -55,6 +61,9 @@ export function createServices({
     appointments: createAppointmentService(db.app, clinics, jobs),
     notifications: createNotificationService(db.app),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
+    analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config }),
+    reminders: createReminderDelivery({ pool: db.app, notifier, log }),
+    auditPartitions: createAuditPartitions(db.owner),
     analytics: createClinicAnalyticsService({
       primary: db.app,
       replica: db.replica,

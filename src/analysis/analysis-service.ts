@@ -8,7 +8,7 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { createRateLimiter } from '../cache/rate-limiter.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
-import { findCustomer, findCustomerOfUser } from '../customers/customer-repo.ts';
+import { customerActedFor, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
@@ -17,7 +17,7 @@ import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
 import { photoKeys, processPhoto } from '../uploads/photo-pipeline.ts';
 import { listTreatments } from '../treatments/treatment-repo.ts';
-import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-job.ts';
+import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import { STAGE_PROGRESS } from './analysis-vocabulary.ts';
 import {
   activeConsent,
@@ -57,21 +57,15 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     points: config.ANALYSIS_UPLOADS_PER_MINUTE,
     duration: 60,
   });
-  const isCustomer = (actor: Actor) => actor.role === 'customer';
 
   /** The customer a request is about: a customer's own record, or the one staff name. */
   async function customerIdFor(tx: Tx, actor: Actor, clinicId: string, requested: string | undefined): Promise<string> {
-    if (isCustomer(actor)) {
-      const own = await findCustomerOfUser(tx, clinicId, actor.userId);
-      if (!own) throw notFound('customer record');
-      return own.id;
-    }
-    if (!requested)
+    const customerId = await customerActedFor(tx, actor, clinicId, requested);
+    if (!customerId)
       throw new AppError('validation-failed', 'Name the customer with customerId.', {
         errors: [{ path: 'querystring.customerId', message: 'required for staff' }],
       });
-    if (!(await findCustomer(tx, clinicId, requested))) throw notFound('customer');
-    return requested;
+    return customerId;
   }
 
   /** The clinic's provider (its own or the platform default), refused when this node has no way to run it. */
@@ -96,8 +90,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     new AppError('analysis-quota-exceeded', `This clinic has used all ${limit} analyses of this month.`, { limit, resetsAt });
 
   async function viewable(tx: Tx, actor: Actor, clinicId: string, id: string): Promise<AnalysisRow> {
-    const customerId = isCustomer(actor) ? (await findCustomerOfUser(tx, clinicId, actor.userId))?.id : undefined;
-    const row = isCustomer(actor) && !customerId ? undefined : await findAnalysis(tx, clinicId, id, customerId);
+    const customerId = await visibleCustomerOf(tx, actor, clinicId, 'analysis');
+    const row = await findAnalysis(tx, clinicId, id, customerId);
     if (!row) throw notFound('analysis');
     return row;
   }

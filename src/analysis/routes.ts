@@ -2,14 +2,15 @@ import { z } from 'zod';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
+import { openEventStream } from '../http/event-stream.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { Locale } from '../users/user-schemas.ts';
 import { multipartOptions, readUpload } from '../uploads/read-upload.ts';
 import type { AnalysisEvents } from './analysis-events.ts';
+import type { AnalysisService } from './analysis-service.ts';
 import {
   Analysis,
   AnalysisListQuery,
@@ -28,14 +29,13 @@ import {
 import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
 
 const IdParams = z.object({ id: z.uuid() });
-const HEARTBEAT_MS = 15_000;
 
-export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services; events: AnalysisEvents }> = async (
-  app,
-  { config, services, events },
-) => {
+export const analysisRoutes: FastifyPluginAsyncZod<{
+  config: Pick<Config, 'UPLOAD_MAX_BYTES'>;
+  analyses: AnalysisService;
+  events: AnalysisEvents;
+}> = async (app, { config, analyses, events }) => {
   const tags = ['skin analysis'];
-  const analyses = services.analyses;
   await app.register(multipart, multipartOptions(config));
 
   await app.register(
@@ -182,7 +182,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
           const resync = () =>
             analyses.current(actor, id).then(
               (r) => {
-                if (!reply.raw.writableEnded) send({ id: r.id, clinicId: r.clinic_id, status: r.status, progress: r.progress });
+                send({ id: r.id, clinicId: r.clinic_id, status: r.status, progress: r.progress });
               },
               (error: unknown) => request.log.warn({ err: error }, 'could not read the analysis again after a resync'),
             );
@@ -198,32 +198,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ config: Config; services: S
             unsubscribe();
             throw error;
           }
-          reply.hijack();
-          const res = reply.raw;
-          res.writeHead(200, {
-            'content-type': 'text/event-stream; charset=utf-8',
-            'cache-control': 'no-cache, no-transform',
-            connection: 'keep-alive',
-            'x-accel-buffering': 'no',
-            'x-request-id': request.id,
-          });
-          const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-          const stream = app.metrics.liveStreams.open('analysis-progress');
-          const close = () => {
-            clearInterval(heartbeat);
-            unsubscribe();
-            stream.closed();
-            res.end();
-          };
+          const stream = openEventStream(request, reply, { feed: 'analysis-progress', onClose: unsubscribe });
           send = (event) => {
-            const e = event as { status: AnalysisStatus };
-            res.write(`event: progress\ndata: ${JSON.stringify(event)}\n\n`);
-            stream.delivered();
-            if (isFinished(e.status)) close();
+            stream.send('progress', event);
+            if (isFinished((event as { status: AnalysisStatus }).status)) stream.close();
           };
-          request.raw.on('close', close);
           send({ id: row.id, clinicId: row.clinic_id, status: row.status, progress: row.progress });
-          for (const event of buffered) if (!res.writableEnded) send(event);
+          for (const event of buffered) if (!stream.closed) send(event);
         },
       );
     }),

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
-import { unsafeWithPlatformAccess, type TenantScope } from '../db/tenant-transaction.ts';
+import { unsafeWithPlatformAccess, type PlatformActor, type TenantScope } from '../db/tenant-transaction.ts';
 import { encodeOpaqueCursor, invalidCursor, readOpaqueCursor } from '../http/pagination.ts';
 import type { AnalyticsCache } from './analytics-cache.ts';
 import { clinicPerformance, type PerformanceQuery } from './clinic-analytics-repo.ts';
@@ -14,9 +14,6 @@ import {
 import { CLINIC_METRICS, SORT_ORDERS, type ClinicMetric, type SortOrder } from './clinic-metric-vocabulary.ts';
 
 const DAY_MS = 86_400_000;
-
-/** Who reads across clinics: a super admin, or a platform process with no user. */
-export type PlatformReader = Pick<TenantScope, 'userId' | 'role'>;
 
 // A cursor names the order it was cut from: used with another one it would skip or repeat clinics.
 const Cursor = z.object({
@@ -38,10 +35,10 @@ export function createClinicAnalyticsService({
   replica: pg.Pool;
   cache: AnalyticsCache<ClinicAnalyticsPage>;
 }) {
-  const scopeOf = (reader: PlatformReader): TenantScope => ({ clinicId: null, userId: reader.userId, role: reader.role });
+  const scopeOf = (reader: PlatformActor): TenantScope => ({ clinicId: null, userId: reader.userId, role: reader.role });
 
   async function compute(
-    reader: PlatformReader,
+    reader: PlatformActor,
     query: ClinicAnalyticsQuery,
     after: PerformanceQuery['after'],
   ): Promise<ClinicAnalyticsPage> {
@@ -71,11 +68,7 @@ export function createClinicAnalyticsService({
      * computed at most once per cache lifetime (and per node at a time); every call, served from the
      * cache or not, is audited on the primary before the figures are returned.
      */
-    async clinicPerformance(
-      reader: PlatformReader,
-      query: ClinicAnalyticsQuery,
-      meta: RequestMeta,
-    ): Promise<ClinicAnalyticsPage> {
+    async clinicPerformance(reader: PlatformActor, query: ClinicAnalyticsQuery, meta: RequestMeta): Promise<ClinicAnalyticsPage> {
       const after = decodeCursor(query.cursor, query.sort, query.order);
       const key = ['clinic-performance', query.from, query.to, query.sort, query.order, query.limit, query.cursor ?? ''].join(
         ':',

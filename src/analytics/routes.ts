@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Services } from '../services.ts';
+import type { ClinicAnalyticsService } from './clinic-analytics-service.ts';
 import { principalOf } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { ClinicAnalyticsPage, ClinicAnalyticsQuery } from './clinic-analytics-schemas.ts';
 
 // Crosses every clinic: the platform role, an audit entry per call, super admins only.
-export const analyticsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const analyticsRoutes: FastifyPluginAsyncZod<{ analytics: ClinicAnalyticsService }> = async (app, { analytics }) => {
   await app.register(
     guarded(['super_admin'], async (admin) => {
       admin.get(
@@ -20,7 +20,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
             response: { 200: ClinicAnalyticsPage },
           },
         },
-        async (request) => services.analytics.clinicPerformance(principalOf(request), request.query, requestMeta(request)),
+        async (request) => analytics.clinicPerformance(principalOf(request), request.query, requestMeta(request)),
       );
     }),
   );

@@ -5,8 +5,9 @@ import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { findSlots, localDate } from '../availability/slot-finder.ts';
 import type { Slot } from '../availability/available-slots.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
-import { findCustomer, findCustomerOfUser, insertCustomer } from '../customers/customer-repo.ts';
-import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import { customerActedFor, findOwnCustomer, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
+import { findCustomer, insertCustomer } from '../customers/customer-repo.ts';
+import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, invalid, notFound } from '../errors/app-error.ts';
 import { findBookingRules } from '../schedules/schedule-repo.ts';
 import { findTreatment, type TreatmentRow } from '../treatments/treatment-repo.ts';
@@ -44,34 +45,26 @@ export function createAppointmentService(
   jobs: PgBoss,
   clock: () => Date = () => new Date(),
 ) {
-  const timeZoneOf = async (scope: TenantScope) => (await clinics.clinicSummary(scope))!.timeZone;
-  const isCustomer = (scope: TenantScope) => scope.role === 'customer';
+  const timeZoneOf = async (actor: Actor) => (await clinics.clinicSummary(actor))!.timeZone;
 
   /** A customer acts only on their own record; staff name the customer. */
   async function customerFor(
     tx: Tx,
-    scope: TenantScope,
+    actor: Actor,
     clinicId: string,
     input: Pick<BookingInput, 'customerId' | 'newCustomer'>,
     meta: RequestMeta,
   ): Promise<string> {
-    if (isCustomer(scope)) {
-      const own = await findCustomerOfUser(tx, clinicId, scope.userId!);
-      if (!own) throw notFound('customer record');
-      return own.id;
-    }
-    if (input.customerId) {
-      if (!(await findCustomer(tx, clinicId, input.customerId))) throw notFound('customer');
-      return input.customerId;
-    }
+    const actedFor = await customerActedFor(tx, actor, clinicId, input.customerId);
+    if (actedFor) return actedFor;
     if (input.newCustomer) {
       const created = await insertCustomer(tx, { clinicId, ...input.newCustomer });
       await recordAudit(
         tx,
         {
           clinicId,
-          actorUserId: scope.userId,
-          actorRole: scope.role,
+          actorUserId: actor.userId,
+          actorRole: actor.role,
           action: 'customer.create',
           targetType: 'customer',
           targetId: created.id,
@@ -95,7 +88,7 @@ export function createAppointmentService(
   /** The offered slot at exactly `startsAt`, for the wanted staff member if one is named. */
   async function slotAt(
     tx: Tx,
-    scope: TenantScope,
+    actor: Actor,
     clinicId: string,
     timeZone: string,
     treatment: TreatmentRow,
@@ -112,7 +105,7 @@ export function createAppointmentService(
       toDate: day,
       staffUserId,
       now: clock(),
-      ignoreNotice: !isCustomer(scope),
+      ignoreNotice: !isCustomer(actor),
       ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
     });
     const slot = slots.find((s) => Date.parse(s.startsAt) === startsAt.getTime());
@@ -122,7 +115,7 @@ export function createAppointmentService(
 
   const audit = (
     tx: Tx,
-    scope: TenantScope,
+    actor: Actor,
     clinicId: string,
     action: string,
     appointmentId: string,
@@ -133,8 +126,8 @@ export function createAppointmentService(
       tx,
       {
         clinicId,
-        actorUserId: scope.userId,
-        actorRole: scope.role,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
         action,
         targetType: 'appointment',
         targetId: appointmentId,
@@ -143,9 +136,8 @@ export function createAppointmentService(
       meta,
     );
 
-  async function loadForChange(tx: Tx, scope: TenantScope, clinicId: string, id: string): Promise<AppointmentRow> {
-    const customerId = isCustomer(scope) ? (await findCustomerOfUser(tx, clinicId, scope.userId!))?.id : undefined;
-    if (isCustomer(scope) && !customerId) throw notFound('appointment');
+  async function loadForChange(tx: Tx, actor: Actor, clinicId: string, id: string): Promise<AppointmentRow> {
+    const customerId = await visibleCustomerOf(tx, actor, clinicId, 'appointment');
     const row = await lockAppointment(tx, clinicId, id, customerId);
     if (!row) throw notFound('appointment');
     return row;
@@ -158,19 +150,19 @@ export function createAppointmentService(
 
   return {
     async slots(
-      scope: TenantScope,
+      actor: Actor,
       q: { treatmentId: string; fromDate: string; toDate: string; staffUserId?: string | undefined },
     ): Promise<Slot[]> {
-      const clinicId = clinicOf(scope);
+      const clinicId = clinicOf(actor);
       const days = DateTime.fromISO(q.toDate).diff(DateTime.fromISO(q.fromDate), 'days').days;
       if (days < 0 || days > MAX_CALENDAR_DAYS)
         throw invalid(`toDate must be on or after fromDate and at most ${MAX_CALENDAR_DAYS} days later.`, [
           { path: 'querystring.toDate', message: 'out of range' },
         ]);
-      const timeZone = await timeZoneOf(scope);
+      const timeZone = await timeZoneOf(actor);
       return withTenant(
         pool,
-        scope,
+        actor,
         async (tx) => {
           const treatment = await bookableTreatment(tx, clinicId, q.treatmentId);
           return findSlots(tx, {
@@ -181,7 +173,7 @@ export function createAppointmentService(
             toDate: q.toDate,
             staffUserId: q.staffUserId,
             now: clock(),
-            ignoreNotice: !isCustomer(scope),
+            ignoreNotice: !isCustomer(actor),
           });
         },
         { readOnly: true },
@@ -192,14 +184,14 @@ export function createAppointmentService(
      * Books a slot. The availability check gives a clear answer in the common case; the exclusion
      * constraint settles races, so two requests for one slot never both succeed.
      */
-    async book(scope: TenantScope, input: BookingInput, meta: RequestMeta): Promise<CalendarRow> {
-      const clinicId = clinicOf(scope);
-      const timeZone = await timeZoneOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const customerId = await customerFor(tx, scope, clinicId, input, meta);
+    async book(actor: Actor, input: BookingInput, meta: RequestMeta): Promise<CalendarRow> {
+      const clinicId = clinicOf(actor);
+      const timeZone = await timeZoneOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const customerId = await customerFor(tx, actor, clinicId, input, meta);
         const treatment = await bookableTreatment(tx, clinicId, input.treatmentId);
         const startsAt = new Date(input.startsAt);
-        const slot = await slotAt(tx, scope, clinicId, timeZone, treatment, startsAt, input.staffUserId);
+        const slot = await slotAt(tx, actor, clinicId, timeZone, treatment, startsAt, input.staffUserId);
         const row = await insertAppointment(tx, {
           clinicId,
           customerId,
@@ -212,12 +204,12 @@ export function createAppointmentService(
           bufferAfterMinutes: treatment.buffer_after_minutes,
           priceSatang: Number(treatment.price_satang),
           notes: input.notes ?? '',
-          createdByUserId: scope.userId,
+          createdByUserId: actor.userId,
         });
         await scheduleReminders(tx, jobs, row, clock());
         await audit(
           tx,
-          scope,
+          actor,
           clinicId,
           'appointment.book',
           row.id,
@@ -228,39 +220,39 @@ export function createAppointmentService(
       });
     },
 
-    async get(scope: TenantScope, id: string): Promise<CalendarRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const customerId = isCustomer(scope) ? (await findCustomerOfUser(tx, clinicId, scope.userId!))?.id : undefined;
-        const row = isCustomer(scope) && !customerId ? undefined : await findCalendarEntry(tx, clinicId, id, customerId);
+    async get(actor: Actor, id: string): Promise<CalendarRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const customerId = await visibleCustomerOf(tx, actor, clinicId, 'appointment');
+        const row = await findCalendarEntry(tx, clinicId, id, customerId);
         if (!row) throw notFound('appointment');
         return row;
       });
     },
 
-    calendar(scope: TenantScope, filter: CalendarFilter): Promise<CalendarRow[]> {
+    calendar(actor: Actor, filter: CalendarFilter): Promise<CalendarRow[]> {
       const days = (filter.until.getTime() - filter.from.getTime()) / 86_400_000;
       if (days <= 0 || days > MAX_CALENDAR_DAYS)
         throw invalid(`until must be after from and at most ${MAX_CALENDAR_DAYS} days later.`, [
           { path: 'querystring.until', message: 'out of range' },
         ]);
-      return withTenant(pool, scope, (tx) => listCalendar(tx, clinicOf(scope), filter), { readOnly: true });
+      return withTenant(pool, actor, (tx) => listCalendar(tx, clinicOf(actor), filter), { readOnly: true });
     },
 
-    mine(scope: TenantScope, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const own = await findCustomerOfUser(tx, clinicId, scope.userId!);
+    mine(actor: Actor, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const own = await findOwnCustomer(tx, actor, clinicId);
         return own ? listForCustomer(tx, clinicId, own.id, when, clock(), limit) : [];
       });
     },
 
     /** A customer's visits for their profile, as staff see them. */
-    history(scope: TenantScope, customerId: string, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
-      const clinicId = clinicOf(scope);
+    history(actor: Actor, customerId: string, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {
+      const clinicId = clinicOf(actor);
       return withTenant(
         pool,
-        scope,
+        actor,
         async (tx) => {
           if (!(await findCustomer(tx, clinicId, customerId))) throw notFound('customer');
           return listForCustomer(tx, clinicId, customerId, when, clock(), limit);
@@ -270,27 +262,27 @@ export function createAppointmentService(
     },
 
     /** What cancelling now would cost, and whether a customer may still move it instead. */
-    async cancellationQuote(scope: TenantScope, id: string): Promise<CancellationFee & { canReschedule: boolean }> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const row = await loadForChange(tx, scope, clinicId, id);
+    async cancellationQuote(actor: Actor, id: string): Promise<CancellationFee & { canReschedule: boolean }> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const row = await loadForChange(tx, actor, clinicId, id);
         const fee = await feeFor(tx, clinicId, row);
         const movable = row.status === 'scheduled' || row.status === 'confirmed';
-        return { ...fee, canReschedule: movable && (!isCustomer(scope) || fee.feeSatang === 0) };
+        return { ...fee, canReschedule: movable && (!isCustomer(actor) || fee.feeSatang === 0) };
       });
     },
 
     async cancel(
-      scope: TenantScope,
+      actor: Actor,
       id: string,
       input: { reason?: string | undefined; acceptFeeSatang?: number | undefined; waiveFee?: boolean | undefined },
       meta: RequestMeta,
     ): Promise<CalendarRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const row = await loadForChange(tx, scope, clinicId, id);
-        assertTransition(row.status, 'cancelled', scope.role!, row.starts_at, clock());
-        const waived = input.waiveFee === true && (scope.role === 'clinic_owner' || scope.role === 'clinic_admin');
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const row = await loadForChange(tx, actor, clinicId, id);
+        assertTransition(row.status, 'cancelled', actor.role, row.starts_at, clock());
+        const waived = input.waiveFee === true && (actor.role === 'clinic_owner' || actor.role === 'clinic_admin');
         if (input.waiveFee && !waived)
           throw new AppError('forbidden', 'Only a clinic owner or admin can waive a cancellation fee.');
         const fee = waived ? { feeSatang: 0, feePercent: 0 } : await feeFor(tx, clinicId, row);
@@ -304,7 +296,7 @@ export function createAppointmentService(
         await withdrawReminders(tx, jobs, row.id);
         await audit(
           tx,
-          scope,
+          actor,
           clinicId,
           'appointment.cancel',
           row.id,
@@ -316,22 +308,22 @@ export function createAppointmentService(
     },
 
     async reschedule(
-      scope: TenantScope,
+      actor: Actor,
       id: string,
       input: { startsAt: string; staffUserId?: string | undefined },
       meta: RequestMeta,
     ): Promise<CalendarRow> {
-      const clinicId = clinicOf(scope);
-      const timeZone = await timeZoneOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const row = await loadForChange(tx, scope, clinicId, id);
+      const clinicId = clinicOf(actor);
+      const timeZone = await timeZoneOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const row = await loadForChange(tx, actor, clinicId, id);
         assertReschedulable(row.status);
-        if (isCustomer(scope) && (await feeFor(tx, clinicId, row)).feeSatang > 0) throw new AppError('reschedule-window-closed');
+        if (isCustomer(actor) && (await feeFor(tx, clinicId, row)).feeSatang > 0) throw new AppError('reschedule-window-closed');
         const treatment = await findTreatment(tx, clinicId, row.treatment_id);
         const startsAt = new Date(input.startsAt);
         const slot = await slotAt(
           tx,
-          scope,
+          actor,
           clinicId,
           timeZone,
           treatment!,
@@ -350,7 +342,7 @@ export function createAppointmentService(
         await scheduleReminders(tx, jobs, { ...row, starts_at: startsAt }, clock());
         await audit(
           tx,
-          scope,
+          actor,
           clinicId,
           'appointment.reschedule',
           row.id,
@@ -363,21 +355,21 @@ export function createAppointmentService(
 
     /** Staff move an appointment along its states; cancelling has its own route because of the fee. */
     async transition(
-      scope: TenantScope,
+      actor: Actor,
       id: string,
       to: Exclude<AppointmentStatus, 'cancelled' | 'scheduled'>,
       meta: RequestMeta,
     ): Promise<CalendarRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
-        const row = await loadForChange(tx, scope, clinicId, id);
-        assertTransition(row.status, to, scope.role!, row.starts_at, clock());
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
+        const row = await loadForChange(tx, actor, clinicId, id);
+        assertTransition(row.status, to, actor.role, row.starts_at, clock());
         await setStatus(tx, row.id, to);
         // Once the visit has begun (or was missed), reminders have nothing left to say.
         if (to !== 'confirmed') await withdrawReminders(tx, jobs, row.id);
         await audit(
           tx,
-          scope,
+          actor,
           clinicId,
           `appointment.${to}`,
           row.id,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../services.ts';
+import type { AppointmentService } from './appointment-service.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -25,9 +25,8 @@ const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-export const appointmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const appointmentRoutes: FastifyPluginAsyncZod<{ appointments: AppointmentService }> = async (app, { appointments }) => {
   const tags = ['appointments'];
-  const appointments = services.appointments;
   const view = (request: FastifyRequest, row: CalendarRow) =>
     toAppointment(row, { forCustomer: principalOf(request).role === 'customer' });
 

@@ -14,10 +14,10 @@ const MAX_WINDOW_MS = 366 * DAY_MS;
 export function createAuditService(pool: pg.Pool) {
   return {
     /** The audit trail of the caller's own clinic, newest first. */
-    async listForClinic(principal: Actor, query: AuditLogQuery) {
-      if (!principal.clinicId) throw forbidden('Only members of a clinic have a clinic audit log.');
-      const filter = filterOf(query, principal.clinicId);
-      const rows = await withTenant(pool, principal, (tx) => listAuditLogs(tx, filter), { readOnly: true });
+    async listForClinic(actor: Actor, query: AuditLogQuery) {
+      if (!actor.clinicId) throw forbidden('Only members of a clinic have a clinic audit log.');
+      const filter = filterOf(query, actor.clinicId);
+      const rows = await withTenant(pool, actor, (tx) => listAuditLogs(tx, filter), { readOnly: true });
       return pageOf(rows, query.limit, (r) => [r.created_at, r.id], toAuditLogEntry);
     },
 
@@ -25,16 +25,16 @@ export function createAuditService(pool: pg.Pool) {
      * Every clinic's entries, for super admins. The read itself is recorded, under the clinic it was
      * about when there was one, so that clinic's owner sees that the platform looked.
      */
-    async listAcrossClinics(principal: Actor, query: AdminAuditLogQuery, meta: RequestMeta) {
+    async listAcrossClinics(actor: Actor, query: AdminAuditLogQuery, meta: RequestMeta) {
       const filter = filterOf(query, query.clinicId);
-      const rows = await unsafeWithPlatformAccess(pool, principal, async (tx) => {
+      const rows = await unsafeWithPlatformAccess(pool, actor, async (tx) => {
         const found = await listAuditLogs(tx, filter);
         await recordAudit(
           tx,
           {
             clinicId: query.clinicId ?? null,
-            actorUserId: principal.userId,
-            actorRole: principal.role,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
             action: 'audit.platform_read',
             targetType: query.clinicId ? 'clinic' : undefined,
             targetId: query.clinicId,

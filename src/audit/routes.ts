@@ -1,17 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
-import { principalOf, requireRole } from '../http/authenticate.ts';
+import type { AuditService } from './audit-service.ts';
+import { principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { AdminAuditLogQuery, AuditLogPage, AuditLogQuery } from './audit-schemas.ts';
 
-type Deps = { services: Services };
+type Deps = { audit: AuditService };
 const tags = ['audit'];
 
 // Owners only: the log records what the clinic's admins did, and the addresses and emails of everyone
 // who signed in or failed to; the people it watches should not be the ones who read it.
-const clinicAuditRoutes: FastifyPluginAsyncZod<Deps> = async (owners, { services }) => {
-  owners.addHook('preHandler', requireRole('clinic_owner'));
+const clinicAuditRoutes = guarded<Deps>(['clinic_owner'], async (owners, { audit }) => {
   owners.get(
     '/audit-logs',
     {
@@ -22,12 +21,11 @@ const clinicAuditRoutes: FastifyPluginAsyncZod<Deps> = async (owners, { services
         response: { 200: AuditLogPage },
       },
     },
-    async (request) => services.audit.listForClinic(principalOf(request), request.query),
+    async (request) => audit.listForClinic(principalOf(request), request.query),
   );
-};
+});
 
-const platformAuditRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services }) => {
-  admin.addHook('preHandler', requireRole('super_admin'));
+const platformAuditRoutes = guarded<Deps>(['super_admin'], async (admin, { audit }) => {
   admin.get(
     '/admin/audit-logs',
     {
@@ -38,11 +36,11 @@ const platformAuditRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { service
         response: { 200: AuditLogPage },
       },
     },
-    async (request) => services.audit.listAcrossClinics(principalOf(request), request.query, requestMeta(request)),
+    async (request) => audit.listAcrossClinics(principalOf(request), request.query, requestMeta(request)),
   );
-};
+});
 
-export const auditRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
-  await app.register(clinicAuditRoutes, { services });
-  await app.register(platformAuditRoutes, { services });
+export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async (app, { audit }) => {
+  await app.register(clinicAuditRoutes, { audit });
+  await app.register(platformAuditRoutes, { audit });
 };

@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
 import { principalOf } from '../http/authenticate.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { toUser } from '../users/user-schemas.ts';
 import { CsrfResponse, MeResponse, RevokedResponse, SessionResponse, SignInBody, SignUpBody } from './auth-schemas.ts';
 import { SESSION_COOKIE } from './session-token.ts';
-import type { SignedIn } from './auth-service.ts';
+import type { AuthService, SignedIn } from './auth-service.ts';
 
-export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
   const tags = ['auth'];
   const setSession = (reply: FastifyReply, s: SignedIn) =>
     reply.setCookie(SESSION_COOKIE, s.token, {
@@ -40,7 +38,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Servi
       },
     },
     async (request, reply) => {
-      const signedIn = await services.auth.signUp(request.body, requestMeta(request));
+      const signedIn = await auth.signUp(request.body, requestMeta(request));
       setSession(reply, signedIn);
       return reply.code(201).send(respond(signedIn));
     },
@@ -50,14 +48,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Servi
     '/auth/sign-in',
     { schema: { tags, summary: 'Sign in with email and password', body: SignInBody, response: { 200: SessionResponse } } },
     async (request, reply) => {
-      const signedIn = await services.auth.signIn(request.body.email, request.body.password, requestMeta(request));
+      const signedIn = await auth.signIn(request.body.email, request.body.password, requestMeta(request));
       setSession(reply, signedIn);
       return respond(signedIn);
     },
   );
 
   app.post('/auth/sign-out', { schema: { tags, summary: 'Sign out of this session' } }, async (request, reply) => {
-    if (request.principal) await services.auth.signOut(request.principal);
+    if (request.principal) await auth.signOut(request.principal);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -66,7 +64,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Servi
     '/auth/sign-out-everywhere',
     { schema: { tags, summary: 'Revoke every session of the signed-in user', response: { 200: RevokedResponse } } },
     async (request, reply) => {
-      const revokedSessions = await services.auth.signOutEverywhere(principalOf(request), requestMeta(request));
+      const revokedSessions = await auth.signOutEverywhere(principalOf(request), requestMeta(request));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { revokedSessions };
     },
@@ -76,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; services: Servi
     '/me',
     { schema: { tags, summary: 'The signed-in user and their clinic', response: { 200: MeResponse } } },
     async (request) => {
-      const { user, clinic } = await services.auth.me(principalOf(request));
+      const { user, clinic } = await auth.me(principalOf(request));
       return { ...toUser(user), clinic };
     },
   );

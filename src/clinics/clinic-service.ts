@@ -2,7 +2,14 @@ import type pg from 'pg';
 import { recordAudit, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { AnalysisProvider, Config } from '../config.ts';
-import { unsafeWithPlatformAccess, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import {
+  unsafeWithPlatformAccess,
+  withTenant,
+  type Actor,
+  type PlatformActor,
+  type TenantScope,
+  type Tx,
+} from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { pageOf, decodeCursor } from '../http/pagination.ts';
 import { insertUser } from '../users/user-repo.ts';
@@ -52,8 +59,6 @@ export interface ClinicChange extends Omit<PlatformClinicChange, 'quotaOverrides
 }
 
 /** Who acts on the platform path: a super admin, or a platform process (seeding) with no user. */
-export type PlatformActor = Pick<TenantScope, 'userId' | 'role'>;
-
 export function createClinicService(
   pool: pg.Pool,
   cache: ClinicCache,
@@ -215,8 +220,8 @@ export function createClinicService(
       return toClinicSummary((await memberClinic(scope)).row);
     },
 
-    async ownClinic(scope: TenantScope) {
-      return memberView(await memberClinic(scope), scope.role);
+    async ownClinic(actor: Actor) {
+      return memberView(await memberClinic(actor), actor.role);
     },
 
     /** The member's clinic's API rate limit, from the cached record: no query per request. */
@@ -229,24 +234,24 @@ export function createClinicService(
       return analysisProviderOf((await memberClinic(scope)).row.analysis_provider, platformProvider).effectiveAnalysisProvider;
     },
 
-    async updateOwnClinic(scope: TenantScope, change: ClinicProfileChange, meta: RequestMeta) {
-      const clinicId = scope.clinicId;
+    async updateOwnClinic(actor: Actor, change: ClinicProfileChange, meta: RequestMeta) {
+      const clinicId = actor.clinicId;
       if (!clinicId) throw notFound('clinic');
-      const record = await withTenant(pool, scope, async (tx) => {
+      const record = await withTenant(pool, actor, async (tx) => {
         const before = await findClinicById(tx, clinicId, { forUpdate: true });
         if (!before) throw notFound('clinic');
         const updated = (await updateClinicProfile(tx, clinicId, change))!;
         const fields = Object.keys(change) as (keyof ClinicProfileChange)[];
         const value = (row: ClinicRow, field: keyof ClinicProfileChange) =>
           ({ name: row.name, timeZone: row.time_zone, locale: row.locale, settings: row.settings })[field];
-        await audit(tx, scope, clinicId, 'clinic.settings_update', meta, {
+        await audit(tx, actor, clinicId, 'clinic.settings_update', meta, {
           from: Object.fromEntries(fields.map((f) => [f, value(before, f)])),
           to: Object.fromEntries(fields.map((f) => [f, value(updated, f)])),
         });
         return { row: updated, limits: (await findClinicLimits(tx, clinicId))! };
       });
       await cache.invalidate(record.row);
-      return memberView(record, scope.role);
+      return memberView(record, actor.role);
     },
 
     async listClinics(actor: PlatformActor, input: ClinicListInput, meta: RequestMeta) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
-import { CLINIC_MANAGERS, STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import type { ClinicService } from './clinic-service.ts';
+import { CLINIC_MANAGERS, STAFF_ROLES, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
@@ -17,12 +17,11 @@ import {
   UpdateOwnClinicBody,
 } from './clinic-schemas.ts';
 
-type Deps = { services: Services };
+type Deps = { clinics: ClinicService };
 
 // Super admins only. Every clinic route here crosses clinics: the platform role, an audit entry per
 // call. The plans' limits belong to no clinic.
-const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services }) => {
-  admin.addHook('preHandler', requireRole('super_admin'));
+const adminClinicRoutes = guarded<Deps>(['super_admin'], async (admin, { clinics }) => {
   const tags = ['admin: clinics'];
 
   admin.get(
@@ -35,7 +34,7 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
         response: { 200: pageSchema(AdminClinic) },
       },
     },
-    async (request) => services.clinics.listClinics(principalOf(request), request.query, requestMeta(request)),
+    async (request) => clinics.listClinics(principalOf(request), request.query, requestMeta(request)),
   );
 
   admin.post(
@@ -50,9 +49,7 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
     },
     async (request, reply) => {
       const { owner, ...clinic } = request.body;
-      return reply
-        .code(201)
-        .send(await services.clinics.createClinicWithOwner(principalOf(request), clinic, owner, requestMeta(request)));
+      return reply.code(201).send(await clinics.createClinicWithOwner(principalOf(request), clinic, owner, requestMeta(request)));
     },
   );
 
@@ -66,7 +63,7 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
       },
     },
     async (request) => ({
-      items: await services.clinics.tierLimits(principalOf(request)),
+      items: await clinics.tierLimits(principalOf(request)),
     }),
   );
 
@@ -80,7 +77,7 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
         response: { 200: AdminClinicDetail },
       },
     },
-    async (request) => services.clinics.getClinic(principalOf(request), request.params.id, requestMeta(request)),
+    async (request) => clinics.getClinic(principalOf(request), request.params.id, requestMeta(request)),
   );
 
   admin.patch(
@@ -94,7 +91,7 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
         response: { 200: AdminClinicDetail },
       },
     },
-    async (request) => services.clinics.updateClinic(principalOf(request), request.params.id, request.body, requestMeta(request)),
+    async (request) => clinics.updateClinic(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
 
   admin.post(
@@ -107,18 +104,17 @@ const adminClinicRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services 
         response: { 200: AdminClinicDetail },
       },
     },
-    async (request) => services.clinics.setStatus(principalOf(request), request.params.id, 'suspended', requestMeta(request)),
+    async (request) => clinics.setStatus(principalOf(request), request.params.id, 'suspended', requestMeta(request)),
   );
 
   admin.post(
     '/admin/clinics/:id/reactivate',
     { schema: { tags, summary: 'Make a clinic active again', params: ClinicIdParams, response: { 200: AdminClinicDetail } } },
-    async (request) => services.clinics.setStatus(principalOf(request), request.params.id, 'active', requestMeta(request)),
+    async (request) => clinics.setStatus(principalOf(request), request.params.id, 'active', requestMeta(request)),
   );
-};
+});
 
-const clinicManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { services }) => {
-  managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+const clinicManagerRoutes = guarded<Deps>(CLINIC_MANAGERS, async (managers, { clinics }) => {
   managers.patch(
     '/clinic',
     {
@@ -129,13 +125,12 @@ const clinicManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { serv
         response: { 200: OwnClinic },
       },
     },
-    async (request) => services.clinics.updateOwnClinic(principalOf(request), request.body, requestMeta(request)),
+    async (request) => clinics.updateOwnClinic(principalOf(request), request.body, requestMeta(request)),
   );
-};
+});
 
 // The member's own clinic: its id comes from the session, never from the URL.
-const memberClinicRoutes: FastifyPluginAsyncZod<Deps> = async (members, { services }) => {
-  members.addHook('preHandler', requireRole(...STAFF_ROLES, 'customer'));
+const memberClinicRoutes = guarded<Deps>([...STAFF_ROLES, 'customer'], async (members, { clinics }) => {
   members.get(
     '/clinic',
     {
@@ -145,12 +140,12 @@ const memberClinicRoutes: FastifyPluginAsyncZod<Deps> = async (members, { servic
         response: { 200: OwnClinic },
       },
     },
-    async (request) => services.clinics.ownClinic(principalOf(request)),
+    async (request) => clinics.ownClinic(principalOf(request)),
   );
-  await members.register(clinicManagerRoutes, { services });
-};
+  await members.register(clinicManagerRoutes, { clinics });
+});
 
-export const clinicRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
-  await app.register(adminClinicRoutes, { services });
-  await app.register(memberClinicRoutes, { services });
+export const clinicRoutes: FastifyPluginAsyncZod<{ clinics: ClinicService }> = async (app, { clinics }) => {
+  await app.register(adminClinicRoutes, { clinics });
+  await app.register(memberClinicRoutes, { clinics });
 };

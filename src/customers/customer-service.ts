@@ -1,21 +1,19 @@
 import type pg from 'pg';
 import { recordAudit, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
-import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
 import { revokeSessionsOfClinicUser, setClinicUserDisabled, updateClinicUser } from '../users/user-repo.ts';
 import {
   deleteCustomer,
   findCustomer,
-  findCustomerOfUser,
   insertCustomer,
   listCustomers,
   updateCustomer,
   type CustomerRow,
 } from './customer-repo.ts';
+import { ownCustomer } from './customer-access.ts';
 import type { CreateCustomerInput, CustomerListQuery, UpdateCustomerInput, UpdateOwnCustomerInput } from './customer-schemas.ts';
-
-type Actor = TenantScope & { userId: string };
 
 export function createCustomerService(pool: pg.Pool) {
   const audit = (
@@ -116,9 +114,7 @@ export function createCustomerService(pool: pg.Pool) {
         pool,
         actor,
         async (tx) => {
-          const own = await findCustomerOfUser(tx, clinicId, actor.userId);
-          if (!own) throw notFound('customer record');
-          return own;
+          return ownCustomer(tx, actor, clinicId);
         },
         { readOnly: true },
       );
@@ -128,8 +124,7 @@ export function createCustomerService(pool: pg.Pool) {
     async updateOwn(actor: Actor, changes: UpdateOwnCustomerInput, meta: RequestMeta): Promise<CustomerRow> {
       const clinicId = clinicOf(actor);
       return withTenant(pool, actor, async (tx) => {
-        const own = await findCustomerOfUser(tx, clinicId, actor.userId);
-        if (!own) throw notFound('customer record');
+        const own = await ownCustomer(tx, actor, clinicId);
         const updated = (await updateCustomer(tx, clinicId, own.id, changes))!;
         if (changes.fullName !== undefined || changes.phone !== undefined) {
           await updateClinicUser(tx, clinicId, actor.userId, { fullName: changes.fullName, phone: changes.phone });

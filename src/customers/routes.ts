@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
-import { CLINIC_MANAGERS, STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import type { CustomerService } from './customer-service.ts';
+import { CLINIC_MANAGERS, STAFF_ROLES, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
   CreateCustomerBody,
@@ -16,12 +16,11 @@ import {
   UpdateOwnCustomerBody,
 } from './customer-schemas.ts';
 
-type Deps = { services: Services };
+type Deps = { customers: CustomerService };
 const tags = ['customers'];
 
 // Deleting a record (and disabling its account) is for managers only, on top of the staff guard.
-const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { services }) => {
-  managers.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+const customerManagerRoutes = guarded<Deps>(CLINIC_MANAGERS, async (managers, { customers }) => {
   managers.delete(
     '/customers/:id',
     {
@@ -32,15 +31,13 @@ const customerManagerRoutes: FastifyPluginAsyncZod<Deps> = async (managers, { se
       },
     },
     async (request, reply) => {
-      await services.customers.remove(principalOf(request), request.params.id, requestMeta(request));
+      await customers.remove(principalOf(request), request.params.id, requestMeta(request));
       return reply.code(204).send();
     },
   );
-};
+});
 
-const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { services }) => {
-  staff.addHook('preHandler', requireRole(...STAFF_ROLES));
-
+const staffCustomerRoutes = guarded<Deps>(STAFF_ROLES, async (staff, { customers }) => {
   staff.get(
     '/customers',
     {
@@ -52,7 +49,7 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
       },
     },
     async (request) => {
-      const page = await services.customers.list(principalOf(request), request.query);
+      const page = await customers.list(principalOf(request), request.query);
       return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
     },
   );
@@ -60,7 +57,7 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
   staff.get(
     '/customers/:id',
     { schema: { tags, summary: 'One customer record', params: CustomerIdParams, response: { 200: Customer } } },
-    async (request) => toCustomer(await services.customers.get(principalOf(request), request.params.id)),
+    async (request) => toCustomer(await customers.get(principalOf(request), request.params.id)),
   );
 
   staff.post(
@@ -74,7 +71,7 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
       },
     },
     async (request, reply) =>
-      reply.code(201).send(toCustomer(await services.customers.create(principalOf(request), request.body, requestMeta(request)))),
+      reply.code(201).send(toCustomer(await customers.create(principalOf(request), request.body, requestMeta(request)))),
   );
 
   staff.patch(
@@ -89,20 +86,18 @@ const staffCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (staff, { service
       },
     },
     async (request) =>
-      toCustomer(await services.customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+      toCustomer(await customers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
 
-  await staff.register(customerManagerRoutes, { services });
-};
+  await staff.register(customerManagerRoutes, { customers });
+});
 
 // A customer's own record: its id comes from the session, never from the URL.
-const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { services }) => {
-  own.addHook('preHandler', requireRole('customer'));
-
+const ownCustomerRoutes = guarded<Deps>(['customer'], async (own, { customers }) => {
   own.get(
     '/customers/me',
     { schema: { tags, summary: "The signed-in customer's own record", response: { 200: OwnCustomer } } },
-    async (request) => toOwnCustomer(await services.customers.getOwn(principalOf(request))),
+    async (request) => toOwnCustomer(await customers.getOwn(principalOf(request))),
   );
 
   own.patch(
@@ -115,12 +110,11 @@ const ownCustomerRoutes: FastifyPluginAsyncZod<Deps> = async (own, { services })
         response: { 200: OwnCustomer },
       },
     },
-    async (request) =>
-      toOwnCustomer(await services.customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
+    async (request) => toOwnCustomer(await customers.updateOwn(principalOf(request), request.body, requestMeta(request))),
   );
-};
+});
 
-export const customerRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
-  await app.register(staffCustomerRoutes, { services });
-  await app.register(ownCustomerRoutes, { services });
+export const customerRoutes: FastifyPluginAsyncZod<{ customers: CustomerService }> = async (app, { customers }) => {
+  await app.register(staffCustomerRoutes, { customers });
+  await app.register(ownCustomerRoutes, { customers });
 };

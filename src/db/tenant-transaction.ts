@@ -17,6 +17,9 @@ export interface Actor {
   role: Role;
 }
 
+/** Who acts across clinics: a super admin, or a platform process (a job, a test, a bench) with no user. */
+export type PlatformActor = Pick<TenantScope, 'userId' | 'role'>;
+
 export const ANONYMOUS: TenantScope = { clinicId: null, userId: null, role: null };
 
 export type Tx = Pick<pg.PoolClient, 'query'>;

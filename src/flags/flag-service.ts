@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
-import { unsafeWithPlatformAccess, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import {
+  unsafeWithPlatformAccess,
+  withTenant,
+  type Actor,
+  type PlatformActor,
+  type TenantScope,
+  type Tx,
+} from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { clinicExists, deleteFlag, findFlag, listFlags, upsertFlag, type FeatureFlagRow } from './flag-repo.ts';
 
@@ -25,12 +32,17 @@ export interface FlagSetting {
   rolloutPercent: number;
 }
 
-type Actor = Pick<TenantScope, 'userId' | 'role'>;
-
 export function createFlagService(pool: pg.Pool) {
-  const platform = <T>(actor: Actor, work: (tx: Tx) => Promise<T>) =>
+  const platform = <T>(actor: PlatformActor, work: (tx: Tx) => Promise<T>) =>
     unsafeWithPlatformAccess(pool, { clinicId: null, userId: actor.userId, role: actor.role }, work);
-  const audit = (tx: Tx, actor: Actor, clinicId: string, action: string, meta: RequestMeta, metadata: Record<string, unknown>) =>
+  const audit = (
+    tx: Tx,
+    actor: PlatformActor,
+    clinicId: string,
+    action: string,
+    meta: RequestMeta,
+    metadata: Record<string, unknown>,
+  ) =>
     recordAudit(
       tx,
       { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'clinic', targetId: clinicId, metadata },
@@ -43,11 +55,11 @@ export function createFlagService(pool: pg.Pool) {
   };
 
   return {
-    /** The member's own clinic's flags; the clinic comes from the scope, never from the caller. */
-    async ownClinicFlags(scope: TenantScope): Promise<FeatureFlagRow[]> {
-      const clinicId = scope.clinicId;
+    /** The member's own clinic's flags; the clinic comes from the actor, never from the caller. */
+    async ownClinicFlags(actor: Actor): Promise<FeatureFlagRow[]> {
+      const clinicId = actor.clinicId;
       if (!clinicId) return [];
-      return withTenant(pool, scope, (tx) => listFlags(tx, clinicId), { readOnly: true });
+      return withTenant(pool, actor, (tx) => listFlags(tx, clinicId), { readOnly: true });
     },
 
     /** Whether `key` is on for `subjectId` (a user, a customer) in the scope's clinic; an unknown flag is off. */
@@ -58,7 +70,7 @@ export function createFlagService(pool: pg.Pool) {
       return flag !== undefined && isInRollout(flag, subjectId);
     },
 
-    async listClinicFlags(actor: Actor, clinicId: string, meta: RequestMeta): Promise<FeatureFlagRow[]> {
+    async listClinicFlags(actor: PlatformActor, clinicId: string, meta: RequestMeta): Promise<FeatureFlagRow[]> {
       return platform(actor, async (tx) => {
         await assertClinic(tx, clinicId);
         const flags = await listFlags(tx, clinicId);
@@ -67,7 +79,13 @@ export function createFlagService(pool: pg.Pool) {
       });
     },
 
-    async setFlag(actor: Actor, clinicId: string, key: string, setting: FlagSetting, meta: RequestMeta): Promise<FeatureFlagRow> {
+    async setFlag(
+      actor: PlatformActor,
+      clinicId: string,
+      key: string,
+      setting: FlagSetting,
+      meta: RequestMeta,
+    ): Promise<FeatureFlagRow> {
       return platform(actor, async (tx) => {
         await assertClinic(tx, clinicId);
         const before = await findFlag(tx, clinicId, key);
@@ -77,7 +95,7 @@ export function createFlagService(pool: pg.Pool) {
       });
     },
 
-    async deleteFlag(actor: Actor, clinicId: string, key: string, meta: RequestMeta): Promise<void> {
+    async deleteFlag(actor: PlatformActor, clinicId: string, key: string, meta: RequestMeta): Promise<void> {
       await platform(actor, async (tx) => {
         const removed = await deleteFlag(tx, clinicId, key);
         if (!removed) throw notFound('feature flag');

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
-import { STAFF_ROLES, principalOf, requireRole } from '../http/authenticate.ts';
+import type { FlagService } from './flag-service.ts';
+import { STAFF_ROLES, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
   AdminFeatureFlag,
@@ -14,11 +14,10 @@ import {
   toFeatureFlag,
 } from './flag-schemas.ts';
 
-type Deps = { services: Services };
+type Deps = { flags: FlagService };
 
 // Per-clinic switches are a platform decision: super admins only, each call audited.
-const adminFlagRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services }) => {
-  admin.addHook('preHandler', requireRole('super_admin'));
+const adminFlagRoutes = guarded<Deps>(['super_admin'], async (admin, { flags }) => {
   const tags = ['admin: feature flags'];
 
   admin.get(
@@ -32,9 +31,7 @@ const adminFlagRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services })
       },
     },
     async (request) =>
-      (await services.flags.listClinicFlags(principalOf(request), request.params.id, requestMeta(request))).map(
-        toAdminFeatureFlag,
-      ),
+      (await flags.listClinicFlags(principalOf(request), request.params.id, requestMeta(request))).map(toAdminFeatureFlag),
   );
 
   admin.put(
@@ -50,13 +47,7 @@ const adminFlagRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services })
     },
     async (request) =>
       toAdminFeatureFlag(
-        await services.flags.setFlag(
-          principalOf(request),
-          request.params.id,
-          request.params.key,
-          request.body,
-          requestMeta(request),
-        ),
+        await flags.setFlag(principalOf(request), request.params.id, request.params.key, request.body, requestMeta(request)),
       ),
   );
 
@@ -64,14 +55,13 @@ const adminFlagRoutes: FastifyPluginAsyncZod<Deps> = async (admin, { services })
     '/admin/clinics/:id/features/:key',
     { schema: { tags, summary: "Remove a clinic's flag (the feature is then off)", params: FeatureParams } },
     async (request, reply) => {
-      await services.flags.deleteFlag(principalOf(request), request.params.id, request.params.key, requestMeta(request));
+      await flags.deleteFlag(principalOf(request), request.params.id, request.params.key, requestMeta(request));
       return reply.code(204).send();
     },
   );
-};
+});
 
-const memberFlagRoutes: FastifyPluginAsyncZod<Deps> = async (members, { services }) => {
-  members.addHook('preHandler', requireRole(...STAFF_ROLES, 'customer'));
+const memberFlagRoutes = guarded<Deps>([...STAFF_ROLES, 'customer'], async (members, { flags }) => {
   members.get(
     '/clinic/features',
     {
@@ -81,11 +71,11 @@ const memberFlagRoutes: FastifyPluginAsyncZod<Deps> = async (members, { services
         response: { 200: z.array(FeatureFlag) },
       },
     },
-    async (request) => (await services.flags.ownClinicFlags(principalOf(request))).map(toFeatureFlag),
+    async (request) => (await flags.ownClinicFlags(principalOf(request))).map(toFeatureFlag),
   );
-};
+});
 
-export const flagRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
-  await app.register(adminFlagRoutes, { services });
-  await app.register(memberFlagRoutes, { services });
+export const flagRoutes: FastifyPluginAsyncZod<{ flags: FlagService }> = async (app, { flags }) => {
+  await app.register(adminFlagRoutes, { flags });
+  await app.register(memberFlagRoutes, { flags });
 };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import { SESSION_COOKIE, hashSessionToken } from '../auth/session-token.ts';
@@ -54,7 +54,7 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 /** A scope's guard: only the listed roles pass; anyone else gets 401 (not signed in) or 403. */
-export function requireRole(...roles: Role[]): preHandlerHookHandler {
+export function requireRole(...roles: Role[]): onRequestHookHandler {
   return async (request) => {
     const principal = principalOf(request);
     if (!roles.includes(principal.role)) throw new AppError('forbidden', `This action needs one of: ${roles.join(', ')}.`);

@@ -1,7 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { Runtime } from '../runtime.ts';
 import { APP_ROLE } from '../db/database.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 
@@ -11,14 +10,12 @@ export const JOB_WAKEUP_CHANNEL = 'bwai_job_wakeup';
 
 export type QueuePolicy = Omit<PgBoss.Queue, 'name'>;
 
-/** A job is one module in its domain: its queue, its retry policy, an optional cron, and its handler. */
-export interface JobDefinition<Data extends object = object> {
+/** A queue as senders and workers create it; a job adds its handler (jobs/job-context.ts). */
+export interface QueueDefinition {
   queue: string;
   /** Queue defaults that every send (and every cron run) inherits unless it overrides them. */
   options: QueuePolicy | ((config: Config) => QueuePolicy);
   schedule?: { cron: string; tz: string };
-  /** pg-boss 10 hands a worker an array of jobs, even with a batch size of one. */
-  handle(runtime: Runtime, jobs: PgBoss.Job<Data>[]): Promise<void>;
 }
 
 export interface JobQueueOptions {
@@ -27,7 +24,7 @@ export interface JobQueueOptions {
   maxConnections: number;
 }
 
-export function queuePolicy(job: Pick<JobDefinition, 'options'>, config: Config): QueuePolicy {
+export function queuePolicy(job: Pick<QueueDefinition, 'options'>, config: Config): QueuePolicy {
   return typeof job.options === 'function' ? job.options(config) : job.options;
 }
 
@@ -54,7 +51,7 @@ export function createJobQueue(ownerUrl: string, config: Config, log: Logger, op
  * does not exist is dropped without an error), and lets the application role enqueue and cancel
  * jobs inside its own transactions, so a job is written together with the row it works on.
  */
-export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition[], config: Config): Promise<void> {
+export async function prepareJobQueue(boss: PgBoss, jobs: readonly QueueDefinition[], config: Config): Promise<void> {
   await boss.start();
   for (const job of jobs) {
     const policy = { name: job.queue, ...queuePolicy(job, config) };
@@ -73,7 +70,7 @@ export async function prepareJobQueue(boss: PgBoss, jobs: readonly JobDefinition
 
 export async function startJobQueue(
   ownerUrl: string,
-  jobs: readonly JobDefinition[],
+  jobs: readonly QueueDefinition[],
   config: Config,
   log: Logger,
   options: JobQueueOptions,
@@ -96,7 +93,7 @@ export class JobNotQueuedError extends Error {}
  */
 export async function sendJob<Data extends object>(
   boss: PgBoss,
-  job: Pick<JobDefinition<Data>, 'queue'>,
+  job: Pick<QueueDefinition, 'queue'>,
   data: Data,
   options: PgBoss.SendOptions = {},
 ): Promise<string> {

@@ -1,7 +1,7 @@
 import { auditPartitionsJob } from '../audit/audit-partitions-job.ts';
 import { appointmentReminderJob } from '../appointments/appointment-reminder-job.ts';
 import { analysisDeadLetterJob, analysisJob } from '../analysis/analysis-job.ts';
-import type { JobDefinition } from './job-queue.ts';
+import type { JobDefinition } from './job-context.ts';
 
 /** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
 // A dead-letter queue is listed before the queue that names it: pg-boss requires it to exist first.

@@ -1,8 +1,7 @@
 import type PgBoss from 'pg-boss';
-import { ensureAuditPartitions } from '../audit/audit-partitions-job.ts';
-import type { Runtime } from '../runtime.ts';
 import { listenTo } from '../db/listen.ts';
-import { JOB_WAKEUP_CHANNEL, startJobQueue, type JobDefinition } from './job-queue.ts';
+import type { JobContext, JobDefinition } from './job-context.ts';
+import { JOB_WAKEUP_CHANNEL, startJobQueue } from './job-queue.ts';
 import { JOBS } from './job-registry.ts';
 
 // Below the usual 30 s an orchestrator waits after SIGTERM, so jobs still running are failed (and
@@ -14,10 +13,10 @@ export interface Worker {
 }
 
 /** Starts the job queue with maintenance and cron, and works every registered queue. */
-export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: readonly JobDefinition[] = JOBS): Promise<Worker> {
-  const { config, log } = runtime;
+export async function startWorker(context: JobContext, ownerUrl: string, jobs: readonly JobDefinition[] = JOBS): Promise<Worker> {
+  const { config, log } = context;
   // Before any worker takes a job, so an audit entry written right after start-up has its month.
-  await ensureAuditPartitions(runtime.db.owner, log);
+  await context.services.auditPartitions.ensure(log);
   const boss = await startJobQueue(ownerUrl, jobs, config, log, {
     role: 'worker',
     maxConnections: config.WORKER_CONCURRENCY + 2,
@@ -38,7 +37,7 @@ export async function startWorker(runtime: Runtime, ownerUrl: string, jobs: read
       const jobLog = log.child({ queue: job.queue });
       const handler = async (batch: PgBoss.Job<object>[]) => {
         try {
-          await job.handle(runtime, batch);
+          await job.handle(context, batch);
         } catch (error) {
           jobLog.error({ err: error, jobIds: batch.map((j) => j.id) }, 'job failed; pg-boss retries it per the queue policy');
           throw error;

@@ -15,3 +15,5 @@ export function createNotificationService(pool: pg.Pool) {
     },
   };
 }
+
+export type NotificationService = ReturnType<typeof createNotificationService>;

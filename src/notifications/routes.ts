@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Services } from '../services.ts';
+import type { NotificationService } from './notification-service.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import type { NotificationRow } from './notification-repo.ts';
@@ -26,7 +26,10 @@ const toNotification = (n: NotificationRow): z.infer<typeof Notification> => ({
   createdAt: n.created_at.toISOString(),
 });
 
-export const notificationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const notificationRoutes: FastifyPluginAsyncZod<{ notifications: NotificationService }> = async (
+  app,
+  { notifications },
+) => {
   const tags = ['notifications'];
   await app.register(
     guarded([...STAFF_ROLES, 'customer'], async (members) => {
@@ -44,7 +47,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ services: Services }> =
           },
         },
         async (request) =>
-          (await services.notifications.list(principalOf(request), request.query.unread === 'true', request.query.limit)).map(
+          (await notifications.list(principalOf(request), request.query.unread === 'true', request.query.limit)).map(
             toNotification,
           ),
       );
@@ -52,7 +55,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         '/notifications/:id/read',
         { schema: { tags, params: z.object({ id: z.uuid() }) } },
         async (request, reply) => {
-          await services.notifications.markRead(principalOf(request), request.params.id);
+          await notifications.markRead(principalOf(request), request.params.id);
           return reply.code(204).send();
         },
       );

@@ -1,25 +1,25 @@
 import type pg from 'pg';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
-import { clinicOf, withTenant, type TenantScope } from '../db/tenant-transaction.ts';
+import { clinicOf, withTenant, type Actor } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { insertRoom, listRooms, updateRoom, type RoomRow } from './room-repo.ts';
 
 export function createRoomService(pool: pg.Pool) {
   return {
-    list(scope: TenantScope, includeInactive: boolean): Promise<RoomRow[]> {
-      return withTenant(pool, scope, (tx) => listRooms(tx, clinicOf(scope), !includeInactive));
+    list(actor: Actor, includeInactive: boolean): Promise<RoomRow[]> {
+      return withTenant(pool, actor, (tx) => listRooms(tx, clinicOf(actor), !includeInactive));
     },
 
-    create(scope: TenantScope, name: string, meta: RequestMeta): Promise<RoomRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
+    create(actor: Actor, name: string, meta: RequestMeta): Promise<RoomRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         const room = await insertRoom(tx, clinicId, name);
         await recordAudit(
           tx,
           {
             clinicId,
-            actorUserId: scope.userId,
-            actorRole: scope.role,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
             action: 'room.create',
             targetType: 'room',
             targetId: room.id,
@@ -31,21 +31,21 @@ export function createRoomService(pool: pg.Pool) {
     },
 
     update(
-      scope: TenantScope,
+      actor: Actor,
       id: string,
       patch: { name?: string | undefined; isActive?: boolean | undefined },
       meta: RequestMeta,
     ): Promise<RoomRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         const room = await updateRoom(tx, clinicId, id, patch);
         if (!room) throw notFound('room');
         await recordAudit(
           tx,
           {
             clinicId,
-            actorUserId: scope.userId,
-            actorRole: scope.role,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
             action: 'room.update',
             targetType: 'room',
             targetId: id,

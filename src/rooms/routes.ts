@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Services } from '../services.ts';
+import type { RoomService } from './room-service.ts';
 import { CLINIC_MANAGERS, principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -17,7 +17,7 @@ const toRoom = (r: RoomRow): z.infer<typeof Room> => ({
   createdAt: r.created_at.toISOString(),
 });
 
-export const roomRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const roomRoutes: FastifyPluginAsyncZod<{ rooms: RoomService }> = async (app, { rooms }) => {
   const tags = ['rooms'];
 
   await app.register(
@@ -31,8 +31,7 @@ export const roomRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
             response: { 200: z.array(Room) },
           },
         },
-        async (request) =>
-          (await services.rooms.list(principalOf(request), request.query.includeInactive === 'true')).map(toRoom),
+        async (request) => (await rooms.list(principalOf(request), request.query.includeInactive === 'true')).map(toRoom),
       );
     }),
   );
@@ -43,9 +42,7 @@ export const roomRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         '/rooms',
         { schema: { tags, body: z.object({ name: RoomName }).strict(), response: { 201: Room } } },
         async (request, reply) =>
-          reply
-            .code(201)
-            .send(toRoom(await services.rooms.create(principalOf(request), request.body.name, requestMeta(request)))),
+          reply.code(201).send(toRoom(await rooms.create(principalOf(request), request.body.name, requestMeta(request)))),
       );
       managers.patch(
         '/rooms/:id',
@@ -58,7 +55,7 @@ export const roomRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
           },
         },
         async (request) =>
-          toRoom(await services.rooms.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+          toRoom(await rooms.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
       );
     }),
   );

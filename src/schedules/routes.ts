@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Services } from '../services.ts';
+import type { ScheduleService } from './schedule-service.ts';
 import { CLINIC_MANAGERS, principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -9,9 +9,8 @@ import { toBookingRules } from './schedule-service.ts';
 
 const StaffParams = z.object({ id: z.uuid() });
 
-export const scheduleRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService }> = async (app, { schedules }) => {
   const tags = ['schedules'];
-  const schedules = services.schedules;
 
   await app.register(
     guarded([...STAFF_ROLES, 'customer'], async (members) => {

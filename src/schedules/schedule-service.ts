@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { z } from 'zod';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
-import { clinicOf, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { isStaffRole } from '../users/role-vocabulary.ts';
 import { findUserById } from '../users/user-repo.ts';
@@ -33,19 +33,19 @@ export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules>
 
 export function createScheduleService(pool: pg.Pool) {
   const audited = <T>(
-    scope: TenantScope,
+    actor: Actor,
     action: string,
     targetId: string,
     work: (tx: Tx, clinicId: string) => Promise<T>,
     metadata: Record<string, unknown> = {},
     meta: RequestMeta,
   ) => {
-    const clinicId = clinicOf(scope);
-    return withTenant(pool, scope, async (tx) => {
+    const clinicId = clinicOf(actor);
+    return withTenant(pool, actor, async (tx) => {
       const result = await work(tx, clinicId);
       await recordAudit(
         tx,
-        { clinicId, actorUserId: scope.userId, actorRole: scope.role, action, targetType: 'user', targetId, metadata },
+        { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'user', targetId, metadata },
         meta,
       );
       return result;
@@ -54,9 +54,9 @@ export function createScheduleService(pool: pg.Pool) {
 
   return {
     /** Weekly hours, exceptions from `from` for 90 days, and the treatments the staff member performs. */
-    schedule(scope: TenantScope, staffUserId: string, from: Date) {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
+    schedule(actor: Actor, staffUserId: string, from: Date) {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         await assertStaffMember(tx, clinicId, staffUserId);
         const hours = await workingHoursOf(tx, clinicId, [staffUserId]);
         const exceptions = await exceptionsOf(tx, clinicId, [staffUserId], from, new Date(from.getTime() + 90 * 86_400_000));
@@ -77,13 +77,13 @@ export function createScheduleService(pool: pg.Pool) {
     },
 
     setWorkingHours(
-      scope: TenantScope,
+      actor: Actor,
       staffUserId: string,
       hours: { weekday: number; start: string; end: string }[],
       meta: RequestMeta,
     ) {
       return audited(
-        scope,
+        actor,
         'schedule.working_hours_set',
         staffUserId,
         async (tx, clinicId) => {
@@ -95,9 +95,9 @@ export function createScheduleService(pool: pg.Pool) {
       );
     },
 
-    addException(scope: TenantScope, staffUserId: string, e: z.infer<typeof NewException>, meta: RequestMeta) {
+    addException(actor: Actor, staffUserId: string, e: z.infer<typeof NewException>, meta: RequestMeta) {
       return audited(
-        scope,
+        actor,
         'schedule.exception_add',
         staffUserId,
         async (tx, clinicId) => {
@@ -109,9 +109,9 @@ export function createScheduleService(pool: pg.Pool) {
       );
     },
 
-    removeException(scope: TenantScope, staffUserId: string, exceptionId: string, meta: RequestMeta) {
+    removeException(actor: Actor, staffUserId: string, exceptionId: string, meta: RequestMeta) {
       return audited(
-        scope,
+        actor,
         'schedule.exception_remove',
         staffUserId,
         async (tx, clinicId) => {
@@ -122,9 +122,9 @@ export function createScheduleService(pool: pg.Pool) {
       );
     },
 
-    setTreatments(scope: TenantScope, staffUserId: string, treatmentIds: string[], meta: RequestMeta) {
+    setTreatments(actor: Actor, staffUserId: string, treatmentIds: string[], meta: RequestMeta) {
       return audited(
-        scope,
+        actor,
         'schedule.treatments_set',
         staffUserId,
         async (tx, clinicId) => {
@@ -137,20 +137,20 @@ export function createScheduleService(pool: pg.Pool) {
       );
     },
 
-    bookingRules(scope: TenantScope): Promise<BookingRulesRow> {
-      return withTenant(pool, scope, (tx) => findBookingRules(tx, clinicOf(scope)));
+    bookingRules(actor: Actor): Promise<BookingRulesRow> {
+      return withTenant(pool, actor, (tx) => findBookingRules(tx, clinicOf(actor)));
     },
 
-    saveBookingRules(scope: TenantScope, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
+    saveBookingRules(actor: Actor, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         const saved = await saveBookingRules(tx, clinicId, rules);
         await recordAudit(
           tx,
           {
             clinicId,
-            actorUserId: scope.userId,
-            actorRole: scope.role,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
             action: 'clinic.booking_rules_update',
             targetType: 'clinic',
             targetId: clinicId,

@@ -1,13 +1,11 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Services } from '../services.ts';
-import { CLINIC_MANAGERS, principalOf, requireRole } from '../http/authenticate.ts';
+import type { StaffService } from './staff-service.ts';
+import { CLINIC_MANAGERS, principalOf } from '../http/authenticate.ts';
+import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { toUser, User } from '../users/user-schemas.ts';
 import { CreateStaffBody, StaffIdParams, StaffListQuery, StaffPage, UpdateStaffBody } from './staff-schemas.ts';
 
-export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Services }> = async (app, { services }) => {
-  app.addHook('preHandler', requireRole(...CLINIC_MANAGERS));
+export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, async (app, { staff }) => {
   const tags = ['staff'];
 
   app.get(
@@ -21,7 +19,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
       },
     },
     async (request) => {
-      const page = await services.staff.list(principalOf(request), request.query);
+      const page = await staff.list(principalOf(request), request.query);
       return { items: page.items.map(toUser), nextCursor: page.nextCursor };
     },
   );
@@ -29,7 +27,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
   app.get(
     '/staff/:id',
     { schema: { tags, summary: 'One staff account', params: StaffIdParams, response: { 200: User } } },
-    async (request) => toUser(await services.staff.get(principalOf(request), request.params.id)),
+    async (request) => toUser(await staff.get(principalOf(request), request.params.id)),
   );
 
   app.post(
@@ -43,7 +41,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
       },
     },
     async (request, reply) =>
-      reply.code(201).send(toUser(await services.staff.create(principalOf(request), request.body, requestMeta(request)))),
+      reply.code(201).send(toUser(await staff.create(principalOf(request), request.body, requestMeta(request)))),
   );
 
   app.patch(
@@ -57,8 +55,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
         response: { 200: User },
       },
     },
-    async (request) =>
-      toUser(await services.staff.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+    async (request) => toUser(await staff.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
 
   app.post(
@@ -71,7 +68,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
         response: { 200: User },
       },
     },
-    async (request) => toUser(await services.staff.disable(principalOf(request), request.params.id, requestMeta(request))),
+    async (request) => toUser(await staff.disable(principalOf(request), request.params.id, requestMeta(request))),
   );
 
   app.post(
@@ -84,6 +81,6 @@ export const staffRoutes: FastifyPluginAsyncZod<{ config: Config; services: Serv
         response: { 200: User },
       },
     },
-    async (request) => toUser(await services.staff.enable(principalOf(request), request.params.id, requestMeta(request))),
+    async (request) => toUser(await staff.enable(principalOf(request), request.params.id, requestMeta(request))),
   );
-};
+});

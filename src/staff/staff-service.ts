@@ -40,12 +40,12 @@ export function createStaffService(pool: pg.Pool) {
   }
 
   return {
-    async list(principal: Actor, query: StaffListQuery) {
-      const clinicId = clinicOf(principal);
+    async list(actor: Actor, query: StaffListQuery) {
+      const clinicId = clinicOf(actor);
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(
         pool,
-        principal,
+        actor,
         (tx) =>
           listClinicStaff(tx, clinicId, {
             roles: query.role ? [query.role] : STAFF_ROLES,
@@ -63,17 +63,17 @@ export function createStaffService(pool: pg.Pool) {
       );
     },
 
-    async get(principal: Actor, id: string): Promise<UserRow> {
-      const clinicId = clinicOf(principal);
-      return withTenant(pool, principal, (tx) => findOrThrow(tx, clinicId, id), { readOnly: true });
+    async get(actor: Actor, id: string): Promise<UserRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, (tx) => findOrThrow(tx, clinicId, id), { readOnly: true });
     },
 
-    async create(principal: Actor, input: CreateStaffInput, meta: RequestMeta): Promise<UserRow> {
-      const clinicId = clinicOf(principal);
-      if (!mayManage(principal.role, input.role)) throw forbidden('Only an owner can create an admin.');
+    async create(actor: Actor, input: CreateStaffInput, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(actor);
+      if (!mayManage(actor.role, input.role)) throw forbidden('Only an owner can create an admin.');
       // Hashing takes a while: done before the transaction, which then holds the clinic lock only briefly.
       const passwordHash = await hashPassword(input.password);
-      return withTenant(pool, principal, async (tx) => {
+      return withTenant(pool, actor, async (tx) => {
         await assertSeatFree(tx, clinicId, await lockClinic(tx, clinicId));
         const user = await insertUser(tx, {
           clinicId,
@@ -84,65 +84,64 @@ export function createStaffService(pool: pg.Pool) {
           phone: input.phone ?? null,
           ...(input.locale ? { locale: input.locale } : {}),
         });
-        await audit(tx, principal, 'staff.create', user, meta, { role: user.role });
+        await audit(tx, actor, 'staff.create', user, meta, { role: user.role });
         return user;
       });
     },
 
-    async update(principal: Actor, id: string, changes: UpdateStaffInput, meta: RequestMeta): Promise<UserRow> {
-      const clinicId = clinicOf(principal);
-      return withTenant(pool, principal, async (tx) => {
+    async update(actor: Actor, id: string, changes: UpdateStaffInput, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         if (changes.role !== undefined) await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         const newRole = changes.role !== undefined && changes.role !== target.role ? changes.role : undefined;
-        const isSelf = target.id === principal.userId;
+        const isSelf = target.id === actor.userId;
         // Anyone may edit their own profile; a role change always needs the rank over both roles.
-        if (!(isSelf && newRole === undefined) && !mayManage(principal.role, target.role)) {
+        if (!(isSelf && newRole === undefined) && !mayManage(actor.role, target.role)) {
           throw forbidden('Only an owner can change an owner or an admin.');
         }
         if (newRole !== undefined) {
-          if (!mayManage(principal.role, newRole)) throw forbidden('Only an owner can make someone an owner or an admin.');
+          if (!mayManage(actor.role, newRole)) throw forbidden('Only an owner can make someone an owner or an admin.');
           await assertAnotherOwnerRemains(tx, clinicId, target);
         }
         const profile = { fullName: changes.fullName, phone: changes.phone, locale: changes.locale };
         const profileFields = Object.entries(profile).flatMap(([k, v]) => (v === undefined ? [] : [k]));
         if (newRole === undefined && profileFields.length === 0) return target;
         const updated = (await updateClinicUser(tx, clinicId, id, { ...profile, role: newRole }))!;
-        if (newRole !== undefined)
-          await audit(tx, principal, 'staff.role_change', updated, meta, { from: target.role, to: newRole });
-        if (profileFields.length) await audit(tx, principal, 'staff.update', updated, meta, { fields: profileFields });
+        if (newRole !== undefined) await audit(tx, actor, 'staff.role_change', updated, meta, { from: target.role, to: newRole });
+        if (profileFields.length) await audit(tx, actor, 'staff.update', updated, meta, { fields: profileFields });
         return updated;
       });
     },
 
     /** Disabling ends every session of the user at once, and frees their seat. */
-    async disable(principal: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
-      const clinicId = clinicOf(principal);
-      return withTenant(pool, principal, async (tx) => {
+    async disable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
-        if (target.id === principal.userId) throw new AppError('cannot-disable-self');
-        if (!mayManage(principal.role, target.role)) throw forbidden('Only an owner can disable an owner or an admin.');
+        if (target.id === actor.userId) throw new AppError('cannot-disable-self');
+        if (!mayManage(actor.role, target.role)) throw forbidden('Only an owner can disable an owner or an admin.');
         if (target.disabled_at) return target;
         await assertAnotherOwnerRemains(tx, clinicId, target);
         const updated = (await setClinicUserDisabled(tx, clinicId, id, true))!;
         const revokedSessions = await revokeSessionsOfClinicUser(tx, id);
-        await audit(tx, principal, 'staff.disable', updated, meta, { revokedSessions });
+        await audit(tx, actor, 'staff.disable', updated, meta, { revokedSessions });
         return updated;
       });
     },
 
     /** Enabling takes a seat again, so the tier's user limit is checked as for a new account. */
-    async enable(principal: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
-      const clinicId = clinicOf(principal);
-      return withTenant(pool, principal, async (tx) => {
+    async enable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         const limits = await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
-        if (!mayManage(principal.role, target.role)) throw forbidden('Only an owner can enable an owner or an admin.');
+        if (!mayManage(actor.role, target.role)) throw forbidden('Only an owner can enable an owner or an admin.');
         if (!target.disabled_at) return target;
         await assertSeatFree(tx, clinicId, limits);
         const updated = (await setClinicUserDisabled(tx, clinicId, id, false))!;
-        await audit(tx, principal, 'staff.enable', updated, meta);
+        await audit(tx, actor, 'staff.enable', updated, meta);
         return updated;
       });
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Services } from '../services.ts';
+import type { TreatmentService } from './treatment-service.ts';
 import { CLINIC_MANAGERS, principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -8,7 +8,7 @@ import { NewTreatmentBody, toTreatment, Treatment, TreatmentListQuery, Treatment
 
 const IdParams = z.object({ id: z.uuid() });
 
-export const treatmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const treatmentRoutes: FastifyPluginAsyncZod<{ treatments: TreatmentService }> = async (app, { treatments }) => {
   const tags = ['treatments'];
 
   await app.register(
@@ -23,10 +23,10 @@ export const treatmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
             response: { 200: z.array(Treatment) },
           },
         },
-        async (request) => (await services.treatments.list(principalOf(request), request.query)).map(toTreatment),
+        async (request) => (await treatments.list(principalOf(request), request.query)).map(toTreatment),
       );
       members.get('/treatments/:id', { schema: { tags, params: IdParams, response: { 200: Treatment } } }, async (request) =>
-        toTreatment(await services.treatments.get(principalOf(request), request.params.id)),
+        toTreatment(await treatments.get(principalOf(request), request.params.id)),
       );
     }),
   );
@@ -37,9 +37,7 @@ export const treatmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         '/treatments',
         { schema: { tags, summary: 'Add a treatment', body: NewTreatmentBody, response: { 201: Treatment } } },
         async (request, reply) =>
-          reply
-            .code(201)
-            .send(toTreatment(await services.treatments.create(principalOf(request), request.body, requestMeta(request)))),
+          reply.code(201).send(toTreatment(await treatments.create(principalOf(request), request.body, requestMeta(request)))),
       );
       managers.patch(
         '/treatments/:id',
@@ -53,9 +51,7 @@ export const treatmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
           },
         },
         async (request) =>
-          toTreatment(
-            await services.treatments.update(principalOf(request), request.params.id, request.body, requestMeta(request)),
-          ),
+          toTreatment(await treatments.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
       );
     }),
   );

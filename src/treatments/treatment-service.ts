@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
-import { clinicOf, withTenant, type TenantScope } from '../db/tenant-transaction.ts';
+import { clinicOf, withTenant, type Actor } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import {
   findTreatment,
@@ -23,22 +23,22 @@ function toFields({ name, ...rest }: TreatmentPatch): TreatmentFields {
 export function createTreatmentService(pool: pg.Pool) {
   return {
     /** Customers see only what can be booked; staff see the whole catalogue when they ask. */
-    list(scope: TenantScope, filter: { category?: string | undefined; includeInactive: boolean }): Promise<TreatmentRow[]> {
-      const activeOnly = scope.role === 'customer' || !filter.includeInactive;
-      return withTenant(pool, scope, (tx) =>
-        listTreatments(tx, clinicOf(scope), { activeOnly, ...(filter.category ? { category: filter.category } : {}) }),
+    list(actor: Actor, filter: { category?: string | undefined; includeInactive: boolean }): Promise<TreatmentRow[]> {
+      const activeOnly = actor.role === 'customer' || !filter.includeInactive;
+      return withTenant(pool, actor, (tx) =>
+        listTreatments(tx, clinicOf(actor), { activeOnly, ...(filter.category ? { category: filter.category } : {}) }),
       );
     },
 
-    async get(scope: TenantScope, id: string): Promise<TreatmentRow> {
-      const row = await withTenant(pool, scope, (tx) => findTreatment(tx, clinicOf(scope), id));
-      if (!row || (scope.role === 'customer' && !row.is_active)) throw notFound('treatment');
+    async get(actor: Actor, id: string): Promise<TreatmentRow> {
+      const row = await withTenant(pool, actor, (tx) => findTreatment(tx, clinicOf(actor), id));
+      if (!row || (actor.role === 'customer' && !row.is_active)) throw notFound('treatment');
       return row;
     },
 
-    create(scope: TenantScope, input: NewTreatment, meta: RequestMeta): Promise<TreatmentRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
+    create(actor: Actor, input: NewTreatment, meta: RequestMeta): Promise<TreatmentRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         const row = await insertTreatment(tx, clinicId, {
           ...toFields(input),
           category: input.category,
@@ -49,8 +49,8 @@ export function createTreatmentService(pool: pg.Pool) {
           tx,
           {
             clinicId,
-            actorUserId: scope.userId,
-            actorRole: scope.role,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
             action: 'treatment.create',
             targetType: 'treatment',
             targetId: row.id,
@@ -61,17 +61,17 @@ export function createTreatmentService(pool: pg.Pool) {
       });
     },
 
-    update(scope: TenantScope, id: string, patch: TreatmentPatch, meta: RequestMeta): Promise<TreatmentRow> {
-      const clinicId = clinicOf(scope);
-      return withTenant(pool, scope, async (tx) => {
+    update(actor: Actor, id: string, patch: TreatmentPatch, meta: RequestMeta): Promise<TreatmentRow> {
+      const clinicId = clinicOf(actor);
+      return withTenant(pool, actor, async (tx) => {
         const row = await updateTreatment(tx, clinicId, id, toFields(patch));
         if (!row) throw notFound('treatment');
         await recordAudit(
           tx,
           {
             clinicId,
-            actorUserId: scope.userId,
-            actorRole: scope.role,
+            actorUserId: actor.userId,
+            actorRole: actor.role,
             action: 'treatment.update',
             targetType: 'treatment',
             targetId: id,

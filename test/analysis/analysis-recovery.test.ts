@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYSIS_QUEUE, analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
+import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
+import { ANALYSIS_QUEUE } from '../../src/analysis/analysis-queue.ts';
 import { loadFaceModel } from '../../src/analysis/face-model.ts';
 import { queuePolicy } from '../../src/jobs/job-queue.ts';
 import { startWorker } from '../../src/jobs/worker.ts';

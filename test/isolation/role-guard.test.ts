@@ -26,7 +26,7 @@ interface GuardedRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
   allowed: Role[];
-  /** A valid body: validation runs before the guard, and an invalid one would answer 400 to everyone. */
+  /** A valid body, so that an admitted caller gets past validation too (the guard runs before it). */
   body?: () => unknown;
   /** A valid query string, for the same reason. */
   query?: () => string;
@@ -260,6 +260,28 @@ describe('role guards', () => {
       .filter((op) => !known.has(op));
     expect(missing, 'add these routes to GUARDED in test/isolation/role-guard.test.ts').toEqual([]);
   });
+
+  // The guard runs before the body is validated: a caller without the role learns nothing about what
+  // the route would accept, and an admitted one gets the usual 400.
+  const INVALID_BODY = ['not', 'an', 'object'];
+  const invalidBodyCases = GUARDED.filter((r) => r.body && r.allowed.every((role) => MANAGERS.includes(role))).flatMap((route) =>
+    (['customer', 'receptionist', 'clinic_admin'] as const).map((caller) => ({
+      route,
+      caller,
+      expected: MANAGERS.includes(caller) ? 400 : 403,
+    })),
+  );
+
+  it.each(invalidBodyCases)(
+    'an invalid body to $route.method $route.path as $caller answers $expected',
+    async ({ route, caller, expected }) => {
+      const res = await clients.get(caller)!.request(route.method, fill(route.path), INVALID_BODY);
+      expect([res.status, res.body.type]).toEqual([
+        expected,
+        expected === 403 ? '/problems/forbidden' : '/problems/validation-failed',
+      ]);
+    },
+  );
 
   it('sign-out everywhere needs a session', async () => {
     const res = await new HttpClient(t.app).post('/api/auth/sign-out-everywhere');

@@ -1,7 +1,8 @@
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_PARTITIONS_QUEUE, auditPartitionsJob } from '../../src/audit/audit-partitions-job.ts';
-import { JobNotQueuedError, sendJob, type JobDefinition } from '../../src/jobs/job-queue.ts';
+import type { JobDefinition } from '../../src/jobs/job-context.ts';
+import { JobNotQueuedError, sendJob } from '../../src/jobs/job-queue.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 

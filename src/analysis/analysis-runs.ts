@@ -1,0 +1,162 @@
+import type pg from 'pg';
+import type PgBoss from 'pg-boss';
+import sharp from 'sharp';
+import type { Config } from '../config.ts';
+import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
+import { inTransaction, sendJob } from '../jobs/job-queue.ts';
+import type { ObjectStorage } from '../storage/object-storage.ts';
+import { photoKeys } from '../uploads/photo-pipeline.ts';
+import { analysisEngine } from './analysis-engine.ts';
+import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
+import {
+  finishAnalysis,
+  findAnalysis,
+  giveBackAnalysisUnit,
+  notifyProgress,
+  setProgress,
+  type AnalysisRow,
+} from './analysis-repo.ts';
+import { heatmapKey } from './heatmap-key.ts';
+import { ProviderPermanentError, ProviderRetryableError } from './openai-analyzer.ts';
+import { CONCERNS } from './skin-analyzer.ts';
+import { isFinished, STAGE_PROGRESS } from './analysis-vocabulary.ts';
+
+const MAX_PROVIDER_ATTEMPTS = 5;
+
+export interface AnalysisRunDeps {
+  pool: pg.Pool;
+  storage: ObjectStorage;
+  jobs: PgBoss;
+  config: Config;
+}
+
+async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise<Buffer> {
+  if (Buffer.isBuffer(object.body)) return object.body;
+  const chunks: Buffer[] = [];
+  for await (const chunk of object.body) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** The background half of an analysis: what the analysis jobs do with a queued photo. */
+export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunDeps) {
+  const clinicScope = (clinicId: string): TenantScope => ({ clinicId, userId: null, role: null });
+
+  /**
+   * A provider that says "later" (429 with Retry-After, 5xx) gets a fresh job after the wait it asked
+   * for, rather than pg-boss's fixed backoff; the analysis shows as queued meanwhile.
+   */
+  async function requeueAfter(scope: TenantScope, row: AnalysisRow, seconds: number): Promise<void> {
+    await withTenant(pool, scope, async (tx) => {
+      await setProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'queued', progress: STAGE_PROGRESS.queued });
+      await sendJob(
+        jobs,
+        { queue: ANALYSIS_QUEUE },
+        { clinicId: row.clinic_id, analysisId: row.id },
+        { startAfter: Math.ceil(seconds), db: inTransaction(tx) },
+      );
+    });
+  }
+
+  /** Ends an analysis without a result and gives its quota unit back: the clinic pays only for results. */
+  async function endWithoutResult(
+    scope: TenantScope,
+    row: AnalysisRow,
+    outcome: Parameters<typeof finishAnalysis>[2],
+  ): Promise<void> {
+    await withTenant(pool, scope, async (tx) => {
+      await finishAnalysis(tx, row.id, outcome);
+      await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
+      await notifyProgress(tx, {
+        id: row.id,
+        clinicId: row.clinic_id,
+        status: outcome.status,
+        progress: STAGE_PROGRESS.finished,
+      });
+    });
+  }
+
+  return {
+    /**
+     * One analysis: quality gate, then the clinic's provider, then the result. Safe to run again after a
+     * crash (a finished analysis is left alone; the work is redone from the stored photo).
+     */
+    async run(data: AnalysisJobData): Promise<void> {
+      const scope = clinicScope(data.clinicId);
+      const row = await withTenant(pool, scope, (tx) => findAnalysis(tx, data.clinicId, data.analysisId));
+      if (!row || isFinished(row.status)) return;
+      const progress = (status: 'quality_check' | 'analysing', value: number, fields = {}) =>
+        withTenant(pool, scope, (tx) =>
+          setProgress(tx, { id: row.id, clinicId: row.clinic_id, status, progress: value }, fields),
+        );
+
+      await progress('quality_check', STAGE_PROGRESS.qualityCheck, { startedNow: true, attempt: true });
+      const engine = await analysisEngine(config);
+      const working = await bodyOf(await storage.get(photoKeys(row.clinic_id, row.photo_sha256, row.photo_format).working));
+      const { data: pixels, info } = await sharp(working).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const faces = await engine.faceModel.detect({ data: pixels, width: info.width, height: info.height });
+      const quality = engine.assessQuality(
+        { data: pixels, width: info.width, height: info.height, channels: info.channels },
+        faces,
+      );
+      if (!quality.passed) {
+        await endWithoutResult(scope, row, { status: 'rejected', quality });
+        return;
+      }
+
+      await progress('analysing', STAGE_PROGRESS.analysing);
+      const analyzer = row.provider === 'openai' ? engine.openai : engine.local;
+      if (!analyzer) {
+        await endWithoutResult(scope, row, {
+          status: 'failed',
+          code: 'provider-unavailable',
+          reason: 'The OpenAI provider is not configured on this worker.',
+        });
+        return;
+      }
+      let result;
+      try {
+        result = await analyzer.analyze({ image: working, width: info.width, height: info.height });
+      } catch (error) {
+        if (error instanceof ProviderPermanentError) {
+          await endWithoutResult(scope, row, { status: 'failed', code: `provider-${error.reason}`, reason: error.message });
+          return;
+        }
+        if (error instanceof ProviderRetryableError && row.attempts + 1 < MAX_PROVIDER_ATTEMPTS) {
+          await requeueAfter(scope, row, error.retryAfterSeconds ?? 5 * 2 ** row.attempts);
+          return;
+        }
+        throw error; // anything else: pg-boss retries with backoff, then dead-letters
+      }
+
+      await progress('analysing', STAGE_PROGRESS.storingResult);
+      const { heatmaps, ...stored } = result;
+      const concerns = CONCERNS.filter((c) => heatmaps[c]);
+      for (const concern of concerns)
+        await storage.put(heatmapKey(row.clinic_id, row.id, concern), heatmaps[concern]!, 'image/png');
+      await withTenant(pool, scope, async (tx) => {
+        await finishAnalysis(tx, row.id, {
+          status: 'completed',
+          result: stored,
+          overallScore: stored.overallScore,
+          heatmapConcerns: concerns,
+          quality,
+        });
+        await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'completed', progress: STAGE_PROGRESS.finished });
+      });
+    },
+
+    /** An analysis whose job used up its retries is marked failed, never left "analysing". */
+    async failAfterRetries(data: AnalysisJobData): Promise<void> {
+      const scope = clinicScope(data.clinicId);
+      const row = await withTenant(pool, scope, (tx) => findAnalysis(tx, data.clinicId, data.analysisId));
+      if (!row || isFinished(row.status)) return;
+      await endWithoutResult(scope, row, {
+        status: 'failed',
+        code: 'analysis-failed',
+        reason: 'The analysis failed after several attempts; please upload the photo again.',
+      });
+    },
+  };
+}
+
+export type AnalysisRuns = ReturnType<typeof createAnalysisRuns>;
