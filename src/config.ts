@@ -50,8 +50,13 @@ const EnvSchema = z.object({
     .max(24 * 90)
     .default(24 * 14),
   COOKIE_SECRET: z.string().min(32).optional(),
+  // Per account from one address; per address across accounts; per account from addresses that never
+  // signed in to it (how an address becomes known: SIGN_IN_KNOWN_ADDRESS_DAYS). See sign-in-throttle.ts.
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  SIGN_IN_MAX_FAILURES_FROM_NEW_ADDRESSES: z.coerce.number().int().min(1).default(20),
+  // At most 24: a per-process counter expires by a Node timer, which holds no more than 24.8 days.
+  SIGN_IN_KNOWN_ADDRESS_DAYS: z.coerce.number().int().min(1).max(24).default(14),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce
     .number()
     .int()
