@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import type { RateLimiterRes } from 'rate-limiter-flexible';
 import { createRateLimiter } from '../cache/rate-limiter.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import type { Config } from '../config.ts';
@@ -22,7 +21,6 @@ interface Policy {
 }
 
 const WINDOW_SECONDS = 60;
-const STORE_WARNING_EVERY_MS = 60_000;
 
 /**
  * Requests per minute, counted per clinic for its members (staff and customers alike) and per address
@@ -49,25 +47,10 @@ export const apiRateLimit = fp<ApiRateLimitOptions>(async (app: FastifyInstance,
     return { name: 'ip', key: request.ip, quota: config.API_REQUESTS_PER_MINUTE_PER_IP };
   }
 
-  // Fail open: the limit shares capacity fairly between clinics and guards nothing by itself (sign-in
-  // has its own throttle), so a Redis outage must not become an outage of the whole API. Requests pass
-  // unmetered, without RateLimit fields since the count is unknown, and the outage is logged once a minute.
-  let lastWarningAt = -Infinity;
-  function countingFailed(error: unknown) {
-    if (Date.now() - lastWarningAt < STORE_WARNING_EVERY_MS) return;
-    lastWarningAt = Date.now();
-    app.log.warn({ err: error }, 'API rate limit store unreachable; requests pass unmetered');
-  }
-
   app.addHook('onRequest', async (request, reply) => {
     const policy = await policyOf(request);
-    let counted: RateLimiterRes;
-    try {
-      counted = await requests.consume(`${policy.name}:${policy.key}`);
-    } catch (error) {
-      countingFailed(error);
-      return;
-    }
+    // With Redis unreachable the count is this node's own (see createRateLimiter), never unmetered.
+    const counted = await requests.consume(`${policy.name}:${policy.key}`);
     // A refused request counts too; the window is fixed, so that does not prolong the wait.
     const secondsLeft = Math.max(1, Math.ceil(counted.msBeforeNext / 1000));
     reply.header('RateLimit-Policy', `"${policy.name}";q=${policy.quota};w=${WINDOW_SECONDS}`);
