@@ -1,6 +1,38 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const TRUST_PROXY_CHOICES =
+  'false, a number of proxy hops in front of the app (1 behind one load balancer), or a comma-separated list of proxy addresses or CIDRs';
+
+/**
+ * Which X-Forwarded-For entries to believe. Never `true`: that takes the left-most entry, which any
+ * client can write, so a per-address limit would count whatever address the client names.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const v = value.trim();
+  if (v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const proxies = v.split(',').map((p) => p.trim());
+  if (proxies.every(isAddressOrCidr)) return proxies;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      v === 'true' || v === '1'
+        ? `${TRUST_PROXY_CHOICES}; true would believe any X-Forwarded-For a client sends`
+        : TRUST_PROXY_CHOICES,
+  });
+  return z.NEVER;
+});
+
+function isAddressOrCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
 
 /** Where a clinic's skin analyses run: the built-in analyser, or OpenAI's vision API. */
@@ -13,7 +45,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.url().optional(),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   CORS_ORIGINS: z
     .string()
     .default('')
