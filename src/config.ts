@@ -109,6 +109,9 @@ const EnvSchema = z.object({
   ANALYSIS_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   // Clinic members are limited by their clinic's plan; everyone else (signed out, super admins) per address.
   API_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(600),
+  // One signed-in user's share of their clinic's per-minute limit, but never less than the floor.
+  API_USER_SHARE: z.coerce.number().gt(0).max(1).default(0.2),
+  API_USER_MIN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   ANALYSIS_DEFAULT_PROVIDER: z.enum(ANALYSIS_PROVIDERS).default('local'),
 
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
