@@ -55,10 +55,17 @@ export interface AppDeps {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Fastify 5.12 ignores a numeric trustProxy (it cannot check the peer), so a hop count is this function:
+ * believe the socket and the next hops - 1 forwarded entries, counted from the right; what a client
+ * wrote further left is never read.
+ */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp({ config, db, log, redis, services, analysisEvents, metrics }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     frameworkErrors: answerFrameworkError,
     // Keep a caller's request id when it is well-formed, so traces join up across services.

@@ -11,6 +11,38 @@ const cidrList = z
       .filter(Boolean),
   )
   .refine((cidrs) => cidrs.every(isCidr), 'a comma-separated list of addresses with prefix lengths (10.0.0.0/8, ::1/128)');
+
+const TRUST_PROXY_CHOICES =
+  'false, a number of proxy hops in front of the app (1 behind one load balancer), or a comma-separated list of proxy addresses or CIDRs';
+
+/**
+ * Which X-Forwarded-For entries to believe. Never `true`: that takes the left-most entry, which any
+ * client can write, so a per-address limit would count whatever address the client names.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const v = value.trim();
+  if (v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const proxies = v.split(',').map((p) => p.trim());
+  if (proxies.every(isAddressOrCidr)) return proxies;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      v === 'true' || v === '1'
+        ? `${TRUST_PROXY_CHOICES}; true would believe any X-Forwarded-For a client sends`
+        : TRUST_PROXY_CHOICES,
+  });
+  return z.NEVER;
+});
+
+function isAddressOrCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
 
 /** Where a clinic's skin analyses run: the built-in analyser, or OpenAI's vision API. */
@@ -27,7 +59,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.url().optional(),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   // Who may read /metrics: a scraper with this bearer token, or any caller from these networks.
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
@@ -74,8 +106,13 @@ const EnvSchema = z.object({
     .max(24 * 90)
     .default(72),
   COOKIE_SECRET: z.string().min(32).optional(),
+  // Per account from one address; per address across accounts; per account from addresses that never
+  // signed in to it (how an address becomes known: SIGN_IN_KNOWN_ADDRESS_DAYS). See sign-in-throttle.ts.
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  SIGN_IN_MAX_FAILURES_FROM_NEW_ADDRESSES: z.coerce.number().int().min(1).default(20),
+  // At most 24: a per-process counter expires by a Node timer, which holds no more than 24.8 days.
+  SIGN_IN_KNOWN_ADDRESS_DAYS: z.coerce.number().int().min(1).max(24).default(14),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce
     .number()
     .int()
@@ -96,6 +133,9 @@ const EnvSchema = z.object({
   ANALYSIS_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   // Clinic members are limited by their clinic's plan; everyone else (signed out, super admins) per address.
   API_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(600),
+  // One signed-in user's share of their clinic's per-minute limit, but never less than the floor.
+  API_USER_SHARE: z.coerce.number().gt(0).max(1).default(0.2),
+  API_USER_MIN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   ANALYSIS_DEFAULT_PROVIDER: z.enum(ANALYSIS_PROVIDERS).default('local'),
 
   DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),

@@ -96,7 +96,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     return row;
   }
 
-  return {
+  const service = {
     consentText(locale: Locale) {
       return { version: CONSENT_VERSION, locale, text: CONSENT_TEXT[locale] };
     },
@@ -183,15 +183,36 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       return withTenant(pool, actor, async (tx) => {
         const customerId = await customerIdFor(tx, actor, clinicId, requestedCustomerId);
         if (!(await activeConsent(tx, clinicId, customerId))) throw new AppError('consent-required');
+        const limits = (await findClinicLimits(tx, clinicId))!;
+        if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses)
+          throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
+        // Last, so an upload refused above spends none of the clinic's rate.
         await uploadLimiter.consume(clinicId).catch((res: RateLimiterRes | Error) => {
           if (res instanceof Error) throw res;
           throw tooManyRequests('analysis-uploads', 'too-many-requests', res.msBeforeNext / 1000);
         });
-        const limits = (await findClinicLimits(tx, clinicId))!;
-        if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses)
-          throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
         return { customerId };
       });
+    },
+
+    /**
+     * An upload from start to finish: admitted, its body read, then submitted. Only an accepted upload
+     * spends the clinic's upload rate: one refused for its size, its image or a quota gives its point
+     * back, so one customer's bad files do not block the clinic's other customers.
+     */
+    async upload(
+      actor: Actor,
+      requestedCustomerId: string | undefined,
+      readPhoto: () => Promise<Buffer>,
+      meta: RequestMeta,
+    ): Promise<AnalysisRow> {
+      const { customerId } = await service.admit(actor, requestedCustomerId);
+      try {
+        return await service.submit(actor, customerId, await readPhoto(), meta);
+      } catch (error) {
+        await uploadLimiter.reward(clinicOf(actor));
+        throw error;
+      }
     },
 
     /**
@@ -396,6 +417,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       return storage.get(key);
     },
   };
+  return service;
 }
 
 export type AnalysisService = ReturnType<typeof createAnalysisService>;

@@ -100,9 +100,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
         async (request, reply) => {
           const actor = principalOf(request);
           // Consent, rate and quota are checked before the body is read: a refused upload stores nothing.
-          const { customerId } = await analyses.admit(actor, request.query.customerId);
-          const upload = await readUpload(request, config.UPLOAD_MAX_BYTES);
-          const row = await analyses.submit(actor, customerId, upload.buffer, requestMeta(request));
+          const readPhoto = async () => (await readUpload(request, config.UPLOAD_MAX_BYTES)).buffer;
+          const row = await analyses.upload(actor, request.query.customerId, readPhoto, requestMeta(request));
           return reply.code(202).header('location', `/api/analyses/${row.id}`).send(toAnalysis(row));
         },
       );

@@ -108,12 +108,12 @@ export function createAuthService(
     },
 
     async signIn(email: string, password: string, meta: RequestMeta & { ip: string }): Promise<SignedIn> {
-      await throttle.assertAllowed(email, meta.ip);
+      // Spent before the password is checked: parallel guesses cannot all be verified.
+      const attempt = await throttle.admit(email, meta.ip);
       const { rows } = await pool.query<AccountRow>('SELECT * FROM auth_account_by_email($1)', [email]);
       const account = rows[0];
       const valid = await verifyPassword(account?.password_hash, password);
       if (!account || !valid) {
-        await throttle.recordFailure(email, meta.ip);
         const clinicId = account?.clinic_id ?? null;
         await withTenant(pool, { clinicId, userId: null, role: null }, (tx) =>
           recordAudit(
@@ -135,7 +135,7 @@ export function createAuthService(
       // Only after the password is proven do we say why an account cannot sign in.
       if (account.disabled) throw new AppError('account-disabled');
       if (!account.clinic_active) throw new AppError('clinic-suspended');
-      await throttle.recordSuccess(email);
+      await attempt.succeeded();
 
       const scope = { clinicId: account.clinic_id, userId: account.user_id, role: account.role };
       const { token, expiresAt } = await openSession(scope, meta);

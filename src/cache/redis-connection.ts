@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { watchRedisFallback } from './rate-limiter.ts';
 
 /** One shared connection; commands fail fast while it is down instead of queueing without bound. */
 export function connectRedis(url: string, log: Logger): Redis {
@@ -7,6 +8,7 @@ export function connectRedis(url: string, log: Logger): Redis {
   // its caller handles as it handles a lost connection.
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, commandTimeout: 1000 });
   redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+  watchRedisFallback(redis, log);
   return redis;
 }
 

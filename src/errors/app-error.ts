@@ -22,7 +22,8 @@ export const conflict = (detail: string, extra?: Record<string, unknown>) => new
 export const invalid = (detail: string, errors: { path: string; message: string }[] = []) =>
   new AppError('validation-failed', detail, { errors });
 /** The limit that refused a request: the label it is counted under at /metrics (a fixed name, never an id). */
-export type Limiter = 'api-clinic' | 'api-ip' | 'analysis-uploads' | 'sign-in-account' | 'sign-in-ip';
+export type Limiter =
+  'api-user' | 'api-clinic' | 'api-ip' | 'analysis-uploads' | 'sign-in-pair' | 'sign-in-account' | 'sign-in-ip';
 
 export class TooManyRequests extends AppError {
   constructor(

@@ -22,7 +22,26 @@ describe('configuration', () => {
     );
   });
 
+  it('TRUST_PROXY takes false, a hop count or a list of proxy addresses and CIDRs', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1,fd00::/8' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.1',
+      'fd00::/8',
+    ]);
+  });
+
   it.each([
+    [
+      { TRUST_PROXY: 'true' },
+      'invalid TRUST_PROXY: expected false, a number of proxy hops in front of the app (1 behind one load balancer), or a comma-separated list of proxy addresses or CIDRs; true would believe any X-Forwarded-For a client sends',
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.0/33' },
+      'invalid TRUST_PROXY: expected false, a number of proxy hops in front of the app (1 behind one load balancer), or a comma-separated list of proxy addresses or CIDRs',
+    ],
     [{ PORT: 'eighty' }, 'invalid PORT: expected a number'],
     [{ PORT: '70000' }, 'invalid PORT: expected a number <= 65535'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'invalid DATABASE_URL: expected a postgres:// connection URL'],

@@ -93,6 +93,31 @@ describe('per-clinic API limits', () => {
   });
 });
 
+describe("a user's share of the clinic's API limit", () => {
+  it("one customer gets at most their share (here the 60 a minute floor) and cannot use up the clinic's minute", async () => {
+    const { clinic, owner } = await clinicLimitedTo(100);
+    const customer = await signInAs(t, await createUser(t, clinic.id, 'customer'));
+    for (let i = 0; i < 60; i++) expect((await customer.get('/api/me')).status).toBe(200);
+    const refused = await customer.get('/api/me');
+    expectRefused(refused, '"user";q=60;w=60');
+    expect(refused.body.detail).toMatch(/^Each user may make 60 API requests per minute/);
+
+    // The clinic spent 60 of its 100 on the customer (the refused request spent none of it): the rest
+    // of the clinic carries on.
+    const other = await owner.get('/api/me');
+    expect(other.status).toBe(200);
+    expect(other.headers['ratelimit-policy']).toBe('"clinic";q=100;w=60');
+    expect(serviceLimit(other).remaining).toBe(100 - 60 - 1);
+  });
+
+  it("a user's share is a fifth of a large clinic limit", async () => {
+    const { clinic } = await clinicLimitedTo(1000);
+    const receptionist = await signInAs(t, await createUser(t, clinic.id, 'receptionist'));
+    for (let i = 0; i < 200; i++) expect((await receptionist.get('/api/me')).status).toBe(200);
+    expectRefused(await receptionist.get('/api/me'), '"user";q=200;w=60');
+  });
+});
+
 describe.skipIf(!withRedis)('API limits across nodes', () => {
   let nodeB: TestApp;
   beforeAll(async () => {
@@ -145,18 +170,19 @@ describe('per-address API limits', () => {
 });
 
 describe('without a reachable Redis', () => {
-  it('requests pass unmetered rather than fail', async () => {
+  it('requests are counted by the node itself, so the limit still holds instead of failing', async () => {
     const cut = await startTestApp(
       { REDIS_URL: 'redis://127.0.0.1:1', API_REQUESTS_PER_MINUTE_PER_IP: '2' },
       { database: t.database },
     );
     try {
       const visitor = new HttpClient(cut.app, '203.0.113.30');
-      for (let i = 0; i < 4; i++) {
+      for (let used = 1; used <= 2; used++) {
         const res = await visitor.get('/api/auth/csrf');
         expect(res.status).toBe(200);
-        expect(res.headers['ratelimit']).toBeUndefined();
+        expect(serviceLimit(res).remaining).toBe(2 - used);
       }
+      expectRefused(await visitor.get('/api/auth/csrf'), '"ip";q=2;w=60');
     } finally {
       await cut.stop();
     }
