@@ -20,6 +20,7 @@ beforeAll(async () => {
     METRICS_ALLOW: '10.9.0.0/16',
     API_REQUESTS_PER_MINUTE_PER_IP: String(PER_IP),
     ANALYSIS_UPLOADS_PER_MINUTE: '1',
+    SIGN_IN_MAX_FAILURES_FROM_NEW_ADDRESSES: '5',
   });
 });
 afterAll(() => t.stop());
@@ -137,7 +138,8 @@ describe('what /metrics shows', () => {
     expect((await caller.get('/api/auth/csrf')).status).toBe(429);
 
     const user = await createUser(t, null, 'super_admin');
-    // From a new address each time: the account's lockout, not an address's API budget, refuses the last.
+    // From a new address each time: the account's limit on unknown addresses, not an address's API
+    // budget, refuses the last.
     const guess = (i: number, password: string) =>
       new HttpClient(t.app, `10.20.31.${i}`).post('/api/auth/sign-in', { email: user.email, password });
     for (let i = 0; i < 5; i++) expect((await guess(i, `${PASSWORD}!`)).status).toBe(401);
