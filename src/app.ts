@@ -25,6 +25,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import { requestTiming } from './metrics/request-timing.ts';
 import { problemRoutes } from './http/problem-routes.ts';
 import { serveWebApp } from './http/web-app.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -74,6 +75,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   if (!webShell) log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
   registerProblemHandlers(app, webShell);
   await app.register(httpMetrics, { metrics });
+  await app.register(requestTiming, { slowRequestMs: config.SLOW_REQUEST_MS });
 
   await app.register(securityHeaders);
   await app.register(cors, {
