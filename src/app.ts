@@ -18,6 +18,7 @@ import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
 import { authenticate } from './http/authenticate.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
 import { storableTextValidatorCompiler } from './http/storable-text.ts';
@@ -25,6 +26,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import { requestTiming } from './metrics/request-timing.ts';
 import { problemRoutes } from './http/problem-routes.ts';
 import { serveWebApp } from './http/web-app.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -55,17 +57,10 @@ export interface AppDeps {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * Fastify 5.12 ignores a numeric trustProxy (it cannot check the peer), so a hop count is this function:
- * believe the socket and the next hops - 1 forwarded entries, counted from the right; what a client
- * wrote further left is never read.
- */
-const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
-
 export async function buildApp({ config, db, log, redis, services, analysisEvents, metrics }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     frameworkErrors: answerFrameworkError,
     // Keep a caller's request id when it is well-formed, so traces join up across services.
@@ -81,6 +76,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   if (!webShell) log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
   registerProblemHandlers(app, webShell);
   await app.register(httpMetrics, { metrics });
+  await app.register(requestTiming, { slowRequestMs: config.SLOW_REQUEST_MS });
 
   await app.register(securityHeaders);
   await app.register(cors, {

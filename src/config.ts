@@ -63,6 +63,11 @@ const EnvSchema = z.object({
   // Who may read /metrics: a scraper with this bearer token, or any caller from these networks.
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
+  // A worker process (`npm run worker`) serves /metrics and /healthz on this port; "off" serves nothing.
+  METRICS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(9464),
+  // Statements and API requests slower than these are logged with their timings.
+  SLOW_QUERY_MS: z.coerce.number().int().min(0).default(500),
+  SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -6,6 +6,7 @@ import { MigrationChangedError, migrate } from './db/migrate.ts';
 import { ensureDemoData, type DemoLogin } from './demo/demo-data.ts';
 import { startWorker } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
 import { createRuntime } from './runtime.ts';
 
 const MODES = ['all', 'api', 'worker', 'migrate'] as const;
@@ -66,6 +67,12 @@ async function main(): Promise<void> {
   if (mode === 'worker' || mode === 'all') {
     const worker = await startWorker(runtime, ownerUrl);
     stops.push(() => worker.stop());
+    // With the API in this process its listener serves /metrics; a worker alone gets its own small one.
+    if (mode === 'worker' && config.METRICS_PORT !== 'off') {
+      const server = await startMetricsServer({ config, log, metrics: runtime.metrics, port: config.METRICS_PORT });
+      stops.push(() => server.close());
+      log.info({ port: config.METRICS_PORT }, 'worker metrics at /metrics, liveness at /healthz');
+    }
   }
   if (mode === 'api' || mode === 'all') {
     const app = await runtime.buildApp();

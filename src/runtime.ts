@@ -40,13 +40,13 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const metrics = createMetrics();
   const db = createDatabase(ownerUrl, config, log);
   metrics.database.observe(db);
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log, () => metrics.cache.redisError('shared')) : null;
   const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });
   const email = createEmailSender(config);
   const notifier = createNotifier(log, email);
   const storage = createObjectStorage(config);
   const analysisEvents = createAnalysisEvents(ownerUrl, log);
-  const services = createServices({ config, db, log, redis, jobs, storage, notifier });
+  const services = createServices({ config, db, log, redis, jobs, storage, notifier, metrics });
   let jobsStarted = false;
   return {
     config,

@@ -9,6 +9,7 @@ import type { Notifier } from './notifications/notifier.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
@@ -35,6 +36,7 @@ export function createServices({
   jobs,
   storage,
   notifier,
+  metrics,
 }: {
   config: Config;
   db: Database;
@@ -43,8 +45,9 @@ export function createServices({
   jobs: PgBoss;
   storage: ObjectStorage;
   notifier: Notifier;
+  metrics: Metrics;
 }) {
-  const clinicCache = createClinicCache({ config, redis, log });
+  const clinicCache = createClinicCache({ config, redis, log, metrics: metrics.cache });
   const clinics = createClinicService(db.app, clinicCache, config);
   const flags = createFlagService(db.app);
   return {
@@ -61,7 +64,7 @@ export function createServices({
     appointments: createAppointmentService(db.app, clinics, jobs),
     notifications: createNotificationService(db.app),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
-    analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config }),
+    analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config, metrics: metrics.analyses }),
     reminders: createReminderDelivery({ pool: db.app, notifier, log }),
     auditPartitions: createAuditPartitions(db.owner),
     analytics: createClinicAnalyticsService({
@@ -72,6 +75,7 @@ export function createServices({
         keyPrefix: `${config.REDIS_KEY_PREFIX}analytics:`,
         ttlSeconds: config.ANALYTICS_CACHE_SECONDS,
         log,
+        metrics: metrics.cache,
       }),
     }),
   };

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { loadFaceModel, type FaceModel } from './face-model.ts';
-import { createLocalAnalyzer } from './local-analyzer.ts';
+import { createLocalAnalyzer, type LocalSkinAnalyzer } from './local-analyzer.ts';
 import { createOpenAiAnalyzer } from './openai-analyzer.ts';
 import { assessQuality } from './quality-gate.ts';
 import type { SkinAnalyzer } from './skin-analyzer.ts';
@@ -8,7 +8,7 @@ import type { SkinAnalyzer } from './skin-analyzer.ts';
 export interface AnalysisEngine {
   faceModel: FaceModel;
   assessQuality: typeof assessQuality;
-  local: SkinAnalyzer;
+  local: LocalSkinAnalyzer;
   /** Null when no OpenAI key is configured. */
   openai: SkinAnalyzer | null;
 }

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { Config } from '../config.ts';
 import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
+import type { AnalysisMetrics, AnalysisStage } from '../metrics/analysis-metrics.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
 import { photoKeys } from '../uploads/photo-pipeline.ts';
 import { analysisEngine } from './analysis-engine.ts';
@@ -28,6 +29,7 @@ export interface AnalysisRunDeps {
   storage: ObjectStorage;
   jobs: PgBoss;
   config: Config;
+  metrics: AnalysisMetrics;
 }
 
 async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise<Buffer> {
@@ -38,8 +40,18 @@ async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise
 }
 
 /** The background half of an analysis: what the analysis jobs do with a queued photo. */
-export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunDeps) {
+export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: AnalysisRunDeps) {
   const clinicScope = (clinicId: string): TenantScope => ({ clinicId, userId: null, role: null });
+
+  /** Runs one stage of `row`'s analysis and records how long it took. */
+  async function timed<T>(row: AnalysisRow, stage: AnalysisStage, work: () => Promise<T> | T): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      metrics.stage(row.provider, stage, (performance.now() - started) / 1000);
+    }
+  }
 
   /**
    * A provider that says "later" (429 with Retry-After, 5xx) gets a fresh job after the wait it asked
@@ -57,15 +69,14 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
     });
   }
 
-  /** Ends an analysis without a result and gives its quota unit back: the clinic pays only for results. */
-  async function endWithoutResult(
-    scope: TenantScope,
-    row: AnalysisRow,
-    outcome: Parameters<typeof finishAnalysis>[2],
-  ): Promise<void> {
+  /**
+   * Every analysis ends here, once its result or reason is committed. One without a result gives its
+   * quota unit back: the clinic pays only for results.
+   */
+  async function end(scope: TenantScope, row: AnalysisRow, outcome: Parameters<typeof finishAnalysis>[2]): Promise<void> {
     await withTenant(pool, scope, async (tx) => {
       await finishAnalysis(tx, row.id, outcome);
-      await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
+      if (outcome.status !== 'completed') await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
       await notifyProgress(tx, {
         id: row.id,
         clinicId: row.clinic_id,
@@ -73,6 +84,7 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
         progress: STAGE_PROGRESS.finished,
       });
     });
+    metrics.ended(row.provider, outcome.status);
   }
 
   return {
@@ -92,33 +104,45 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
       await progress('quality_check', STAGE_PROGRESS.qualityCheck, { startedNow: true, attempt: true });
       const engine = await analysisEngine(config);
       const working = await bodyOf(await storage.get(photoKeys(row.clinic_id, row.photo_sha256, row.photo_format).working));
-      const { data: pixels, info } = await sharp(working).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const faces = await engine.faceModel.detect({ data: pixels, width: info.width, height: info.height });
-      const quality = engine.assessQuality(
-        { data: pixels, width: info.width, height: info.height, channels: info.channels },
-        faces,
+      const { data: pixels, info } = await timed(row, 'decode', () =>
+        sharp(working).removeAlpha().raw().toBuffer({ resolveWithObject: true }),
+      );
+      const faces = await timed(row, 'detect', () =>
+        engine.faceModel.detect({ data: pixels, width: info.width, height: info.height }),
+      );
+      const quality = await timed(row, 'gate', () =>
+        engine.assessQuality({ data: pixels, width: info.width, height: info.height, channels: info.channels }, faces),
       );
       if (!quality.passed) {
-        await endWithoutResult(scope, row, { status: 'rejected', quality });
+        await end(scope, row, { status: 'rejected', quality });
         return;
       }
 
       await progress('analysing', STAGE_PROGRESS.analysing);
       const analyzer = row.provider === 'openai' ? engine.openai : engine.local;
       if (!analyzer) {
-        await endWithoutResult(scope, row, {
+        await end(scope, row, {
           status: 'failed',
           code: 'provider-unavailable',
           reason: 'The OpenAI provider is not configured on this worker.',
         });
         return;
       }
+      const input = { image: working, width: info.width, height: info.height };
       let result;
       try {
-        result = await analyzer.analyze({ image: working, width: info.width, height: info.height });
+        if (analyzer === engine.local) {
+          // The local analyser times its own stages; measure and heatmaps are the ones the gate above did not.
+          const detailed = await engine.local.analyzeDetailed(input);
+          metrics.stage(row.provider, 'measure', detailed.details.timings.measure / 1000);
+          metrics.stage(row.provider, 'heatmaps', detailed.details.timings.heatmaps / 1000);
+          result = detailed.result;
+        } else {
+          result = await timed(row, 'provider', () => analyzer.analyze(input, undefined, metrics.tokens));
+        }
       } catch (error) {
         if (error instanceof ProviderPermanentError) {
-          await endWithoutResult(scope, row, { status: 'failed', code: `provider-${error.reason}`, reason: error.message });
+          await end(scope, row, { status: 'failed', code: `provider-${error.reason}`, reason: error.message });
           return;
         }
         if (error instanceof ProviderRetryableError && row.attempts + 1 < MAX_PROVIDER_ATTEMPTS) {
@@ -131,17 +155,16 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
       await progress('analysing', STAGE_PROGRESS.storingResult);
       const { heatmaps, ...stored } = result;
       const concerns = CONCERNS.filter((c) => heatmaps[c]);
-      for (const concern of concerns)
-        await storage.put(heatmapKey(row.clinic_id, row.id, concern), heatmaps[concern]!, 'image/png');
-      await withTenant(pool, scope, async (tx) => {
-        await finishAnalysis(tx, row.id, {
-          status: 'completed',
-          result: stored,
-          overallScore: stored.overallScore,
-          heatmapConcerns: concerns,
-          quality,
-        });
-        await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'completed', progress: STAGE_PROGRESS.finished });
+      await timed(row, 'store', async () => {
+        for (const concern of concerns)
+          await storage.put(heatmapKey(row.clinic_id, row.id, concern), heatmaps[concern]!, 'image/png');
+      });
+      await end(scope, row, {
+        status: 'completed',
+        result: stored,
+        overallScore: stored.overallScore,
+        heatmapConcerns: concerns,
+        quality,
       });
     },
 
@@ -150,7 +173,7 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
       const scope = clinicScope(data.clinicId);
       const row = await withTenant(pool, scope, (tx) => findAnalysis(tx, data.clinicId, data.analysisId));
       if (!row || isFinished(row.status)) return;
-      await endWithoutResult(scope, row, {
+      await end(scope, row, {
         status: 'failed',
         code: 'analysis-failed',
         reason: 'The analysis failed after several attempts; please upload the photo again.',

@@ -11,7 +11,7 @@ import { ZodError } from 'zod';
 import type { Config } from '../config.ts';
 import { ProviderPermanentError, ProviderRetryableError, retryAfterSeconds } from './openai/provider-errors.ts';
 import { SkinReportSchema, toSkinAnalysisResult } from './openai/skin-report-schema.ts';
-import type { AnalysisInput, SkinAnalysisResult, SkinAnalyzer } from './skin-analyzer.ts';
+import type { AnalysisInput, SkinAnalysisResult, SkinAnalyzer, UsageReport } from './skin-analyzer.ts';
 
 export {
   MAX_RETRY_AFTER_SECONDS,
@@ -51,7 +51,7 @@ export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer
 
   return {
     provider: 'openai',
-    async analyze(input: AnalysisInput, signal?: AbortSignal): Promise<SkinAnalysisResult> {
+    async analyze(input: AnalysisInput, signal?: AbortSignal, onUsage?: UsageReport): Promise<SkinAnalysisResult> {
       let completion;
       try {
         completion = await client.chat.completions.parse(
@@ -80,6 +80,9 @@ export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer
         throw classifyFailure(error, config.OPENAI_TIMEOUT_MS);
       }
 
+      if (completion.usage) {
+        onUsage?.(completion.model, { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens });
+      }
       const requestId = completion._request_id ?? null;
       const message = completion.choices[0]?.message;
       if (message?.refusal) {

@@ -66,6 +66,9 @@ export interface SkinAnalysisResult {
   heatmaps: Partial<Record<Concern, Buffer>>;
 }
 
+/** Hears the tokens a provider reports one analysis used (OpenAI's `usage`), for the figures, not the result. */
+export type UsageReport = (model: string, usage: { prompt: number; completion: number }) => void;
+
 export interface AnalysisInput {
   /** The normalised working copy: JPEG, orientation applied, metadata stripped, long side ≤ 2560 px. */
   image: Buffer;
@@ -75,5 +78,5 @@ export interface AnalysisInput {
 
 export interface SkinAnalyzer {
   readonly provider: 'local' | 'openai';
-  analyze(input: AnalysisInput, signal?: AbortSignal): Promise<SkinAnalysisResult>;
+  analyze(input: AnalysisInput, signal?: AbortSignal, onUsage?: UsageReport): Promise<SkinAnalysisResult>;
 }

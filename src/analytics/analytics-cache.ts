@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type { CacheMetrics } from '../metrics/cache-metrics.ts';
 
 /** Computed results by key, kept for a fixed time; a result is never recomputed to be fresher. */
 export interface AnalyticsCache<V> {
@@ -25,17 +26,21 @@ export function createAnalyticsCache<V>({
   keyPrefix,
   ttlSeconds,
   log,
+  metrics,
 }: {
   redis: Redis | null;
   keyPrefix: string;
   ttlSeconds: number;
   log: Logger;
+  /** Counts hits and misses under `analytics`; benches and unit tests go without. */
+  metrics?: CacheMetrics;
 }): AnalyticsCache<V> {
   const store = redis ? redisStore<V>(redis, keyPrefix, ttlSeconds, log) : memoryStore<V>(ttlSeconds);
   const inFlight = new Map<string, Promise<V>>();
 
   async function readOrCompute(key: string, compute: () => Promise<V>): Promise<V> {
     const hit = await store.read(key);
+    metrics?.lookup('analytics', hit === undefined ? 'miss' : 'hit');
     if (hit !== undefined) return hit;
     const value = await compute();
     await store.write(key, value);

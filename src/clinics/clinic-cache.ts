@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { CacheMetrics } from '../metrics/cache-metrics.ts';
 import type { ClinicLimits } from './clinic-limits.ts';
 import type { PublicClinicRow } from './clinic-lookup-repo.ts';
 import type { ClinicRow } from './clinic-repo.ts';
@@ -40,13 +41,15 @@ export function createClinicCache({
   config,
   redis,
   log,
+  metrics,
 }: {
   config: Pick<Config, 'REDIS_KEY_PREFIX'>;
   redis: Redis | null;
   log: Logger;
+  metrics: CacheMetrics;
 }): ClinicCache {
-  const byId = readThrough<ClinicRecord>();
-  const bySlug = readThrough<PublicClinicRow>();
+  const byId = readThrough<ClinicRecord>((result) => metrics.lookup('clinics-by-id', result));
+  const bySlug = readThrough<PublicClinicRow>((result) => metrics.lookup('clinics-by-slug', result));
   const dropLocal = ({ id, slug }: ClinicKeys) => {
     byId.drop(id);
     bySlug.drop(slug);
@@ -56,7 +59,10 @@ export function createClinicCache({
   // A connection in subscriber mode can run no other command, hence its own connection.
   const subscriber = redis?.duplicate() ?? null;
   if (subscriber) {
-    subscriber.on('error', (error) => log.warn({ err: error }, 'clinic cache subscriber error'));
+    subscriber.on('error', (error) => {
+      metrics.redisError('clinic-cache-subscriber');
+      log.warn({ err: error }, 'clinic cache subscriber error');
+    });
     // On every (re)connect: messages sent while disconnected are lost, so start clean rather than wait
     // out the TTL, and subscribe (again), which also covers a Redis that was down when we started.
     subscriber.on('ready', () => {
@@ -68,6 +74,7 @@ export function createClinicCache({
     });
     subscriber.on('message', (from, message) => {
       if (from !== channel) return;
+      metrics.invalidationReceived('clinics');
       const keys = parseKeys(message);
       if (keys) dropLocal(keys);
       else log.warn({ channel }, 'ignored a malformed clinic invalidation message');
@@ -97,7 +104,7 @@ export function createClinicCache({
 
 // lru-cache bounds its values by `{}` (anything but null and undefined); the cache keeps that bound.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-function readThrough<V extends {}>() {
+function readThrough<V extends {}>(counted: (result: 'hit' | 'miss') => void) {
   const entries = new LRUCache<string, V>({ max: MAX_ENTRIES, ttl: TTL_MS });
   // Concurrent misses for one key share a single load.
   const loading = new Map<string, Promise<V | undefined>>();
@@ -105,8 +112,10 @@ function readThrough<V extends {}>() {
   return {
     get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
       const hit = entries.get(key);
+      // A caller that joins a load already in flight costs no query either: it counts as a hit.
+      const pending = hit === undefined ? loading.get(key) : undefined;
+      counted(hit !== undefined || pending ? 'hit' : 'miss');
       if (hit !== undefined) return Promise.resolve(hit);
-      const pending = loading.get(key);
       if (pending) return pending;
       const startedIn = generation;
       const promise = load()

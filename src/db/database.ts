@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { logSlowStatements } from './slow-statements.ts';
 
 export const APP_ROLE = 'bwai_app';
 
@@ -32,6 +33,7 @@ type PoolSettings = Pick<
   | 'DATABASE_APP_URL'
   | 'DATABASE_APP_PASSWORD'
   | 'DATABASE_REPLICA_URL'
+  | 'SLOW_QUERY_MS'
 >;
 
 export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logger): Database {
@@ -49,6 +51,7 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
     });
     // An idle client losing its server (restart, failover) must not crash the process.
     pool.on('error', (error) => log.warn({ err: error, pool: name }, 'idle database connection lost'));
+    logSlowStatements(pool, name, config.SLOW_QUERY_MS, log);
     return pool;
   };
   const app = make(appUrl, config.DATABASE_POOL_MAX, 'app');

@@ -4,6 +4,7 @@ import type { ReminderDelivery } from '../appointments/reminder-delivery.ts';
 import type { AuditPartitions } from '../audit/audit-partitions.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { QueueDefinition } from './job-queue.ts';
 
 /** What a job handler may use: the services that do its work, never the HTTP app, the pools or the storage. */
@@ -11,6 +12,7 @@ export interface JobContext {
   config: Config;
   log: Logger;
   services: { analysisRuns: AnalysisRuns; reminders: ReminderDelivery; auditPartitions: AuditPartitions };
+  metrics: Pick<Metrics, 'jobs'>;
 }
 
 /** A job is one module in its domain: its queue, its retry policy, an optional cron, and its handler. */

@@ -30,22 +30,28 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     (queue) => workerIds.get(queue)?.forEach((id) => boss.notifyWorker(id)),
     log,
   );
+  // Queue depths and ages are read where jobs are worked, so an API-only process adds no query per scrape.
+  context.metrics.jobs.observeQueues(boss.getDb(), log);
   try {
     await wakeup.start();
     for (const job of jobs) {
       if (job.schedule) await boss.schedule(job.queue, job.schedule.cron, {}, { tz: job.schedule.tz });
       const jobLog = log.child({ queue: job.queue });
-      const handler = async (batch: PgBoss.Job<object>[]) => {
+      const handler = async (batch: PgBoss.JobWithMetadata<object>[]) => {
+        const ended = context.metrics.jobs.started(job.queue, batch);
         try {
           await job.handle(context, batch);
+          ended('completed');
         } catch (error) {
+          ended('failed');
           jobLog.error({ err: error, jobIds: batch.map((j) => j.id) }, 'job failed; pg-boss retries it per the queue policy');
           throw error;
         }
       };
       // pg-boss 10 has no per-worker concurrency: N polling workers on a queue run up to N jobs at once.
       const ids: string[] = [];
-      for (let i = 0; i < config.WORKER_CONCURRENCY; i++) ids.push(await boss.work(job.queue, { batchSize: 1 }, handler));
+      for (let i = 0; i < config.WORKER_CONCURRENCY; i++)
+        ids.push(await boss.work(job.queue, { batchSize: 1, includeMetadata: true }, handler));
       workerIds.set(job.queue, ids);
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Database, PoolStats } from '../db/database.ts';
+import { addPoolWait, addTransactionTime } from './request-timing.ts';
 
 export interface DatabaseMetrics {
   /** Starts reading `db`'s pools at every scrape and timing their connection checkouts. */
@@ -18,9 +19,17 @@ interface PoolObserver {
 // registry observes (a bench's, a script's) costs nothing.
 const observers = new WeakMap<pg.Pool, PoolObserver>();
 
-/** Called by the transaction helper as a transaction begins; the returned function when it ends. */
-export function transactionStarted(pool: pg.Pool): TransactionEnd | undefined {
-  return observers.get(pool)?.transactionStarted();
+/**
+ * Called by the transaction helper as a transaction begins; the returned function when it ends. The
+ * time also goes to the request it runs for (Server-Timing), whether or not a registry observes the pool.
+ */
+export function transactionStarted(pool: pg.Pool): TransactionEnd {
+  const observed = observers.get(pool)?.transactionStarted();
+  const started = performance.now();
+  return (outcome, error) => {
+    addTransactionTime(performance.now() - started);
+    observed?.(outcome, error);
+  };
 }
 
 const STATEMENT_TIMEOUT = '57014';
@@ -72,7 +81,10 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
       statsOf = () => db.poolStats();
       for (const { pool: name } of db.poolStats()) {
         const pool = db[name];
-        timeCheckouts(pool, (seconds) => wait.observe({ pool: name }, seconds));
+        timeCheckouts(pool, (seconds) => {
+          wait.observe({ pool: name }, seconds);
+          addPoolWait(seconds * 1000);
+        });
         observers.set(pool, {
           transactionStarted() {
             const stop = transactionDuration.startTimer({ pool: name });

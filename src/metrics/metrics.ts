@@ -1,6 +1,9 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { defineAnalysisMetrics, type AnalysisMetrics } from './analysis-metrics.ts';
+import { defineCacheMetrics, type CacheMetrics } from './cache-metrics.ts';
 import { defineDatabaseMetrics, type DatabaseMetrics } from './database-metrics.ts';
 import { defineHttpMetrics, type HttpMetrics } from './http-metrics.ts';
+import { defineJobMetrics, type JobMetrics } from './job-metrics.ts';
 import { defineLiveStreamMetrics, type LiveStreamMetrics } from './live-stream-metrics.ts';
 
 /**
@@ -13,6 +16,9 @@ export interface Metrics {
   http: HttpMetrics;
   database: DatabaseMetrics;
   liveStreams: LiveStreamMetrics;
+  jobs: JobMetrics;
+  analyses: AnalysisMetrics;
+  cache: CacheMetrics;
 }
 
 /**
@@ -27,5 +33,8 @@ export function createMetrics(): Metrics {
     http: defineHttpMetrics(registry),
     database: defineDatabaseMetrics(registry),
     liveStreams: defineLiveStreamMetrics(registry),
+    jobs: defineJobMetrics(registry),
+    analyses: defineAnalysisMetrics(registry),
+    cache: defineCacheMetrics(registry),
   };
 }

@@ -1,0 +1,36 @@
+import { Counter, type Registry } from 'prom-client';
+
+export interface CacheMetrics {
+  /** A lookup in `cache` (a fixed name: clinics-by-id, analytics...) found its value or had to load it. */
+  lookup(cache: string, result: 'hit' | 'miss'): void;
+  /** An invalidation message from another node reached this one. */
+  invalidationReceived(cache: string): void;
+  /** An ioredis connection reported an error (`connection` names which one). */
+  redisError(connection: string): void;
+}
+
+export function defineCacheMetrics(registry: Registry): CacheMetrics {
+  const lookups = new Counter({
+    name: 'cache_lookups_total',
+    help: 'Cache lookups by cache and result (hit, or miss: the value was loaded or computed)',
+    labelNames: ['cache', 'result'],
+    registers: [registry],
+  });
+  const invalidations = new Counter({
+    name: 'cache_invalidations_received_total',
+    help: 'Invalidation messages received from other nodes, by cache',
+    labelNames: ['cache'],
+    registers: [registry],
+  });
+  const redisErrors = new Counter({
+    name: 'redis_errors_total',
+    help: "Errors reported by this process's Redis connections (lost connection, timeouts), by connection",
+    labelNames: ['connection'],
+    registers: [registry],
+  });
+  return {
+    lookup: (cache, result) => lookups.inc({ cache, result }),
+    invalidationReceived: (cache) => invalidations.inc({ cache }),
+    redisError: (connection) => redisErrors.inc({ connection }),
+  };
+}
