@@ -208,6 +208,8 @@ export interface ProgressEvent {
   clinicId: string;
   status: AnalysisStatus;
   progress: number;
+  /** Set when a run is retried after its worker died: the number of the attempt about to start. */
+  attempt?: number;
 }
 
 export const PROGRESS_CHANNEL = 'analysis_progress';

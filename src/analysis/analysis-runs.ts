@@ -145,6 +145,22 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
       });
     },
 
+    /** Its worker died and the job is queued again: the user sees it waiting, and which attempt comes next. */
+    async showRetrying(data: AnalysisJobData): Promise<void> {
+      const scope = clinicScope(data.clinicId);
+      await withTenant(pool, scope, async (tx) => {
+        const row = await findAnalysis(tx, data.clinicId, data.analysisId);
+        if (!row || isFinished(row.status)) return;
+        await setProgress(tx, {
+          id: row.id,
+          clinicId: row.clinic_id,
+          status: 'queued',
+          progress: STAGE_PROGRESS.queued,
+          attempt: row.attempts + 1,
+        });
+      });
+    },
+
     /** An analysis whose job used up its retries is marked failed, never left "analysing". */
     async failAfterRetries(data: AnalysisJobData): Promise<void> {
       const scope = clinicScope(data.clinicId);

@@ -17,4 +17,6 @@ export interface JobContext {
 export interface JobDefinition<Data extends object = object> extends QueueDefinition {
   /** pg-boss 10 hands a worker an array of jobs, even with a batch size of one. */
   handle(context: JobContext, jobs: PgBoss.Job<Data>[]): Promise<void>;
+  /** Runs once jobs whose worker process died were handed back to the queue (jobs/worker-liveness.ts). */
+  onWorkerLost?(context: JobContext, jobs: { id: string; data: Data }[]): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { listenTo } from '../db/listen.ts';
 import type { JobContext, JobDefinition } from './job-context.ts';
 import { JOB_WAKEUP_CHANNEL, startJobQueue } from './job-queue.ts';
 import { JOBS } from './job-registry.ts';
+import { startWorkerLiveness } from './worker-liveness.ts';
 
 // Below the usual 30 s an orchestrator waits after SIGTERM, so jobs still running are failed (and
 // retried elsewhere) by us rather than cut off by SIGKILL and left active until they expire.
@@ -30,6 +31,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     (queue) => workerIds.get(queue)?.forEach((id) => boss.notifyWorker(id)),
     log,
   );
+  const liveness = await startWorkerLiveness(ownerUrl, boss, jobs, context).catch(async (error: unknown) => {
+    await boss.stop({ graceful: false });
+    throw error;
+  });
   try {
     await wakeup.start();
     for (const job of jobs) {
@@ -37,6 +42,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
       const jobLog = log.child({ queue: job.queue });
       const handler = async (batch: PgBoss.Job<object>[]) => {
         try {
+          await liveness.claim(
+            job.queue,
+            batch.map((j) => j.id),
+          );
           await job.handle(context, batch);
         } catch (error) {
           jobLog.error({ err: error, jobIds: batch.map((j) => j.id) }, 'job failed; pg-boss retries it per the queue policy');
@@ -50,7 +59,9 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     }
   } catch (error) {
     await wakeup.close();
+    await liveness.stopSweeping();
     await boss.stop({ graceful: false });
+    await liveness.release();
     throw error;
   }
   log.info({ queues: jobs.map((j) => j.queue), concurrency: config.WORKER_CONCURRENCY }, 'worker started');
@@ -58,7 +69,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     async stop() {
       // Graceful: no new jobs are fetched, running ones get DRAIN_TIMEOUT_MS to finish.
       await wakeup.close();
+      await liveness.stopSweeping();
       await boss.stop({ graceful: true, timeout: DRAIN_TIMEOUT_MS });
+      // Only after the drain: while this worker's jobs run, its lock keeps other workers off them.
+      await liveness.release();
       log.info('worker stopped');
     },
   };
