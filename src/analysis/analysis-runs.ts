@@ -9,6 +9,7 @@ import { photoKeys } from '../uploads/photo-pipeline.ts';
 import { analysisEngine } from './analysis-engine.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import {
+  addStorageBytes,
   finishAnalysis,
   findAnalysis,
   giveBackAnalysisUnit,
@@ -133,14 +134,18 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
       const concerns = CONCERNS.filter((c) => heatmaps[c]);
       for (const concern of concerns)
         await storage.put(heatmapKey(row.clinic_id, row.id, concern), heatmaps[concern]!, 'image/png');
+      const heatmapBytes = concerns.reduce((sum, c) => sum + heatmaps[c]!.length, 0);
       await withTenant(pool, scope, async (tx) => {
-        await finishAnalysis(tx, row.id, {
+        const finished = await finishAnalysis(tx, row.id, {
           status: 'completed',
           result: stored,
           overallScore: stored.overallScore,
           heatmapConcerns: concerns,
+          heatmapBytes,
           quality,
         });
+        // Counted, never refused: the analysis is paid for; a clinic over its storage quota is refused at the next upload.
+        if (finished) await addStorageBytes(tx, row.clinic_id, heatmapBytes, null);
         await notifyProgress(tx, { id: row.id, clinicId: row.clinic_id, status: 'completed', progress: STAGE_PROGRESS.finished });
       });
     },

@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss';
+import type { AnalysisObjects } from '../analysis/analysis-objects.ts';
 import type { AnalysisRuns } from '../analysis/analysis-runs.ts';
 import type { ReminderDelivery } from '../appointments/reminder-delivery.ts';
 import type { AuditPartitions } from '../audit/audit-partitions.ts';
@@ -10,7 +11,12 @@ import type { QueueDefinition } from './job-queue.ts';
 export interface JobContext {
   config: Config;
   log: Logger;
-  services: { analysisRuns: AnalysisRuns; reminders: ReminderDelivery; auditPartitions: AuditPartitions };
+  services: {
+    analysisRuns: AnalysisRuns;
+    analysisObjects: AnalysisObjects;
+    reminders: ReminderDelivery;
+    auditPartitions: AuditPartitions;
+  };
 }
 
 /** A job is one module in its domain: its queue, its retry policy, an optional cron, and its handler. */
