@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type PgBoss from 'pg-boss';
 import { buildApp } from './app.ts';
 import { connectRedis } from './cache/redis-connection.ts';
+import { redisFallback } from './cache/rate-limiter.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -41,6 +42,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const db = createDatabase(ownerUrl, config, log);
   metrics.database.observe(db);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log, () => metrics.cache.redisError('shared')) : null;
+  if (redis) metrics.cache.observeRedisFallback(redisFallback(redis));
   const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });
   const email = createEmailSender(config);
   const notifier = createNotifier(log, email);

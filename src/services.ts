@@ -3,6 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { ObjectStorage } from './storage/object-storage.ts';
 import { createAnalysisService } from './analysis/analysis-service.ts';
 import { createAnalysisRuns } from './analysis/analysis-runs.ts';
+import { createAnalysisObjects } from './analysis/analysis-objects.ts';
 import { createReminderDelivery } from './appointments/reminder-delivery.ts';
 import { createAuditPartitions } from './audit/audit-partitions.ts';
 import type { Notifier } from './notifications/notifier.ts';
@@ -65,6 +66,7 @@ export function createServices({
     notifications: createNotificationService(db.app),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
     analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config, metrics: metrics.analyses }),
+    analysisObjects: createAnalysisObjects({ pool: db.app, storage }),
     reminders: createReminderDelivery({ pool: db.app, notifier, log }),
     auditPartitions: createAuditPartitions(db.owner),
     analytics: createClinicAnalyticsService({

@@ -21,6 +21,7 @@ const ProgressPayload = z.object({
   clinicId: z.uuid(),
   status: z.enum(ANALYSIS_STATUSES),
   progress: z.number().int().min(0).max(100),
+  attempt: z.number().int().min(1).optional(),
 });
 
 interface Subscriber {

@@ -15,6 +15,9 @@ export const analysisJob: JobDefinition<AnalysisJobData> = {
   async handle({ services }, jobs) {
     for (const job of jobs) await services.analysisRuns.run(job.data);
   },
+  async onWorkerLost({ services }, jobs) {
+    for (const job of jobs) await services.analysisRuns.showRetrying(job.data);
+  },
 };
 
 /** Jobs that used up their retries land here: their analysis is marked failed, never left "analysing". */

@@ -110,6 +110,14 @@ export async function addStorageBytes(tx: Tx, clinicId: string, bytes: number, l
   return rowCount === 1;
 }
 
+/**
+ * Serialises, per clinic and photo, an upload's transaction with the removal of that photo's objects:
+ * a removal that sees no analysis of the photo then cannot race an upload committing one.
+ */
+export async function lockPhoto(tx: Tx, clinicId: string, sha256: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`photo:${clinicId}:${sha256}`]);
+}
+
 /** Whether the clinic already keeps this exact photo (content-addressed: its objects are reused). */
 export async function photoAlreadyStored(tx: Tx, clinicId: string, sha256: string): Promise<boolean> {
   const { rowCount } = await tx.query('SELECT 1 FROM skin_analyses WHERE clinic_id = $1 AND photo_sha256 = $2 LIMIT 1', [
@@ -208,6 +216,8 @@ export interface ProgressEvent {
   clinicId: string;
   status: AnalysisStatus;
   progress: number;
+  /** Set when a run is retried after its worker died: the number of the attempt about to start. */
+  attempt?: number;
 }
 
 export const PROGRESS_CHANNEL = 'analysis_progress';
@@ -236,15 +246,34 @@ export async function finishAnalysis(
   tx: Tx,
   id: string,
   outcome:
-    | { status: 'completed'; result: unknown; overallScore: number; heatmapConcerns: string[]; quality: unknown }
+    | {
+        status: 'completed';
+        result: unknown;
+        overallScore: number;
+        heatmapConcerns: string[];
+        heatmapBytes: number;
+        quality: unknown;
+      }
     | { status: 'rejected'; quality: unknown }
     | { status: 'failed'; code: string; reason: string },
-): Promise<void> {
+): Promise<boolean> {
   if (outcome.status === 'completed') {
-    await tx.query(
-      `UPDATE skin_analyses SET status = 'completed', progress = 100, result = $2, overall_score = $3, heatmap_concerns = $4, quality = $5, finished_at = now() WHERE id = $1`,
-      [id, JSON.stringify(outcome.result), outcome.overallScore, outcome.heatmapConcerns, JSON.stringify(outcome.quality)],
+    // Only an analysis not finished yet: a second run (a hung worker's, after its job expired) must not
+    // count the heatmaps' bytes twice.
+    const { rowCount } = await tx.query(
+      `UPDATE skin_analyses SET status = 'completed', progress = 100, result = $2, overall_score = $3, heatmap_concerns = $4,
+         quality = $5, stored_bytes = stored_bytes + $6, finished_at = now()
+       WHERE id = $1 AND status NOT IN ('completed', 'rejected', 'failed')`,
+      [
+        id,
+        JSON.stringify(outcome.result),
+        outcome.overallScore,
+        outcome.heatmapConcerns,
+        JSON.stringify(outcome.quality),
+        outcome.heatmapBytes,
+      ],
     );
+    return rowCount === 1;
   } else if (outcome.status === 'rejected') {
     await tx.query(
       `UPDATE skin_analyses SET status = 'rejected', progress = 100, quality = $2, counts_toward_quota = false, finished_at = now() WHERE id = $1`,
@@ -256,4 +285,5 @@ export async function finishAnalysis(
       [id, outcome.code, outcome.reason],
     );
   }
+  return true;
 }

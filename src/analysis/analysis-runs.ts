@@ -10,6 +10,7 @@ import { photoKeys } from '../uploads/photo-pipeline.ts';
 import { analysisEngine } from './analysis-engine.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import {
+  addStorageBytes,
   finishAnalysis,
   findAnalysis,
   giveBackAnalysisUnit,
@@ -75,8 +76,11 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
    */
   async function end(scope: TenantScope, row: AnalysisRow, outcome: Parameters<typeof finishAnalysis>[2]): Promise<void> {
     await withTenant(pool, scope, async (tx) => {
-      await finishAnalysis(tx, row.id, outcome);
+      const finished = await finishAnalysis(tx, row.id, outcome);
       if (outcome.status !== 'completed') await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
+      // Heatmaps are counted, never refused: the analysis is paid for; a clinic over its storage quota is
+      // refused at its next upload.
+      else if (finished) await addStorageBytes(tx, row.clinic_id, outcome.heatmapBytes, null);
       await notifyProgress(tx, {
         id: row.id,
         clinicId: row.clinic_id,
@@ -164,7 +168,24 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
         result: stored,
         overallScore: stored.overallScore,
         heatmapConcerns: concerns,
+        heatmapBytes: concerns.reduce((sum, c) => sum + heatmaps[c]!.length, 0),
         quality,
+      });
+    },
+
+    /** Its worker died and the job is queued again: the user sees it waiting, and which attempt comes next. */
+    async showRetrying(data: AnalysisJobData): Promise<void> {
+      const scope = clinicScope(data.clinicId);
+      await withTenant(pool, scope, async (tx) => {
+        const row = await findAnalysis(tx, data.clinicId, data.analysisId);
+        if (!row || isFinished(row.status)) return;
+        await setProgress(tx, {
+          id: row.id,
+          clinicId: row.clinic_id,
+          status: 'queued',
+          progress: STAGE_PROGRESS.queued,
+          attempt: row.attempts + 1,
+        });
       });
     },
 

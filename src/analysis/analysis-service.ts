@@ -15,8 +15,9 @@ import { decodeCursor, pageOf } from '../http/pagination.ts';
 import type { Locale } from '../i18n/locale-vocabulary.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
-import { photoKeys, processPhoto } from '../uploads/photo-pipeline.ts';
+import { photoKeys, processPhoto, type ProcessedPhoto } from '../uploads/photo-pipeline.ts';
 import { listTreatments } from '../treatments/treatment-repo.ts';
+import { createAnalysisObjects, type PhotoObject } from './analysis-objects.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import { STAGE_PROGRESS } from './analysis-vocabulary.ts';
 import {
@@ -28,6 +29,7 @@ import {
   insertAnalysis,
   insertConsent,
   listAnalyses,
+  lockPhoto,
   notifyProgress,
   photoAlreadyStored,
   queuedAnalyses,
@@ -84,6 +86,26 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     const timeZone = (await clinics.clinicSummary(actor))!.timeZone;
     const now = DateTime.now().setZone(timeZone);
     return { month: now.toFormat('yyyy-LL'), resetsAt: now.startOf('month').plus({ months: 1 }).toUTC().toISO()! };
+  }
+
+  const analysisObjects = createAnalysisObjects({ pool, storage });
+
+  /**
+   * Stores the photo, then runs `record` (the upload's transaction). If either fails, the objects go
+   * again, unless an analysis of the same photo keeps them; what this cannot remove, the orphan sweep will.
+   */
+  async function storeThenRecord<T>(clinicId: string, photo: ProcessedPhoto, objects: PhotoObject[], record: () => Promise<T>) {
+    try {
+      // Content-addressed: storing the same photo twice writes the same objects, so this is safe to repeat.
+      // Settled, not raced: the clean-up must not run while one of the writes is still landing.
+      const writes = await Promise.allSettled(objects.map((o) => storage.put(o.key, o.body, o.contentType)));
+      const failed = writes.find((w) => w.status === 'rejected');
+      if (failed) throw failed.reason;
+      return await record();
+    } catch (error) {
+      await analysisObjects.releasePhoto(clinicId, photo.sha256, photo.format).catch(() => undefined);
+      throw error;
+    }
   }
 
   const quotaExceeded = (limit: number, resetsAt: string) =>
@@ -218,7 +240,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     /**
      * Normalises and stores the photo, then in one transaction takes a quota unit, adds the bytes to
      * the clinic's storage use, writes the analysis and enqueues its job: an accepted analysis always
-     * has its job, and a refused one takes nothing.
+     * has its job, and a refused one takes nothing and leaves no object behind.
      */
     async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisRow> {
       const clinicId = clinicOf(actor);
@@ -226,58 +248,62 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const provider = await availableProvider(actor);
       const photo = await processPhoto(upload, { maxPixels: config.UPLOAD_MAX_PIXELS });
       const keys = photoKeys(clinicId, photo.sha256, photo.format);
-      const storedBytes =
-        photo.original.length + photo.working.length + photo.thumbnails.small.length + photo.thumbnails.medium.length;
-      // Content-addressed: storing the same photo twice writes the same objects, so this is safe to repeat.
-      await Promise.all([
-        storage.put(keys.original, photo.original, `image/${photo.format}`),
-        storage.put(keys.working, photo.working, 'image/jpeg'),
-        storage.put(keys.thumbSmall, photo.thumbnails.small, 'image/webp'),
-        storage.put(keys.thumbMedium, photo.thumbnails.medium, 'image/webp'),
-      ]);
-      const { month, resetsAt } = await quotaMonth(actor);
-
-      return withTenant(pool, actor, async (tx) => {
-        const limits = (await findClinicLimits(tx, clinicId))!;
-        if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses)))
-          throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);
-        const newBytes = (await photoAlreadyStored(tx, clinicId, photo.sha256)) ? 0 : storedBytes;
-        if (!(await addStorageBytes(tx, clinicId, newBytes, limits.storageBytes))) throw new AppError('storage-quota-exceeded');
-        // Round-robin between clinics: a clinic's k-th waiting analysis gets priority −k, so one
-        // clinic's backlog never runs ahead of another clinic's first photo.
-        const priority = -(await queuedAnalyses(tx, clinicId));
-        const row = await insertAnalysis(tx, {
-          clinicId,
-          customerId,
-          requestedBy: actor.userId,
-          provider,
-          sha256: photo.sha256,
-          format: photo.format,
-          storedBytes: newBytes,
-          width: photo.width,
-          height: photo.height,
-          workingWidth: photo.workingWidth,
-          workingHeight: photo.workingHeight,
-          quotaMonth: month,
-        });
-        const data: AnalysisJobData = { clinicId, analysisId: row.id };
-        await sendJob(jobs, { queue: ANALYSIS_QUEUE }, data, { priority, db: inTransaction(tx) });
-        await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: STAGE_PROGRESS.queued });
-        await recordAudit(
-          tx,
-          {
+      const objects: PhotoObject[] = [
+        { key: keys.original, body: photo.original, contentType: `image/${photo.format}` },
+        { key: keys.working, body: photo.working, contentType: 'image/jpeg' },
+        { key: keys.thumbSmall, body: photo.thumbnails.small, contentType: 'image/webp' },
+        { key: keys.thumbMedium, body: photo.thumbnails.medium, contentType: 'image/webp' },
+      ];
+      const storedBytes = objects.reduce((sum, o) => sum + o.body.length, 0);
+      let firstOfPhoto = false;
+      const row = await storeThenRecord(clinicId, photo, objects, async () => {
+        const { month, resetsAt } = await quotaMonth(actor);
+        return withTenant(pool, actor, async (tx) => {
+          await lockPhoto(tx, clinicId, photo.sha256);
+          const limits = (await findClinicLimits(tx, clinicId))!;
+          if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses)))
+            throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);
+          const newBytes = (await photoAlreadyStored(tx, clinicId, photo.sha256)) ? 0 : storedBytes;
+          if (!(await addStorageBytes(tx, clinicId, newBytes, limits.storageBytes))) throw new AppError('storage-quota-exceeded');
+          firstOfPhoto = newBytes > 0;
+          // Round-robin between clinics: a clinic's k-th waiting analysis gets priority −k, so one
+          // clinic's backlog never runs ahead of another clinic's first photo.
+          const priority = -(await queuedAnalyses(tx, clinicId));
+          const row = await insertAnalysis(tx, {
             clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
-            action: 'analysis.create',
-            targetType: 'skin_analysis',
-            targetId: row.id,
-            metadata: { customerId, provider, sha256: photo.sha256 },
-          },
-          meta,
-        );
-        return row;
+            customerId,
+            requestedBy: actor.userId,
+            provider,
+            sha256: photo.sha256,
+            format: photo.format,
+            storedBytes: newBytes,
+            width: photo.width,
+            height: photo.height,
+            workingWidth: photo.workingWidth,
+            workingHeight: photo.workingHeight,
+            quotaMonth: month,
+          });
+          const data: AnalysisJobData = { clinicId, analysisId: row.id };
+          await sendJob(jobs, { queue: ANALYSIS_QUEUE }, data, { priority, db: inTransaction(tx) });
+          await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: STAGE_PROGRESS.queued });
+          await recordAudit(
+            tx,
+            {
+              clinicId,
+              actorUserId: actor.userId,
+              actorRole: actor.role,
+              action: 'analysis.create',
+              targetType: 'skin_analysis',
+              targetId: row.id,
+              metadata: { customerId, provider, sha256: photo.sha256 },
+            },
+            meta,
+          );
+          return row;
+        });
       });
+      if (firstOfPhoto) await analysisObjects.restorePhoto(objects);
+      return row;
     },
 
     /** One analysis; a staff member's view of a customer's analysis is audited. */

@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss';
+import type { AnalysisObjects } from '../analysis/analysis-objects.ts';
 import type { AnalysisRuns } from '../analysis/analysis-runs.ts';
 import type { ReminderDelivery } from '../appointments/reminder-delivery.ts';
 import type { AuditPartitions } from '../audit/audit-partitions.ts';
@@ -11,7 +12,12 @@ import type { QueueDefinition } from './job-queue.ts';
 export interface JobContext {
   config: Config;
   log: Logger;
-  services: { analysisRuns: AnalysisRuns; reminders: ReminderDelivery; auditPartitions: AuditPartitions };
+  services: {
+    analysisRuns: AnalysisRuns;
+    analysisObjects: AnalysisObjects;
+    reminders: ReminderDelivery;
+    auditPartitions: AuditPartitions;
+  };
   metrics: Pick<Metrics, 'jobs'>;
 }
 
@@ -19,4 +25,6 @@ export interface JobContext {
 export interface JobDefinition<Data extends object = object> extends QueueDefinition {
   /** pg-boss 10 hands a worker an array of jobs, even with a batch size of one. */
   handle(context: JobContext, jobs: PgBoss.Job<Data>[]): Promise<void>;
+  /** Runs once jobs whose worker process died were handed back to the queue (jobs/worker-liveness.ts). */
+  onWorkerLost?(context: JobContext, jobs: { id: string; data: Data }[]): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { auditPartitionsJob } from '../audit/audit-partitions-job.ts';
 import { appointmentReminderJob } from '../appointments/appointment-reminder-job.ts';
 import { analysisDeadLetterJob, analysisJob } from '../analysis/analysis-job.ts';
+import { orphanObjectsJob } from '../analysis/orphan-objects-job.ts';
 import type { JobDefinition } from './job-context.ts';
 
 /** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
@@ -10,4 +11,5 @@ export const JOBS: readonly JobDefinition[] = [
   appointmentReminderJob as JobDefinition,
   analysisDeadLetterJob as JobDefinition,
   analysisJob as JobDefinition,
+  orphanObjectsJob,
 ];

@@ -3,6 +3,7 @@ import { listenTo } from '../db/listen.ts';
 import type { JobContext, JobDefinition } from './job-context.ts';
 import { JOB_WAKEUP_CHANNEL, startJobQueue } from './job-queue.ts';
 import { JOBS } from './job-registry.ts';
+import { startWorkerLiveness } from './worker-liveness.ts';
 
 // Below the usual 30 s an orchestrator waits after SIGTERM, so jobs still running are failed (and
 // retried elsewhere) by us rather than cut off by SIGKILL and left active until they expire.
@@ -32,6 +33,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
   );
   // Queue depths and ages are read where jobs are worked, so an API-only process adds no query per scrape.
   context.metrics.jobs.observeQueues(boss.getDb(), log);
+  const liveness = await startWorkerLiveness(ownerUrl, boss, jobs, context).catch(async (error: unknown) => {
+    await boss.stop({ graceful: false });
+    throw error;
+  });
   try {
     await wakeup.start();
     for (const job of jobs) {
@@ -40,6 +45,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
       const handler = async (batch: PgBoss.JobWithMetadata<object>[]) => {
         const ended = context.metrics.jobs.started(job.queue, batch);
         try {
+          await liveness.claim(
+            job.queue,
+            batch.map((j) => j.id),
+          );
           await job.handle(context, batch);
           ended('completed');
         } catch (error) {
@@ -56,7 +65,9 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     }
   } catch (error) {
     await wakeup.close();
+    await liveness.stopSweeping();
     await boss.stop({ graceful: false });
+    await liveness.release();
     throw error;
   }
   log.info({ queues: jobs.map((j) => j.queue), concurrency: config.WORKER_CONCURRENCY }, 'worker started');
@@ -64,7 +75,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     async stop() {
       // Graceful: no new jobs are fetched, running ones get DRAIN_TIMEOUT_MS to finish.
       await wakeup.close();
+      await liveness.stopSweeping();
       await boss.stop({ graceful: true, timeout: DRAIN_TIMEOUT_MS });
+      // Only after the drain: while this worker's jobs run, its lock keeps other workers off them.
+      await liveness.release();
       log.info('worker stopped');
     },
   };

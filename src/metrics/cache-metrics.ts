@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { RedisFallback } from '../cache/rate-limiter.ts';
 
 export interface CacheMetrics {
   /** A lookup in `cache` (a fixed name: clinics-by-id, analytics...) found its value or had to load it. */
@@ -7,6 +8,8 @@ export interface CacheMetrics {
   invalidationReceived(cache: string): void;
   /** An ioredis connection reported an error (`connection` names which one). */
   redisError(connection: string): void;
+  /** Reads, at each scrape, whether this process counts its limits itself because Redis is away. */
+  observeRedisFallback(fallback: RedisFallback): void;
 }
 
 export function defineCacheMetrics(registry: Registry): CacheMetrics {
@@ -28,9 +31,21 @@ export function defineCacheMetrics(registry: Registry): CacheMetrics {
     labelNames: ['connection'],
     registers: [registry],
   });
+  let fallback: RedisFallback | null = null;
+  new Gauge({
+    name: 'redis_fallback_active',
+    help: '1 while Redis is configured but unreachable and rate limits are counted in this process alone',
+    registers: [registry],
+    collect() {
+      this.set(fallback?.isOnFallback() ? 1 : 0);
+    },
+  });
   return {
     lookup: (cache, result) => lookups.inc({ cache, result }),
     invalidationReceived: (cache) => invalidations.inc({ cache }),
     redisError: (connection) => redisErrors.inc({ connection }),
+    observeRedisFallback: (observed) => {
+      fallback = observed;
+    },
   };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { notFound } from '../errors/app-error.ts';
 import { assertObjectKey, InvalidObjectKeyError } from './object-key.ts';
-import type { ObjectStorage, StoredObject } from './object-storage.ts';
+import type { ListedObject, ObjectStorage, StoredObject } from './object-storage.ts';
 
 const UNKNOWN_CONTENT_TYPE = 'application/octet-stream';
 
@@ -63,6 +63,22 @@ export class LocalFolderStorage implements ObjectStorage {
     } catch (error) {
       if (isAbsent(error)) return false;
       throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    const entries = await readdir(this.objects, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+      if (isAbsent(error)) return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const key = relative(this.objects, path).split(sep).join('/');
+      if (!key.startsWith(prefix)) continue;
+      // Deleted since the folder was read: not an object any more.
+      const info = await stat(path).catch((error: unknown) => (isAbsent(error) ? undefined : Promise.reject(error)));
+      if (info) yield { key, size: info.size, lastModified: info.mtime };
     }
   }
 

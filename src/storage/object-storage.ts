@@ -22,6 +22,14 @@ export interface ObjectStorage {
   /** Removing an absent object is not an error. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Every object whose key starts with `prefix`, in no particular order: what the orphan sweep walks. */
+  list(prefix: string): AsyncIterable<ListedObject>;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
 }
 
 export type StorageConfig = Pick<

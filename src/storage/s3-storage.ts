@@ -3,6 +3,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -11,7 +12,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../config.ts';
 import { notFound } from '../errors/app-error.ts';
 import { assertObjectKey } from './object-key.ts';
-import type { ObjectStorage, StoredObject } from './object-storage.ts';
+import type { ListedObject, ObjectStorage, StoredObject } from './object-storage.ts';
 
 const UNKNOWN_CONTENT_TYPE = 'application/octet-stream';
 // A presigned link works for anyone holding it, so it lives only long enough to load one image.
@@ -23,7 +24,7 @@ export type S3Config = Pick<
 >;
 
 export function createS3Client(config: S3Config): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: config.S3_REGION,
     endpoint: config.S3_ENDPOINT,
     // S3-compatible servers (MinIO, Ceph, s3rver) are addressed by path; AWS itself by virtual host.
@@ -39,6 +40,17 @@ export function createS3Client(config: S3Config): S3Client {
     // An unreachable store fails the request instead of holding it (and its upload buffer) open.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   });
+  // Bucket-level calls (the listing) go out path-style as `/bucket/`; S3-compatible servers such as
+  // s3rver sign `/bucket` and refuse the request, while S3 itself accepts either: send `/bucket`.
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { path?: unknown };
+      if (typeof request.path === 'string' && /^\/[^/]+\/$/.test(request.path)) request.path = request.path.slice(0, -1);
+      return next(args);
+    },
+    { step: 'build', name: 'bucketPathWithoutTrailingSlash' },
+  );
+  return client;
 }
 
 /** Objects in one private bucket; the bucket's own policy keeps them private (no ACL is ever set here). */
@@ -80,6 +92,18 @@ export class S3Storage implements ObjectStorage {
       if (isMissingObject(error)) return false;
       throw error;
     }
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? [])
+        if (o.Key) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /**

@@ -86,6 +86,8 @@ describe('a node whose Redis is unreachable from the start', () => {
     await spendAddressBudget(t, '10.32.0.1');
     expect(redisFallback(t.redis!).isOnFallback()).toBe(true);
     expect(redisFallback(t.redis!).storeErrors()).toBeGreaterThan(0);
+    // What an operator's alert reads.
+    expect(await t.metrics.registry.getSingleMetricAsString('redis_fallback_active')).toMatch(/^redis_fallback_active 1$/m);
   });
 
   it('a clinic performance dashboard is computed without its cache', async () => {

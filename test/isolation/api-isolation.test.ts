@@ -391,18 +391,16 @@ async function completedAnalysis(
     skinAge: 31,
     confidence: 0.9,
   };
-  await t.storage.put(
-    heatmapKey(clinicId, id, 'redness'),
-    await sharp({ create: { width: 8, height: 8, channels: 4, background: '#ff000080' } })
-      .png()
-      .toBuffer(),
-    'image/png',
-  );
+  const heatmap = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#ff000080' } })
+    .png()
+    .toBuffer();
+  await t.storage.put(heatmapKey(clinicId, id, 'redness'), heatmap, 'image/png');
   await finishAnalysis(t.db.owner, id, {
     status: 'completed',
     result,
     overallScore,
     heatmapConcerns: ['redness'],
+    heatmapBytes: heatmap.length,
     quality: { passed: true, problems: [] },
   });
   return { id };

@@ -114,6 +114,17 @@ describe.each(backends)('$name object storage', (backend) => {
     await expect(storage.delete(k)).resolves.toBeUndefined();
   });
 
+  it('lists every object under a prefix with its size and time, and nothing outside it', async () => {
+    const prefix = `clinics/listed-${++n}/`;
+    const keys = [`${prefix}photos/a/original.jpg`, `${prefix}photos/a/working.jpg`, `${prefix}analyses/b/heatmap-pores.png`];
+    for (const [i, k] of keys.entries()) await storage.put(k, Buffer.alloc(10 + i), 'image/png');
+    await storage.put(`clinics/listed-${++n}/photos/other.jpg`, Buffer.from('x'), 'image/jpeg');
+    const listed = [];
+    for await (const object of storage.list(prefix)) listed.push(object);
+    expect(listed.map((o) => [o.key, o.size]).sort()).toEqual(keys.map((k, i) => [k, 10 + i]).sort());
+    for (const o of listed) expect(Math.abs(o.lastModified.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
   it('reading an absent key gives a typed not-found', async () => {
     const error = await storage.get(key('never-stored.jpg')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);

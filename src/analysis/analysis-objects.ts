@@ -1,0 +1,100 @@
+import type pg from 'pg';
+import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
+import type { ObjectStorage } from '../storage/object-storage.ts';
+import { photoKeys, type PhotoKeys } from '../uploads/photo-pipeline.ts';
+import { findAnalysis, lockPhoto, photoAlreadyStored } from './analysis-repo.ts';
+
+const PHOTO_OBJECT = /^clinics\/([0-9a-f-]{36})\/photos\/([0-9a-f]{64})\/[^/]+$/;
+const HEATMAP_OBJECT = /^clinics\/([0-9a-f-]{36})\/analyses\/([0-9a-f-]{36})\/heatmap-([a-z_]+)\.png$/;
+
+export interface PhotoObject {
+  key: string;
+  body: Buffer;
+  contentType: string;
+}
+
+export interface AnalysisObjectsDeps {
+  pool: pg.Pool;
+  storage: ObjectStorage;
+}
+
+const clinicScope = (clinicId: string): TenantScope => ({ clinicId, userId: null, role: null });
+
+/** The stored objects of analyses (photos and heatmaps): what an upload leaves behind and what no row refers to. */
+export function createAnalysisObjects({ pool, storage }: AnalysisObjectsDeps) {
+  /**
+   * Deletes `keys` of one photo unless an analysis of the clinic refers to the photo. The deletes run
+   * inside the transaction that holds the photo's lock: an upload of the same photo then either
+   * committed before (and its row is seen) or commits after and finds its objects gone (see restorePhoto).
+   */
+  async function deleteUnlessReferenced(clinicId: string, sha256: string, keys: string[]): Promise<boolean> {
+    return withTenant(pool, clinicScope(clinicId), async (tx) => {
+      await lockPhoto(tx, clinicId, sha256);
+      if (await photoAlreadyStored(tx, clinicId, sha256)) return false;
+      for (const key of keys) await storage.delete(key);
+      return true;
+    });
+  }
+
+  const keysOf = (keys: PhotoKeys) => [keys.original, keys.working, keys.thumbSmall, keys.thumbMedium];
+
+  return {
+    /** After an upload was refused or failed: its photo's objects go, unless an analysis of the photo keeps them. */
+    async releasePhoto(clinicId: string, sha256: string, format: string): Promise<void> {
+      await deleteUnlessReferenced(clinicId, sha256, keysOf(photoKeys(clinicId, sha256, format)));
+    },
+
+    /**
+     * After an upload committed the first analysis of a photo: a failed upload of the same photo may
+     * have removed the objects between this upload's writes and its commit, so missing ones are written again.
+     */
+    async restorePhoto(objects: PhotoObject[]): Promise<void> {
+      for (const o of objects) if (!(await storage.exists(o.key))) await storage.put(o.key, o.body, o.contentType);
+    },
+
+    /**
+     * Removes objects older than `minAgeMs` that no analysis refers to (uploads that died between
+     * storing and committing, heatmaps of a run that never finished). Younger objects may belong to an
+     * upload or a run still under way. Keys of any other shape are left alone.
+     */
+    async sweepOrphans(minAgeMs: number, now = new Date()): Promise<{ removed: number; bytes: number }> {
+      const cutoff = now.getTime() - minAgeMs;
+      const photos = new Map<string, { clinicId: string; sha256: string; keys: string[]; bytes: number; young: boolean }>();
+      let removed = 0;
+      let bytes = 0;
+      for await (const object of storage.list('clinics/')) {
+        const young = object.lastModified.getTime() > cutoff;
+        const photo = PHOTO_OBJECT.exec(object.key);
+        if (photo) {
+          const id = `${photo[1]}/${photo[2]}`;
+          const entry = photos.get(id) ?? { clinicId: photo[1]!, sha256: photo[2]!, keys: [], bytes: 0, young: false };
+          entry.keys.push(object.key);
+          entry.bytes += object.size;
+          entry.young ||= young;
+          photos.set(id, entry);
+          continue;
+        }
+        const heatmap = HEATMAP_OBJECT.exec(object.key);
+        if (!heatmap || young) continue;
+        const [, clinicId, analysisId, concern] = heatmap as unknown as [string, string, string, string];
+        const referenced = await withTenant(pool, clinicScope(clinicId), async (tx) => {
+          const row = await findAnalysis(tx, clinicId, analysisId);
+          return row?.heatmap_concerns.includes(concern) ?? false;
+        });
+        if (referenced) continue;
+        await storage.delete(object.key);
+        removed++;
+        bytes += object.size;
+      }
+      // A photo is removed whole or not at all; one of its objects written lately means an upload is under way.
+      for (const photo of photos.values()) {
+        if (photo.young || !(await deleteUnlessReferenced(photo.clinicId, photo.sha256, photo.keys))) continue;
+        removed += photo.keys.length;
+        bytes += photo.bytes;
+      }
+      return { removed, bytes };
+    },
+  };
+}
+
+export type AnalysisObjects = ReturnType<typeof createAnalysisObjects>;
