@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
-import { openEventStream } from '../http/event-stream.ts';
+import type { EventStreams } from '../http/event-stream.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -34,7 +34,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
   config: Pick<Config, 'UPLOAD_MAX_BYTES'>;
   analyses: AnalysisService;
   events: AnalysisEvents;
-}> = async (app, { config, analyses, events }) => {
+  streams: EventStreams;
+}> = async (app, { config, analyses, events, streams }) => {
   const tags = ['skin analysis'];
   await app.register(multipart, multipartOptions(config));
 
@@ -191,14 +192,14 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             (event) => send(event),
             () => void resync(),
           );
-          let row;
+          let row, stream;
           try {
             row = await analyses.current(actor, id);
+            stream = streams.open(request, reply, { principal: actor, feed: 'analysis-progress', onClose: unsubscribe });
           } catch (error) {
             unsubscribe();
             throw error;
           }
-          const stream = openEventStream(request, reply, { feed: 'analysis-progress', onClose: unsubscribe });
           send = (event) => {
             stream.send('progress', event);
             if (isFinished((event as { status: AnalysisStatus }).status)) stream.close();
