@@ -27,6 +27,7 @@ import {
   TrendQuery,
 } from './analysis-schemas.ts';
 import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
+import { binaryResponse, eventStreamResponse, NoContent } from '../http/response-schemas.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 
@@ -80,7 +81,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
       );
       members.delete(
         '/analysis-consent',
-        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery } },
+        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery, response: { 204: NoContent } } },
         async (request, reply) => {
           await analyses.withdrawConsent(principalOf(request), request.query.customerId, requestMeta(request));
           return reply.code(204).send();
@@ -156,7 +157,20 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
       });
       members.get(
         '/analyses/:id/images/:variant',
-        { schema: { tags, summary: 'A photo, thumbnail or heatmap of an analysis (private)', params: ImageParams } },
+        {
+          schema: {
+            tags,
+            summary: 'A photo, thumbnail or heatmap of an analysis (private)',
+            params: ImageParams,
+            response: {
+              200: binaryResponse('The working copy (JPEG), a thumbnail (WebP) or a heatmap (PNG)', [
+                'image/jpeg',
+                'image/webp',
+                'image/png',
+              ]),
+            },
+          },
+        },
         async (request, reply) => {
           const object = await analyses.image(principalOf(request), request.params.id, request.params.variant);
           // Health data: kept in no cache at all, not even the browser's (a shared device keeps no copy).
@@ -171,6 +185,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             tags,
             summary: 'Live progress as Server-Sent Events (queued → quality_check → analysing → completed | rejected | failed)',
             params: IdParams,
+            response: { 200: eventStreamResponse('`progress` events, each an analysis id, status and progress (0-100)') },
           },
         },
         async (request, reply) => {
