@@ -16,7 +16,8 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
-import { authenticate } from './http/authenticate.ts';
+import { authenticate, sessionLookup } from './http/authenticate.ts';
+import { eventStreams } from './http/event-stream.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
@@ -131,7 +132,20 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });
     await typed.register(appointmentRoutes, { prefix: '/api', appointments: services.appointments });
     await typed.register(notificationRoutes, { prefix: '/api', notifications: services.notifications });
-    await typed.register(analysisRoutes, { prefix: '/api', config, analyses: services.analyses, events: analysisEvents });
+    const liveSession = sessionLookup(db.app, config.SESSION_IDLE_HOURS);
+    const streams = eventStreams({
+      maxSeconds: config.SSE_MAX_SECONDS,
+      maxPerUser: config.SSE_MAX_STREAMS_PER_USER,
+      heartbeatSeconds: config.SSE_HEARTBEAT_SECONDS,
+      stillSignedIn: async (request) => (await liveSession(request)) !== undefined,
+    });
+    await typed.register(analysisRoutes, {
+      prefix: '/api',
+      config,
+      analyses: services.analyses,
+      events: analysisEvents,
+      streams,
+    });
     await typed.register(analyticsRoutes, { prefix: '/api', analytics: services.analytics });
   });
 

@@ -124,6 +124,12 @@ const EnvSchema = z.object({
     .min(1)
     .default(15 * 60),
 
+  // Live progress streams: each ends after SSE_MAX_SECONDS (the browser reconnects by itself), one user
+  // holds at most SSE_MAX_STREAMS_PER_USER per process, and the session is checked on every heartbeat.
+  SSE_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+
   SMTP_URL: z
     .string()
     .refine((v) => /^smtps?:\/\//.test(v), 'an smtp:// or smtps:// URL')

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
-import { openEventStream } from '../http/event-stream.ts';
+import type { EventStreams } from '../http/event-stream.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -27,6 +27,7 @@ import {
   TrendQuery,
 } from './analysis-schemas.ts';
 import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
+import { binaryResponse, eventStreamResponse, NoContent } from '../http/response-schemas.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 
@@ -34,7 +35,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
   config: Pick<Config, 'UPLOAD_MAX_BYTES'>;
   analyses: AnalysisService;
   events: AnalysisEvents;
-}> = async (app, { config, analyses, events }) => {
+  streams: EventStreams;
+}> = async (app, { config, analyses, events, streams }) => {
   const tags = ['skin analysis'];
   await app.register(multipart, multipartOptions(config));
 
@@ -79,7 +81,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
       );
       members.delete(
         '/analysis-consent',
-        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery } },
+        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery, response: { 204: NoContent } } },
         async (request, reply) => {
           await analyses.withdrawConsent(principalOf(request), request.query.customerId, requestMeta(request));
           return reply.code(204).send();
@@ -154,7 +156,20 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
       });
       members.get(
         '/analyses/:id/images/:variant',
-        { schema: { tags, summary: 'A photo, thumbnail or heatmap of an analysis (private)', params: ImageParams } },
+        {
+          schema: {
+            tags,
+            summary: 'A photo, thumbnail or heatmap of an analysis (private)',
+            params: ImageParams,
+            response: {
+              200: binaryResponse('The working copy (JPEG), a thumbnail (WebP) or a heatmap (PNG)', [
+                'image/jpeg',
+                'image/webp',
+                'image/png',
+              ]),
+            },
+          },
+        },
         async (request, reply) => {
           const object = await analyses.image(principalOf(request), request.params.id, request.params.variant);
           // Health data: kept in no cache at all, not even the browser's (a shared device keeps no copy).
@@ -169,6 +184,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             tags,
             summary: 'Live progress as Server-Sent Events (queued → quality_check → analysing → completed | rejected | failed)',
             params: IdParams,
+            response: { 200: eventStreamResponse('`progress` events, each an analysis id, status and progress (0-100)') },
           },
         },
         async (request, reply) => {
@@ -190,14 +206,14 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             (event) => send(event),
             () => void resync(),
           );
-          let row;
+          let row, stream;
           try {
             row = await analyses.current(actor, id);
+            stream = streams.open(request, reply, { principal: actor, feed: 'analysis-progress', onClose: unsubscribe });
           } catch (error) {
             unsubscribe();
             throw error;
           }
-          const stream = openEventStream(request, reply, { feed: 'analysis-progress', onClose: unsubscribe });
           send = (event) => {
             stream.send('progress', event);
             if (isFinished((event as { status: AnalysisStatus }).status)) stream.close();

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { findSlots, localDate } from '../availability/slot-finder.ts';
 import type { Slot } from '../availability/available-slots.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
@@ -59,17 +59,10 @@ export function createAppointmentService(
     if (actedFor) return actedFor;
     if (input.newCustomer) {
       const created = await insertCustomer(tx, { clinicId, ...input.newCustomer });
-      await recordAudit(
+      await recordAuditBy(
         tx,
-        {
-          clinicId,
-          actorUserId: actor.userId,
-          actorRole: actor.role,
-          action: 'customer.create',
-          targetType: 'customer',
-          targetId: created.id,
-          metadata: { via: 'booking' },
-        },
+        actor,
+        { clinicId, action: 'customer.create', targetType: 'customer', targetId: created.id, metadata: { via: 'booking' } },
         meta,
       );
       return created.id;
@@ -121,20 +114,7 @@ export function createAppointmentService(
     appointmentId: string,
     metadata: Record<string, unknown>,
     meta: RequestMeta,
-  ) =>
-    recordAudit(
-      tx,
-      {
-        clinicId,
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        action,
-        targetType: 'appointment',
-        targetId: appointmentId,
-        metadata,
-      },
-      meta,
-    );
+  ) => recordAuditBy(tx, actor, { clinicId, action, targetType: 'appointment', targetId: appointmentId, metadata }, meta);
 
   async function loadForChange(tx: Tx, actor: Actor, clinicId: string, id: string): Promise<AppointmentRow> {
     const customerId = await visibleCustomerOf(tx, actor, clinicId, 'appointment');

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/tenant-transaction.ts';
+import type { TenantScope, Tx } from '../db/tenant-transaction.ts';
 
 export interface RequestMeta {
   ip: string | null;
@@ -35,4 +35,14 @@ export async function recordAudit(tx: Tx, entry: AuditEntry, meta: RequestMeta):
       entry.metadata ?? {},
     ],
   );
+}
+
+/** An entry for what a signed-in user did: who acted (user and role) comes from the actor. */
+export function recordAuditBy(
+  tx: Tx,
+  actor: Pick<TenantScope, 'userId' | 'role'>,
+  entry: Omit<AuditEntry, 'actorUserId' | 'actorRole'>,
+  meta: RequestMeta,
+): Promise<void> {
+  return recordAudit(tx, { ...entry, actorUserId: actor.userId, actorRole: actor.role }, meta);
 }

@@ -6,6 +6,7 @@ import { toUser } from '../users/user-schemas.ts';
 import { CsrfResponse, MeResponse, RevokedResponse, SessionResponse, SignInBody, SignUpBody } from './auth-schemas.ts';
 import { SESSION_COOKIE } from './session-token.ts';
 import type { AuthService, SignedIn } from './auth-service.ts';
+import { NoContent } from '../http/response-schemas.ts';
 
 export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
   const tags = ['auth'];
@@ -54,11 +55,15 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     },
   );
 
-  app.post('/auth/sign-out', { schema: { tags, summary: 'Sign out of this session' } }, async (request, reply) => {
-    if (request.principal) await auth.signOut(request.principal);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/auth/sign-out',
+    { schema: { tags, summary: 'Sign out of this session', response: { 204: NoContent } } },
+    async (request, reply) => {
+      if (request.principal) await auth.signOut(request.principal);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     '/auth/sign-out-everywhere',

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { recordAudit, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
@@ -24,17 +24,10 @@ export function createCustomerService(pool: pg.Pool) {
     meta: RequestMeta,
     metadata?: AuditEntry['metadata'],
   ) =>
-    recordAudit(
+    recordAuditBy(
       tx,
-      {
-        clinicId: actor.clinicId,
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        action,
-        targetType: 'customer',
-        targetId: customerId,
-        ...(metadata ? { metadata } : {}),
-      },
+      actor,
+      { clinicId: actor.clinicId, action, targetType: 'customer', targetId: customerId, ...(metadata ? { metadata } : {}) },
       meta,
     );
   const changedFields = (changes: object) => Object.entries(changes).flatMap(([k, v]) => (v === undefined ? [] : [k]));

@@ -15,6 +15,7 @@ import {
   UpdateCustomerBody,
   UpdateOwnCustomerBody,
 } from './customer-schemas.ts';
+import { NoContent } from '../http/response-schemas.ts';
 
 type Deps = { customers: CustomerService };
 const tags = ['customers'];
@@ -28,6 +29,7 @@ const customerManagerRoutes = guarded<Deps>(CLINIC_MANAGERS, async (managers, { 
         tags,
         summary: 'Delete a customer record; a linked account is disabled and signed out',
         params: CustomerIdParams,
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {

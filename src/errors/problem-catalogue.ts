@@ -158,6 +158,11 @@ export const PROBLEMS = {
     title: 'Too many failed sign-ins',
     detail: 'Sign-in for this account or address is paused; wait for Retry-After.',
   },
+  'too-many-streams': {
+    status: 429,
+    title: 'Too many live streams open',
+    detail: 'You hold the most live progress streams allowed (`maxStreams`); close one (another tab) and open it again.',
+  },
   'database-timeout': { status: 503, title: 'The database took too long', detail: 'Try again shortly.' },
   'service-unavailable': { status: 503, title: 'Service not ready', detail: 'A dependency is unavailable; try again shortly.' },
   'internal-error': {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import {
   unsafeWithPlatformAccess,
   withTenant,
@@ -42,12 +42,7 @@ export function createFlagService(pool: pg.Pool) {
     action: string,
     meta: RequestMeta,
     metadata: Record<string, unknown>,
-  ) =>
-    recordAudit(
-      tx,
-      { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'clinic', targetId: clinicId, metadata },
-      meta,
-    );
+  ) => recordAuditBy(tx, actor, { clinicId, action, targetType: 'clinic', targetId: clinicId, metadata }, meta);
   const settingOf = (row: FeatureFlagRow | undefined) =>
     row ? { enabled: row.enabled, rolloutPercent: row.rollout_percent } : null;
   const assertClinic = async (tx: Tx, clinicId: string) => {

@@ -13,6 +13,7 @@ import {
   toAdminFeatureFlag,
   toFeatureFlag,
 } from './flag-schemas.ts';
+import { NoContent } from '../http/response-schemas.ts';
 
 type Deps = { flags: FlagService };
 
@@ -53,7 +54,14 @@ const adminFlagRoutes = guarded<Deps>(['super_admin'], async (admin, { flags }) 
 
   admin.delete(
     '/admin/clinics/:id/features/:key',
-    { schema: { tags, summary: "Remove a clinic's flag (the feature is then off)", params: FeatureParams } },
+    {
+      schema: {
+        tags,
+        summary: "Remove a clinic's flag (the feature is then off)",
+        params: FeatureParams,
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       await flags.deleteFlag(principalOf(request), request.params.id, request.params.key, requestMeta(request));
       return reply.code(204).send();

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import { SESSION_COOKIE, hashSessionToken } from '../auth/session-token.ts';
-import { findLiveSession, touchSession } from '../auth/session-repo.ts';
+import { findLiveSession, touchSession, type SessionRow } from '../auth/session-repo.ts';
 import { withTenant, type Actor, type TenantScope } from '../db/tenant-transaction.ts';
 import type { Role } from '../users/role-vocabulary.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -21,14 +21,24 @@ declare module 'fastify' {
 // Writing last_seen_at on every request would turn reads into writes; once in a while is enough.
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
-export const authenticate = fp<{ pool: pg.Pool; idleHours: number }>(async (app: FastifyInstance, { pool, idleHours }) => {
+/**
+ * The live session a request's cookie names, or undefined: none, signed out, expired, idle, or its
+ * user disabled. Also asked again by long-lived responses (event streams) while they run.
+ */
+export function sessionLookup(pool: pg.Pool, idleHours: number) {
   // last_seen_at lags the last request by up to TOUCH_EVERY_MS, so the idle limit allows for it.
   const maxIdleMs = idleHours * 3600_000 + TOUCH_EVERY_MS;
+  return async (request: FastifyRequest): Promise<SessionRow | undefined> => {
+    const token = request.cookies[SESSION_COOKIE];
+    return token ? findLiveSession(pool, hashSessionToken(token), maxIdleMs) : undefined;
+  };
+}
+
+export const authenticate = fp<{ pool: pg.Pool; idleHours: number }>(async (app: FastifyInstance, { pool, idleHours }) => {
+  const liveSession = sessionLookup(pool, idleHours);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (!token) return;
-    const session = await findLiveSession(pool, hashSessionToken(token), maxIdleMs);
+    const session = await liveSession(request);
     if (!session) return;
     request.principal = {
       userId: session.user_id,

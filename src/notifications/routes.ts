@@ -4,6 +4,7 @@ import type { NotificationService } from './notification-service.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import type { NotificationRow } from './notification-repo.ts';
+import { NoContent } from '../http/response-schemas.ts';
 
 const Notification = z
   .object({
@@ -53,7 +54,9 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ notifications: Notifica
       );
       members.post(
         '/notifications/:id/read',
-        { schema: { tags, params: z.object({ id: z.uuid() }) } },
+        {
+          schema: { tags, summary: 'Mark a notification read', params: z.object({ id: z.uuid() }), response: { 204: NoContent } },
+        },
         async (request, reply) => {
           await notifications.markRead(principalOf(request), request.params.id);
           return reply.code(204).send();

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type Actor } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { insertRoom, listRooms, updateRoom, type RoomRow } from './room-repo.ts';
@@ -14,18 +14,7 @@ export function createRoomService(pool: pg.Pool) {
       const clinicId = clinicOf(actor);
       return withTenant(pool, actor, async (tx) => {
         const room = await insertRoom(tx, clinicId, name);
-        await recordAudit(
-          tx,
-          {
-            clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
-            action: 'room.create',
-            targetType: 'room',
-            targetId: room.id,
-          },
-          meta,
-        );
+        await recordAuditBy(tx, actor, { clinicId, action: 'room.create', targetType: 'room', targetId: room.id }, meta);
         return room;
       });
     },
@@ -40,17 +29,10 @@ export function createRoomService(pool: pg.Pool) {
       return withTenant(pool, actor, async (tx) => {
         const room = await updateRoom(tx, clinicId, id, patch);
         if (!room) throw notFound('room');
-        await recordAudit(
+        await recordAuditBy(
           tx,
-          {
-            clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
-            action: 'room.update',
-            targetType: 'room',
-            targetId: id,
-            metadata: patch,
-          },
+          actor,
+          { clinicId, action: 'room.update', targetType: 'room', targetId: id, metadata: patch },
           meta,
         );
         return room;

@@ -6,6 +6,7 @@ import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { BookingRules, NewException, ScheduleException, StaffSchedule, WeeklyHours } from './schedule-schemas.ts';
 import { toBookingRules } from './schedule-service.ts';
+import { NoContent } from '../http/response-schemas.ts';
 
 const StaffParams = z.object({ id: z.uuid() });
 
@@ -57,6 +58,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
             summary: 'Replace the weekly working hours (clinic local time)',
             params: StaffParams,
             body: z.object({ weeklyHours: WeeklyHours }).strict(),
+            response: { 204: NoContent },
           },
         },
         async (request, reply) => {
@@ -77,6 +79,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
             summary: 'Replace the treatments this staff member performs',
             params: StaffParams,
             body: z.object({ treatmentIds: z.array(z.uuid()).max(500) }).strict(),
+            response: { 204: NoContent },
           },
         },
         async (request, reply) => {
@@ -104,7 +107,14 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
       );
       managers.delete(
         '/staff/:id/exceptions/:exceptionId',
-        { schema: { tags, params: StaffParams.extend({ exceptionId: z.uuid() }) } },
+        {
+          schema: {
+            tags,
+            summary: 'Remove leave or an extra shift',
+            params: StaffParams.extend({ exceptionId: z.uuid() }),
+            response: { 204: NoContent },
+          },
+        },
         async (request, reply) => {
           await schedules.removeException(
             principalOf(request),

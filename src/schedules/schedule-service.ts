@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { z } from 'zod';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { isStaffRole } from '../users/role-vocabulary.ts';
@@ -43,11 +43,7 @@ export function createScheduleService(pool: pg.Pool) {
     const clinicId = clinicOf(actor);
     return withTenant(pool, actor, async (tx) => {
       const result = await work(tx, clinicId);
-      await recordAudit(
-        tx,
-        { clinicId, actorUserId: actor.userId, actorRole: actor.role, action, targetType: 'user', targetId, metadata },
-        meta,
-      );
+      await recordAuditBy(tx, actor, { clinicId, action, targetType: 'user', targetId, metadata }, meta);
       return result;
     });
   };
@@ -145,17 +141,10 @@ export function createScheduleService(pool: pg.Pool) {
       const clinicId = clinicOf(actor);
       return withTenant(pool, actor, async (tx) => {
         const saved = await saveBookingRules(tx, clinicId, rules);
-        await recordAudit(
+        await recordAuditBy(
           tx,
-          {
-            clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
-            action: 'clinic.booking_rules_update',
-            targetType: 'clinic',
-            targetId: clinicId,
-            metadata: rules,
-          },
+          actor,
+          { clinicId, action: 'clinic.booking_rules_update', targetType: 'clinic', targetId: clinicId, metadata: rules },
           meta,
         );
         return saved;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
@@ -19,17 +19,10 @@ import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff
 
 export function createStaffService(pool: pg.Pool) {
   const audit = (tx: Tx, actor: Actor, action: string, target: UserRow, meta: RequestMeta, metadata?: Record<string, unknown>) =>
-    recordAudit(
+    recordAuditBy(
       tx,
-      {
-        clinicId: actor.clinicId,
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        action,
-        targetType: 'user',
-        targetId: target.id,
-        ...(metadata ? { metadata } : {}),
-      },
+      actor,
+      { clinicId: actor.clinicId, action, targetType: 'user', targetId: target.id, ...(metadata ? { metadata } : {}) },
       meta,
     );
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type Actor } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import {
@@ -45,18 +45,7 @@ export function createTreatmentService(pool: pg.Pool) {
           durationMinutes: input.durationMinutes,
           priceSatang: input.priceSatang,
         });
-        await recordAudit(
-          tx,
-          {
-            clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
-            action: 'treatment.create',
-            targetType: 'treatment',
-            targetId: row.id,
-          },
-          meta,
-        );
+        await recordAuditBy(tx, actor, { clinicId, action: 'treatment.create', targetType: 'treatment', targetId: row.id }, meta);
         return row;
       });
     },
@@ -66,12 +55,11 @@ export function createTreatmentService(pool: pg.Pool) {
       return withTenant(pool, actor, async (tx) => {
         const row = await updateTreatment(tx, clinicId, id, toFields(patch));
         if (!row) throw notFound('treatment');
-        await recordAudit(
+        await recordAuditBy(
           tx,
+          actor,
           {
             clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
             action: 'treatment.update',
             targetType: 'treatment',
             targetId: id,

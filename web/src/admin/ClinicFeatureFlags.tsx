@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
@@ -95,16 +95,7 @@ function FlagRow({ flag, timeZone, change }: { flag: FeatureFlag; timeZone: stri
       </td>
       <td>
         <form className="row" onSubmit={saveRollout}>
-          <input
-            type="number"
-            min={0}
-            max={100}
-            step={1}
-            className="percent"
-            value={rollout}
-            aria-label={t('flags.rolloutOf', { key: flag.key })}
-            onChange={(e) => setRollout(e.target.value)}
-          />
+          <PercentInput value={rollout} onChange={setRollout} aria-label={t('flags.rolloutOf', { key: flag.key })} />
           <span className="muted">%</span>
           {rollout !== String(flag.rolloutPercent) && (
             <button type="submit" className="secondary" disabled={change.isPending}>
@@ -154,23 +145,32 @@ function NewFlagForm({ clinicId }: { clinicId: string }) {
         {t('flags.enabled')}
       </label>
       <Field label={t('flags.rollout')} problem={problems.get('body.rolloutPercent')}>
-        {(props) => (
-          <input
-            {...props}
-            type="number"
-            min={0}
-            max={100}
-            step={1}
-            className="percent"
-            value={rollout}
-            onChange={(e) => setRollout(e.target.value)}
-          />
-        )}
+        {(props) => <PercentInput {...props} value={rollout} onChange={setRollout} />}
       </Field>
       <button type="submit" disabled={add.isPending || key.trim() === ''}>
         {t('flags.add')}
       </button>
       {problems.size === 0 && <ProblemMessage error={add.error} />}
     </form>
+  );
+}
+
+/** A rollout share in whole percent; kept as the typed text so the field can be emptied while editing. */
+function PercentInput({
+  value,
+  onChange,
+  ...rest
+}: { value: string; onChange: (value: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+  return (
+    <input
+      {...rest}
+      type="number"
+      min={0}
+      max={100}
+      step={1}
+      className="percent"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }

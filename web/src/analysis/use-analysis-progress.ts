@@ -26,7 +26,8 @@ export function useAnalysisProgress(id: string | null, enabled = true): Progress
         void queryClient.invalidateQueries({ queryKey: analysisKeys.all });
       }
     });
-    // The browser retries a dropped stream by itself; only a refused one (401, 404) closes it for good.
+    // The browser retries a dropped stream by itself, also one the server ends at its lifetime (it starts
+    // again with the current stage); only a refused one (401, 404, 429) closes it for good.
     source.addEventListener('error', () => {
       if (source.readyState === EventSource.CLOSED) setState((s) => ({ ...s, lost: true }));
     });

@@ -6,8 +6,7 @@ import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
-import { StatusBadge } from '../appointments/StatusBadge.tsx';
-import { useTreatmentName } from '../appointments/treatment-name.ts';
+import { AppointmentCells } from '../appointments/AppointmentCells.tsx';
 import { useClinicMember } from '../auth/use-me.ts';
 import type { Customer } from './customer-types.ts';
 import './customers.css';
@@ -78,7 +77,6 @@ function CustomerRecord({ id, timeZone }: { id: string; timeZone: string }) {
 function Visits({ customerId, timeZone, when }: { customerId: string; timeZone: string; when: When }) {
   const { t } = useTranslation('customers');
   const format = useFormat(timeZone);
-  const nameOf = useTreatmentName();
   const visits = useQuery({
     queryKey: ['customers', customerId, 'appointments', when],
     queryFn: ({ signal }) =>
@@ -98,13 +96,7 @@ function Visits({ customerId, timeZone, when }: { customerId: string; timeZone: 
             <td>
               <time dateTime={a.startsAt}>{format.dateTime(a.startsAt)}</time>
             </td>
-            <td>{nameOf(a.treatment.name)}</td>
-            <td>{a.staff.fullName}</td>
-            <td>{a.room?.name ?? '—'}</td>
-            <td className="number">{format.money(a.priceSatang)}</td>
-            <td>
-              <StatusBadge status={a.status} />
-            </td>
+            <AppointmentCells appointment={a} format={format} />
           </tr>
         ))}
       </tbody>

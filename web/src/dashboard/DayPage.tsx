@@ -8,10 +8,9 @@ import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { isOpen, staffMovesOf, type StaffMove } from '../appointments/appointment-actions.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
+import { AppointmentCells } from '../appointments/AppointmentCells.tsx';
 import { CancelPanel } from '../appointments/CancelPanel.tsx';
 import { addDays, isLocalDate, startOfLocalDay, todayIn } from '../appointments/clinic-days.ts';
-import { StatusBadge } from '../appointments/StatusBadge.tsx';
-import { useTreatmentName } from '../appointments/treatment-name.ts';
 import { useClinicMember } from '../auth/use-me.ts';
 import { dayFigures } from './day-figures.ts';
 import { dayKey, dayQuery, dayShown } from './day-query.ts';
@@ -143,7 +142,6 @@ function DayRow({
 }) {
   const { t } = useTranslation('dashboard');
   const format = useFormat(timeZone);
-  const nameOf = useTreatmentName();
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState(false);
   // Replace the row in the day's list at once; the next refresh confirms it.
@@ -168,13 +166,7 @@ function DayRow({
           <Link href={`/customers/${a.customer.id}`}>{a.customer.fullName}</Link>
           {a.customer.phone && <div className="muted small">{a.customer.phone}</div>}
         </td>
-        <td>{nameOf(a.treatment.name)}</td>
-        <td>{a.staff.fullName}</td>
-        <td>{a.room?.name ?? '—'}</td>
-        <td className="number">{format.money(a.priceSatang)}</td>
-        <td>
-          <StatusBadge status={a.status} />
-        </td>
+        <AppointmentCells appointment={a} format={format} />
         <td>
           <div className="actions">
             {staffMovesOf(a, Date.now()).map((status) => (
