@@ -59,7 +59,8 @@ export async function createBenchClinic(runtime: Runtime, slug: string): Promise
   const {
     rows: [clinic],
   } = await runtime.db.owner.query<{ id: string }>(
-    `INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'enterprise', 'active') RETURNING id`,
+    // One bench customer uploads every photo: the per-customer allowance is lifted so it measures the queue, not the limit.
+    `INSERT INTO clinics (slug, name, tier, status, settings) VALUES ($1, $1, 'enterprise', 'active', '{"monthlyAnalysesPerCustomer": 10000}') RETURNING id`,
     [slug],
   );
   const {

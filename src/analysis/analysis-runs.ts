@@ -12,6 +12,7 @@ import {
   finishAnalysis,
   findAnalysis,
   giveBackAnalysisUnit,
+  giveBackCustomerAnalysisUnit,
   notifyProgress,
   setProgress,
   type AnalysisRow,
@@ -57,7 +58,7 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
     });
   }
 
-  /** Ends an analysis without a result and gives its quota unit back: the clinic pays only for results. */
+  /** Ends an analysis without a result and gives its units back: the clinic and the customer pay only for results. */
   async function endWithoutResult(
     scope: TenantScope,
     row: AnalysisRow,
@@ -66,6 +67,7 @@ export function createAnalysisRuns({ pool, storage, jobs, config }: AnalysisRunD
     await withTenant(pool, scope, async (tx) => {
       await finishAnalysis(tx, row.id, outcome);
       await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
+      await giveBackCustomerAnalysisUnit(tx, row.clinic_id, row.customer_id, row.quota_month);
       await notifyProgress(tx, {
         id: row.id,
         clinicId: row.clinic_id,

@@ -7,6 +7,7 @@ import type { AnalysisProvider, Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import { createRateLimiter } from '../cache/rate-limiter.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
+import { customerLimitsOf } from '../clinics/customer-limits.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { customerActedFor, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
@@ -24,6 +25,7 @@ import {
   addStorageBytes,
   analysesUsed,
   completedAnalysesOf,
+  customerAnalysesUsed,
   findAnalysis,
   insertAnalysis,
   insertConsent,
@@ -32,6 +34,7 @@ import {
   photoAlreadyStored,
   queuedAnalyses,
   takeAnalysisUnit,
+  takeCustomerAnalysisUnit,
   withdrawConsents,
   type AnalysisRow,
 } from './analysis-repo.ts';
@@ -88,6 +91,12 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
 
   const quotaExceeded = (limit: number, resetsAt: string) =>
     new AppError('analysis-quota-exceeded', `This clinic has used all ${limit} analyses of this month.`, { limit, resetsAt });
+  const allowanceExceeded = (limit: number, resetsAt: string) =>
+    new AppError(
+      'customer-analysis-allowance-exceeded',
+      `This customer has used all ${limit} analyses the clinic allows per customer this month.`,
+      { limit, resetsAt },
+    );
 
   async function viewable(tx: Tx, actor: Actor, clinicId: string, id: string): Promise<AnalysisRow> {
     const customerId = await visibleCustomerOf(tx, actor, clinicId, 'analysis');
@@ -187,6 +196,9 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
           if (res instanceof Error) throw res;
           throw tooManyRequests('analysis-uploads', 'too-many-requests', res.msBeforeNext / 1000);
         });
+        const { monthlyAnalysesPerCustomer: allowance } = await customerLimitsOf(tx, clinicId);
+        if ((await customerAnalysesUsed(tx, clinicId, customerId, month)) >= allowance)
+          throw allowanceExceeded(allowance, resetsAt);
         const limits = (await findClinicLimits(tx, clinicId))!;
         if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses)
           throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
@@ -195,9 +207,9 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     },
 
     /**
-     * Normalises and stores the photo, then in one transaction takes a quota unit, adds the bytes to
-     * the clinic's storage use, writes the analysis and enqueues its job: an accepted analysis always
-     * has its job, and a refused one takes nothing.
+     * Normalises and stores the photo, then in one transaction takes a unit of the customer's allowance
+     * and of the clinic's quota, adds the bytes to the clinic's storage use, writes the analysis and
+     * enqueues its job: an accepted analysis always has its job, and a refused one takes nothing.
      */
     async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisRow> {
       const clinicId = clinicOf(actor);
@@ -217,6 +229,9 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const { month, resetsAt } = await quotaMonth(actor);
 
       return withTenant(pool, actor, async (tx) => {
+        const { monthlyAnalysesPerCustomer: allowance } = await customerLimitsOf(tx, clinicId);
+        if (!(await takeCustomerAnalysisUnit(tx, clinicId, customerId, month, allowance)))
+          throw allowanceExceeded(allowance, resetsAt);
         const limits = (await findClinicLimits(tx, clinicId))!;
         if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses)))
           throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);

@@ -25,6 +25,7 @@ import {
   type CalendarFilter,
   type CalendarRow,
 } from './appointment-repo.ts';
+import { assertBelowBookingCap } from './booking-cap.ts';
 import { cancellationFee, type CancellationFee } from './cancellation-fee.ts';
 import { scheduleReminders, withdrawReminders } from './appointment-reminders.ts';
 
@@ -189,6 +190,7 @@ export function createAppointmentService(
       const timeZone = await timeZoneOf(actor);
       return withTenant(pool, actor, async (tx) => {
         const customerId = await customerFor(tx, actor, clinicId, input, meta);
+        if (isCustomer(actor)) await assertBelowBookingCap(tx, clinicId, customerId, clock());
         const treatment = await bookableTreatment(tx, clinicId, input.treatmentId);
         const startsAt = new Date(input.startsAt);
         const slot = await slotAt(tx, actor, clinicId, timeZone, treatment, startsAt, input.staffUserId);

@@ -67,6 +67,12 @@ export const PROBLEMS = {
     title: "The clinic's monthly analysis quota is used up",
     detail: '`resetsAt` says when the quota renews; a larger tier raises it.',
   },
+  'customer-analysis-allowance-exceeded': {
+    status: 429,
+    title: "This customer has used this month's analyses",
+    detail:
+      "A clinic lets each customer take `limit` analyses of its quota per month so one account cannot use up everyone's; `resetsAt` says when it renews. The same photo again is answered with its existing analysis and takes nothing.",
+  },
   'storage-quota-exceeded': {
     status: 402,
     title: "The clinic's storage quota is used up",
@@ -106,6 +112,12 @@ export const PROBLEMS = {
     status: 409,
     title: 'Too late to move this appointment',
     detail: 'Inside the cancellation-fee window an appointment can only be cancelled (with the fee) or moved by the clinic.',
+  },
+  'too-many-upcoming-bookings': {
+    status: 409,
+    title: 'You already hold as many upcoming appointments as the clinic allows',
+    detail:
+      'Cancel or attend one of your upcoming appointments first (`limit` says how many you may hold), or ask the clinic to book for you.',
   },
   'invalid-transition': {
     status: 409,
