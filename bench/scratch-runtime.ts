@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import pg from 'pg';
 import { CONSENT_VERSION } from '../src/analysis/consent-text.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
@@ -82,4 +83,19 @@ export async function createBenchClinic(runtime: Runtime, slug: string): Promise
     { ip: null, userAgent: slug },
   );
   return { clinicId: clinic!.id, customerId: customer!.id, owner: { id: user!.id, ...owner } };
+}
+
+/**
+ * `count` photos that differ by a brightness step too small to change an analysis: the same photo
+ * twice would be answered with its existing analysis instead of being analysed again.
+ */
+export function distinctPhotos(faces: Buffer[], count: number): Promise<Buffer[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      sharp(faces[i % faces.length]!)
+        .modulate({ brightness: 1 + Math.floor(i / faces.length) * 0.002 })
+        .jpeg({ quality: 92 })
+        .toBuffer(),
+    ),
+  );
 }

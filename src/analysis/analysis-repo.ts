@@ -290,3 +290,18 @@ export async function giveBackCustomerAnalysisUnit(tx: Tx, clinicId: string, cus
     [clinicId, customerId, month],
   );
 }
+
+/** The customer's analysis of this exact photo that is running or has a result; failed and rejected ones do not count. */
+export async function findAnalysisOfSamePhoto(
+  tx: Tx,
+  clinicId: string,
+  customerId: string,
+  sha256: string,
+): Promise<AnalysisRow | undefined> {
+  const { rows } = await tx.query<AnalysisRow>(
+    `SELECT * FROM skin_analyses WHERE clinic_id = $1 AND customer_id = $2 AND photo_sha256 = $3 AND status NOT IN ('failed', 'rejected')
+     ORDER BY created_at DESC LIMIT 1`,
+    [clinicId, customerId, sha256],
+  );
+  return rows[0];
+}

@@ -10,6 +10,7 @@ import { findClinicLimits } from '../clinics/clinic-limits.ts';
 import { customerLimitsOf } from '../clinics/customer-limits.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { customerActedFor, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
+import { lockCustomer } from '../customers/customer-repo.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
@@ -27,6 +28,7 @@ import {
   completedAnalysesOf,
   customerAnalysesUsed,
   findAnalysis,
+  findAnalysisOfSamePhoto,
   insertAnalysis,
   insertConsent,
   listAnalyses,
@@ -44,6 +46,12 @@ import { recommendTreatments, type Recommendation } from './recommendations.ts';
 import { CONCERNS, concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
 
 type StoredResult = Omit<SkinAnalysisResult, 'heatmaps'>;
+
+/** An accepted upload: a new analysis, or the customer's existing one of the same photo (`reused`). */
+export interface AnalysisSubmission {
+  row: AnalysisRow;
+  reused: boolean;
+}
 
 export interface AnalysisServiceDeps {
   pool: pg.Pool;
@@ -209,9 +217,10 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     /**
      * Normalises and stores the photo, then in one transaction takes a unit of the customer's allowance
      * and of the clinic's quota, adds the bytes to the clinic's storage use, writes the analysis and
-     * enqueues its job: an accepted analysis always has its job, and a refused one takes nothing.
+     * enqueues its job: an accepted analysis always has its job, and a refused one takes nothing. A
+     * photo the customer already has a running or finished analysis of gets that one back, for free.
      */
-    async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisRow> {
+    async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisSubmission> {
       const clinicId = clinicOf(actor);
       // Asked again, before anything is stored: a super admin may have changed it since admit.
       const provider = await availableProvider(actor);
@@ -229,6 +238,10 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const { month, resetsAt } = await quotaMonth(actor);
 
       return withTenant(pool, actor, async (tx) => {
+        // Locked first: two uploads of one photo at once cannot both miss the other and take two units.
+        await lockCustomer(tx, clinicId, customerId);
+        const same = await findAnalysisOfSamePhoto(tx, clinicId, customerId, photo.sha256);
+        if (same) return { row: same, reused: true };
         const { monthlyAnalysesPerCustomer: allowance } = await customerLimitsOf(tx, clinicId);
         if (!(await takeCustomerAnalysisUnit(tx, clinicId, customerId, month, allowance)))
           throw allowanceExceeded(allowance, resetsAt);
@@ -270,7 +283,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
           },
           meta,
         );
-        return row;
+        return { row, reused: false };
       });
     },
 

@@ -91,10 +91,11 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
         {
           schema: {
             tags,
-            summary: 'Upload a face photo (multipart field "photo"); answers 202 and analyses in the background',
+            summary:
+              'Upload a face photo (multipart field "photo"); answers 202 and analyses in the background. The same photo again answers with its existing analysis: 200 when finished, 202 while it runs',
             querystring: CustomerQuery,
             consumes: ['multipart/form-data'],
-            response: { 202: Analysis },
+            response: { 200: Analysis, 202: Analysis },
           },
         },
         async (request, reply) => {
@@ -102,8 +103,12 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
           // Consent, rate and quota are checked before the body is read: a refused upload stores nothing.
           const { customerId } = await analyses.admit(actor, request.query.customerId);
           const upload = await readUpload(request, config.UPLOAD_MAX_BYTES);
-          const row = await analyses.submit(actor, customerId, upload.buffer, requestMeta(request));
-          return reply.code(202).header('location', `/api/analyses/${row.id}`).send(toAnalysis(row));
+          const { row, reused } = await analyses.submit(actor, customerId, upload.buffer, requestMeta(request));
+          const finished = reused && row.status === 'completed';
+          return reply
+            .code(finished ? 200 : 202)
+            .header('location', `/api/analyses/${row.id}`)
+            .send(toAnalysis(row));
         },
       );
 

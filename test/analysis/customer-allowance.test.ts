@@ -89,6 +89,45 @@ describe("a customer's monthly analysis allowance", () => {
   });
 });
 
+describe('the same photo again', () => {
+  it('is answered with the existing analysis (202 while it runs, 200 once finished) and takes no unit', async () => {
+    const clinic = await clinicAllowing(5);
+    const customer = await customerOf(t, clinic);
+    const photo = await variantOf(faces[0]!, 40);
+    const first = await uploadPhoto(customer, photo);
+    expect(first.status).toBe(202);
+    const again = await Promise.all([uploadPhoto(customer, photo), uploadPhoto(customer, photo)]);
+    for (const res of again) {
+      expect(res.body.id).toBe(first.body.id);
+      expect(res.headers.location).toBe(`/api/analyses/${first.body.id}`);
+    }
+    await startAnalysing();
+    expect((await finishedAnalysis(customer, first.body.id)).status).toBe('completed');
+    const finished = await uploadPhoto(customer, photo);
+    expect([finished.status, finished.body.id, finished.body.status]).toEqual([200, first.body.id, 'completed']);
+    expect(finished.headers.location).toBe(`/api/analyses/${first.body.id}`);
+    expect([await analysesUsed(t, clinic.id), await customerUnitsUsed(clinic.id)]).toEqual([1, 1]);
+
+    // Another customer's upload of the same photo is their own analysis.
+    const other = await customerOf(t, clinic);
+    const theirs = await uploadPhoto(other, photo);
+    expect(theirs.status).toBe(202);
+    expect(theirs.body.id).not.toBe(first.body.id);
+  });
+
+  it('after a rejection it is analysed again', async () => {
+    const clinic = await clinicAllowing(5);
+    const customer = await customerOf(t, clinic);
+    const blurred = await sharp(faces[0]!).blur(12).jpeg().toBuffer();
+    const first = await uploadPhoto(customer, blurred);
+    await startAnalysing();
+    expect((await finishedAnalysis(customer, first.body.id)).status).toBe('rejected');
+    const again = await uploadPhoto(customer, blurred);
+    expect(again.status).toBe(202);
+    expect(again.body.id).not.toBe(first.body.id);
+  });
+});
+
 describe('clinic settings for per-customer limits', () => {
   it('a clinic shows the defaults, its managers change them with validation, and other staff cannot', async () => {
     const clinic = await createClinic(t);
