@@ -46,7 +46,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const notifier = createNotifier(log, email);
   const storage = createObjectStorage(config);
   const analysisEvents = createAnalysisEvents(ownerUrl, log);
-  const services = createServices({ config, db, log, redis, jobs, storage, notifier });
+  const services = createServices({ config, db, log, redis, jobs, storage, notifier, email });
   let jobsStarted = false;
   return {
     config,

@@ -6,12 +6,14 @@ import { createAnalysisRuns } from './analysis/analysis-runs.ts';
 import { createReminderDelivery } from './appointments/reminder-delivery.ts';
 import { createAuditPartitions } from './audit/audit-partitions.ts';
 import type { Notifier } from './notifications/notifier.ts';
+import type { EmailSender } from './notifications/email-sender.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
+import { createSignUpService } from './auth/sign-up-service.ts';
 import { createClinicCache } from './clinics/clinic-cache.ts';
 import { createClinicService } from './clinics/clinic-service.ts';
 import { createFlagService } from './flags/flag-service.ts';
@@ -35,6 +37,7 @@ export function createServices({
   jobs,
   storage,
   notifier,
+  email,
 }: {
   config: Config;
   db: Database;
@@ -43,6 +46,7 @@ export function createServices({
   jobs: PgBoss;
   storage: ObjectStorage;
   notifier: Notifier;
+  email: EmailSender | null;
 }) {
   const clinicCache = createClinicCache({ config, redis, log });
   const clinics = createClinicService(db.app, clinicCache, config);
@@ -52,6 +56,7 @@ export function createServices({
     clinics,
     flags,
     auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics),
+    signUp: createSignUpService({ pool: db.app, clinics, email, log, config }),
     audit: createAuditService(db.app),
     staff: createStaffService(db.app),
     customers: createCustomerService(db.app),

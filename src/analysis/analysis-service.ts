@@ -5,6 +5,7 @@ import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { AnalysisProvider, Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { assertEmailVerifiedWhereRequired } from '../auth/email-verification.ts';
 import { createRateLimiter } from '../cache/rate-limiter.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
 import { customerLimitsOf } from '../clinics/customer-limits.ts';
@@ -198,6 +199,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       await availableProvider(actor);
       const { month, resetsAt } = await quotaMonth(actor);
       return withTenant(pool, actor, async (tx) => {
+        await assertEmailVerifiedWhereRequired(tx, actor, clinicId);
         const customerId = await customerIdFor(tx, actor, clinicId, requestedCustomerId);
         if (!(await activeConsent(tx, clinicId, customerId))) throw new AppError('consent-required');
         await uploadLimiter.consume(clinicId).catch((res: RateLimiterRes | Error) => {

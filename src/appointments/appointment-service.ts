@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { assertEmailVerifiedWhereRequired } from '../auth/email-verification.ts';
 import { findSlots, localDate } from '../availability/slot-finder.ts';
 import type { Slot } from '../availability/available-slots.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
@@ -189,6 +190,7 @@ export function createAppointmentService(
       const clinicId = clinicOf(actor);
       const timeZone = await timeZoneOf(actor);
       return withTenant(pool, actor, async (tx) => {
+        await assertEmailVerifiedWhereRequired(tx, actor, clinicId);
         const customerId = await customerFor(tx, actor, clinicId, input, meta);
         if (isCustomer(actor)) await assertBelowBookingCap(tx, clinicId, customerId, clock());
         const treatment = await bookableTreatment(tx, clinicId, input.treatmentId);

@@ -36,6 +36,22 @@ export const PROBLEMS = {
     title: 'CSRF token missing or invalid',
     detail: 'Fetch a token from GET /api/auth/csrf and send it in the x-csrf-token header.',
   },
+  'email-not-verified': {
+    status: 403,
+    title: 'Verify your email address first',
+    detail:
+      'Follow the link emailed to you at sign-up (POST /api/auth/verify-email with its token); POST /api/auth/verify-email/resend sends a new one.',
+  },
+  'sign-up-by-invitation-only': {
+    status: 403,
+    title: 'This clinic takes new customers by invitation only',
+    detail: 'Ask the clinic to add you; it cannot be joined by signing up.',
+  },
+  'account-token-invalid': {
+    status: 400,
+    title: 'This link is not valid any more',
+    detail: 'It was already used, has expired, or was replaced by a newer one; ask for a new email.',
+  },
   'account-disabled': {
     status: 403,
     title: 'This account is disabled',

@@ -96,7 +96,7 @@ describe('sign-in', () => {
 });
 
 describe('sign-up', () => {
-  it('a customer signs up into an active clinic by slug and is signed in', async () => {
+  it('a customer signs up into an active clinic by slug, is told to check their email, and signs in with the password', async () => {
     const clinic = await createClinic(t);
     const client = new HttpClient(t.app);
     const res = await client.post('/api/auth/sign-up', {
@@ -105,8 +105,15 @@ describe('sign-up', () => {
       password: 'a long enough password',
       fullName: 'Nok Customer',
     });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ role: 'customer', clinicId: clinic.id, email: 'new.customer@example.test' });
+    expect([res.status, res.body]).toEqual([202, { status: 'check-your-email' }]);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect((await client.get('/api/me')).status).toBe(401);
+    const signedIn = await client.post('/api/auth/sign-in', {
+      email: 'new.customer@example.test',
+      password: 'a long enough password',
+    });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user).toMatchObject({ role: 'customer', clinicId: clinic.id, email: 'new.customer@example.test' });
     expect((await client.get('/api/me')).body.fullName).toBe('Nok Customer');
     const again = await new HttpClient(t.app).post('/api/auth/sign-up', {
       clinicSlug: clinic.slug,

@@ -4,7 +4,12 @@ import type { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** What a clinic that never changed its settings has. */
-const DEFAULT_SETTINGS = { currency: 'THB', monthlyAnalysesPerCustomer: 10, maxUpcomingBookingsPerCustomer: 5 };
+const DEFAULT_SETTINGS = {
+  currency: 'THB',
+  monthlyAnalysesPerCustomer: 10,
+  maxUpcomingBookingsPerCustomer: 5,
+  signUpPolicy: 'email-verified',
+};
 
 let t: TestApp;
 let admin: HttpClient;
