@@ -34,7 +34,16 @@ export interface SignUpDeps {
   config: Pick<Config, 'EMAIL_VERIFICATION_HOURS' | 'PUBLIC_URL'>;
 }
 
-/** Customers joining a clinic on their own, and proving their address. */
+const isTakenEmail = (error: unknown) =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { code?: string; constraint?: string }).constraint === 'users_email_key';
+
+/**
+ * Customers joining a clinic on their own, and proving their address. Sign-up answers the same whether
+ * or not the address is already registered (the owner of a registered address is told by email
+ * instead), so it cannot be used to discover accounts.
+ */
 export function createSignUpService({ pool, clinics, email, log, config }: SignUpDeps) {
   const ttlMinutes = config.EMAIL_VERIFICATION_HOURS * 60;
 
@@ -60,6 +69,19 @@ export function createSignUpService({ pool, clinics, email, log, config }: SignU
         `Your verification code: ${token}`,
         '',
         `It works once and expires in ${config.EMAIL_VERIFICATION_HOURS} hours. If you did not sign up, ignore this email.`,
+      ].join('\n'),
+    };
+  }
+
+  function alreadyRegisteredEmail(to: string, clinicName: string) {
+    return {
+      to,
+      subject: `Someone tried to sign up at ${clinicName} with your email address`,
+      text: [
+        `Someone tried to create an account at ${clinicName} with this email address, which already has an account with us.`,
+        '',
+        'If it was you, sign in with your existing account instead (or reset your password if you forgot it).',
+        'If it was not you, you do not need to do anything: no new account was created.',
       ].join('\n'),
     };
   }
@@ -120,11 +142,21 @@ export function createSignUpService({ pool, clinics, email, log, config }: SignU
   }
 
   return {
-    /** A customer signs up and is emailed the verification link; nobody is signed in by it. */
+    /**
+     * A customer signs up; nobody is signed in by it. A new address gets the verification link; an
+     * address already registered anywhere on the platform gets a note that someone tried, and the
+     * caller sees no difference. Refused only for what does not depend on the address: an unknown or
+     * inactive clinic, or one that takes customers by invitation only.
+     */
     async signUp(input: SignUpInput, meta: RequestMeta): Promise<void> {
       const clinic = await activeClinic(input.clinicSlug);
-      const { user, token } = await createCustomerAccount(clinic, input, meta, { emailVerified: false });
-      await send(verificationEmail(user.email, clinic.name, token!), 'verify-email');
+      try {
+        const { user, token } = await createCustomerAccount(clinic, input, meta, { emailVerified: false });
+        await send(verificationEmail(user.email, clinic.name, token!), 'verify-email');
+      } catch (error) {
+        if (!isTakenEmail(error)) throw error;
+        await send(alreadyRegisteredEmail(input.email.toLowerCase(), clinic.name), 'sign-up-address-taken');
+      }
     },
 
     /** A customer the platform itself registers (demo data): verified by construction. */

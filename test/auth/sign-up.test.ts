@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import { uploadPhoto } from '../analysis/analysis-steps.ts';
 import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
-import { createClinic, createUser, signInAs, type TestClinic } from '../support/factories.ts';
-import { HttpClient } from '../support/http-client.ts';
+import { createClinic, createUser, PASSWORD, signInAs, type TestClinic } from '../support/factories.ts';
+import { HttpClient, type Response } from '../support/http-client.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -172,5 +172,38 @@ describe('other sign-up policies', () => {
     const bad = await owner.patch('/api/clinic', { settings: { signUpPolicy: 'anyone' } });
     expect([bad.status, bad.body.errors?.[0]?.path]).toEqual([400, 'body.settings.signUpPolicy']);
     expect((await owner.patch('/api/clinic', { settings: { signUpPolicy: 'open' } })).body.settings.signUpPolicy).toBe('open');
+  });
+});
+
+describe('an address that is already registered', () => {
+  /** Everything a caller sees, less what differs between any two requests. */
+  const visible = (res: Response) => {
+    const { 'x-request-id': _id, date: _date, ...headers } = res.headers;
+    return { status: res.status, headers, body: res.body };
+  };
+
+  it('gets exactly the answer a new address gets, and its owner is told by email', async () => {
+    const { clinic } = await bookableClinic();
+    const other = await createClinic(t);
+    const existing = await createUser(t, other.id, 'clinic_staff');
+    const taken = await signUp(fromNewAddress(), clinic, existing.email);
+    const fresh = await signUp(fromNewAddress(), clinic, uniqueEmail('fresh'));
+    expect(visible(taken)).toEqual(visible(fresh));
+    expect(taken.headers['set-cookie']).toBeUndefined();
+
+    const [notice] = await mailTo(existing.email);
+    expect(notice).toMatch(/Someone tried to sign up/);
+    expect(tokenIn(notice!)).toBeUndefined();
+    // The existing account is untouched: its own password still signs in.
+    expect((await fromNewAddress().post('/api/auth/sign-in', { email: existing.email, password: PASSWORD })).status).toBe(200);
+    expect((await t.db.owner.query('SELECT 1 FROM users WHERE email = $1', [existing.email])).rowCount).toBe(1);
+  });
+
+  it('two sign-ups of one new address at once: one account, both answered alike', async () => {
+    const { clinic } = await bookableClinic();
+    const email = uniqueEmail('race');
+    const results = await Promise.all([signUp(fromNewAddress(), clinic, email), signUp(fromNewAddress(), clinic, email)]);
+    expect(results.map((r) => [r.status, r.body])).toEqual(Array(2).fill([202, { status: 'check-your-email' }]));
+    expect((await t.db.owner.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount).toBe(1);
   });
 });
