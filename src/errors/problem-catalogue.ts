@@ -87,7 +87,7 @@ export const PROBLEMS = {
     status: 429,
     title: "This customer has used this month's analyses",
     detail:
-      "A clinic lets each customer take `limit` analyses of its quota per month so one account cannot use up everyone's; `resetsAt` says when it renews. The same photo again is answered with its existing analysis and takes nothing.",
+      "A clinic lets each customer take `limit` analyses of its quota per month so one account cannot use up everyone's; `resetsAt` says when it renews.",
   },
   'storage-quota-exceeded': {
     status: 402,
