@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadFaceModel } from '../src/analysis/face-model.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
-import { createBenchClinic, withScratchRuntime, type BenchClinic } from './scratch-runtime.ts';
+import { createBenchClinic, distinctPhotos, withScratchRuntime, type BenchClinic } from './scratch-runtime.ts';
 import { round, summarise } from './timing.ts';
 
 // Upload-to-result latency on an idle worker, as a browser sees it: a multipart POST over HTTP to a
@@ -18,7 +18,11 @@ const TARGET_MS = 2000;
 const { values } = parseArgs({ options: { photos: { type: 'string', default: '10' } } });
 const photos = Number(values.photos);
 const storageDir = await mkdtemp(join(tmpdir(), 'bwai-latency-bench-'));
-const faces = (await deriveFacePhotos(await loadFaceModel(), { samples: [1, 4] })).map((f) => f.photo);
+// One more than measured: the first, warm-up photo is not counted.
+const faces = await distinctPhotos(
+  (await deriveFacePhotos(await loadFaceModel(), { samples: [1, 4] })).map((f) => f.photo),
+  photos + 1,
+);
 
 /** Cookies and the CSRF token of one signed-in browser. */
 class Session {
@@ -94,7 +98,7 @@ try {
       for (let i = 0; i < photos; i++) {
         // Idle means idle: the worker has finished and the API has answered everything before the next upload.
         await new Promise((r) => setTimeout(r, 250));
-        const sample = await uploadAndFollow(session, clinic, faces[i % faces.length]!);
+        const sample = await uploadAndFollow(session, clinic, faces[i + 1]!);
         const { rows } = await runtime.db.owner.query<{ wait: number; work: number }>(
           `SELECT extract(epoch FROM started_at - created_at) * 1000 AS wait, extract(epoch FROM finished_at - started_at) * 1000 AS work FROM skin_analyses WHERE id = $1`,
           [sample.id],

@@ -7,7 +7,7 @@ import { loadFaceModel } from '../src/analysis/face-model.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
-import { createBenchClinic, withScratchRuntime } from './scratch-runtime.ts';
+import { createBenchClinic, distinctPhotos, withScratchRuntime } from './scratch-runtime.ts';
 import { round } from './timing.ts';
 
 // Analysis queue throughput: N photos accepted through the real service, then worked by 1 and by 2
@@ -16,7 +16,10 @@ import { round } from './timing.ts';
 const { values } = parseArgs({ options: { photos: { type: 'string', default: '12' } } });
 const photos = Number(values.photos);
 const storageDir = await mkdtemp(join(tmpdir(), 'bwai-queue-bench-'));
-const faces = (await deriveFacePhotos(await loadFaceModel(), { samples: [1, 4] })).map((f) => f.photo);
+const faces = await distinctPhotos(
+  (await deriveFacePhotos(await loadFaceModel(), { samples: [1, 4] })).map((f) => f.photo),
+  photos,
+);
 
 const results = [];
 try {
@@ -63,7 +66,7 @@ async function acceptBacklog(runtime: Runtime): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < photos; i++) {
     await runtime.services.analyses.admit(actor, customerId);
-    ids.push((await runtime.services.analyses.submit(actor, customerId, faces[i % faces.length]!, meta)).id);
+    ids.push((await runtime.services.analyses.submit(actor, customerId, faces[i]!, meta)).row.id);
   }
   return ids;
 }

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import pg from 'pg';
 import { CONSENT_VERSION } from '../src/analysis/consent-text.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
@@ -59,7 +60,8 @@ export async function createBenchClinic(runtime: Runtime, slug: string): Promise
   const {
     rows: [clinic],
   } = await runtime.db.owner.query<{ id: string }>(
-    `INSERT INTO clinics (slug, name, tier, status) VALUES ($1, $1, 'enterprise', 'active') RETURNING id`,
+    // One bench customer uploads every photo: the per-customer allowance is lifted so it measures the queue, not the limit.
+    `INSERT INTO clinics (slug, name, tier, status, settings) VALUES ($1, $1, 'enterprise', 'active', '{"monthlyAnalysesPerCustomer": 10000}') RETURNING id`,
     [slug],
   );
   const {
@@ -81,4 +83,19 @@ export async function createBenchClinic(runtime: Runtime, slug: string): Promise
     { ip: null, userAgent: slug },
   );
   return { clinicId: clinic!.id, customerId: customer!.id, owner: { id: user!.id, ...owner } };
+}
+
+/**
+ * `count` photos that differ by a brightness step too small to change an analysis: the same photo
+ * twice would be answered with its existing analysis instead of being analysed again.
+ */
+export function distinctPhotos(faces: Buffer[], count: number): Promise<Buffer[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      sharp(faces[i % faces.length]!)
+        .modulate({ brightness: 1 + Math.floor(i / faces.length) * 0.002 })
+        .jpeg({ quality: 92 })
+        .toBuffer(),
+    ),
+  );
 }

@@ -31,6 +31,7 @@ import { requestTiming } from './metrics/request-timing.ts';
 import { problemRoutes } from './http/problem-routes.ts';
 import { serveWebApp } from './http/web-app.ts';
 import { authRoutes } from './auth/routes.ts';
+import { signUpRoutes } from './auth/sign-up-routes.ts';
 import { clinicRoutes } from './clinics/routes.ts';
 import { flagRoutes } from './flags/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
       app.csrfProtection(request, reply, done);
     });
     await typed.register(authRoutes, { prefix: '/api', auth: services.auth });
+    await typed.register(signUpRoutes, { prefix: '/api', signUp: services.signUp });
     await typed.register(clinicRoutes, { prefix: '/api', clinics: services.clinics });
     await typed.register(flagRoutes, { prefix: '/api', flags: services.flags });
     await typed.register(auditRoutes, { prefix: '/api', audit: services.audit });

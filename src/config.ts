@@ -135,6 +135,7 @@ const EnvSchema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), 'an smtp:// or smtps:// URL')
     .optional(),
   SMTP_FROM: z.string().min(3).default('Beauty with AI Precision <no-reply@localhost>'),
+  EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(168).default(24),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),

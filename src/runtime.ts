@@ -48,7 +48,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const notifier = createNotifier(log, email);
   const storage = createObjectStorage(config);
   const analysisEvents = createAnalysisEvents(ownerUrl, log);
-  const services = createServices({ config, db, log, redis, jobs, storage, notifier, metrics });
+  const services = createServices({ config, db, log, redis, jobs, storage, notifier, email, metrics });
   let jobsStarted = false;
   return {
     config,

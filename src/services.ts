@@ -7,6 +7,7 @@ import { createAnalysisObjects } from './analysis/analysis-objects.ts';
 import { createReminderDelivery } from './appointments/reminder-delivery.ts';
 import { createAuditPartitions } from './audit/audit-partitions.ts';
 import type { Notifier } from './notifications/notifier.ts';
+import type { EmailSender } from './notifications/email-sender.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -14,6 +15,7 @@ import type { Metrics } from './metrics/metrics.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
+import { createSignUpService } from './auth/sign-up-service.ts';
 import { createClinicCache } from './clinics/clinic-cache.ts';
 import { createClinicService } from './clinics/clinic-service.ts';
 import { createFlagService } from './flags/flag-service.ts';
@@ -38,6 +40,7 @@ export function createServices({
   storage,
   notifier,
   metrics,
+  email,
 }: {
   config: Config;
   db: Database;
@@ -47,6 +50,7 @@ export function createServices({
   storage: ObjectStorage;
   notifier: Notifier;
   metrics: Metrics;
+  email: EmailSender | null;
 }) {
   const clinicCache = createClinicCache({ config, redis, log, metrics: metrics.cache });
   const clinics = createClinicService(db.app, clinicCache, config);
@@ -56,6 +60,7 @@ export function createServices({
     clinics,
     flags,
     auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics),
+    signUp: createSignUpService({ pool: db.app, clinics, email, log, config }),
     audit: createAuditService(db.app),
     staff: createStaffService(db.app),
     customers: createCustomerService(db.app),

@@ -287,3 +287,51 @@ export async function finishAnalysis(
   }
   return true;
 }
+
+export async function customerAnalysesUsed(tx: Tx, clinicId: string, customerId: string, month: string): Promise<number> {
+  const { rows } = await tx.query<{ analyses_used: number }>(
+    'SELECT analyses_used FROM customer_analysis_usage WHERE clinic_id = $1 AND customer_id = $2 AND month = $3',
+    [clinicId, customerId, month],
+  );
+  return rows[0]?.analyses_used ?? 0;
+}
+
+/** Takes one unit of the customer's monthly allowance if one is left; false when none is. Exact as takeAnalysisUnit. */
+export async function takeCustomerAnalysisUnit(
+  tx: Tx,
+  clinicId: string,
+  customerId: string,
+  month: string,
+  limit: number,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO customer_analysis_usage AS u (clinic_id, customer_id, month, analyses_used) SELECT $1, $2, $3, 1 WHERE $4::int >= 1
+     ON CONFLICT (clinic_id, customer_id, month) DO UPDATE SET analyses_used = u.analyses_used + 1
+     WHERE u.analyses_used < $4::int`,
+    [clinicId, customerId, month, limit],
+  );
+  return rowCount === 1;
+}
+
+export async function giveBackCustomerAnalysisUnit(tx: Tx, clinicId: string, customerId: string, month: string): Promise<void> {
+  await tx.query(
+    `UPDATE customer_analysis_usage SET analyses_used = analyses_used - 1
+     WHERE clinic_id = $1 AND customer_id = $2 AND month = $3 AND analyses_used > 0`,
+    [clinicId, customerId, month],
+  );
+}
+
+/** The customer's analysis of this exact photo that is running or has a result; failed and rejected ones do not count. */
+export async function findAnalysisOfSamePhoto(
+  tx: Tx,
+  clinicId: string,
+  customerId: string,
+  sha256: string,
+): Promise<AnalysisRow | undefined> {
+  const { rows } = await tx.query<AnalysisRow>(
+    `SELECT * FROM skin_analyses WHERE clinic_id = $1 AND customer_id = $2 AND photo_sha256 = $3 AND status NOT IN ('failed', 'rejected')
+     ORDER BY created_at DESC LIMIT 1`,
+    [clinicId, customerId, sha256],
+  );
+  return rows[0];
+}

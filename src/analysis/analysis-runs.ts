@@ -14,6 +14,7 @@ import {
   finishAnalysis,
   findAnalysis,
   giveBackAnalysisUnit,
+  giveBackCustomerAnalysisUnit,
   notifyProgress,
   setProgress,
   type AnalysisRow,
@@ -72,12 +73,15 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
 
   /**
    * Every analysis ends here, once its result or reason is committed. One without a result gives its
-   * quota unit back: the clinic pays only for results.
+   * quota and allowance units back: the clinic and the customer pay only for results.
    */
   async function end(scope: TenantScope, row: AnalysisRow, outcome: Parameters<typeof finishAnalysis>[2]): Promise<void> {
     await withTenant(pool, scope, async (tx) => {
       const finished = await finishAnalysis(tx, row.id, outcome);
-      if (outcome.status !== 'completed') await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
+      if (outcome.status !== 'completed') {
+        await giveBackAnalysisUnit(tx, row.clinic_id, row.quota_month);
+        await giveBackCustomerAnalysisUnit(tx, row.clinic_id, row.customer_id, row.quota_month);
+      }
       // Heatmaps are counted, never refused: the analysis is paid for; a clinic over its storage quota is
       // refused at its next upload.
       else if (finished) await addStorageBytes(tx, row.clinic_id, outcome.heatmapBytes, null);

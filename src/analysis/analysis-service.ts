@@ -5,10 +5,13 @@ import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { AnalysisProvider, Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { assertEmailVerifiedWhereRequired } from '../auth/email-verification.ts';
 import { createRateLimiter } from '../cache/rate-limiter.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
+import { customerLimitsOf } from '../clinics/customer-limits.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { customerActedFor, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
+import { lockCustomer } from '../customers/customer-repo.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
@@ -25,7 +28,9 @@ import {
   addStorageBytes,
   analysesUsed,
   completedAnalysesOf,
+  customerAnalysesUsed,
   findAnalysis,
+  findAnalysisOfSamePhoto,
   insertAnalysis,
   insertConsent,
   listAnalyses,
@@ -34,6 +39,7 @@ import {
   photoAlreadyStored,
   queuedAnalyses,
   takeAnalysisUnit,
+  takeCustomerAnalysisUnit,
   withdrawConsents,
   type AnalysisRow,
 } from './analysis-repo.ts';
@@ -43,6 +49,12 @@ import { recommendTreatments, type Recommendation } from './recommendations.ts';
 import { CONCERNS, concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
 
 type StoredResult = Omit<SkinAnalysisResult, 'heatmaps'>;
+
+/** An accepted upload: a new analysis, or the customer's existing one of the same photo (`reused`). */
+export interface AnalysisSubmission {
+  row: AnalysisRow;
+  reused: boolean;
+}
 
 export interface AnalysisServiceDeps {
   pool: pg.Pool;
@@ -110,6 +122,12 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
 
   const quotaExceeded = (limit: number, resetsAt: string) =>
     new AppError('analysis-quota-exceeded', `This clinic has used all ${limit} analyses of this month.`, { limit, resetsAt });
+  const allowanceExceeded = (limit: number, resetsAt: string) =>
+    new AppError(
+      'customer-analysis-allowance-exceeded',
+      `This customer has used all ${limit} analyses the clinic allows per customer this month.`,
+      { limit, resetsAt },
+    );
 
   async function viewable(tx: Tx, actor: Actor, clinicId: string, id: string): Promise<AnalysisRow> {
     const customerId = await visibleCustomerOf(tx, actor, clinicId, 'analysis');
@@ -203,8 +221,12 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       await availableProvider(actor);
       const { month, resetsAt } = await quotaMonth(actor);
       return withTenant(pool, actor, async (tx) => {
+        await assertEmailVerifiedWhereRequired(tx, actor, clinicId);
         const customerId = await customerIdFor(tx, actor, clinicId, requestedCustomerId);
         if (!(await activeConsent(tx, clinicId, customerId))) throw new AppError('consent-required');
+        const { monthlyAnalysesPerCustomer: allowance } = await customerLimitsOf(tx, clinicId);
+        if ((await customerAnalysesUsed(tx, clinicId, customerId, month)) >= allowance)
+          throw allowanceExceeded(allowance, resetsAt);
         const limits = (await findClinicLimits(tx, clinicId))!;
         if (limits.monthlyAnalyses !== null && (await analysesUsed(tx, clinicId, month)) >= limits.monthlyAnalyses)
           throw quotaExceeded(limits.monthlyAnalyses, resetsAt);
@@ -227,7 +249,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       requestedCustomerId: string | undefined,
       readPhoto: () => Promise<Buffer>,
       meta: RequestMeta,
-    ): Promise<AnalysisRow> {
+    ): Promise<AnalysisSubmission> {
       const { customerId } = await service.admit(actor, requestedCustomerId);
       try {
         return await service.submit(actor, customerId, await readPhoto(), meta);
@@ -238,11 +260,13 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     },
 
     /**
-     * Normalises and stores the photo, then in one transaction takes a quota unit, adds the bytes to
-     * the clinic's storage use, writes the analysis and enqueues its job: an accepted analysis always
-     * has its job, and a refused one takes nothing and leaves no object behind.
+     * Normalises and stores the photo, then in one transaction takes a unit of the customer's allowance
+     * and of the clinic's quota, adds the bytes to the clinic's storage use, writes the analysis and
+     * enqueues its job: an accepted analysis always has its job, and a refused one takes nothing and
+     * leaves no object behind. A photo the customer already has a running or finished analysis of gets
+     * that one back, for free.
      */
-    async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisRow> {
+    async submit(actor: Actor, customerId: string, upload: Buffer, meta: RequestMeta): Promise<AnalysisSubmission> {
       const clinicId = clinicOf(actor);
       // Asked again, before anything is stored: a super admin may have changed it since admit.
       const provider = await availableProvider(actor);
@@ -256,10 +280,18 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       ];
       const storedBytes = objects.reduce((sum, o) => sum + o.body.length, 0);
       let firstOfPhoto = false;
-      const row = await storeThenRecord(clinicId, photo, objects, async () => {
+      const submission = await storeThenRecord(clinicId, photo, objects, async () => {
         const { month, resetsAt } = await quotaMonth(actor);
         return withTenant(pool, actor, async (tx) => {
+          // Customer first, then photo, always in this order. The customer's lock: two uploads of one photo at
+          // once cannot both miss the other and take two units.
+          await lockCustomer(tx, clinicId, customerId);
           await lockPhoto(tx, clinicId, photo.sha256);
+          const same = await findAnalysisOfSamePhoto(tx, clinicId, customerId, photo.sha256);
+          if (same) return { row: same, reused: true };
+          const { monthlyAnalysesPerCustomer: allowance } = await customerLimitsOf(tx, clinicId);
+          if (!(await takeCustomerAnalysisUnit(tx, clinicId, customerId, month, allowance)))
+            throw allowanceExceeded(allowance, resetsAt);
           const limits = (await findClinicLimits(tx, clinicId))!;
           if (!(await takeAnalysisUnit(tx, clinicId, month, limits.monthlyAnalyses)))
             throw quotaExceeded(limits.monthlyAnalyses!, resetsAt);
@@ -299,11 +331,11 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
             },
             meta,
           );
-          return row;
+          return { row, reused: false };
         });
       });
       if (firstOfPhoto) await analysisObjects.restorePhoto(objects);
-      return row;
+      return submission;
     },
 
     /** One analysis; a staff member's view of a customer's analysis is audited. */

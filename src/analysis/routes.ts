@@ -93,18 +93,24 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
         {
           schema: {
             tags,
-            summary: 'Upload a face photo (multipart field "photo"); answers 202 and analyses in the background',
+            summary:
+              'Upload a face photo (multipart field "photo"); answers 202 and analyses in the background. The same photo again answers with its existing analysis: 200 when finished, 202 while it runs',
             querystring: CustomerQuery,
             consumes: ['multipart/form-data'],
-            response: { 202: Analysis },
+            response: { 200: Analysis, 202: Analysis },
           },
         },
         async (request, reply) => {
           const actor = principalOf(request);
           // Consent, rate and quota are checked before the body is read: a refused upload stores nothing.
           const readPhoto = async () => (await readUpload(request, config.UPLOAD_MAX_BYTES)).buffer;
-          const row = await analyses.upload(actor, request.query.customerId, readPhoto, requestMeta(request));
-          return reply.code(202).header('location', `/api/analyses/${row.id}`).send(toAnalysis(row));
+          const { row, reused } = await analyses.upload(actor, request.query.customerId, readPhoto, requestMeta(request));
+          // The same photo again answers with its analysis: 200 once finished, else 202 as a new one.
+          const finished = reused && row.status === 'completed';
+          return reply
+            .code(finished ? 200 : 202)
+            .header('location', `/api/analyses/${row.id}`)
+            .send(toAnalysis(row));
         },
       );
 

@@ -246,3 +246,13 @@ export async function findReminderTarget(tx: Tx, clinicId: string, id: string): 
   );
   return rows[0];
 }
+
+/** The customer's appointments still to come that hold a slot (not cancelled, not no-show); served by appointments_customer_id_starts_at_idx. */
+export async function countUpcomingOfCustomer(tx: Tx, clinicId: string, customerId: string, now: Date): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM appointments
+     WHERE customer_id = $2 AND clinic_id = $1 AND starts_at > $3 AND status IN ('scheduled', 'confirmed')`,
+    [clinicId, customerId, now],
+  );
+  return rows[0]!.n;
+}

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
+import { assertEmailVerifiedWhereRequired } from '../auth/email-verification.ts';
 import { findSlots, localDate } from '../availability/slot-finder.ts';
 import type { Slot } from '../availability/available-slots.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
@@ -25,6 +26,7 @@ import {
   type CalendarFilter,
   type CalendarRow,
 } from './appointment-repo.ts';
+import { assertBelowBookingCap } from './booking-cap.ts';
 import { cancellationFee, type CancellationFee } from './cancellation-fee.ts';
 import { scheduleReminders, withdrawReminders } from './appointment-reminders.ts';
 
@@ -168,7 +170,9 @@ export function createAppointmentService(
       const clinicId = clinicOf(actor);
       const timeZone = await timeZoneOf(actor);
       return withTenant(pool, actor, async (tx) => {
+        await assertEmailVerifiedWhereRequired(tx, actor, clinicId);
         const customerId = await customerFor(tx, actor, clinicId, input, meta);
+        if (isCustomer(actor)) await assertBelowBookingCap(tx, clinicId, customerId, clock());
         const treatment = await bookableTreatment(tx, clinicId, input.treatmentId);
         const startsAt = new Date(input.startsAt);
         const slot = await slotAt(tx, actor, clinicId, timeZone, treatment, startsAt, input.staffUserId);

@@ -20,3 +20,9 @@ export const SessionResponse = z.object({ user: User, expiresAt: z.iso.datetime(
 export const CsrfResponse = z.object({ token: z.string() });
 export const RevokedResponse = z.object({ revokedSessions: z.number().int() });
 export const MeResponse = User.extend({ clinic: ClinicSummary.nullable() }).meta({ id: 'Me' });
+
+/** The one answer to every accepted sign-up, new address or not: nothing in it tells the two apart. */
+export const CheckYourEmail = z
+  .object({ status: z.literal('check-your-email') })
+  .meta({ id: 'CheckYourEmail', description: 'An email is on its way to the address given.' });
+export const VerifyEmailBody = z.object({ token: z.string().min(1).max(200) });

@@ -3,13 +3,11 @@ import type { Config } from '../config.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import type { ClinicSummary } from '../clinics/clinic-schemas.ts';
-import { insertCustomer } from '../customers/customer-repo.ts';
-import { actAsUser, unsafeWithPlatformAccess, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
-import { AppError, notFound } from '../errors/app-error.ts';
-import type { Locale } from '../i18n/locale-vocabulary.ts';
+import { unsafeWithPlatformAccess, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
+import { AppError } from '../errors/app-error.ts';
 import type { Role } from '../users/role-vocabulary.ts';
-import { findUserById, insertUser, markSignedIn, type UserRow } from '../users/user-repo.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { findUserById, markSignedIn, type UserRow } from '../users/user-repo.ts';
+import { verifyPassword } from './passwords.ts';
 import { insertSession, revokeAllSessionsOfUser, revokeSession } from './session-repo.ts';
 import { newSessionToken } from './session-token.ts';
 import type { Principal } from '../http/authenticate.ts';
@@ -19,15 +17,6 @@ export interface SignedIn {
   token: string;
   expiresAt: Date;
   user: UserRow;
-}
-
-export interface SignUpInput {
-  clinicSlug: string;
-  email: string;
-  password: string;
-  fullName: string;
-  phone?: string | undefined;
-  locale?: Locale | undefined;
 }
 
 interface AccountRow {
@@ -63,50 +52,6 @@ export function createAuthService(
   }
 
   return {
-    /** A customer creates an account in a clinic, found by its public slug, and is signed in. */
-    async signUp(input: SignUpInput, meta: RequestMeta): Promise<SignedIn> {
-      const clinic = await clinics.findPublicClinicBySlug(input.clinicSlug);
-      if (!clinic || !clinic.is_active) throw notFound('clinic');
-      const passwordHash = await hashPassword(input.password);
-      const { token, hash } = newSessionToken();
-      const expiresAt = sessionExpiry();
-      const scope: TenantScope = { clinicId: clinic.id, userId: null, role: 'customer' };
-      const user = await withTenant(pool, scope, async (tx) => {
-        const created = await insertUser(tx, {
-          clinicId: clinic.id,
-          email: input.email,
-          passwordHash,
-          role: 'customer',
-          fullName: input.fullName,
-          phone: input.phone ?? null,
-          locale: input.locale ?? clinic.locale,
-        });
-        await actAsUser(tx, created.id);
-        await insertCustomer(tx, {
-          clinicId: clinic.id,
-          userId: created.id,
-          fullName: created.full_name,
-          email: created.email,
-          phone: created.phone,
-        });
-        await insertSession(tx, { userId: created.id, tokenHash: hash, expiresAt, ...meta });
-        await recordAudit(
-          tx,
-          {
-            clinicId: clinic.id,
-            actorUserId: created.id,
-            actorRole: 'customer',
-            action: 'auth.sign_up',
-            targetType: 'user',
-            targetId: created.id,
-          },
-          meta,
-        );
-        return created;
-      });
-      return { token, expiresAt, user };
-    },
-
     async signIn(email: string, password: string, meta: RequestMeta & { ip: string }): Promise<SignedIn> {
       // Spent before the password is checked: parallel guesses cannot all be verified.
       const attempt = await throttle.admit(email, meta.ip);

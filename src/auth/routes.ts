@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { principalOf } from '../http/authenticate.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { toUser } from '../users/user-schemas.ts';
-import { CsrfResponse, MeResponse, RevokedResponse, SessionResponse, SignInBody, SignUpBody } from './auth-schemas.ts';
+import { CsrfResponse, MeResponse, RevokedResponse, SessionResponse, SignInBody } from './auth-schemas.ts';
 import { SESSION_COOKIE } from './session-token.ts';
 import type { AuthService, SignedIn } from './auth-service.ts';
 import { NoContent } from '../http/response-schemas.ts';
@@ -26,23 +26,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     async (_request, reply) => ({
       token: reply.generateCsrf(),
     }),
-  );
-
-  app.post(
-    '/auth/sign-up',
-    {
-      schema: {
-        tags,
-        summary: 'Create a customer account in a clinic and sign in',
-        body: SignUpBody,
-        response: { 201: SessionResponse },
-      },
-    },
-    async (request, reply) => {
-      const signedIn = await auth.signUp(request.body, requestMeta(request));
-      setSession(reply, signedIn);
-      return reply.code(201).send(respond(signedIn));
-    },
   );
 
   app.post(

@@ -3,6 +3,8 @@ import { ANALYSIS_PROVIDERS, type AnalysisProvider as AnalysisProviderKey } from
 import { PageQuery } from '../http/pagination.ts';
 import { Email, FullName, Locale, NewPassword, Phone } from '../users/user-schemas.ts';
 import type { ClinicLimits } from './clinic-limits.ts';
+import { CUSTOMER_LIMIT_DEFAULTS } from './customer-limits.ts';
+import { DEFAULT_SIGN_UP_POLICY, SIGN_UP_POLICIES } from './sign-up-policy.ts';
 import type { ClinicListRow, ClinicRow } from './clinic-repo.ts';
 import { CLINIC_STATUSES, TIERS } from './clinic-vocabulary.ts';
 
@@ -59,6 +61,30 @@ export const ClinicSettingsPatch = z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
       .nullable(),
+    monthlyAnalysesPerCustomer: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .nullable()
+      .meta({
+        description: `Skin analyses one customer may take of the clinic's quota per month (default ${CUSTOMER_LIMIT_DEFAULTS.monthlyAnalysesPerCustomer}).`,
+      }),
+    maxUpcomingBookingsPerCustomer: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .nullable()
+      .meta({
+        description: `Future appointments a customer may hold when booking for themselves (default ${CUSTOMER_LIMIT_DEFAULTS.maxUpcomingBookingsPerCustomer}).`,
+      }),
+    signUpPolicy: z
+      .enum(SIGN_UP_POLICIES)
+      .nullable()
+      .meta({
+        description: `How customers join: open, email-verified (they cannot upload or book until their address is verified) or invitation-only (default ${DEFAULT_SIGN_UP_POLICY}).`,
+      }),
   })
   .partial()
   .strict()
@@ -74,6 +100,9 @@ export const ClinicSettings = z
     address: z.string().optional(),
     website: z.string().optional(),
     brandColor: z.string().optional(),
+    monthlyAnalysesPerCustomer: z.number().int(),
+    maxUpcomingBookingsPerCustomer: z.number().int(),
+    signUpPolicy: z.enum(SIGN_UP_POLICIES),
   })
   .meta({ id: 'ClinicSettings' });
 export type ClinicSettings = z.infer<typeof ClinicSettings>;
@@ -218,7 +247,12 @@ export type ClinicSummary = z.infer<typeof ClinicSummary>;
 /** Stored settings with defaults filled in; keys this version does not know are left out. */
 export function settingsOf(stored: Record<string, unknown>): ClinicSettings {
   const known = ClinicSettings.partial().parse(stored);
-  return { ...known, currency: known.currency ?? DEFAULT_CURRENCY };
+  return {
+    ...CUSTOMER_LIMIT_DEFAULTS,
+    signUpPolicy: DEFAULT_SIGN_UP_POLICY,
+    ...known,
+    currency: known.currency ?? DEFAULT_CURRENCY,
+  };
 }
 
 /** The clinic's own choice of provider, and the one its analyses use: that choice or the platform default. */

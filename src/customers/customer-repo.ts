@@ -120,3 +120,12 @@ export async function deleteCustomer(tx: Tx, clinicId: string, id: string): Prom
   const { rowCount } = await tx.query('DELETE FROM customers WHERE clinic_id = $1 AND id = $2', [clinicId, id]);
   return rowCount === 1;
 }
+
+/**
+ * Locks the customer's row until the transaction ends, so a customer's concurrent requests that
+ * check something about the customer and then add to it (allowance, booking cap, same photo) run
+ * one after another. NO KEY UPDATE does not block inserts that merely refer to the customer.
+ */
+export async function lockCustomer(tx: Tx, clinicId: string, customerId: string): Promise<void> {
+  await tx.query('SELECT 1 FROM customers WHERE clinic_id = $1 AND id = $2 FOR NO KEY UPDATE', [clinicId, customerId]);
+}

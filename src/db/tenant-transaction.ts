@@ -100,6 +100,17 @@ export async function actAsUser(tx: Tx, userId: string): Promise<void> {
   await tx.query(`SELECT set_config('app.user_id', $1, true)`, [userId]);
 }
 
+/**
+ * Within a transaction begun with no tenant, take the scope that something redeemed in it names (an
+ * emailed token): from here on RLS applies to that clinic and user, as in withTenant.
+ */
+export async function enterTenant(tx: Tx, scope: TenantScope): Promise<void> {
+  await tx.query(
+    `SELECT set_config('app.clinic_id', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)`,
+    [scope.clinicId ?? '', scope.userId ?? '', scope.role ?? ''],
+  );
+}
+
 /** The clinic a clinic-scoped action runs in; a principal without one (a super admin) cannot act here. */
 export function clinicOf(scope: TenantScope): string {
   if (!scope.clinicId) throw new AppError('forbidden', 'This action belongs to a clinic; sign in as a member of one.');

@@ -87,7 +87,7 @@ export async function ensureDemoData({ db, services, log }: Runtime): Promise<De
     const staff = await services.staff.create(owner, { ...c.staff, role: 'clinic_staff', password: PASSWORD }, META);
     const treatmentIds = await openForBooking(services, owner, staff.id);
     for (const [i, customer] of c.customers.entries()) {
-      const { user } = await services.auth.signUp({ clinicSlug: c.slug, ...customer, password: PASSWORD }, META);
+      const user = await services.signUp.registerVerifiedCustomer({ clinicSlug: c.slug, ...customer, password: PASSWORD }, META);
       await bookFirstFreeSlot(
         services,
         { userId: user.id, clinicId: clinic.id, role: 'customer' },

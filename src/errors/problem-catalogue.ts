@@ -36,6 +36,22 @@ export const PROBLEMS = {
     title: 'CSRF token missing or invalid',
     detail: 'Fetch a token from GET /api/auth/csrf and send it in the x-csrf-token header.',
   },
+  'email-not-verified': {
+    status: 403,
+    title: 'Verify your email address first',
+    detail:
+      'Follow the link emailed to you at sign-up (POST /api/auth/verify-email with its token); POST /api/auth/verify-email/resend sends a new one.',
+  },
+  'sign-up-by-invitation-only': {
+    status: 403,
+    title: 'This clinic takes new customers by invitation only',
+    detail: 'Ask the clinic to add you; it cannot be joined by signing up.',
+  },
+  'account-token-invalid': {
+    status: 400,
+    title: 'This link is not valid any more',
+    detail: 'It was already used, has expired, or was replaced by a newer one; ask for a new email.',
+  },
   'account-disabled': {
     status: 403,
     title: 'This account is disabled',
@@ -66,6 +82,12 @@ export const PROBLEMS = {
     status: 402,
     title: "The clinic's monthly analysis quota is used up",
     detail: '`resetsAt` says when the quota renews; a larger tier raises it.',
+  },
+  'customer-analysis-allowance-exceeded': {
+    status: 429,
+    title: "This customer has used this month's analyses",
+    detail:
+      "A clinic lets each customer take `limit` analyses of its quota per month so one account cannot use up everyone's; `resetsAt` says when it renews.",
   },
   'storage-quota-exceeded': {
     status: 402,
@@ -106,6 +128,12 @@ export const PROBLEMS = {
     status: 409,
     title: 'Too late to move this appointment',
     detail: 'Inside the cancellation-fee window an appointment can only be cancelled (with the fee) or moved by the clinic.',
+  },
+  'too-many-upcoming-bookings': {
+    status: 409,
+    title: 'You already hold as many upcoming appointments as the clinic allows',
+    detail:
+      'Cancel or attend one of your upcoming appointments first (`limit` says how many you may hold), or ask the clinic to book for you.',
   },
   'invalid-transition': {
     status: 409,

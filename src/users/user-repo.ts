@@ -25,13 +25,15 @@ export interface NewUser {
   fullName: string;
   phone?: string | null;
   locale?: Locale;
+  /** False only for a customer's own sign-up: anyone else's account is made by someone who vouches for it. */
+  emailVerified?: boolean;
 }
 
 export async function insertUser(tx: Tx, u: NewUser): Promise<UserRow> {
   const { rows } = await tx.query<UserRow>(
-    `INSERT INTO users (clinic_id, email, password_hash, role, full_name, phone, locale)
-     VALUES ($1, lower($2), $3, $4, $5, $6, coalesce($7, 'th')) RETURNING ${USER_COLUMNS}`,
-    [u.clinicId, u.email, u.passwordHash, u.role, u.fullName, u.phone ?? null, u.locale ?? null],
+    `INSERT INTO users (clinic_id, email, password_hash, role, full_name, phone, locale, email_verified_at)
+     VALUES ($1, lower($2), $3, $4, $5, $6, coalesce($7, 'th'), CASE WHEN $8::boolean THEN now() END) RETURNING ${USER_COLUMNS}`,
+    [u.clinicId, u.email, u.passwordHash, u.role, u.fullName, u.phone ?? null, u.locale ?? null, u.emailVerified ?? true],
   );
   return rows[0]!;
 }
@@ -95,3 +97,19 @@ export async function revokeSessionsOfClinicUser(tx: Tx, userId: string): Promis
 }
 
 export { USER_COLUMNS };
+
+/** Marks the user's address verified (once: a later call keeps the first time); false when no unverified user matched. */
+export async function markEmailVerified(tx: Tx, id: string): Promise<boolean> {
+  const { rowCount } = await tx.query('UPDATE users SET email_verified_at = now() WHERE id = $1 AND email_verified_at IS NULL', [
+    id,
+  ]);
+  return (rowCount ?? 0) > 0;
+}
+
+export async function isEmailVerified(tx: Tx, id: string): Promise<boolean> {
+  const { rows } = await tx.query<{ verified: boolean }>(
+    'SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1',
+    [id],
+  );
+  return rows[0]?.verified ?? false;
+}

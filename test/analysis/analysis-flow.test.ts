@@ -10,7 +10,7 @@ import { CONCERNS } from '../../src/analysis/skin-analyzer.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { analysesUsed, customerOf, finishedAnalysis, storedObjects, uploadPhoto } from './analysis-steps.ts';
+import { analysesUsed, customerOf, finishedAnalysis, storedObjects, uploadPhoto, variantOf } from './analysis-steps.ts';
 import { deriveFacePhotos } from './face-photos.ts';
 
 let t: TestApp;
@@ -239,7 +239,7 @@ describe('limits', () => {
     const busy = await createClinic(t, { tier: 'enterprise' });
     const quiet = await createClinic(t, { tier: 'enterprise' });
     const busyCustomer = await customerOf(t, busy);
-    for (let i = 0; i < 5; i++) expect((await uploadPhoto(busyCustomer, faces[i % faces.length]!)).status).toBe(202);
+    for (let i = 0; i < 5; i++) expect((await uploadPhoto(busyCustomer, await variantOf(faces[0]!, i))).status).toBe(202);
     const quietCustomer = await customerOf(t, quiet);
     const quietUpload = await uploadPhoto(quietCustomer, faces[0]!);
     const { rows } = await t.db.owner.query<{ clinic: string; priority: number }>(

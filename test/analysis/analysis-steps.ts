@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { expect } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import { createUser, signInAs, type TestClinic } from '../support/factories.ts';
@@ -51,3 +52,14 @@ export const storedObjects = (storageDir: string, clinicId: string) =>
     if (error.code === 'ENOENT') return [];
     throw error;
   });
+
+/**
+ * The photo made a little brighter (`step` steps): a different photo to the platform, the same face to
+ * the analysis. The same photo twice is answered with its existing analysis, so a backlog needs these.
+ */
+export function variantOf(photo: Buffer, step: number): Promise<Buffer> {
+  return sharp(photo)
+    .modulate({ brightness: 1 + step * 0.002 })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}

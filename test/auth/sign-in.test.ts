@@ -96,7 +96,7 @@ describe('sign-in', () => {
 });
 
 describe('sign-up', () => {
-  it('a customer signs up into an active clinic by slug and is signed in', async () => {
+  it('a customer signs up into an active clinic by slug, is told to check their email, and signs in with the password', async () => {
     const clinic = await createClinic(t);
     const client = new HttpClient(t.app);
     const res = await client.post('/api/auth/sign-up', {
@@ -105,16 +105,16 @@ describe('sign-up', () => {
       password: 'a long enough password',
       fullName: 'Nok Customer',
     });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ role: 'customer', clinicId: clinic.id, email: 'new.customer@example.test' });
-    expect((await client.get('/api/me')).body.fullName).toBe('Nok Customer');
-    const again = await new HttpClient(t.app).post('/api/auth/sign-up', {
-      clinicSlug: clinic.slug,
+    expect([res.status, res.body]).toEqual([202, { status: 'check-your-email' }]);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect((await client.get('/api/me')).status).toBe(401);
+    const signedIn = await client.post('/api/auth/sign-in', {
       email: 'new.customer@example.test',
       password: 'a long enough password',
-      fullName: 'Someone',
     });
-    expect([again.status, again.body.type]).toEqual([409, '/problems/email-taken']);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user).toMatchObject({ role: 'customer', clinicId: clinic.id, email: 'new.customer@example.test' });
+    expect((await client.get('/api/me')).body.fullName).toBe('Nok Customer');
   });
 
   it('bad input gets a 400 problem listing the fields, and nothing is created', async () => {

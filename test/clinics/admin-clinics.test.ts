@@ -337,7 +337,7 @@ describe('suspending clinics', () => {
         password: 'a long enough password',
         fullName: 'Mali Customer',
       });
-    expect((await signUp(`first-${token()}@example.test`)).status).toBe(201);
+    expect((await signUp(`first-${token()}@example.test`)).status).toBe(202);
     await admin.post(`/api/admin/clinics/${clinic.id}/suspend`);
     const res = await signUp(`second-${token()}@example.test`);
     expect([res.status, res.body.type]).toEqual([404, '/problems/not-found']);

@@ -71,7 +71,7 @@ describe.skipIf(!withRedis)('clinic cache across nodes', () => {
         fullName: 'Dao Customer',
       });
     // The first sign-up puts the clinic's slug in node B's cache.
-    expect((await signUp(`b-${clinic.id.slice(0, 8)}@example.test`)).status).toBe(201);
+    expect((await signUp(`b-${clinic.id.slice(0, 8)}@example.test`)).status).toBe(202);
     expect((await adminOnA.post(`/api/admin/clinics/${clinic.id}/suspend`)).status).toBe(200);
     let attempt = 0;
     const seen = await eventually(

@@ -3,6 +3,14 @@ import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
+/** What a clinic that never changed its settings has. */
+const DEFAULT_SETTINGS = {
+  currency: 'THB',
+  monthlyAnalysesPerCustomer: 10,
+  maxUpcomingBookingsPerCustomer: 5,
+  signUpPolicy: 'email-verified',
+};
+
 let t: TestApp;
 let admin: HttpClient;
 beforeAll(async () => {
@@ -30,7 +38,7 @@ describe('reading my clinic', () => {
       locale: 'th',
       tier: 'professional',
       status: 'active',
-      settings: { currency: 'THB' },
+      settings: DEFAULT_SETTINGS,
       limits: {
         tier: 'professional',
         maxUsers: 20,
@@ -137,7 +145,7 @@ describe('changing my clinic', () => {
     await manager.patch('/api/clinic', { settings: { brandColor: '#112233' } });
     const res = await manager.patch('/api/clinic', { settings: { currency: null } });
     expect(res.status).toBe(200);
-    expect(res.body.settings).toEqual({ currency: 'THB', address: '1 Sukhumvit Rd', brandColor: '#112233' });
+    expect(res.body.settings).toEqual({ ...DEFAULT_SETTINGS, address: '1 Sukhumvit Rd', brandColor: '#112233' });
   });
 
   it('a bad colour, an unknown key or an unknown time zone gets 400 and changes nothing', async () => {

@@ -376,8 +376,9 @@ async function completedAnalysis(
   clinicId: string,
   customerId: string,
   overallScore: number,
+  photo = sharedPhoto,
 ): Promise<{ id: string }> {
-  const { method, url, body, headers } = uploadRequest(customerId, sharedPhoto);
+  const { method, url, body, headers } = uploadRequest(customerId, photo);
   const res = await client.request(method, url, body, headers);
   if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
   const id: string = res.body.id;
@@ -491,7 +492,8 @@ beforeAll(async () => {
   // trend, or withdraw the consent.
   await grantConsent(asOwnerB, b.accountCustomer.id);
   b.analysis = await completedAnalysis(asOwnerB, b.clinicId, b.accountCustomer.id, 58);
-  b.secondAnalysis = await completedAnalysis(asOwnerB, b.clinicId, b.accountCustomer.id, 71);
+  // Another photo: the same one again would be answered with the first analysis.
+  b.secondAnalysis = await completedAnalysis(asOwnerB, b.clinicId, b.accountCustomer.id, 71, await plainPhoto(201));
 });
 afterAll(async () => {
   await t.stop();

@@ -115,6 +115,19 @@ const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
   }),
   clinic_analysis_usage: (x) => ({ clinic_id: x.clinicId, month: '2030-01', analyses_used: 1 }),
   clinic_storage_usage: (x) => ({ clinic_id: x.clinicId, bytes_used: 1_000 }),
+  account_tokens: (x) => ({
+    clinic_id: x.clinicId,
+    user_id: x.userId,
+    purpose: 'verify-email',
+    token_hash: randomBytes(32),
+    expires_at: '2030-01-01T00:00:00Z',
+  }),
+  customer_analysis_usage: (x) => ({
+    clinic_id: x.clinicId,
+    customer_id: seededId(x, 'customers'),
+    month: '2030-01',
+    analyses_used: 1,
+  }),
 };
 
 // A trigger gives every new clinic its row in these tables (keyed by clinic_id): seeding sets its values instead.
@@ -225,6 +238,8 @@ describe('row-level security as the application role', () => {
         'analysis_consents',
         'clinic_analysis_usage',
         'clinic_storage_usage',
+        'customer_analysis_usage',
+        'account_tokens',
         'skin_analyses',
       ]),
     );

@@ -197,6 +197,8 @@ const GUARDED: GuardedRoute[] = [
 const NOT_ROLE_GUARDED = [
   'GET /api/auth/csrf',
   'POST /api/auth/sign-up',
+  'POST /api/auth/verify-email',
+  'POST /api/auth/verify-email/resend',
   'POST /api/auth/sign-in',
   'POST /api/auth/sign-out',
   'POST /api/auth/sign-out-everywhere',
