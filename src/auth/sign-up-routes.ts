@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { principalOf } from '../http/authenticate.ts';
 import { requestMeta } from '../http/request-meta.ts';
+import { NoContent } from '../http/response-schemas.ts';
 import { CheckYourEmail, SignUpBody, VerifyEmailBody } from './auth-schemas.ts';
 import type { SignUpService } from './sign-up-service.ts';
 
@@ -28,7 +29,14 @@ export const signUpRoutes: FastifyPluginAsyncZod<{ signUp: SignUpService }> = as
 
   app.post(
     '/auth/verify-email',
-    { schema: { tags, summary: 'Verify an email address with the token from the emailed link', body: VerifyEmailBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Verify an email address with the token from the emailed link',
+        body: VerifyEmailBody,
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       await signUp.verifyEmail(request.body.token, requestMeta(request));
       return reply.code(204).send();
