@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { AnalysisProvider, Config } from '../config.ts';
-import { recordAudit, type RequestMeta } from '../audit/audit-log.ts';
+import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { assertEmailVerifiedWhereRequired } from '../auth/email-verification.ts';
 import { createRateLimiter } from '../cache/rate-limiter.ts';
 import { findClinicLimits } from '../clinics/clinic-limits.ts';
@@ -173,12 +173,11 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
           recordedBy: actor.userId,
           ip: meta.ip,
         });
-        await recordAudit(
+        await recordAuditBy(
           tx,
+          actor,
           {
             clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
             action: 'analysis.consent_grant',
             targetType: 'customer',
             targetId: customerId,
@@ -195,12 +194,11 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       await withTenant(pool, actor, async (tx) => {
         const id = await customerIdFor(tx, actor, clinicId, customerId);
         const withdrawn = await withdrawConsents(tx, clinicId, id);
-        await recordAudit(
+        await recordAuditBy(
           tx,
+          actor,
           {
             clinicId,
-            actorUserId: actor.userId,
-            actorRole: actor.role,
             action: 'analysis.consent_withdraw',
             targetType: 'customer',
             targetId: id,
@@ -318,12 +316,11 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
           const data: AnalysisJobData = { clinicId, analysisId: row.id };
           await sendJob(jobs, { queue: ANALYSIS_QUEUE }, data, { priority, db: inTransaction(tx) });
           await notifyProgress(tx, { id: row.id, clinicId, status: 'queued', progress: STAGE_PROGRESS.queued });
-          await recordAudit(
+          await recordAuditBy(
             tx,
+            actor,
             {
               clinicId,
-              actorUserId: actor.userId,
-              actorRole: actor.role,
               action: 'analysis.create',
               targetType: 'skin_analysis',
               targetId: row.id,
@@ -344,12 +341,11 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       return withTenant(pool, actor, async (tx) => {
         const row = await viewable(tx, actor, clinicId, id);
         if (!isCustomer(actor)) {
-          await recordAudit(
+          await recordAuditBy(
             tx,
+            actor,
             {
               clinicId,
-              actorUserId: actor.userId,
-              actorRole: actor.role,
               action: 'analysis.view',
               targetType: 'skin_analysis',
               targetId: id,
@@ -428,12 +424,11 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         if (a.status !== 'completed' || b.status !== 'completed')
           throw new AppError('conflict', 'Both analyses must be completed.');
         if (!isCustomer(actor)) {
-          await recordAudit(
+          await recordAuditBy(
             tx,
+            actor,
             {
               clinicId,
-              actorUserId: actor.userId,
-              actorRole: actor.role,
               action: 'analysis.view',
               targetType: 'skin_analysis',
               targetId: `${aId},${bId}`,
