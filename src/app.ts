@@ -14,6 +14,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { ErrorTracking } from './errors/error-tracking.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
 import { authenticate, sessionLookup } from './http/authenticate.ts';
@@ -54,12 +55,22 @@ export interface AppDeps {
   services: Services;
   analysisEvents: AnalysisEvents;
   metrics: Metrics;
+  errors: ErrorTracking;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function buildApp({ config, db, log, redis, services, analysisEvents, metrics }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  log,
+  redis,
+  services,
+  analysisEvents,
+  metrics,
+  errors,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
@@ -76,7 +87,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   });
   const webShell = await serveWebApp(app, config.WEB_DIST_DIR);
   if (!webShell) log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
-  registerProblemHandlers(app, webShell);
+  registerProblemHandlers(app, webShell, errors);
   await app.register(httpMetrics, { metrics });
   await app.register(requestTiming, { slowRequestMs: config.SLOW_REQUEST_MS });
 

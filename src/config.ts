@@ -65,6 +65,12 @@ const EnvSchema = z.object({
   METRICS_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
   // A worker process (`npm run worker`) serves /metrics and /healthz on this port; "off" serves nothing.
   METRICS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(9464),
+  // Unhandled errors and 5xx answers go to Sentry when a DSN is set; nothing of the SDK is loaded otherwise.
+  SENTRY_DSN: z.url().optional(),
+  SENTRY_ENVIRONMENT: z.string().min(1).optional(),
+  // The release an error is filed under; RELEASE is the name deploy tooling often sets already.
+  SENTRY_RELEASE: z.string().min(1).optional(),
+  RELEASE: z.string().min(1).optional(),
   // Statements and API requests slower than these are logged with their timings.
   SLOW_QUERY_MS: z.coerce.number().int().min(0).default(500),
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),

@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     ownerUrl = embedded.url;
   }
   const runtime = createRuntime(config, log, ownerUrl);
+  // Runs after everything else has stopped, so errors raised while draining are sent too.
+  stops.push(() => runtime.errors.flush());
   stops.push(() => runtime.close());
 
   if (config.RUN_MIGRATIONS || mode === 'migrate') {

@@ -15,6 +15,7 @@ import { createServices, type Services } from './services.ts';
 import { createObjectStorage, type ObjectStorage } from './storage/object-storage.ts';
 import { createAnalysisEvents, type AnalysisEvents } from './analysis/analysis-events.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createErrorTracking, type ErrorTracking } from './errors/error-tracking.ts';
 
 /** Everything a process holds open, built from config; shared by main, the worker and the tests. */
 export interface Runtime {
@@ -31,6 +32,8 @@ export interface Runtime {
   analysisEvents: AnalysisEvents;
   /** This process's figures, served at /metrics. */
   metrics: Metrics;
+  /** Unhandled errors, 5xx answers and finally failed jobs, to Sentry when SENTRY_DSN is set. */
+  errors: ErrorTracking;
   /** Creates the job schema and queues if needed and starts listening for progress; before the first request. */
   start(): Promise<void>;
   buildApp(): Promise<FastifyInstance>;
@@ -39,6 +42,7 @@ export interface Runtime {
 
 export function createRuntime(config: Config, log: Logger, ownerUrl: string): Runtime {
   const metrics = createMetrics();
+  const errors = createErrorTracking(config, log);
   const db = createDatabase(ownerUrl, config, log);
   metrics.database.observe(db);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log, () => metrics.cache.redisError('shared')) : null;
@@ -61,12 +65,14 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     storage,
     analysisEvents,
     metrics,
+    errors,
     async start() {
+      await errors.ready();
       await prepareJobQueue(jobs, JOBS, config);
       jobsStarted = true;
       await analysisEvents.start();
     },
-    buildApp: () => buildApp({ config, db, log, redis, services, analysisEvents, metrics }),
+    buildApp: () => buildApp({ config, db, log, redis, services, analysisEvents, metrics, errors }),
     async close() {
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
       await analysisEvents.close();

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors/app-error.ts';
+import type { ErrorTracking } from '../errors/error-tracking.ts';
 import { fromPostgresError } from '../errors/postgres-errors.ts';
 import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-catalogue.ts';
 
@@ -51,9 +52,26 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
  */
 export type WebShell = (reply: FastifyReply) => FastifyReply;
 
-export function registerProblemHandlers(app: FastifyInstance, webShell: WebShell | null = null): void {
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  webShell: WebShell | null = null,
+  errors: Pick<ErrorTracking, 'serverError'> | null = null,
+): void {
   app.decorateRequest('problem', null);
-  app.setErrorHandler(answerError);
+  app.setErrorHandler((raw: FastifyError, request, reply) => {
+    const answered = answerError(raw, request, reply);
+    // Every 5xx is reported where it is made; a readiness probe's own 503 (health-routes) is not an error.
+    if (errors && request.problem && request.problem.status >= 500) {
+      errors.serverError(raw, {
+        requestId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: request.problem.status,
+        problem: request.problem.code,
+      });
+    }
+    return answered;
+  });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     // An unknown API path stays a problem+json 404: a client of the API must never get HTML; nor does

@@ -4,6 +4,7 @@ import type { AnalysisRuns } from '../analysis/analysis-runs.ts';
 import type { ReminderDelivery } from '../appointments/reminder-delivery.ts';
 import type { AuditPartitions } from '../audit/audit-partitions.ts';
 import type { Config } from '../config.ts';
+import type { ErrorTracking } from '../errors/error-tracking.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { QueueDefinition } from './job-queue.ts';
@@ -19,6 +20,7 @@ export interface JobContext {
     auditPartitions: AuditPartitions;
   };
   metrics: Pick<Metrics, 'jobs'>;
+  errors: Pick<ErrorTracking, 'jobFailed'>;
 }
 
 /** A job is one module in its domain: its queue, its retry policy, an optional cron, and its handler. */

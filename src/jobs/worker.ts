@@ -53,7 +53,10 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
           ended('completed');
         } catch (error) {
           ended('failed');
-          jobLog.error({ err: error, jobIds: batch.map((j) => j.id) }, 'job failed; pg-boss retries it per the queue policy');
+          const jobIds = batch.map((j) => j.id);
+          jobLog.error({ err: error, jobIds }, 'job failed; pg-boss retries it per the queue policy');
+          // A failure that will be retried is noise to the on-call engineer; one that ends the job is not.
+          if (batch.some((j) => j.retryCount >= j.retryLimit)) context.errors.jobFailed(error, { queue: job.queue, jobIds });
           throw error;
         }
       };
