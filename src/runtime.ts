@@ -44,7 +44,8 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const metrics = createMetrics();
   const errors = createErrorTracking(config, log);
   const db = createDatabase(ownerUrl, config, log);
-  metrics.database.observe(db);
+  metrics.database.observe(db, log);
+  if (config.STORAGE_DRIVER === 'local') metrics.storage.observeLocalVolume(config.STORAGE_DIR, log);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log, () => metrics.cache.redisError('shared')) : null;
   if (redis) metrics.cache.observeRedisFallback(redisFallback(redis));
   const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });

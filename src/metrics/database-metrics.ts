@@ -1,11 +1,16 @@
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Database, PoolStats } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
 import { addPoolWait, addTransactionTime } from './request-timing.ts';
+import { scrapeReading } from './scrape-reading.ts';
 
 export interface DatabaseMetrics {
-  /** Starts reading `db`'s pools at every scrape and timing their connection checkouts. */
-  observe(db: Database): void;
+  /**
+   * Starts reading `db`'s pools at every scrape and timing their connection checkouts; and, per
+   * scrape, the database's size and (with a replica configured) the replica's lag.
+   */
+  observe(db: Database, log: Logger): void;
 }
 
 /** What a transaction reports when it ends. */
@@ -33,6 +38,26 @@ export function transactionStarted(pool: pg.Pool): TransactionEnd {
 }
 
 const STATEMENT_TIMEOUT = '57014';
+
+// A scrape (Prometheus waits 10 s by default) must answer even when a server does not.
+const SCRAPE_READ_TIMEOUT_MS = 1_000;
+
+/**
+ * Read on the replica itself rather than from the primary's pg_stat_replication: it needs no
+ * monitoring privilege for the app role, and it is the delay the replica's readers actually see.
+ * `now() - pg_last_xact_replay_timestamp()` alone grows while the primary has nothing to send, so a
+ * replica that has replayed all it received is 0 behind. A server not in recovery (the URL points at
+ * a primary) is 0 behind by definition, and says so in db_replica_in_recovery.
+ */
+const REPLICA_LAG = `
+  SELECT pg_is_in_recovery() AS in_recovery,
+         CASE WHEN NOT pg_is_in_recovery() THEN 0
+              WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+              ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())
+         END::float8 AS lag_seconds`;
+
+// Sums the sizes of the database's files: milliseconds, and no lock on any table.
+const DATABASE_SIZE = 'SELECT current_database() AS name, pg_database_size(current_database())::float8 AS bytes';
 
 export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
   let statsOf: () => PoolStats[] = () => [];
@@ -76,8 +101,59 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
     registers: [registry],
   });
 
+  let replicaLag: () => Promise<{ in_recovery: boolean; lag_seconds: number | null } | undefined> = async () => undefined;
+  let databaseSize: () => Promise<{ name: string; bytes: number } | undefined> = async () => undefined;
+  // Labelled by pool, so that without a replica (or while it does not answer) no sample is exposed
+  // rather than a 0 that would read as "caught up".
+  new Gauge({
+    name: 'db_replica_lag_seconds',
+    help: "How far the replica pool's server is behind the primary (0 when it has replayed all it received, or is a primary); absent without a replica or when it does not answer",
+    labelNames: ['pool'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const reading = await replicaLag();
+      if (reading?.lag_seconds != null) this.set({ pool: 'replica' }, reading.lag_seconds);
+    },
+  });
+  new Gauge({
+    name: 'db_replica_in_recovery',
+    help: "1 when the replica pool's server is a standby replaying from a primary, 0 when it is a primary itself",
+    labelNames: ['pool'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const reading = await replicaLag();
+      if (reading) this.set({ pool: 'replica' }, reading.in_recovery ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'db_database_size_bytes',
+    help: 'Size on disk of the application database (tables, indexes, TOAST), from pg_database_size',
+    labelNames: ['database'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const reading = await databaseSize();
+      if (reading) this.set({ database: reading.name }, reading.bytes);
+    },
+  });
+
   return {
-    observe(db) {
+    observe(db, log) {
+      const bounded = { timeoutMs: SCRAPE_READ_TIMEOUT_MS, log };
+      if (db.replica !== db.app) {
+        replicaLag = scrapeReading(
+          'replica lag',
+          async () => (await db.replica.query<{ in_recovery: boolean; lag_seconds: number | null }>(REPLICA_LAG)).rows[0]!,
+          bounded,
+        );
+      }
+      databaseSize = scrapeReading(
+        'database size',
+        async () => (await db.owner.query<{ name: string; bytes: number }>(DATABASE_SIZE)).rows[0]!,
+        bounded,
+      );
       statsOf = () => db.poolStats();
       for (const { pool: name } of db.poolStats()) {
         const pool = db[name];

@@ -5,6 +5,7 @@ import { defineDatabaseMetrics, type DatabaseMetrics } from './database-metrics.
 import { defineHttpMetrics, type HttpMetrics } from './http-metrics.ts';
 import { defineJobMetrics, type JobMetrics } from './job-metrics.ts';
 import { defineLiveStreamMetrics, type LiveStreamMetrics } from './live-stream-metrics.ts';
+import { defineStorageMetrics, type StorageMetrics } from './storage-metrics.ts';
 
 /**
  * Every figure this process exposes at /metrics, grouped by domain. A domain adds its figures with a
@@ -19,6 +20,7 @@ export interface Metrics {
   jobs: JobMetrics;
   analyses: AnalysisMetrics;
   cache: CacheMetrics;
+  storage: StorageMetrics;
 }
 
 /**
@@ -36,5 +38,6 @@ export function createMetrics(): Metrics {
     jobs: defineJobMetrics(registry),
     analyses: defineAnalysisMetrics(registry),
     cache: defineCacheMetrics(registry),
+    storage: defineStorageMetrics(registry),
   };
 }
