@@ -24,28 +24,34 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+// tsx to run TypeScript, then the test's own probes: which modules load, and a way to raise an unhandled error.
+const LOADERS = [
+  '--import',
+  'tsx',
+  '--import',
+  './test/support/record-imports.mjs',
+  '--import',
+  './test/support/raise-on-signal.mjs',
+];
+
 /** `src/main.ts api` as an operator runs it, recording the modules it loads. */
 async function startApiProcess(database: TestDatabase, env: Record<string, string>): Promise<ApiProcess> {
   const importsFile = join(dir, `imports-${Math.random().toString(36).slice(2)}.txt`);
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--import', './test/support/record-imports.mjs', 'src/main.ts', 'api'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        PORT: '0',
-        DEMO_DATA: 'off',
-        DATABASE_URL: database.ownerUrl,
-        DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
-        STORAGE_DIR: join(dir, 'storage'),
-        RECORD_IMPORTS_TO: importsFile,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [...LOADERS, 'src/main.ts', 'api'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      DEMO_DATA: 'off',
+      DATABASE_URL: database.ownerUrl,
+      DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+      STORAGE_DIR: join(dir, 'storage'),
+      RECORD_IMPORTS_TO: importsFile,
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -96,7 +102,8 @@ const SECRET_EMAIL = 'nok.wattana@example.com';
 const SESSION_SECRET = 'session-value-that-must-stay-private';
 const PASSWORD = 'correct horse battery staple';
 
-describe('error tracking', () => {
+// Each test starts the API as its own process: seconds each on a loaded machine.
+describe('error tracking', { timeout: 90_000 }, () => {
   let sentry: FakeSentryServer;
   beforeAll(async () => {
     sentry = await startFakeSentryServer();
@@ -146,6 +153,28 @@ describe('error tracking', () => {
         }
       }
       expect(await api.importedModules()).toContainEqual(expect.stringContaining('/node_modules/@sentry/node/'));
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it.each([
+    ['exception', 'an error nobody caught', 'auto.node.onuncaughtexception'],
+    ['rejection', 'a promise nobody handled', 'auto.node.onunhandledrejection'],
+  ])('an unhandled %s is sent before the process exits with 1, as it would without Sentry', async (kind, message, mechanism) => {
+    const database = await createTestDatabase();
+    try {
+      const before = sentry.items('event').length;
+      const api = await startApiProcess(database, { SENTRY_DSN: sentry.dsn, RAISE_ON_SIGUSR2: kind });
+      api.child.kill('SIGUSR2');
+      if (api.child.exitCode === null) await once(api.child, 'exit');
+      expect(api.child.exitCode, api.output()).toBe(1);
+      const events = sentry.items('event').slice(before);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.payload).toMatchObject({
+        level: 'fatal',
+        exception: { values: [{ value: message, mechanism: { type: mechanism, handled: false } }] },
+      });
     } finally {
       await database.drop();
     }
