@@ -47,7 +47,10 @@ const SCRAPE_READ_TIMEOUT_MS = 1_000;
  * monitoring privilege for the app role, and it is the delay the replica's readers actually see.
  * `now() - pg_last_xact_replay_timestamp()` alone grows while the primary has nothing to send, so a
  * replica that has replayed all it received is 0 behind. A server not in recovery (the URL points at
- * a primary) is 0 behind by definition, and says so in db_replica_in_recovery.
+ * a primary) is 0 behind by definition, and says so in db_replica_in_recovery. Known limits: while
+ * behind, it counts from the last commit replayed, so after a quiet spell it overstates; and a replica
+ * whose WAL receiver is cut off has replayed all it received and reads 0 (the primary's
+ * pg_stat_replication shows that case).
  */
 const REPLICA_LAG = `
   SELECT pg_is_in_recovery() AS in_recovery,
