@@ -114,8 +114,9 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
     labelNames: ['pool'],
     registers: [registry],
     async collect() {
-      this.reset();
       const reading = await replicaLag();
+      // Cleared and set in one step, so a concurrent scrape never reads the gauge empty.
+      this.reset();
       if (reading?.lag_seconds != null) this.set({ pool: 'replica' }, reading.lag_seconds);
     },
   });
@@ -125,8 +126,8 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
     labelNames: ['pool'],
     registers: [registry],
     async collect() {
-      this.reset();
       const reading = await replicaLag();
+      this.reset();
       if (reading) this.set({ pool: 'replica' }, reading.in_recovery ? 1 : 0);
     },
   });
@@ -136,8 +137,8 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
     labelNames: ['database'],
     registers: [registry],
     async collect() {
-      this.reset();
       const reading = await databaseSize();
+      this.reset();
       if (reading) this.set({ database: reading.name }, reading.bytes);
     },
   });

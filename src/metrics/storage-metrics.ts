@@ -27,8 +27,9 @@ export function defineStorageMetrics(registry: Registry): StorageMetrics {
       labelNames: ['volume'],
       registers: [registry],
       async collect() {
-        this.reset();
         const space = await volume();
+        // Cleared and set in one step, so a concurrent scrape never reads the gauge empty.
+        this.reset();
         if (space) this.set({ volume: 'storage' }, figure(space));
       },
     });
