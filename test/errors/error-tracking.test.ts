@@ -171,7 +171,10 @@ describe('error tracking', { timeout: 90_000 }, () => {
       expect(api.child.exitCode, api.output()).toBe(1);
       const events = sentry.items('event').slice(before);
       expect(events).toHaveLength(1);
+      // Without SENTRY_RELEASE or RELEASE, the release is the package's version.
+      const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
       expect(events[0]!.payload).toMatchObject({
+        release: `beauty-with-ai-precision@${version}`,
         level: 'fatal',
         exception: { values: [{ value: message, mechanism: { type: mechanism, handled: false } }] },
       });
