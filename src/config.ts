@@ -65,6 +65,8 @@ const EnvSchema = z.object({
   METRICS_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
   // A worker process (`npm run worker`) serves /metrics and /healthz on this port; "off" serves nothing.
   METRICS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(9464),
+  // Every process publishes its figures to Redis this often for the super admin's System page.
+  SYSTEM_SNAPSHOT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   // Statements and API requests slower than these are logged with their timings.
   SLOW_QUERY_MS: z.coerce.number().int().min(0).default(500),
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),

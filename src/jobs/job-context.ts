@@ -6,6 +6,7 @@ import type { AuditPartitions } from '../audit/audit-partitions.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { SystemNodes } from '../system/system-nodes.ts';
 import type { QueueDefinition } from './job-queue.ts';
 
 /** What a job handler may use: the services that do its work, never the HTTP app, the pools or the storage. */
@@ -17,6 +18,7 @@ export interface JobContext {
     analysisObjects: AnalysisObjects;
     reminders: ReminderDelivery;
     auditPartitions: AuditPartitions;
+    systemNodes: Pick<SystemNodes, 'serves'>;
   };
   metrics: Pick<Metrics, 'jobs'>;
 }
