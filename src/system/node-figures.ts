@@ -21,7 +21,8 @@ export interface NodeReading {
   redisFallback: boolean;
   sseOpenStreams: number;
   residentMemoryBytes: number;
-  eventLoopLagSeconds: number;
+  /** CPU time the process has used since it started (user and system). */
+  cpuSeconds: number;
 }
 
 // A live stream's request lasts as long as the stream (minutes): counted as a request, but kept out of
@@ -35,7 +36,9 @@ const STREAM_ROUTE = /\/events$/;
 export async function readNodeFigures(registry: Registry): Promise<NodeReading> {
   const values = async (name: string): Promise<MetricValue<string>[]> =>
     (await registry.getSingleMetric(name)?.get())?.values ?? [];
-  const [requests, duration, inFlight, poolTotal, poolIdle, poolWaiting, poolWait, fallback, sse, memory, lag] =
+  // prom-client updates all three CPU counters in the user counter's collect only.
+  await registry.getSingleMetric('process_cpu_user_seconds_total')?.get();
+  const [requests, duration, inFlight, poolTotal, poolIdle, poolWaiting, poolWait, fallback, sse, memory, cpu] =
     await Promise.all(
       [
         'http_requests_total',
@@ -48,7 +51,7 @@ export async function readNodeFigures(registry: Registry): Promise<NodeReading> 
         'redis_fallback_active',
         'sse_open_streams',
         'process_resident_memory_bytes',
-        'nodejs_eventloop_lag_p99_seconds',
+        'process_cpu_seconds_total',
       ].map(values),
     );
   const poolNames = [...new Set(poolTotal!.map((v) => String(v.labels.pool)))];
@@ -69,7 +72,7 @@ export async function readNodeFigures(registry: Registry): Promise<NodeReading> 
     redisFallback: sum(fallback!) > 0,
     sseOpenStreams: sum(sse!),
     residentMemoryBytes: sum(memory!),
-    eventLoopLagSeconds: sum(lag!),
+    cpuSeconds: sum(cpu!),
   };
 }
 

@@ -22,12 +22,11 @@ export interface NodeSnapshot extends NodeIdentity {
   requestsTotal: number;
   serverErrorsTotal: number;
   inFlight: number;
-  window: { requests: number; serverErrors: number; duration: HistogramCounts };
+  window: { requests: number; serverErrors: number; duration: HistogramCounts; cpuSeconds: number };
   pools: { pool: string; total: number; idle: number; waiting: number; wait: HistogramCounts }[];
   redisFallback: boolean;
   sseOpenStreams: number;
   residentMemoryBytes: number;
-  eventLoopLagSeconds: number;
 }
 
 export function snapshotBetween(identity: NodeIdentity, previous: NodeReading, current: NodeReading): NodeSnapshot {
@@ -43,12 +42,12 @@ export function snapshotBetween(identity: NodeIdentity, previous: NodeReading, c
       requests: current.requests - previous.requests,
       serverErrors: current.serverErrors - previous.serverErrors,
       duration: histogramChange(previous.duration, current.duration),
+      cpuSeconds: current.cpuSeconds - previous.cpuSeconds,
     },
     pools: current.pools.map(({ wait, ...pool }) => ({ ...pool, wait: histogramChange(before.get(pool.pool)?.wait, wait) })),
     redisFallback: current.redisFallback,
     sseOpenStreams: current.sseOpenStreams,
     residentMemoryBytes: current.residentMemoryBytes,
-    eventLoopLagSeconds: current.eventLoopLagSeconds,
   };
 }
 

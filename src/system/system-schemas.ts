@@ -30,7 +30,7 @@ const SystemNode = z.object({
   redisFallback: z.boolean().meta({ description: 'Counting rate limits in the process alone because Redis is away' }),
   sseOpenStreams: Count,
   residentMemoryBytes: Count,
-  eventLoopLagSeconds: Seconds,
+  cpuShare: z.number().min(0).nullable().meta({ description: 'CPU time over the last window, as a share of one core' }),
 });
 
 const Queue = z.object({

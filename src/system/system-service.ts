@@ -113,7 +113,7 @@ function nodeOf(s: NodeSnapshot, self: boolean, now: number): SystemNode {
     redisFallback: s.redisFallback,
     sseOpenStreams: s.sseOpenStreams,
     residentMemoryBytes: Math.round(s.residentMemoryBytes),
-    eventLoopLagSeconds: s.eventLoopLagSeconds,
+    cpuShare: perSecond(s.window.cpuSeconds, s.windowSeconds),
   };
 }
 

@@ -102,6 +102,8 @@ describe.runIf(withRedis)('the System page with two processes sharing Redis', ()
     expect(busy.http.p50Seconds).not.toBeNull();
     expect(busy.http.p50Seconds!).toBeLessThanOrEqual(busy.http.p95Seconds!);
     expect(busy.http.serverErrorShare).toBe(0);
+    // CPU over the window, from the process's own CPU counter.
+    expect(busy.nodes.find((n) => n.self)!.cpuShare).toBeGreaterThan(0);
   });
 
   it('a job running shows as active, the one behind it as waiting with its age, and both leave once done', async () => {
