@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDefinition } from '../../src/jobs/job-context.ts';
 import { sendJob } from '../../src/jobs/job-queue.ts';
@@ -7,13 +10,15 @@ import type { SystemHealth } from '../../src/system/system-schemas.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { TEST_APP_PASSWORD } from '../support/test-database.ts';
+import { startWorkerProcess, stopProcess } from '../support/worker-process.ts';
 
 const withRedis = Boolean(process.env.REDIS_URL);
 // Snapshots every second, so figures published by another node arrive within a test's patience.
 const FAST = { SYSTEM_SNAPSHOT_SECONDS: '1' };
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 150; i++) {
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, attempts = 150): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
     const value = await read();
     if (done(value)) return value;
     await new Promise((r) => setTimeout(r, 100));
@@ -154,6 +159,28 @@ describe.runIf(withRedis)('the System page with two processes sharing Redis', ()
       [clinicId, rows[0]!.id, staffUserId, status, randomBytes(32).toString('hex'), endedSecondsAgo],
     );
   }
+
+  it('a worker process started as an operator runs it shows with the worker role, and leaves when it stops', async () => {
+    const storageDir = await mkdtemp(join(tmpdir(), 'bwai-system-worker-'));
+    const child = startWorkerProcess({
+      DATABASE_URL: api.database.ownerUrl,
+      DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+      STORAGE_DIR: storageDir,
+      REDIS_KEY_PREFIX: `${api.database.name}:`,
+      ...FAST,
+    });
+    try {
+      const h = await until(health, (h) => h.nodes.some((n) => n.role === 'worker'), 'the worker process to publish', 250);
+      const node = h.nodes.find((n) => n.role === 'worker')!;
+      expect(node.pid).toBe(child.pid);
+      expect(node.requestsTotal).toBe(0);
+      expect(node.pools.map((p) => p.pool)).toEqual(expect.arrayContaining(['app', 'owner']));
+    } finally {
+      await stopProcess(child);
+      await rm(storageDir, { recursive: true, force: true });
+    }
+    await until(health, (h) => !h.nodes.some((n) => n.role === 'worker'), 'the stopped worker process to leave');
+  });
 
   it('a process that stops leaves the list', async () => {
     otherStopped = true;
