@@ -1,33 +1,37 @@
+import { z } from 'zod';
 import type { HistogramCounts, NodeReading } from './node-figures.ts';
 
-export type NodeRole = 'api' | 'worker' | 'all';
+const Histogram = z.object({ bounds: z.array(z.number()), counts: z.array(z.number()) });
 
 /** Who a process is; fixed for its life. */
-export interface NodeIdentity {
-  id: string;
-  role: NodeRole;
-  host: string;
-  pid: number;
-  startedAt: string;
-}
+const NodeIdentity = z.object({
+  id: z.string(),
+  role: z.enum(['api', 'worker', 'all']),
+  host: z.string(),
+  pid: z.number().int(),
+  startedAt: z.iso.datetime(),
+});
+export type NodeIdentity = z.infer<typeof NodeIdentity>;
 
 /**
  * What a process publishes: its figures now, and what changed since its previous reading (the
  * window), so that rates and latencies are differences of real counters, never guesses, and windows
- * of several processes add up.
+ * of several processes add up. Checked when read back: during a rolling deploy, a process of another
+ * version may publish another shape, and it must drop out of the page rather than break it.
  */
-export interface NodeSnapshot extends NodeIdentity {
-  takenAt: string;
-  windowSeconds: number;
-  requestsTotal: number;
-  serverErrorsTotal: number;
-  inFlight: number;
-  window: { requests: number; serverErrors: number; duration: HistogramCounts; cpuSeconds: number };
-  pools: { pool: string; total: number; idle: number; waiting: number; wait: HistogramCounts }[];
-  redisFallback: boolean;
-  sseOpenStreams: number;
-  residentMemoryBytes: number;
-}
+export const NodeSnapshot = NodeIdentity.extend({
+  takenAt: z.iso.datetime(),
+  windowSeconds: z.number().min(0),
+  requestsTotal: z.number().min(0),
+  serverErrorsTotal: z.number().min(0),
+  inFlight: z.number().min(0),
+  window: z.object({ requests: z.number(), serverErrors: z.number(), duration: Histogram, cpuSeconds: z.number() }),
+  pools: z.array(z.object({ pool: z.string(), total: z.number(), idle: z.number(), waiting: z.number(), wait: Histogram })),
+  redisFallback: z.boolean(),
+  sseOpenStreams: z.number().min(0),
+  residentMemoryBytes: z.number().min(0),
+});
+export type NodeSnapshot = z.infer<typeof NodeSnapshot>;
 
 export function snapshotBetween(identity: NodeIdentity, previous: NodeReading, current: NodeReading): NodeSnapshot {
   const before = new Map(previous.pools.map((p) => [p.pool, p]));

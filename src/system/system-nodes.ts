@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { readNodeFigures, type NodeReading } from './node-figures.ts';
-import { snapshotBetween, type NodeIdentity, type NodeSnapshot } from './node-snapshot.ts';
+import { NodeSnapshot, snapshotBetween, type NodeIdentity } from './node-snapshot.ts';
 
 /** Why the page sees this process alone. */
 export type SingleNodeReason = 'redis-not-configured' | 'redis-unreachable';
@@ -100,7 +100,10 @@ export function createSystemNodes({
     const foreign = ids.filter((other) => other !== id);
     if (!foreign.length) return [];
     const stored = await redis!.mget(foreign.map(nodeKey));
-    return stored.flatMap((text) => (text ? [JSON.parse(text) as NodeSnapshot] : []));
+    return stored.flatMap((text) => {
+      const parsed = text ? NodeSnapshot.safeParse(JSON.parse(text)) : null;
+      return parsed?.success ? [parsed.data] : [];
+    });
   }
 
   return {

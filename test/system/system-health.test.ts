@@ -160,6 +160,22 @@ describe.runIf(withRedis)('the System page with two processes sharing Redis', ()
     );
   }
 
+  it('a process publishing another shape (another version, mid-deploy) is left out rather than breaking the page', async () => {
+    const prefix = `${api.database.name}:system:`;
+    await api
+      .redis!.multi()
+      .set(`${prefix}node:older`, JSON.stringify({ id: 'older', role: 'api', requests: 3 }), 'EX', 30)
+      .zadd(`${prefix}nodes`, Date.now(), 'older')
+      .exec();
+    try {
+      const h = await health();
+      expect(h.nodes.map((n) => n.id)).not.toContain('older');
+      expect(h.nodes).toHaveLength(2);
+    } finally {
+      await api.redis!.multi().del(`${prefix}node:older`).zrem(`${prefix}nodes`, 'older').exec();
+    }
+  });
+
   it('a worker process started as an operator runs it shows with the worker role, and leaves when it stops', async () => {
     const storageDir = await mkdtemp(join(tmpdir(), 'bwai-system-worker-'));
     const child = startWorkerProcess({
