@@ -71,6 +71,8 @@ const EnvSchema = z.object({
   // The release an error is filed under; RELEASE is the name deploy tooling often sets already.
   SENTRY_RELEASE: z.string().min(1).optional(),
   RELEASE: z.string().min(1).optional(),
+  // Every process publishes its figures to Redis this often for the super admin's System page.
+  SYSTEM_SNAPSHOT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   // Statements and API requests slower than these are logged with their timings.
   SLOW_QUERY_MS: z.coerce.number().int().min(0).default(500),
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),

@@ -73,8 +73,12 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
       jobsStarted = true;
       await analysisEvents.start();
     },
-    buildApp: () => buildApp({ config, db, log, redis, services, analysisEvents, metrics, errors }),
+    buildApp() {
+      services.systemNodes.serves('api');
+      return buildApp({ config, db, log, redis, services, analysisEvents, metrics, errors });
+    },
     async close() {
+      await services.systemNodes.stop();
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
       await analysisEvents.close();
       email?.close();

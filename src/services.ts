@@ -29,6 +29,8 @@ import { createNotificationService } from './notifications/notification-service.
 import { createAnalyticsCache } from './analytics/analytics-cache.ts';
 import { createClinicAnalyticsService } from './analytics/clinic-analytics-service.ts';
 import type { ClinicAnalyticsPage } from './analytics/clinic-analytics-schemas.ts';
+import { createSystemNodes } from './system/system-nodes.ts';
+import { createSystemService } from './system/system-service.ts';
 
 /** Every domain service, built once per process from its dependencies. */
 export function createServices({
@@ -55,6 +57,7 @@ export function createServices({
   const clinicCache = createClinicCache({ config, redis, log, metrics: metrics.cache });
   const clinics = createClinicService(db.app, clinicCache, config);
   const flags = createFlagService(db.app);
+  const systemNodes = createSystemNodes({ config, redis, registry: metrics.registry, log });
   return {
     clinicCache,
     clinics,
@@ -84,6 +87,14 @@ export function createServices({
         log,
         metrics: metrics.cache,
       }),
+    }),
+    systemNodes,
+    system: createSystemService({
+      pool: db.app,
+      jobDb: () => jobs.getDb(),
+      nodes: systemNodes,
+      snapshotSeconds: config.SYSTEM_SNAPSHOT_SECONDS,
+      redisConfigured: redis !== null,
     }),
   };
 }

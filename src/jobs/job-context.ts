@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { ErrorTracking } from '../errors/error-tracking.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { SystemNodes } from '../system/system-nodes.ts';
 import type { QueueDefinition } from './job-queue.ts';
 
 /** What a job handler may use: the services that do its work, never the HTTP app, the pools or the storage. */
@@ -18,6 +19,7 @@ export interface JobContext {
     analysisObjects: AnalysisObjects;
     reminders: ReminderDelivery;
     auditPartitions: AuditPartitions;
+    systemNodes: Pick<SystemNodes, 'serves'>;
   };
   metrics: Pick<Metrics, 'jobs'>;
   errors: Pick<ErrorTracking, 'jobFailed'>;

@@ -73,6 +73,7 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     await liveness.release();
     throw error;
   }
+  context.services.systemNodes.serves('worker');
   log.info({ queues: jobs.map((j) => j.queue), concurrency: config.WORKER_CONCURRENCY }, 'worker started');
   return {
     async stop() {

@@ -14,7 +14,7 @@ export interface JobMetrics {
   started(queue: string, jobs: readonly Pick<PgBoss.JobWithMetadata, 'retryCount'>[]): (outcome: 'completed' | 'failed') => void;
 }
 
-interface QueueRow {
+export interface QueueRow {
   queue: string;
   dead_letter: string | null;
   waiting: number;
@@ -29,7 +29,7 @@ interface QueueRow {
  * what pg-boss keeps there: jobs not yet finished plus those finished in the last hours (maintenance
  * moves older ones to pgboss.archive), and the job table is partitioned by queue with an index on state.
  */
-const QUEUE_FIGURES = `
+export const QUEUE_FIGURES = `
   SELECT q.name AS queue, q.dead_letter,
          count(j.id) FILTER (WHERE j.state IN ('created', 'retry'))::int AS waiting,
          count(j.id) FILTER (WHERE j.state = 'active')::int AS active,

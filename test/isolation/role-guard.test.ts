@@ -95,6 +95,7 @@ const GUARDED: GuardedRoute[] = [
   { method: 'DELETE', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'] },
   { method: 'GET', path: '/api/admin/audit-logs', allowed: ['super_admin'] },
   { method: 'GET', path: '/api/admin/analytics/clinics', allowed: ['super_admin'] },
+  { method: 'GET', path: '/api/admin/system', allowed: ['super_admin'] },
 
   { method: 'GET', path: '/api/treatments', allowed: MEMBERS },
   { method: 'GET', path: '/api/treatments/:id', allowed: MEMBERS },

@@ -32,7 +32,7 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
     const cases: [TestUser, string, string[]][] = [
       [owner, '/dashboard', ['Today', 'Skin analyses', 'Customers']],
       [customer, '/my-appointments', ['My appointments', 'Skin analyses']],
-      [admin, '/admin/analytics', ['Clinic performance', 'Clinics', 'Audit log']],
+      [admin, '/admin/analytics', ['Clinic performance', 'Clinics', 'Audit log', 'System']],
     ];
     for (const [user, home, links] of cases) {
       const page = await t.signedInPage(user);

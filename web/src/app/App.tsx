@@ -50,6 +50,7 @@ const PAGES: [string, Page, OpeningData?][] = [
   ['/admin/clinics', lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage')],
   ['/admin/clinics/:id', lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage')],
   ['/admin/audit-logs', lazyPage(() => import('../admin/AuditLogPage.tsx'), 'AuditLogPage')],
+  ['/admin/system', lazyPage(() => import('../system/SystemPage.tsx'), 'SystemPage')],
   ['/analyses', lazyPage(() => import('../analysis/AnalysesPage.tsx'), 'AnalysesPage')],
   ['/analyses/new', lazyPage(() => import('../analysis/NewAnalysisPage.tsx'), 'NewAnalysisPage')],
   ['/analyses/compare', lazyPage(() => import('../analysis/ComparePage.tsx'), 'ComparePage')],

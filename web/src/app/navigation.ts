@@ -17,6 +17,7 @@ export const NAVIGATION: NavItem[] = [
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },
+  { path: '/admin/system', label: 'nav.system', roles: ['super_admin'] },
 ];
 
 export const navigationFor = (role: Role) => NAVIGATION.filter((item) => item.roles.includes(role));

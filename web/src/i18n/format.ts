@@ -32,6 +32,9 @@ export function useFormat(timeZone?: string) {
     money: (minor: number, currency = 'THB') => numberFormat(locale, { style: 'currency', currency }).format(minor / 100),
     number: (value: number, digits = 0) => numberFormat(locale, { maximumFractionDigits: digits }).format(value),
     percent: (ratio: number) => numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(ratio),
+    /** A quantity with its unit in the reader's words: `unit(120, 'millisecond')` → "120 ms". */
+    unit: (value: number, unit: string, digits = 0) =>
+      numberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits }).format(value),
     dateTime: (iso: string) => dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso)),
     date: (iso: string) => dateFormat(locale, { dateStyle: 'medium', timeZone }).format(new Date(iso)),
     time: (iso: string) => dateFormat(locale, { timeStyle: 'short', timeZone }).format(new Date(iso)),

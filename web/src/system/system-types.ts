@@ -1,0 +1,1 @@
+export type { SystemHealth, SystemNode } from '../../../src/system/system-schemas.ts';
