@@ -62,7 +62,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     analysisEvents,
     metrics,
     async start() {
-      await prepareJobQueue(jobs, JOBS, config);
+      await prepareJobQueue(jobs, JOBS, config, ownerUrl);
       jobsStarted = true;
       await analysisEvents.start();
     },
