@@ -132,6 +132,13 @@ describe('compose file', () => {
     }
   });
 
+  it('the scripts the containers run are valid shell', async () => {
+    const scripts = ['postgres/init-primary.sh', 'postgres/replica-entrypoint.sh', 'pgbouncer/entrypoint.sh'];
+    for (const script of scripts) await run('sh', ['-n', fileURLToPath(new URL(script, DIR))]);
+    const pgbouncerImage = await readFile(new URL('pgbouncer/Dockerfile', DIR), 'utf8');
+    expect(pgbouncerImage).toMatch(/^USER postgres$/m);
+  });
+
   it('HAProxy balances both API replicas on their port and takes a node out when /readyz fails', async () => {
     const cfg = await readFile(new URL('haproxy/haproxy.cfg', DIR), 'utf8');
     expect(cfg).toMatch(/http-check send meth GET uri \/readyz\n/);
