@@ -1,15 +1,18 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, SETTING_NAMES } from '../../src/config.ts';
 import { databaseTarget, defaultPorts, DEPLOY_DIR, readYamlDocuments } from '../support/deploy-files.ts';
+import { createTestDatabase, TEST_APP_PASSWORD } from '../support/test-database.ts';
 
 const run = promisify(execFile);
 const DIR = new URL('compose/', DEPLOY_DIR);
@@ -38,6 +41,22 @@ function envExample(text: string): Record<string, string> {
 }
 
 const installed = (binary: string) => existsSync(`/usr/sbin/${binary}`) || existsSync(`/usr/bin/${binary}`);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until(ready: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('PgBouncer did not start');
+}
 
 let raw: string;
 let example: Record<string, string>;
@@ -115,6 +134,61 @@ describe('compose file', () => {
       expect(replica).toMatchObject({ host: 'pgbouncer', port: setting('listen_port') });
       expect(databases(replica.database)).toBe('postgres-replica');
       expect(databaseTarget(env.DATABASE_URL!)).toMatchObject({ host: 'postgres-primary', port: '5432' });
+    }
+  });
+
+  it("PgBouncer with the compose file's settings signs bwai_app in and keeps each transaction's tenant to itself", async () => {
+    if (!installed('pgbouncer')) return;
+    const database = await createTestDatabase();
+    const dir = await mkdtemp(join(tmpdir(), 'bwai-pgbouncer-'));
+    const server = databaseTarget(database.ownerUrl);
+    const port = await freePort();
+    // The same file with compose's host names and paths swapped for this machine's.
+    const ini = (await readFile(new URL('pgbouncer/pgbouncer.ini', DIR), 'utf8'))
+      .replace(
+        /host=postgres-(primary|replica) port=5432 dbname=bwai/g,
+        `host=${server.host} port=${server.port} dbname=${server.database}`,
+      )
+      .replace(/^listen_port = \d+$/m, `listen_port = ${port}`)
+      .replace('/run/pgbouncer/userlist.txt', join(dir, 'userlist.txt'));
+    await writeFile(join(dir, 'pgbouncer.ini'), ini);
+    // What pgbouncer/entrypoint.sh writes from BWAI_APP_PASSWORD.
+    await writeFile(join(dir, 'userlist.txt'), `"bwai_app" "${TEST_APP_PASSWORD}"\n`, { mode: 0o600 });
+    // PgBouncer refuses to run as root: as root, it runs as postgres, as in its image.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      const { stdout } = await run('id', ['-u', 'postgres']);
+      for (const file of ['', 'pgbouncer.ini', 'userlist.txt']) await chown(join(dir, file), Number(stdout), 0);
+    }
+    const bouncer = spawn('pgbouncer', [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
+    const through = (db: string, password = TEST_APP_PASSWORD) =>
+      new pg.Client({ host: '127.0.0.1', port, user: 'bwai_app', password, database: db });
+    try {
+      // A client that failed to connect cannot try again: a new one each time until PgBouncer listens.
+      let client = through('bwai');
+      await until(() =>
+        client.connect().then(
+          () => true,
+          () => ((client = through('bwai')), false),
+        ),
+      );
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.clinic_id', gen_random_uuid()::text, true)`);
+      await client.query('COMMIT');
+      const { rows } = await client.query(`SELECT current_user AS role, current_setting('app.clinic_id', true) AS clinic`);
+      expect(rows[0]).toEqual({ role: 'bwai_app', clinic: '' });
+      await client.end();
+
+      const replica = through('bwai_replica');
+      await replica.connect();
+      expect((await replica.query('SELECT current_database() AS db')).rows[0].db).toBe(server.database);
+      await replica.end();
+
+      await expect(through('bwai', 'not-the-password').connect()).rejects.toThrow(/authentication failed/);
+    } finally {
+      bouncer.kill();
+      await rm(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 
