@@ -189,6 +189,9 @@ const EnvSchema = z.object({
 
 export type Config = z.infer<typeof EnvSchema> & { cookieSecret: string };
 
+/** Every environment variable the app reads; deploy files are checked against it, as a misspelt name is silently ignored. */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export class ConfigError extends Error {}
 
 /** Parses the environment once; a wrong value stops start-up with one line naming the variable. */

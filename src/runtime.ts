@@ -69,7 +69,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     errors,
     async start() {
       await errors.ready();
-      await prepareJobQueue(jobs, JOBS, config);
+      await prepareJobQueue(jobs, JOBS, config, ownerUrl);
       jobsStarted = true;
       await analysisEvents.start();
     },

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -7,6 +8,8 @@ import type { Tx } from '../db/tenant-transaction.ts';
 export const JOB_SCHEMA = 'pgboss';
 /** Senders NOTIFY this channel (payload: the queue) so an idle worker fetches at once instead of at its next poll. */
 export const JOB_WAKEUP_CHANNEL = 'bwai_job_wakeup';
+/** Held while one process creates pg-boss's schema, the queues and the grants (see prepareJobQueue). */
+const QUEUE_SETUP_LOCK_KEY = 7_240_315_003;
 
 export type QueuePolicy = Omit<PgBoss.Queue, 'name'>;
 
@@ -51,21 +54,53 @@ export function createJobQueue(ownerUrl: string, config: Config, log: Logger, op
  * does not exist is dropped without an error), and lets the application role enqueue and cancel
  * jobs inside its own transactions, so a job is written together with the row it works on.
  */
-export async function prepareJobQueue(boss: PgBoss, jobs: readonly QueueDefinition[], config: Config): Promise<void> {
-  await boss.start();
-  for (const job of jobs) {
-    const policy = { name: job.queue, ...queuePolicy(job, config) };
-    await boss.createQueue(job.queue, policy);
-    // createQueue leaves an existing queue alone: bring its policy in line with this code.
-    await boss.updateQueue(job.queue, policy);
+export async function prepareJobQueue(
+  boss: PgBoss,
+  jobs: readonly QueueDefinition[],
+  config: Config,
+  ownerUrl: string,
+): Promise<void> {
+  // API and worker processes starting together on a new database would each create the queues and
+  // grant at once: pg-boss's partition DDL deadlocks and concurrent GRANTs fail with "tuple concurrently
+  // updated" (four processes: at least one failed start in each of six rounds). One at a time; the
+  // others then find the queues made.
+  await oneProcessAtATime(ownerUrl, async () => {
+    await boss.start();
+    for (const job of jobs) {
+      const policy = { name: job.queue, ...queuePolicy(job, config) };
+      await boss.createQueue(job.queue, policy);
+      // createQueue leaves an existing queue alone: bring its policy in line with this code.
+      await boss.updateQueue(job.queue, policy);
+    }
+    // Job rows hold ids only (no personal data); pg-boss has no row-level security of its own.
+    await boss.getDb().executeSql(
+      `GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE};
+       GRANT SELECT ON ${JOB_SCHEMA}.queue TO ${APP_ROLE};
+       GRANT SELECT, INSERT, UPDATE ON ${JOB_SCHEMA}.job TO ${APP_ROLE};`,
+      [],
+    );
+  });
+}
+
+/** Runs `work` while holding a session advisory lock on a connection of its own, closed afterwards. */
+async function oneProcessAtATime(ownerUrl: string, work: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: ownerUrl, application_name: 'bwai-jobs-setup' });
+  await client.connect();
+  try {
+    // Polls like the migration lock does: a session blocked in pg_advisory_lock holds a snapshot, which
+    // a CREATE INDEX CONCURRENTLY on another node would wait for.
+    for (;;) {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        QUEUE_SETUP_LOCK_KEY,
+      ]);
+      if (rows[0]!.locked) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await work();
+  } finally {
+    // Closing the session releases the lock.
+    await client.end();
   }
-  // Job rows hold ids only (no personal data); pg-boss has no row-level security of its own.
-  await boss.getDb().executeSql(
-    `GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE};
-     GRANT SELECT ON ${JOB_SCHEMA}.queue TO ${APP_ROLE};
-     GRANT SELECT, INSERT, UPDATE ON ${JOB_SCHEMA}.job TO ${APP_ROLE};`,
-    [],
-  );
 }
 
 export async function startJobQueue(
@@ -76,7 +111,7 @@ export async function startJobQueue(
   options: JobQueueOptions,
 ): Promise<PgBoss> {
   const boss = createJobQueue(ownerUrl, config, log, options);
-  await prepareJobQueue(boss, jobs, config);
+  await prepareJobQueue(boss, jobs, config, ownerUrl);
   return boss;
 }
 
