@@ -98,7 +98,10 @@ export interface TestCluster {
 /** A whole cluster in a temporary folder, and a runtime on its primary for the test's own setup. */
 export async function startTestCluster(env: Record<string, string> = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'bwai-cluster-'));
-  const cluster = await startCluster({ dir, env });
+  const cluster = await startCluster({ dir, env }).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   const config = loadConfig({ ...cluster.appEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const runtime = createRuntime(config, createLogger(config), cluster.urls.primary);
   return {
