@@ -43,9 +43,14 @@ export function haproxyCfg(o: { port: number; statsPort: number; apiPorts: numbe
   const pins = o.apiPorts.map((_, i) => `  use-server api${i + 1} if { req.hdr(x-cluster-node) -m str api${i + 1} }`).join('\n');
   return `global
   maxconn 4000
+  log stderr format raw daemon
 
 defaults
   mode http
+  # Only failed requests are logged (to logs/haproxy.log), with HAProxy's reason for each.
+  log global
+  option httplog
+  option dontlog-normal
   option forwardfor
   timeout connect 2s
   timeout http-request 10s

@@ -14,9 +14,13 @@ let c: TestCluster;
 let lb: string;
 let openai: FakeOpenAiServer;
 let admin: ClusterClient;
+let face: Buffer;
 const REPLICA_RETRY_MS = 1_000;
 
 beforeAll(async () => {
+  // Before any connection is open: the face model holds the event loop for seconds, and a kept-alive
+  // connection the balancer closed meanwhile would be reused by the next request and fail.
+  face = (await deriveFacePhotos(await loadFaceModel(), { samples: [1] }))[0]!.photo;
   openai = await startFakeOpenAiServer();
   c = await startTestCluster({
     OPENAI_API_KEY: openai.apiKey,
@@ -77,7 +81,6 @@ describe('an analysis across nodes and workers', () => {
     );
     const customer = await signInThrough(lb, (await createUser(c.runtime, clinic.id, 'customer')).email);
     expect((await customer.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' })).status).toBe(201);
-    const face = (await deriveFacePhotos(await loadFaceModel(), { samples: [1] }))[0]!.photo;
 
     // worker1 alone takes the job; the provider holds its request open, so it is surely mid-analysis.
     await c.cluster.parts.worker2.kill();

@@ -14,7 +14,11 @@ import { signInThrough, startTestCluster, type ClusterClient, type TestCluster }
 let c: TestCluster;
 let lb: string;
 let admin: ClusterClient;
+let face: Buffer;
 beforeAll(async () => {
+  // Before any connection is open: the face model holds the event loop for seconds, and a kept-alive
+  // connection the balancer closed meanwhile would be reused by the next request and fail.
+  face = (await deriveFacePhotos(await loadFaceModel(), { samples: [1] }))[0]!.photo;
   c = await startTestCluster();
   lb = c.cluster.urls.balancer;
   admin = await signInThrough(lb, (await createUser(c.runtime, null, 'super_admin')).email);
@@ -134,7 +138,6 @@ describe('nginx as the CDN edge', () => {
     const { clinic, owner } = await clinicWithOwner();
     const customer = await signInThrough(edge, (await createUser(c.runtime, clinic.id, 'customer')).email);
     expect((await customer.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' })).status).toBe(201);
-    const face = (await deriveFacePhotos(await loadFaceModel(), { samples: [1] }))[0]!.photo;
     const { body, headers } = multipartFile('photo', 'face.jpg', 'image/jpeg', face);
     const upload = await customer.request('POST', '/api/analyses', body, headers);
     expect(upload.status).toBe(202);
