@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     dir,
     signal: starting.signal,
     onProgress: (part, state, ms) => out(`  ${(ms / 1000).toFixed(1).padStart(5)} s  ${part.padEnd(10)} ${state}`),
+    onExit: (part, code, signal) =>
+      out(`${part} exited (${signal ?? `code ${code}`}); see ${join(dir, 'logs', `${part}.log`)}. Ctrl-C stops the rest.`),
   }));
   out('');
   out(table(cluster));

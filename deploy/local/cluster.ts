@@ -84,6 +84,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Told when each part starts and is ready, for a progress display. */
   onProgress?: (part: PartName | 'migrations', state: 'starting' | 'ready', elapsedMs: number) => void;
+  /** Told when a part exits that was not stopped through the cluster (it crashed, or someone killed it). */
+  onExit?: (part: PartName, code: number | null, signal: NodeJS.Signals | null) => void;
   /** Aborting it while the cluster starts stops what has started and rejects. */
   signal?: AbortSignal;
 }
@@ -268,12 +270,19 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 
   const parts = {} as Record<PartName, ClusterPart>;
+  // Daemons stopped on purpose; any other exit is reported through onExit.
+  const stopped = new WeakSet<Daemon>();
   for (const name of PART_NAMES) {
     const spec = specs[name];
     const startPart = async () => {
+      // A second copy on the same port and folder would only fail, or worse, share the data folder.
+      if (parts[name].running()) return;
       progress(name, 'starting');
       const daemon = spec.launch();
       daemons.set(name, daemon);
+      void daemon.exited.then(() => {
+        if (!stopped.has(daemon)) options.onExit?.(name, daemon.child.exitCode, daemon.child.signalCode);
+      });
       await savePids();
       await waitUntil(name, spec.ready, { daemon, logFile: logOf(name), signal: options.signal });
       progress(name, 'ready');
@@ -290,7 +299,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       kill: async (signal = spec.stopSignal) => {
         const d = daemons.get(name);
-        if (d) await stopDaemon(d, signal);
+        if (!d) return;
+        stopped.add(d);
+        await stopDaemon(d, signal);
       },
       start: startPart,
       restart: async () => {
