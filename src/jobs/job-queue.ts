@@ -53,41 +53,19 @@ export function createJobQueue(ownerUrl: string, config: Config, log: Logger, op
  */
 export async function prepareJobQueue(boss: PgBoss, jobs: readonly QueueDefinition[], config: Config): Promise<void> {
   await boss.start();
-  await racingProcessesRetry(async () => {
-    for (const job of jobs) {
-      const policy = { name: job.queue, ...queuePolicy(job, config) };
-      await boss.createQueue(job.queue, policy);
-      // createQueue leaves an existing queue alone: bring its policy in line with this code.
-      await boss.updateQueue(job.queue, policy);
-    }
-    // Job rows hold ids only (no personal data); pg-boss has no row-level security of its own.
-    await boss.getDb().executeSql(
-      `GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE};
+  for (const job of jobs) {
+    const policy = { name: job.queue, ...queuePolicy(job, config) };
+    await boss.createQueue(job.queue, policy);
+    // createQueue leaves an existing queue alone: bring its policy in line with this code.
+    await boss.updateQueue(job.queue, policy);
+  }
+  // Job rows hold ids only (no personal data); pg-boss has no row-level security of its own.
+  await boss.getDb().executeSql(
+    `GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE};
      GRANT SELECT ON ${JOB_SCHEMA}.queue TO ${APP_ROLE};
      GRANT SELECT, INSERT, UPDATE ON ${JOB_SCHEMA}.job TO ${APP_ROLE};`,
-      [],
-    );
-  });
-}
-
-// Deadlock, a queue another process created a moment before, a grant another process changed meanwhile.
-const RACE_ERRORS = new Set(['40P01', '23505', 'XX000']);
-
-/**
- * API and worker processes starting together on a new database create the same queues (tables and
- * partitions) at once, and PostgreSQL aborts one of them (measured: a deadlock with four processes).
- * Every step is idempotent, so the loser runs it again once the winner is through.
- */
-async function racingProcessesRetry(work: () => Promise<void>, attempts = 5): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= attempts || !code || !RACE_ERRORS.has(code)) throw error;
-      await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
-    }
-  }
+    [],
+  );
 }
 
 export async function startJobQueue(
