@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../../deploy/local/cluster.ts';
@@ -104,14 +104,16 @@ export async function startTestCluster(env: Record<string, string> = {}): Promis
   });
   const config = loadConfig({ ...cluster.appEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const runtime = createRuntime(config, createLogger(config), cluster.urls.primary);
+  let stopping: Promise<void> | undefined;
   return {
     cluster,
     runtime,
-    async stop() {
-      await runtime.close();
-      await cluster.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await runtime.close();
+        await cluster.stop();
+        await rm(dir, { recursive: true, force: true });
+      })()),
   };
 }
 
@@ -124,4 +126,41 @@ export async function balancerStatus(cluster: Cluster, server: ApiNode): Promise
     .map((line) => line.split(','))
     .find((cells) => cells[0] === 'api' && cells[1] === server);
   return row?.[header.indexOf('status')] ?? 'missing';
+}
+
+/**
+ * The cluster's processes: each part, everything it forked (PostgreSQL's backends, nginx's worker),
+ * and any process carrying the cluster's folder in its environment.
+ */
+export async function processesOf(cluster: Cluster): Promise<number[]> {
+  const marker = `BWAI_CLUSTER_DIR=${cluster.dir}`;
+  const parents = new Map<number, number>();
+  const found = new Set<number>(Object.values(cluster.parts).flatMap((p) => (p.running() && p.pid ? [p.pid] : [])));
+  for (const entry of (await readdir('/proc')).filter((e) => /^\d+$/.test(e))) {
+    const pid = Number(entry);
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // The parent pid is the second field after the command name, which is in parentheses.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent) parents.set(pid, parent);
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(marker)) found.add(pid);
+  }
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, parent] of parents)
+      if (!found.has(pid) && found.has(parent)) {
+        found.add(pid);
+        grew = true;
+      }
+  }
+  return [...found];
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

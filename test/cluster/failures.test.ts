@@ -7,7 +7,15 @@ import { createClinic, createUser } from '../support/factories.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { multipartFile } from '../support/multipart.ts';
 import { openAiSkinReport } from '../support/openai-answers.ts';
-import { balancerStatus, signInThrough, startTestCluster, type ClusterClient, type TestCluster } from './cluster-client.ts';
+import {
+  balancerStatus,
+  isAlive,
+  processesOf,
+  signInThrough,
+  startTestCluster,
+  type ClusterClient,
+  type TestCluster,
+} from './cluster-client.ts';
 
 // One cluster for the file; each test leaves every part running again when it ends.
 let c: TestCluster;
@@ -204,5 +212,17 @@ describe('database parts stopped and started', () => {
       answers.push((await owner.on(node).post('/api/customers', { fullName: `After the restart on ${node}` })).status);
     }
     expect(answers).toEqual([200, 201, 200, 201, 200, 201, 200, 201]);
+  }, 60_000);
+});
+
+describe('stopping the cluster', () => {
+  it('leaves no process behind: every part and everything it forked is gone', async () => {
+    const running = await processesOf(c.cluster);
+    // Ten parts, plus nginx's worker, PostgreSQL's own processes and the like.
+    expect(running.length).toBeGreaterThan(10);
+    for (const part of Object.values(c.cluster.parts)) expect(running).toContain(part.pid);
+    await c.stop();
+    expect(running.filter(isAlive)).toEqual([]);
+    expect(await processesOf(c.cluster)).toEqual([]);
   }, 60_000);
 });
