@@ -27,8 +27,6 @@ auth_file = ${o.authFile}
 pool_mode = transaction
 default_pool_size = 20
 max_client_conn = 2000
-server_reset_query =
-ignore_startup_parameters = extra_float_digits
 `;
 }
 

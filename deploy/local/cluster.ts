@@ -321,6 +321,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   try {
     await mkdir(join(dir, 'redis'), { recursive: true });
+    await mkdir(join(dir, 'haproxy'), { recursive: true });
+    // nginx's workers write its cache and temporary files as the service user.
+    await ownedFolder(join(dir, 'nginx'), user);
     await Promise.all([preparePrimary(), parts.redis.start()]);
     progress('migrations', 'starting');
     // `migrate` applies the migrations and gives the application role its login and password.
@@ -390,8 +393,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       pgbouncerIni({ port: bouncerPort, primaryPort, database: DATABASE, authFile }),
     );
     if (user) for (const f of ['users.txt', 'pgbouncer.ini']) await chownFile(join(folder, f), user);
-    await mkdir(join(dir, 'haproxy'), { recursive: true });
-    await ownedFolder(join(dir, 'nginx'), user);
     await parts.pgbouncer.start();
   }
 }
