@@ -88,6 +88,8 @@ const EnvSchema = z.object({
 
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_REPLICA_URL: postgresUrl.optional(),
+  // A replica that cannot be reached is left alone this long (its reads go to the primary meanwhile).
+  DATABASE_REPLICA_RETRY_MS: z.coerce.number().int().min(100).default(10_000),
   DATABASE_APP_URL: postgresUrl.optional(),
   DATABASE_APP_PASSWORD: z.string().min(8).default(LOCAL_APP_PASSWORD),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),

@@ -33,6 +33,7 @@ type PoolSettings = Pick<
   | 'DATABASE_APP_URL'
   | 'DATABASE_APP_PASSWORD'
   | 'DATABASE_REPLICA_URL'
+  | 'DATABASE_REPLICA_RETRY_MS'
   | 'SLOW_QUERY_MS'
 >;
 
@@ -41,21 +42,26 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
   const replicaUrl = config.DATABASE_REPLICA_URL
     ? asAppRole(config.DATABASE_REPLICA_URL, config.DATABASE_APP_PASSWORD)
     : undefined;
-  const make = (connectionString: string, max: number, name: PoolStats['pool']) => {
-    const pool = new pg.Pool({
+  const make = (connectionString: string, max: number, name: PoolStats['pool'], fallback?: pg.Pool) => {
+    const options: pg.PoolConfig = {
       connectionString,
       max,
       idleTimeoutMillis: config.DATABASE_POOL_IDLE_MS,
       connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
       application_name: `bwai-${name}`,
-    });
+    };
+    const pool = fallback
+      ? new ReplicaPool(options, fallback, config.DATABASE_REPLICA_RETRY_MS, (error) =>
+          log.warn({ err: error, retryMs: config.DATABASE_REPLICA_RETRY_MS }, 'replica unreachable: reading from the primary'),
+        )
+      : new pg.Pool(options);
     // An idle client losing its server (restart, failover) must not crash the process.
     pool.on('error', (error) => log.warn({ err: error, pool: name }, 'idle database connection lost'));
     logSlowStatements(pool, name, config.SLOW_QUERY_MS, log);
     return pool;
   };
   const app = make(appUrl, config.DATABASE_POOL_MAX, 'app');
-  const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica') : app;
+  const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica', app) : app;
   const owner = make(ownerUrl, 5, 'owner');
   const pools: [PoolStats['pool'], pg.Pool][] = [
     ['app', app],
@@ -71,6 +77,50 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
       await Promise.all(pools.map(([, p]) => p.end()));
     },
   };
+}
+
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * The replica's pool. Replica reads are the ones that may lag, so when the replica cannot be reached
+ * they are served by the primary instead of failing, and the replica is tried again `retryMs` later
+ * (not on every read: each attempt would wait out a connect timeout).
+ */
+export class ReplicaPool extends pg.Pool {
+  private unreachableUntil = 0;
+
+  constructor(
+    options: pg.PoolConfig,
+    private readonly primary: pg.Pool,
+    private readonly retryMs: number,
+    private readonly onUnreachable: (error: unknown) => void,
+  ) {
+    super(options);
+  }
+
+  // pg's Pool.query takes its client through connect(callback), so both forms come through here.
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    const client = this.replicaOrPrimary();
+    if (!callback) return client;
+    client.then(
+      (c) => callback(undefined, c, (release) => c.release(release as Error | boolean | undefined)),
+      (error: Error) => callback(error, undefined, () => undefined),
+    );
+  }
+
+  private async replicaOrPrimary(): Promise<pg.PoolClient> {
+    if (Date.now() >= this.unreachableUntil) {
+      try {
+        return await super.connect();
+      } catch (error) {
+        this.unreachableUntil = Date.now() + this.retryMs;
+        this.onUnreachable(error);
+      }
+    }
+    return this.primary.connect();
+  }
 }
 
 /** The same server and database, signed in as the application role. */

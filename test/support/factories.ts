@@ -18,7 +18,7 @@ export interface TestClinic {
 
 /** Through the clinic service, as a platform process would (no owner: add people with createUser). */
 export async function createClinic(
-  t: TestApp,
+  t: Pick<TestApp, 'services'>,
   overrides: { tier?: string; status?: string; slug?: string } = {},
 ): Promise<TestClinic> {
   const slug = overrides.slug ?? `clinic-${unique()}`;
@@ -45,7 +45,7 @@ export interface TestUser {
 }
 
 export async function createUser(
-  t: TestApp,
+  t: Pick<TestApp, 'db'>,
   clinicId: string | null,
   role: Role,
   overrides: { email?: string; disabled?: boolean } = {},
