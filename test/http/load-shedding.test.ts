@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Overloaded } from '../../src/errors/app-error.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
 import { scrape } from '../support/prometheus-text.ts';
@@ -93,6 +94,16 @@ describe('a saturated database pool sheds load', () => {
     expect(await shedCount(impatient, 'waited-too-long')).toBe(before + 1);
     // The connection that came free for the caller who gave up went back to the pool.
     expect((await client.get('/api/customers?limit=5')).status).toBe(200);
+  });
+
+  it('a statement asked of the request pool past its queue bound fails at once, and those queued below it run', async () => {
+    const pool = await holdPool(t, 1.5);
+    const queued = [t.db.app.query('SELECT 1 AS one'), t.db.app.query('SELECT 2 AS two')];
+    await until(() => t.db.app.waitingCount === 2, 'two statements to queue for a connection');
+    await expect(t.db.app.query('SELECT 3')).rejects.toBeInstanceOf(Overloaded);
+    expect(pool.stillBusy()).toBe(true);
+    expect((await Promise.all(queued)).map((r) => r.rows[0])).toEqual([{ one: 1 }, { two: 2 }]);
+    await pool.sleeping;
   });
 
   it('liveness and readiness still answer while requests are shed', async () => {
