@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { SESSION_COOKIE, newSessionToken } from '../src/auth/session-token.ts';
@@ -15,9 +14,11 @@ import { round } from './timing.ts';
 // Signed-in people of many clinics using the web app, open loop: each opens a page (the API calls that
 // page makes, in parallel, as the web app makes them), reads it for an exponentially distributed time and
 // opens the next, on a schedule fixed before the run, so a slow server does not slow the arrivals down
-// (a closed loop would, and would hide the queueing it causes). Each page's calls are sent by autocannon,
-// one connection per call; page and request times are measured from the moment the schedule says the page
-// opens, so a late load generator counts against the figures rather than hiding them. The user count is
+// (a closed loop would, and would hide the queueing it causes). Page and request times are measured from
+// the moment the schedule says the page opens, so a late load generator counts against the figures rather
+// than hiding them. The calls go out through Node's fetch, not autocannon: autocannon cannot wait between
+// requests, and one instance per page (tried) gives each page its own latency histograms in WebAssembly
+// memory, which ran out at a few hundred pages open at once and aborted the generator. The user count is
 // raised step by step until a step misses the targets; the same schedule against a bare Fastify server in
 // its own process, in the same run, is the floor this machine and load generator allow.
 const TARGETS = { pageP99Ms: 200, requestP99Ms: 200 };
@@ -119,6 +120,11 @@ const cleanUp = () =>
       await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
   })());
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+// A crash of the generator must still put the clinics' limits back and delete the run's sessions.
+process.once('uncaughtException', (error) => {
+  process.stderr.write(`\nusers bench: ${error.stack ?? String(error)}\n`);
+  void cleanUp().finally(() => process.exit(1));
+});
 
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
@@ -464,10 +470,10 @@ async function runStep(
 }
 
 /**
- * One wave of a page: autocannon with one connection per call, each sending its one request at once.
+ * One wave of a page: its calls at once, as a browser sends them, on kept-alive connections (Node's fetch).
  * `lateBy` (how late the generator opened the page) is added to each request's time, so it counts.
  */
-function sendWave(
+async function sendWave(
   base: string,
   paths: string[],
   cookie: string,
@@ -475,38 +481,22 @@ function sendWave(
   requestTimes: number[],
   statusCodes: Record<string, number>,
 ): Promise<{ errors: number; timeouts: number }> {
-  let next = 0;
-  let settled = 0;
   const outcome = { errors: 0, timeouts: 0 };
-  return new Promise((resolve, reject) => {
-    // The wave is over when every call is answered or failed; autocannon's own end waits for its next sample.
-    const settle = () => {
-      if (++settled === paths.length) resolve(outcome);
-    };
-    const instance = autocannon(
-      {
-        url: base,
-        connections: paths.length,
-        amount: paths.length,
-        timeout: REQUEST_TIMEOUT_S,
-        sampleInt: 50,
-        // Its per-run summary is not read here, and building it costs the generator CPU at every page.
-        skipAggregateResult: true,
-        setupClient: (client) => client.setRequests([{ method: 'GET', path: paths[next++]!, headers: { cookie } }]),
-      },
-      (error) => error && reject(error),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      requestTimes.push(responseTime + lateBy);
-      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-      settle();
-    });
-    instance.on('reqError', (error: Error) => {
-      if (error.message === 'request timed out') outcome.timeouts++;
-      else outcome.errors++;
-      settle();
-    });
-  });
+  await Promise.all(
+    paths.map(async (path) => {
+      const sent = performance.now();
+      try {
+        const res = await fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000) });
+        await res.arrayBuffer();
+        requestTimes.push(performance.now() - sent + lateBy);
+        statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
+      } catch (error) {
+        if ((error as Error).name === 'TimeoutError') outcome.timeouts++;
+        else outcome.errors++;
+      }
+    }),
+  );
+  return outcome;
 }
 
 function percentiles(samples: number[]): Percentiles {
