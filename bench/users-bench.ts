@@ -371,6 +371,8 @@ interface StepResult {
   statusCodes: Record<string, number>;
   non2xx: number;
   errors: number;
+  /** Failed requests by the reason the client gave (ECONNRESET, ...). */
+  errorKinds: Record<string, number>;
   timeouts: number;
   /** How late the load generator opened pages against the schedule: large, the generator was short of CPU. */
   generatorLagMs: Percentiles;
@@ -409,6 +411,7 @@ async function runStep(
   const requestTimes: number[] = [];
   const lags: number[] = [];
   const statusCodes: Record<string, number> = {};
+  const errorKinds: Record<string, number> = {};
   let errors = 0;
   let timeouts = 0;
   let inFlight = 0;
@@ -428,7 +431,7 @@ async function runStep(
     inFlight++;
     for (const [i, wave] of page.waves.entries()) {
       const lateBy = i === 0 ? performance.now() - scheduled : 0;
-      const result = await sendWave(server.base, wave, user.cookie, lateBy, requestTimes, statusCodes);
+      const result = await sendWave(server.base, wave, user.cookie, lateBy, requestTimes, statusCodes, errorKinds);
       errors += result.errors;
       timeouts += result.timeouts;
     }
@@ -458,6 +461,7 @@ async function runStep(
     statusCodes,
     non2xx,
     errors,
+    errorKinds,
     timeouts,
     generatorLagMs: percentiles(lags),
     cores,
@@ -480,6 +484,7 @@ async function sendWave(
   lateBy: number,
   requestTimes: number[],
   statusCodes: Record<string, number>,
+  errorKinds: Record<string, number>,
 ): Promise<{ errors: number; timeouts: number }> {
   const outcome = { errors: 0, timeouts: 0 };
   await Promise.all(
@@ -492,7 +497,11 @@ async function sendWave(
         statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
       } catch (error) {
         if ((error as Error).name === 'TimeoutError') outcome.timeouts++;
-        else outcome.errors++;
+        else {
+          outcome.errors++;
+          const kind = String((error as { cause?: { code?: unknown } }).cause?.code ?? (error as Error).message);
+          errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+        }
       }
     }),
   );
