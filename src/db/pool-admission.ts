@@ -14,8 +14,8 @@ type Checkout = (error: Error | undefined, client?: pg.PoolClient, done?: (relea
  * Bounds the wait for a connection of `pool`: when every connection is busy and `queueLimit` callers are
  * already waiting, or a caller has waited `maxWaitMs`, checkout fails with `Overloaded` (503 with
  * Retry-After) instead of queueing. Unbounded, a saturated pool made requests wait until the client gave
- * up (9 s at 1,000 connections), doing work nobody read. A refused checkout happens before the work that
- * needed it, so nothing of it is done and sending it again is safe.
+ * up (9 s at 1,000 connections), doing work nobody read. A refused checkout fails before the transaction
+ * that asked for it begins, so none of that transaction's work is done.
  *
  * Wraps `connect`, which `pool.query` checks its connection out through as well.
  */

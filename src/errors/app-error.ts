@@ -47,8 +47,9 @@ export const tooManyRequests = (
 export type ShedReason = 'queue-full' | 'waited-too-long';
 
 /**
- * Refused before any of its work ran because the database pool is saturated: answered at once so a
- * client (or the balancer) retries elsewhere or later, instead of queueing for seconds and timing out.
+ * Refused because the database pool is saturated, before the transaction that needed a connection ran:
+ * answered at once so a client (or the balancer) retries elsewhere or later, instead of queueing for
+ * seconds and timing out.
  */
 export class Overloaded extends AppError {
   constructor(

@@ -195,7 +195,8 @@ export const PROBLEMS = {
   overloaded: {
     status: 503,
     title: 'The server is busy',
-    detail: 'Nothing of this request was done; send it again after the number of seconds in Retry-After.',
+    detail:
+      'The server is at capacity and refused the request before running it; send it again after the number of seconds in Retry-After.',
   },
   'service-unavailable': { status: 503, title: 'Service not ready', detail: 'A dependency is unavailable; try again shortly.' },
   'internal-error': {
