@@ -22,6 +22,7 @@ import { eventStreams } from './http/event-stream.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
+import { shedLoad } from './http/load-shedding.ts';
 import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
 import { storableTextValidatorCompiler } from './http/storable-text.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -126,6 +127,8 @@ export async function buildApp({
     api.setValidatorCompiler(storableTextValidatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
     const typed = api.withTypeProvider<ZodTypeProvider>();
+    // First in the API's scope, so health, readiness and /metrics, outside it, are never shed.
+    await typed.register(shedLoad, { pool: db.app, queueLimit: config.DATABASE_POOL_QUEUE_LIMIT });
     await typed.register(authenticate, { pool: db.app, idleHours: config.SESSION_IDLE_HOURS });
     // Before the CSRF check, so requests refused for a bad token count against the limit too.
     await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });

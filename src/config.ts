@@ -57,6 +57,9 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Connections the kernel holds for the API before it accepts them; net.core.somaxconn caps it. Node's 511
+  // overflowed under a thousand connections opened at once, and each dropped one retries after 1, 3, 7 s.
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: trustProxy.default(false),
@@ -96,6 +99,10 @@ const EnvSchema = z.object({
   DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(1000).default(30_000),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  // Load shedding: a request that would queue behind this many others for a connection of the request pools,
+  // or has waited this long for one, is answered 503 overloaded with Retry-After instead of waiting on.
+  DATABASE_POOL_QUEUE_LIMIT: z.coerce.number().int().min(0).default(200),
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(10).default(1000),
   EMBEDDED_DB_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   if (mode === 'api' || mode === 'all') {
     const app = await runtime.buildApp();
     stops.push(() => app.close());
-    await app.listen({ host: config.HOST, port: config.PORT });
+    await app.listen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG });
     printBanner(app, config, demoLogins);
   }
   log.info({ mode }, 'started');

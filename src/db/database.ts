@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { boundConnectionWait } from './pool-admission.ts';
 import { logSlowStatements } from './slow-statements.ts';
 
 export const APP_ROLE = 'bwai_app';
@@ -30,6 +31,8 @@ type PoolSettings = Pick<
   | 'DATABASE_POOL_MAX'
   | 'DATABASE_POOL_IDLE_MS'
   | 'DATABASE_CONNECT_TIMEOUT_MS'
+  | 'DATABASE_POOL_QUEUE_LIMIT'
+  | 'DATABASE_POOL_WAIT_MS'
   | 'DATABASE_APP_URL'
   | 'DATABASE_APP_PASSWORD'
   | 'DATABASE_REPLICA_URL'
@@ -63,6 +66,9 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
   const app = make(appUrl, config.DATABASE_POOL_MAX, 'app');
   const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica', app) : app;
   const owner = make(ownerUrl, 5, 'owner');
+  // Requests shed load on the pools they use; the owner pool's callers (migrations, the job queue) wait.
+  const bounds = { queueLimit: config.DATABASE_POOL_QUEUE_LIMIT, maxWaitMs: config.DATABASE_POOL_WAIT_MS };
+  for (const pool of new Set([app, replica])) boundConnectionWait(pool, config.DATABASE_POOL_MAX, bounds);
   const pools: [PoolStats['pool'], pg.Pool][] = [
     ['app', app],
     ['owner', owner],

@@ -42,3 +42,27 @@ export const tooManyRequests = (
   retryAfterSeconds: number,
   detail?: string,
 ) => new TooManyRequests(limiter, code, retryAfterSeconds, detail);
+
+/** Why a request was shed: the label it is counted under at /metrics. */
+export type ShedReason = 'queue-full' | 'waited-too-long';
+
+/**
+ * Refused because the database pool is saturated, before the transaction that needed a connection ran:
+ * answered at once so a client (or the balancer) retries elsewhere or later, instead of queueing for
+ * seconds and timing out.
+ */
+export class Overloaded extends AppError {
+  constructor(
+    readonly reason: ShedReason,
+    retryAfterSeconds = 1,
+  ) {
+    super(
+      'overloaded',
+      reason === 'queue-full'
+        ? 'Too many requests are waiting for the database; try again shortly.'
+        : 'No database connection came free in time; try again shortly.',
+      { retryAfter: retryAfterSeconds },
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
+}

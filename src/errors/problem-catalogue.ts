@@ -192,6 +192,12 @@ export const PROBLEMS = {
     detail: 'You hold the most live progress streams allowed (`maxStreams`); close one (another tab) and open it again.',
   },
   'database-timeout': { status: 503, title: 'The database took too long', detail: 'Try again shortly.' },
+  overloaded: {
+    status: 503,
+    title: 'The server is busy',
+    detail:
+      'The server is at capacity and refused the request before running it; send it again after the number of seconds in Retry-After.',
+  },
   'service-unavailable': { status: 503, title: 'Service not ready', detail: 'A dependency is unavailable; try again shortly.' },
   'internal-error': {
     status: 500,

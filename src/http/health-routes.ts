@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { isMigrated } from '../db/migrate.ts';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, Overloaded } from '../errors/app-error.ts';
 import { sendProblem } from './problem-handler.ts';
 
 // These routes sit outside the zod scope (see app.ts), so their responses are plain JSON Schema.
@@ -30,7 +30,11 @@ export async function healthRoutes(app: FastifyInstance, { db }: { db: Database 
   // Readiness: the application role can query and every migration is applied.
   app.get('/readyz', { schema: { hide: true, response: { 200: Ready } } }, async (request, reply) => {
     try {
-      await db.app.query('SELECT 1');
+      await db.app.query('SELECT 1').catch((error: unknown) => {
+        // A pool busy enough to shed requests is a pool whose connections all work: this node is up and
+        // answering (with 503 overloaded), and taking it out of the balancer would move its load to others.
+        if (!(error instanceof Overloaded)) throw error;
+      });
       if (!(await isMigrated(db.owner))) {
         return sendProblem(reply, request, new AppError('service-unavailable', 'Database migrations are pending.'));
       }

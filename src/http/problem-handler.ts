@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, Overloaded } from '../errors/app-error.ts';
 import type { ErrorTracking } from '../errors/error-tracking.ts';
 import { fromPostgresError } from '../errors/postgres-errors.ts';
 import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-catalogue.ts';
@@ -94,7 +94,8 @@ export function answerFrameworkError(raw: FastifyError, request: FastifyRequest,
 function answerError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const error = toAppError(raw);
   if (error.code === 'internal-error') request.log.error({ err: raw }, 'unhandled error');
-  else if (error.status >= 500) request.log.warn({ err: raw }, error.code);
+  // A shed request is counted at /metrics: a log line each would add work to an overloaded process.
+  else if (error.status >= 500 && !(error instanceof Overloaded)) request.log.warn({ err: raw }, error.code);
   return sendProblem(reply, request, error);
 }
 

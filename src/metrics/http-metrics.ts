@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { TooManyRequests } from '../errors/app-error.ts';
+import { Overloaded, TooManyRequests } from '../errors/app-error.ts';
 import { problemType } from '../errors/problem-catalogue.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -11,6 +11,7 @@ export interface HttpMetrics {
   inFlight: Gauge;
   problems: Counter<'type'>;
   rateLimited: Counter<'limiter'>;
+  shed: Counter<'reason'>;
 }
 
 /** The route label of a request no route matched: raw URLs would give one series per scanner probe. */
@@ -50,6 +51,12 @@ export function defineHttpMetrics(registry: Registry): HttpMetrics {
       labelNames: ['limiter'],
       registers: [registry],
     }),
+    shed: new Counter({
+      name: 'http_requests_shed_total',
+      help: 'Requests answered 503 overloaded because the database pool was saturated, by reason (queue-full, waited-too-long)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -66,7 +73,7 @@ declare module 'fastify' {
  */
 export const httpMetrics = fp<{ metrics: Metrics }>(async (app: FastifyInstance, { metrics }) => {
   app.decorate('metrics', metrics);
-  const { requests, duration, inFlight, problems, rateLimited } = metrics.http;
+  const { requests, duration, inFlight, problems, rateLimited, shed } = metrics.http;
   app.addHook('onRequest', async (_request, reply) => {
     inFlight.inc();
     // 'close' fires for a finished response and for a client gone early alike, so the gauge cannot drift.
@@ -84,5 +91,6 @@ export const httpMetrics = fp<{ metrics: Metrics }>(async (app: FastifyInstance,
     if (problem) problems.inc({ type: problemType(problem.code) });
     // A 429 that none of our limits raised (a plugin's own) still counts, as `other`.
     if (reply.statusCode === 429) rateLimited.inc({ limiter: problem instanceof TooManyRequests ? problem.limiter : 'other' });
+    if (problem instanceof Overloaded) shed.inc({ reason: problem.reason });
   });
 });

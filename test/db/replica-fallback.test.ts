@@ -53,6 +53,8 @@ beforeAll(async () => {
       DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
       DATABASE_REPLICA_URL: replicaUrl.toString(),
       DATABASE_REPLICA_RETRY_MS: RETRY_MS,
+      DATABASE_POOL_QUEUE_LIMIT: 200,
+      DATABASE_POOL_WAIT_MS: 1_000,
       SLOW_QUERY_MS: 10_000,
     },
     createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),

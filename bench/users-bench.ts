@@ -1,0 +1,591 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { SESSION_COOKIE, newSessionToken } from '../src/auth/session-token.ts';
+import { loadConfig } from '../src/config.ts';
+import { stopProcess } from '../test/support/worker-process.ts';
+import { ChildServerFailure, startChildServer, type ChildServer } from './child-server.ts';
+import { coresBusy, readCpu, type CpuSample } from './cpu-sampler.ts';
+import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
+import { round } from './timing.ts';
+
+// Signed-in people of many clinics using the web app, open loop: each opens a page (the API calls that
+// page makes, in parallel, as the web app makes them), reads it for an exponentially distributed time and
+// opens the next, on a schedule fixed before the run, so a slow server does not slow the arrivals down
+// (a closed loop would, and would hide the queueing it causes). Page and request times are measured from
+// the moment the schedule says the page opens, so a late load generator counts against the figures rather
+// than hiding them. The calls go out through Node's fetch, not autocannon: autocannon cannot wait between
+// requests, and one instance per page (tried) gives each page its own latency histograms in WebAssembly
+// memory, which ran out at a few hundred pages open at once and aborted the generator. The user count is
+// raised step by step until a step misses the targets; the same schedule against a bare Fastify server in
+// its own process, in the same run, is the floor this machine and load generator allow.
+const TARGETS = { pageP99Ms: 200, requestP99Ms: 200 };
+// Who is signed in at once: an assumption, not a measurement. Front desks keep the app open all day, owners
+// look in now and then, and customers visit to check or book; there are many more customers than staff.
+const ROLE_MIX = [
+  { role: 'clinic_owner', share: 0.1 },
+  { role: 'receptionist', share: 0.4 },
+  { role: 'customer', share: 0.5 },
+] as const;
+// Per clinic and minute for the clinics in the run (restored afterwards), as in bench:api-load: thousands of
+// users on a few hundred clinics ask more of one clinic than its plan allows.
+const RUN_API_LIMIT = 100_000_000;
+const REQUEST_TIMEOUT_S = 10;
+const WARMUP_USERS = 250;
+
+class BenchFailure extends Error {}
+
+const STEP_HEADER = [
+  'case',
+  'users',
+  'pages/s',
+  'req/s',
+  'page p50/p95/p99 ms',
+  'request p50/p95/p99 ms',
+  'non-2xx',
+  'errors',
+  'timeouts',
+  'gen lag p99 ms',
+  'cores: load gen / server / postgres / all',
+  'targets',
+];
+const WIDTHS = [28, 6, 8, 8, 22, 24, 8, 7, 9, 15, 42, 7];
+const cell = (value: string, i: number) => (i === 0 ? value.padEnd(WIDTHS[i]!) : value.padStart(WIDTHS[i]!));
+const c = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+const trio = (p: Percentiles) => `${Math.round(p.p50)}/${Math.round(p.p95)}/${Math.round(p.p99)}`;
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string' },
+    users: { type: 'string', default: '1000' },
+    steps: { type: 'string', default: '250,500,750,1000,1500,2000,3000' },
+    seconds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '10' },
+    think: { type: 'string', default: '5' },
+    clinics: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const headlineUsers = Number(values.users);
+const steps = [...new Set([...values.steps.split(',').map(Number), headlineUsers])].sort((a, b) => a - b);
+const seconds = Number(values.seconds);
+const warmupSeconds = Number(values.warmup);
+const thinkSeconds = Number(values.think);
+const clinicCount = Number(values.clinics);
+const seed = Number(values.seed);
+if (![headlineUsers, ...steps, seconds, thinkSeconds, clinicCount, seed].every((v) => Number.isFinite(v) && v > 0))
+  fail('users bench: --users, --steps, --seconds, --think, --clinics and --seed take positive numbers');
+const url = seededDatabaseUrl('users bench', values['database-url']);
+const serverEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: url,
+  HOST: '127.0.0.1',
+  RUN_MIGRATIONS: 'false',
+  DEMO_DATA: 'off',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
+const serverConfig = loadConfig(serverEnv);
+
+type Role = (typeof ROLE_MIX)[number]['role'];
+
+interface Clinic {
+  id: string;
+  timeZone: string;
+  quotaOverrides: Record<string, unknown>;
+  accounts: Record<Role, string[]>;
+  /** Customer records the staff open the page of. */
+  customerIds: string[];
+}
+
+/** A page as the web app opens it: its calls in waves, each wave's calls in parallel (the next waits for it). */
+interface Page {
+  name: string;
+  waves: string[][];
+}
+
+interface User {
+  role: Role;
+  clinic: Clinic;
+  userId: string;
+  cookie: string;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+let cleaningUp: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaningUp ??= (async () => {
+    for (const step of cleanups.reverse())
+      await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
+  })());
+process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+// A crash of the generator must still put the clinics' limits back and delete the run's sessions.
+process.once('uncaughtException', (error) => {
+  process.stderr.write(`\nusers bench: ${error.stack ?? String(error)}\n`);
+  void cleanUp().finally(() => process.exit(1));
+});
+
+const owner = new pg.Pool({ connectionString: url, max: 2 });
+cleanups.push(() => owner.end());
+try {
+  const totals = await seededTotals(owner);
+  if (totals.appointments === 0) fail(notSeededMessage('users bench', url));
+  const clinics = await pickClinics(clinicCount);
+  await raiseApiLimits(clinics);
+  const users = await signIn(clinics, Math.max(...steps));
+
+  const api = await startServer('api', [process.execPath, '--import', 'tsx', 'src/main.ts', 'api'], '/healthz');
+  const ready = await fetch(`${api.base}/readyz`);
+  if (!ready.ok) fail(`users bench: the API is not ready (${ready.status}); npm run migrate applies pending migrations`);
+  const bare = await startServer('bare', [process.execPath, '--import', 'tsx', 'bench/bare-fastify-server.ts'], '/api/bare');
+  await checkPages(api.base, users);
+
+  // The pool, the plans of a new connection and the process's own code warm up before anything counts.
+  await runStep('warm-up', api, users.slice(0, WARMUP_USERS), warmupSeconds, { seed: seed + 1 });
+  const baseline = await runStep('bare Fastify route', bare, users.slice(0, headlineUsers), seconds, {
+    seed,
+    onlyPath: '/api/bare',
+  });
+  const results: StepResult[] = [];
+  for (const count of steps) {
+    // Past the first miss only the headline count still runs, so its figures are always reported.
+    const missed = results.some((r) => !r.met);
+    if (missed && count > headlineUsers) break;
+    if (missed && count !== headlineUsers) continue;
+    results.push(await runStep(`API, ${count} users`, api, users.slice(0, count), seconds, { seed }));
+  }
+  const passing = results.filter((r) => r.met).map((r) => r.users);
+  const firstMiss = results.find((r) => !r.met)?.users;
+  const highestMet = Math.max(0, ...passing.filter((u) => firstMiss === undefined || u < firstMiss));
+  const headline = results.find((r) => r.users === headlineUsers);
+  const report = {
+    at: new Date().toISOString(),
+    loadAverage: loadavg().map(round),
+    command: `npm run bench:users -- --database-url ${redactPassword(url)} --users ${headlineUsers} --steps ${values.steps} --seconds ${seconds} --think ${thinkSeconds}`,
+    dataSet: totals,
+    clinics: clinics.length,
+    roleMix: Object.fromEntries(ROLE_MIX.map((m) => [m.role, m.share])),
+    thinkSecondsMean: thinkSeconds,
+    secondsPerStep: seconds,
+    pages: pageCatalogue(users[0]!.clinic),
+    targets: TARGETS,
+    server: {
+      process: 'node --import tsx src/main.ts api',
+      pool: {
+        DATABASE_POOL_MAX: serverConfig.DATABASE_POOL_MAX,
+        DATABASE_POOL_QUEUE_LIMIT: serverConfig.DATABASE_POOL_QUEUE_LIMIT,
+        DATABASE_POOL_WAIT_MS: serverConfig.DATABASE_POOL_WAIT_MS,
+      },
+      rateLimitStore: serverConfig.REDIS_URL ? 'redis' : 'in-process',
+    },
+    highestUserCountMeetingTargets: highestMet,
+    headline: headline ?? null,
+    baseline,
+    steps: results,
+  };
+  printSummary(report);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile('bench/results/users.json', `${JSON.stringify(report, null, 2)}\n`);
+} catch (error) {
+  if (!(error instanceof BenchFailure)) throw error;
+  process.stderr.write(`\n${error.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
+
+/** Open clinics in id order, each with its owners, receptionists, customers who have an account, and customer records. */
+async function pickClinics(count: number): Promise<Clinic[]> {
+  const { rows } = await owner.query<{
+    id: string;
+    timeZone: string;
+    quotaOverrides: Record<string, unknown>;
+    owners: string[];
+    receptionists: string[];
+    customers: string[];
+    customerIds: string[];
+  }>(
+    `SELECT c.id, c.time_zone AS "timeZone", c.quota_overrides AS "quotaOverrides",
+            array(SELECT u.id FROM users u WHERE u.clinic_id = c.id AND u.role = 'clinic_owner' AND u.disabled_at IS NULL ORDER BY u.id) AS owners,
+            array(SELECT u.id FROM users u WHERE u.clinic_id = c.id AND u.role = 'receptionist' AND u.disabled_at IS NULL ORDER BY u.id) AS receptionists,
+            array(SELECT u.id FROM users u JOIN customers cu ON cu.user_id = u.id AND cu.clinic_id = c.id
+                  WHERE u.clinic_id = c.id AND u.role = 'customer' AND u.disabled_at IS NULL ORDER BY u.id LIMIT 100) AS customers,
+            array(SELECT cu.id FROM customers cu WHERE cu.clinic_id = c.id ORDER BY cu.created_at DESC, cu.id DESC LIMIT 20) AS "customerIds"
+     FROM clinics c
+     WHERE c.is_active
+     ORDER BY c.id
+     LIMIT $1`,
+    [count],
+  );
+  const usable = rows.filter((r) => r.owners.length > 0 && r.customerIds.length > 0);
+  if (usable.length === 0) fail('users bench: no open clinic with an owner and customers');
+  return usable.map((r) => ({
+    id: r.id,
+    timeZone: r.timeZone,
+    quotaOverrides: r.quotaOverrides,
+    customerIds: r.customerIds,
+    // A clinic without a receptionist or customer account has its owner at the desk.
+    accounts: {
+      clinic_owner: r.owners,
+      receptionist: r.receptionists.length ? r.receptionists : r.owners,
+      customer: r.customers.length ? r.customers : r.owners,
+    },
+  }));
+}
+
+async function raiseApiLimits(clinics: Clinic[]): Promise<void> {
+  const ids = clinics.map((c) => c.id);
+  cleanups.push(() =>
+    owner.query(
+      `UPDATE clinics c SET quota_overrides = v.overrides FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, overrides) WHERE c.id = v.id`,
+      [ids, clinics.map((c) => JSON.stringify(c.quotaOverrides))],
+    ),
+  );
+  await owner.query(
+    `UPDATE clinics SET quota_overrides = quota_overrides || jsonb_build_object('api_requests_per_minute', $2::bigint) WHERE id = ANY($1::uuid[])`,
+    [ids, RUN_API_LIMIT],
+  );
+}
+
+/**
+ * One session per simulated user, stored as sign-in stores one (the hash of a random token), and deleted
+ * after the run. Thousands of sign-ins over HTTP would spend minutes hashing passwords and the signed-out
+ * limit of one address, and measure sign-in, which this bench is not about. User i belongs to clinic
+ * i mod the clinic count; its role is drawn by the mix, so every prefix of the list has the same mix.
+ */
+async function signIn(clinics: Clinic[], count: number): Promise<User[]> {
+  const random = randomSource(seed);
+  const picks = Array.from({ length: count }, (_, i) => {
+    const clinic = clinics[i % clinics.length]!;
+    let draw = random();
+    const { role } = ROLE_MIX.find((m) => (draw -= m.share) < 0) ?? ROLE_MIX.at(-1)!;
+    const accounts = clinic.accounts[role];
+    const userId = accounts[Math.floor(i / clinics.length) % accounts.length]!;
+    return { role: role as Role, clinic, userId, token: newSessionToken() };
+  });
+  const { rows } = await owner.query<{ id: string }>(
+    `INSERT INTO sessions (user_id, token_hash, expires_at, user_agent)
+     SELECT u, h, now() + interval '1 day', 'bench:users' FROM unnest($1::uuid[], $2::bytea[]) AS s(u, h)
+     RETURNING id`,
+    [picks.map((p) => p.userId), picks.map((p) => p.token.hash)],
+  );
+  const ids = rows.map((r) => r.id);
+  cleanups.push(() => owner.query('DELETE FROM sessions WHERE id = ANY($1::uuid[])', [ids]));
+  process.stdout.write(
+    `${count.toLocaleString('en-US')} sessions of ${clinics.length} clinics: ${ROLE_MIX.map((m) => `${picks.filter((p) => p.role === m.role).length} ${m.role}`).join(', ')}\n`,
+  );
+  return picks.map((p) => ({ role: p.role, clinic: p.clinic, userId: p.userId, cookie: `${SESSION_COOKIE}=${p.token.token}` }));
+}
+
+async function startServer(name: string, command: string[], readyPath: string): Promise<ChildServer> {
+  const server = await startChildServer(name, command, { env: serverEnv, readyPath }).catch((error: unknown) => {
+    if (error instanceof ChildServerFailure) fail(`users bench: ${error.message}`);
+    throw error;
+  });
+  cleanups.push(() => stopProcess(server.child));
+  return server;
+}
+
+/**
+ * The pages each role opens and their calls, as web/src makes them: the app shell asks `/api/me` first and
+ * the opening page's queries once it is answered; later pages are navigations inside the app, where
+ * `/api/me` is already cached. Thumbnails and the event stream of an analysis are left out (the seeded data
+ * has no analyses), and so are the calls that follow a choice on a page (a booking's free times).
+ */
+function pagesFor(user: User, random: () => number): { opening: Page; later: Page[] } {
+  const { clinic } = user;
+  const today = DateTime.now().setZone(clinic.timeZone).startOf('day');
+  const day = `/api/appointments?${new URLSearchParams({ from: today.toUTC().toISO()!, until: today.plus({ days: 1 }).toUTC().toISO()! })}`;
+  if (user.role === 'customer') {
+    const mine = ['/api/appointments/mine?when=upcoming&limit=50', '/api/appointments/mine?when=past&limit=50'];
+    return {
+      opening: { name: 'open the app: my appointments', waves: [['/api/me'], mine] },
+      later: [
+        { name: 'my appointments', waves: [mine] },
+        { name: 'my analyses', waves: [['/api/analyses?limit=20', '/api/analyses/trend?limit=100']] },
+        { name: 'book a treatment', waves: [['/api/treatments', '/api/booking-rules']] },
+      ],
+    };
+  }
+  const customer = clinic.customerIds[Math.floor(random() * clinic.customerIds.length)]!;
+  return {
+    opening: { name: 'open the app: day dashboard', waves: [['/api/me'], [day]] },
+    later: [
+      { name: 'day dashboard', waves: [[day]] },
+      { name: 'customers', waves: [['/api/customers?limit=25']] },
+      {
+        name: 'a customer',
+        waves: [
+          [
+            `/api/customers/${customer}`,
+            `/api/customers/${customer}/appointments?when=upcoming&limit=50`,
+            `/api/customers/${customer}/appointments?when=past&limit=50`,
+          ],
+        ],
+      },
+      { name: 'analyses', waves: [['/api/analyses?limit=20']] },
+    ],
+  };
+}
+
+function pageCatalogue(clinic: Clinic): Record<string, Record<string, string[][]>> {
+  const out: Record<string, Record<string, string[][]>> = {};
+  for (const { role } of ROLE_MIX) {
+    const { opening, later } = pagesFor({ role, clinic, userId: '', cookie: '' }, () => 0);
+    out[role] = Object.fromEntries([opening, ...later].map((p) => [p.name, p.waves]));
+  }
+  return out;
+}
+
+/** Fails early if a page of any role does not answer 200. */
+async function checkPages(base: string, users: User[]): Promise<void> {
+  for (const { role } of ROLE_MIX) {
+    const user = users.find((u) => u.role === role);
+    if (!user) continue;
+    const { opening, later } = pagesFor(user, () => 0);
+    for (const path of [opening, ...later].flatMap((p) => p.waves.flat())) {
+      const res = await fetch(`${base}${path}`, { headers: { cookie: user.cookie } });
+      if (res.status !== 200) fail(`users bench: GET ${path} as ${role} answered ${res.status}: ${await res.text()}`);
+    }
+  }
+}
+
+interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+interface StepResult {
+  label: string;
+  users: number;
+  seconds: number;
+  pagesOpened: number;
+  pagesPerSecond: number;
+  requests: number;
+  requestsPerSecond: number;
+  pageMs: Percentiles;
+  requestMs: Percentiles;
+  statusCodes: Record<string, number>;
+  non2xx: number;
+  errors: number;
+  /** Failed requests by the reason the client gave (ECONNRESET, ...). */
+  errorKinds: Record<string, number>;
+  timeouts: number;
+  /** How late the load generator opened pages against the schedule: large, the generator was short of CPU. */
+  generatorLagMs: Percentiles;
+  cores: CpuSample;
+  met: boolean;
+}
+
+/**
+ * Every user's page opens for `duration` seconds: the first after an exponential wait (the process is
+ * stationary from the start), then one per exponential think time. Waits for pages still open at the end.
+ */
+async function runStep(
+  label: string,
+  server: ChildServer,
+  stepUsers: User[],
+  duration: number,
+  { seed: stepSeed, onlyPath }: { seed: number; onlyPath?: string },
+): Promise<StepResult> {
+  const random = randomSource(stepSeed);
+  const think = () => -Math.log(1 - random()) * thinkSeconds * 1000;
+  const opens: { at: number; user: User; page: Page }[] = [];
+  for (const user of stepUsers) {
+    let at = think();
+    let first = true;
+    while (at < duration * 1000) {
+      const { opening, later } = pagesFor(user, random);
+      const page = first ? opening : later[Math.floor(random() * later.length)]!;
+      opens.push({ at, user, page: onlyPath ? { name: page.name, waves: page.waves.map((w) => w.map(() => onlyPath)) } : page });
+      first = false;
+      at += think();
+    }
+  }
+  opens.sort((a, b) => a.at - b.at);
+
+  const pageTimes: number[] = [];
+  const requestTimes: number[] = [];
+  const lags: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  const errorKinds: Record<string, number> = {};
+  let errors = 0;
+  let timeouts = 0;
+  let inFlight = 0;
+  const cpuBefore = readCpu();
+  const start = performance.now();
+  const running: Promise<void>[] = [];
+  const progress = setInterval(() => {
+    const elapsed = Math.min(duration, Math.round((performance.now() - start) / 1000));
+    process.stdout.write(
+      `\r${label}: ${elapsed}/${duration} s, ${pageTimes.length.toLocaleString('en-US')} pages done, ${inFlight} open, p99 page so far ${percentile(pageTimes, 0.99)} ms      `,
+    );
+  }, 1000);
+
+  const openPage = async ({ at, user, page }: (typeof opens)[number]) => {
+    const scheduled = start + at;
+    lags.push(performance.now() - scheduled);
+    inFlight++;
+    for (const [i, wave] of page.waves.entries()) {
+      const lateBy = i === 0 ? performance.now() - scheduled : 0;
+      const result = await sendWave(server.base, wave, user.cookie, lateBy, requestTimes, statusCodes, errorKinds);
+      errors += result.errors;
+      timeouts += result.timeouts;
+    }
+    pageTimes.push(performance.now() - scheduled);
+    inFlight--;
+  };
+  for (const open of opens) {
+    const wait = start + open.at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    running.push(openPage(open));
+  }
+  await Promise.all(running);
+  const elapsedSeconds = (performance.now() - start) / 1000;
+  clearInterval(progress);
+  const cores = coresBusy(cpuBefore, readCpu(), server.child.pid!, []);
+  const non2xx = Object.entries(statusCodes).reduce((a, [code, n]) => a + (code.startsWith('2') ? 0 : n), 0);
+  const result: StepResult = {
+    label,
+    users: stepUsers.length,
+    seconds: round(elapsedSeconds),
+    pagesOpened: opens.length,
+    pagesPerSecond: round(opens.length / duration),
+    requests: requestTimes.length,
+    requestsPerSecond: round(requestTimes.length / duration),
+    pageMs: percentiles(pageTimes),
+    requestMs: percentiles(requestTimes),
+    statusCodes,
+    non2xx,
+    errors,
+    errorKinds,
+    timeouts,
+    generatorLagMs: percentiles(lags),
+    cores,
+    met: false,
+  };
+  result.met =
+    result.pageMs.p99 < TARGETS.pageP99Ms && result.requestMs.p99 < TARGETS.requestP99Ms && non2xx + errors + timeouts === 0;
+  process.stdout.write(`\r${stepLine(result)}${' '.repeat(20)}\n`);
+  return result;
+}
+
+/**
+ * One wave of a page: its calls at once, as a browser sends them, on kept-alive connections (Node's fetch).
+ * `lateBy` (how late the generator opened the page) is added to each request's time, so it counts.
+ */
+async function sendWave(
+  base: string,
+  paths: string[],
+  cookie: string,
+  lateBy: number,
+  requestTimes: number[],
+  statusCodes: Record<string, number>,
+  errorKinds: Record<string, number>,
+): Promise<{ errors: number; timeouts: number }> {
+  const outcome = { errors: 0, timeouts: 0 };
+  await Promise.all(
+    paths.map(async (path) => {
+      const sent = performance.now();
+      try {
+        const res = await fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000) });
+        await res.arrayBuffer();
+        requestTimes.push(performance.now() - sent + lateBy);
+        statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
+      } catch (error) {
+        if ((error as Error).name === 'TimeoutError') outcome.timeouts++;
+        else {
+          outcome.errors++;
+          const kind = String((error as { cause?: { code?: unknown } }).cause?.code ?? (error as Error).message);
+          errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  return outcome;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  return {
+    p50: percentile(samples, 0.5),
+    p95: percentile(samples, 0.95),
+    p99: percentile(samples, 0.99),
+    max: percentile(samples, 1),
+  };
+}
+
+function percentile(samples: number[], q: number): number {
+  if (samples.length === 0) return 0;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
+}
+
+/** A small seeded generator (mulberry32), so two runs with the same --seed open the same pages at the same moments. */
+function randomSource(start: number): () => number {
+  let state = start >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function stepLine(r: StepResult): string {
+  return `  ${[
+    r.label,
+    String(r.users),
+    String(r.pagesPerSecond),
+    String(r.requestsPerSecond),
+    trio(r.pageMs),
+    trio(r.requestMs),
+    String(r.non2xx),
+    String(r.errors),
+    String(r.timeouts),
+    String(Math.round(r.generatorLagMs.p99)),
+    `${c(r.cores.loadGenerator)} / ${c(r.cores.server)} / ${c(r.cores.postgres)} / ${c(r.cores.machineBusy)}`,
+    r.met ? 'met' : 'MISSED',
+  ]
+    .map(cell)
+    .join(' ')}`;
+}
+
+function printSummary(report: {
+  loadAverage: number[];
+  dataSet: { clinics: number; users: number; appointments: number };
+  clinics: number;
+  highestUserCountMeetingTargets: number;
+  headline: StepResult | null;
+  baseline: StepResult;
+  steps: StepResult[];
+}): void {
+  const h = report.headline;
+  const out = [
+    '',
+    `users bench: ${report.dataSet.clinics.toLocaleString('en-US')} clinics, ${report.dataSet.users.toLocaleString('en-US')} users, ${report.dataSet.appointments.toLocaleString('en-US')} appointments; ` +
+      `users of ${report.clinics} clinics (${ROLE_MIX.map((m) => `${m.share * 100}% ${m.role}`).join(', ')}), think time exponential with mean ${thinkSeconds} s, ${seconds} s per step, open loop`,
+    '',
+    `  ${STEP_HEADER.map(cell).join(' ')}`,
+    stepLine(report.baseline),
+    ...report.steps.map(stepLine),
+    '',
+    `targets: p99 page < ${TARGETS.pageP99Ms} ms, p99 request < ${TARGETS.requestP99Ms} ms, no non-2xx, errors or timeouts`,
+    h
+      ? `${h.users} users: p99 page ${h.pageMs.p99} ms, p99 request ${h.requestMs.p99} ms, ${h.non2xx + h.errors + h.timeouts} failed: ${h.met ? 'met' : 'MISSED'}`
+      : '',
+    `highest user count meeting the targets: ${report.highestUserCountMeetingTargets || 'none of the steps'}`,
+    `baseline (the same schedule at ${report.baseline.users} users against a bare Fastify route): p99 page ${report.baseline.pageMs.p99} ms, p99 request ${report.baseline.requestMs.p99} ms`,
+    `load average ${report.loadAverage.join(' ')}`,
+    'written: bench/results/users.json',
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+}
+
+function fail(message: string): never {
+  throw new BenchFailure(message);
+}
