@@ -122,20 +122,21 @@ export async function clinicPerformance(
        FROM (SELECT p.*, ${rate('p.no_shows', 'p.completed')} AS no_show_rate FROM per_clinic p) r
      ),
      page AS (
-       SELECT * FROM ranked
+       SELECT *, row_number() OVER (ORDER BY sort_value ${direction} NULLS LAST, id) AS position FROM ranked
        WHERE NOT $3::boolean
           OR CASE WHEN $4::numeric IS NULL THEN sort_value IS NULL AND id > $5::uuid
                   ELSE sort_value IS NULL OR sort_value ${beyond} $4::numeric OR (sort_value = $4::numeric AND id > $5::uuid) END
        ORDER BY sort_value ${direction} NULLS LAST, id
        LIMIT $6
      )
-     SELECT ${TOTALS.map((c) => `t.${c} AS total_${c}`).join(', ')}, p.*
+     SELECT ${TOTALS.map((c) => `CASE WHEN p.position IS NULL OR p.position = 1 THEN t.${c} END AS total_${c}`).join(', ')}, p.*
      FROM totals t LEFT JOIN page p ON true
-     ORDER BY p.sort_value ${direction} NULLS LAST, p.id`,
+     ORDER BY p.position`,
     [q.from, q.to, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit],
   );
   const first = rows[0]!;
   const totals = Object.fromEntries(TOTALS.map((c) => [c, first[`total_${c}`]])) as unknown as PlatformPerformanceRow;
-  // An empty page still comes with its totals: one row whose page columns are all null.
+  // The totals come on the first row only (a page of all clinics would otherwise carry and parse them a
+  // thousand times); an empty page still comes with them: one row whose page columns are all null.
   return { totals, clinics: rows.filter((r) => r.id !== null) };
 }

@@ -101,20 +101,32 @@ BEGIN
   ) p ON true
   ON CONFLICT (clinic_id, day) DO NOTHING;
 
+  -- Each row on or after a changed day takes the sum of the changes on or before its day: one sort of
+  -- the changes and those rows together, so a bulk insert over a clinic's whole history (a seeder)
+  -- costs what a booking does per row, not per row times changed day.
   UPDATE clinic_running_totals r
   SET appointments = r.appointments + s.appointments, completed = r.completed + s.completed,
       cancelled = r.cancelled + s.cancelled, no_shows = r.no_shows + s.no_shows,
       revenue_satang = r.revenue_satang + s.revenue_satang, analyses_completed = r.analyses_completed + s.analyses_completed,
       new_customers = r.new_customers + s.new_customers
   FROM (
-    SELECT later.clinic_id, later.day, sum(d.appointments) AS appointments, sum(d.completed) AS completed,
-           sum(d.cancelled) AS cancelled, sum(d.no_shows) AS no_shows, sum(d.revenue_satang) AS revenue_satang,
-           sum(d.analyses_completed) AS analyses_completed, sum(d.new_customers) AS new_customers
-    FROM unnest(by_day) d
-    JOIN clinic_running_totals later ON later.clinic_id = d.clinic_id AND later.day >= d.day
-    GROUP BY later.clinic_id, later.day
+    SELECT m.clinic_id, m.day, m.is_row,
+           sum(m.appointments) OVER w AS appointments, sum(m.completed) OVER w AS completed, sum(m.cancelled) OVER w AS cancelled,
+           sum(m.no_shows) OVER w AS no_shows, sum(m.revenue_satang) OVER w AS revenue_satang,
+           sum(m.analyses_completed) OVER w AS analyses_completed, sum(m.new_customers) OVER w AS new_customers
+    FROM (
+      SELECT d.clinic_id, d.day, false AS is_row, d.appointments, d.completed, d.cancelled, d.no_shows, d.revenue_satang,
+             d.analyses_completed, d.new_customers
+      FROM unnest(by_day) d
+      UNION ALL
+      SELECT later.clinic_id, later.day, true, 0, 0, 0, 0, 0, 0, 0
+      FROM (SELECT d.clinic_id, min(d.day) AS first_day FROM unnest(by_day) d GROUP BY d.clinic_id) f
+      JOIN clinic_running_totals later ON later.clinic_id = f.clinic_id AND later.day >= f.first_day
+    ) m
+    -- A day's change sorts before that day's row (false < true), so the row includes it.
+    WINDOW w AS (PARTITION BY m.clinic_id ORDER BY m.day, m.is_row)
   ) s
-  WHERE r.clinic_id = s.clinic_id AND r.day = s.day;
+  WHERE s.is_row AND r.clinic_id = s.clinic_id AND r.day = s.day;
 END
 $$;
 
