@@ -76,9 +76,9 @@ const TOTALS = [...COUNTS, 'no_show_rate', 'revenue_satang', 'clinics', 'compute
  * Every clinic's figures for a period in one statement, then one page of them in the asked order, and
  * the platform's totals, read from the figures the writes keep (migration 0018), never from the
  * appointments, customers, staff or analyses themselves:
- * - a period's figure is the clinic's running total at its last day minus the one before its first
- *   day: two backward probes of clinic_running_totals (clinic_id, day) per clinic, whatever the
- *   period's length;
+ * - a period's figure is the clinic's running total at its last day minus the one of the day before
+ *   its first: two scans of clinic_running_totals (day, clinic_id), a row per clinic each, whatever the
+ *   period's length (a clinic has a row for every day from its first figure to its last);
  * - staff, customers and the latest activity are one row per clinic in clinic_current_figures.
  * Every source is at most one row per clinic, so nothing fans out. Ordered by the metric, nulls last
  * either way, then id, so a page boundary never skips or repeats.
@@ -90,7 +90,10 @@ export async function clinicPerformance(
   const direction = q.order === 'desc' ? 'DESC' : 'ASC';
   const beyond = q.order === 'desc' ? '<' : '>';
   const rate = (no: string, done: string) => `round(${no}::numeric / nullif(${done} + ${no}, 0), 4)`;
-  const inPeriod = (figure: string) => `coalesce(upto.${figure}, 0) - coalesce(before.${figure}, 0)`;
+  // A day after the clinic's last running total has its totals at the last; one before its first, zero.
+  const at = (row: string, day: string, figure: string) =>
+    `CASE WHEN ${day} >= f.last_day THEN f.${figure} ELSE coalesce(${row}.${figure}, 0) END`;
+  const inPeriod = (figure: string) => `${at('upto', '$2::date', figure)} - ${at('before', '($1::date - 1)', figure)}`;
   const { rows } = await tx.query<
     ClinicPerformanceRow & { [K in keyof PlatformPerformanceRow as `total_${K}`]: PlatformPerformanceRow[K] }
   >(
@@ -104,12 +107,8 @@ export async function clinicPerformance(
                 AS last_activity_at
        FROM clinics c
        JOIN clinic_current_figures f ON f.clinic_id = c.id
-       LEFT JOIN LATERAL (
-         SELECT * FROM clinic_running_totals r WHERE r.clinic_id = c.id AND r.day <= $2::date ORDER BY r.day DESC LIMIT 1
-       ) upto ON true
-       LEFT JOIN LATERAL (
-         SELECT * FROM clinic_running_totals r WHERE r.clinic_id = c.id AND r.day < $1::date ORDER BY r.day DESC LIMIT 1
-       ) before ON true
+       LEFT JOIN clinic_running_totals upto ON upto.clinic_id = c.id AND upto.day = $2::date
+       LEFT JOIN clinic_running_totals before ON before.clinic_id = c.id AND before.day = $1::date - 1
      ),
      totals AS (
        SELECT count(*)::int AS clinics, ${COUNTS.map((c) => `coalesce(sum(${c}), 0)::int AS ${c}`).join(', ')},
