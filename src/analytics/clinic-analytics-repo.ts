@@ -70,7 +70,18 @@ const COUNTS = [
   'no_shows',
   'analyses_completed',
 ] as const;
-const TOTALS = [...COUNTS, 'no_show_rate', 'revenue_satang', 'clinics', 'computed_at'] as const;
+const PAGE_COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'tier',
+  'status',
+  ...COUNTS,
+  'revenue_satang',
+  'no_show_rate',
+  'last_activity_at',
+  'sort_value',
+] as const satisfies readonly (keyof ClinicPerformanceRow)[];
 
 /**
  * Every clinic's figures for a period in one statement, then one page of them in the asked order, and
@@ -95,7 +106,7 @@ export async function clinicPerformance(
     `CASE WHEN ${day} >= f.last_day THEN f.${figure} ELSE coalesce(${row}.${figure}, 0) END`;
   const inPeriod = (figure: string) => `${at('upto', '$2::date', figure)} - ${at('before', '($1::date - 1)', figure)}`;
   const { rows } = await tx.query<
-    ClinicPerformanceRow & { [K in keyof PlatformPerformanceRow as `total_${K}`]: PlatformPerformanceRow[K] }
+    ClinicPerformanceRow & { totals: (Omit<PlatformPerformanceRow, 'computed_at'> & { computed_at: string }) | null }
   >(
     `WITH per_clinic AS (
        SELECT c.id, c.slug, c.name, c.tier, c.status, f.active_staff, f.customers,
@@ -128,14 +139,21 @@ export async function clinicPerformance(
        ORDER BY sort_value ${direction} NULLS LAST, id
        LIMIT $6
      )
-     SELECT ${TOTALS.map((c) => `CASE WHEN p.position IS NULL OR p.position = 1 THEN t.${c} END AS total_${c}`).join(', ')}, p.*
+     SELECT CASE WHEN p.position IS NULL OR p.position = 1 THEN
+              json_build_object(${COUNTS.map((c) => `'${c}', t.${c}`).join(', ')}, 'clinics', t.clinics,
+                                'no_show_rate', t.no_show_rate::text, 'revenue_satang', t.revenue_satang::text, 'computed_at', t.computed_at)
+            END AS totals,
+            ${PAGE_COLUMNS.map((c) => `p.${c}`).join(', ')}
      FROM totals t LEFT JOIN page p ON true
      ORDER BY p.position`,
     [q.from, q.to, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit],
   );
-  const first = rows[0]!;
-  const totals = Object.fromEntries(TOTALS.map((c) => [c, first[`total_${c}`]])) as unknown as PlatformPerformanceRow;
-  // The totals come on the first row only (a page of all clinics would otherwise carry and parse them a
-  // thousand times); an empty page still comes with them: one row whose page columns are all null.
-  return { totals, clinics: rows.filter((r) => r.id !== null) };
+  // The totals come once, as one value on the first row: a page of all clinics would otherwise carry
+  // and parse them a thousand times. An empty page still comes with them: one row whose page columns
+  // are all null.
+  const totals = rows[0]!.totals!;
+  return {
+    totals: { ...totals, computed_at: new Date(totals.computed_at) },
+    clinics: rows.filter((r) => r.id !== null),
+  };
 }
