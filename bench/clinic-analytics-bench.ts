@@ -321,7 +321,8 @@ async function explainRollup(query: ClinicAnalyticsQuery, limit: number) {
           params,
         );
         plan = result.rows[0]!['QUERY PLAN'][0];
-        return result;
+        // The repository reads the rows it asked for: run the statement itself for them.
+        return tx.query(text, params);
       },
     } as unknown as Tx;
     await clinicPerformance(explaining, {
