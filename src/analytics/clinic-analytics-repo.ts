@@ -1,6 +1,5 @@
 import type { ClinicStatusKey, TierKey } from '../clinics/clinic-vocabulary.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
-import { STAFF_ROLES } from '../users/role-vocabulary.ts';
 import type { ClinicMetric, SortOrder } from './clinic-metric-vocabulary.ts';
 
 // Every value numeric, so one keyset condition serves every metric; the epoch keeps microseconds.
@@ -19,9 +18,9 @@ const SORT_VALUE: Record<ClinicMetric, string> = {
 };
 
 export interface PerformanceQuery {
-  /** The period: [from, until), instants. */
-  from: Date;
-  until: Date;
+  /** The period's first and last days, both included (YYYY-MM-DD), each clinic's own local days. */
+  from: string;
+  to: string;
   sort: ClinicMetric;
   order: SortOrder;
   /** The last row of the previous page: its sort value (numeric text; null when it had none) and id. */
@@ -71,19 +70,29 @@ const COUNTS = [
   'no_shows',
   'analyses_completed',
 ] as const;
-const TOTALS = [...COUNTS, 'no_show_rate', 'revenue_satang', 'clinics', 'computed_at'] as const;
+const PAGE_COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'tier',
+  'status',
+  ...COUNTS,
+  'revenue_satang',
+  'no_show_rate',
+  'last_activity_at',
+  'sort_value',
+] as const satisfies readonly (keyof ClinicPerformanceRow)[];
 
 /**
  * Every clinic's figures for a period in one statement, then one page of them in the asked order, and
- * the platform's totals. No fan-out: each table is reduced to at most one row per clinic on its own
- * (a GROUP BY over the period's rows, or an aggregate over one clinic's rows) before anything is
- * joined, so a clinic's staff never multiply its appointments, nor its customers its analyses. Joining
- * the raw tables instead would count each appointment once per staff member.
- * - appointments and analyses in the period: one index-only range scan each (or, for a period holding
- *   most of the table, one sequential scan), grouped by clinic;
- * - staff and customers: per clinic through (clinic_id, role) and (clinic_id, created_at);
- * - last activity: one index probe per clinic and table for the latest row.
- * Ordered by the metric, nulls last either way, then id, so a page boundary never skips or repeats.
+ * the platform's totals, read from the figures the writes keep (migration 0018), never from the
+ * appointments, customers, staff or analyses themselves:
+ * - a period's figure is the clinic's running total at its last day minus the one of the day before
+ *   its first: two scans of clinic_running_totals (day, clinic_id), a row per clinic each, whatever the
+ *   period's length (a clinic has a row for every day from its first figure to its last);
+ * - staff, customers and the latest activity are one row per clinic in clinic_current_figures.
+ * Every source is at most one row per clinic, so nothing fans out. Ordered by the metric, nulls last
+ * either way, then id, so a page boundary never skips or repeats.
  */
 export async function clinicPerformance(
   tx: Tx,
@@ -92,51 +101,25 @@ export async function clinicPerformance(
   const direction = q.order === 'desc' ? 'DESC' : 'ASC';
   const beyond = q.order === 'desc' ? '<' : '>';
   const rate = (no: string, done: string) => `round(${no}::numeric / nullif(${done} + ${no}, 0), 4)`;
-  // A year's period costs enough for the planner to compile the plan, which takes longer than it saves
-  // here (measured on the seeded data set: 344 ms with JIT, 198 ms without).
-  await tx.query('SET LOCAL jit = off');
+  // A day after the clinic's last running total has its totals at the last; one before its first, zero.
+  const at = (row: string, day: string, figure: string) =>
+    `CASE WHEN ${day} >= f.last_day THEN f.${figure} ELSE coalesce(${row}.${figure}, 0) END`;
+  const inPeriod = (figure: string) => `${at('upto', '$2::date', figure)} - ${at('before', '($1::date - 1)', figure)}`;
   const { rows } = await tx.query<
-    ClinicPerformanceRow & { [K in keyof PlatformPerformanceRow as `total_${K}`]: PlatformPerformanceRow[K] }
+    ClinicPerformanceRow & { totals: (Omit<PlatformPerformanceRow, 'computed_at'> & { computed_at: string }) | null }
   >(
-    `WITH appointment_figures AS (
-       SELECT clinic_id,
-              count(*)::int AS appointments,
-              count(*) FILTER (WHERE status = 'completed')::int AS completed,
-              count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
-              count(*) FILTER (WHERE status = 'no_show')::int AS no_shows,
-              coalesce(sum(price_satang) FILTER (WHERE status = 'completed'), 0)::bigint AS revenue_satang
-       FROM appointments
-       WHERE starts_at >= $1 AND starts_at < $2
-       GROUP BY clinic_id
-     ),
-     analysis_figures AS (
-       SELECT clinic_id, count(*)::int AS analyses_completed
-       FROM skin_analyses
-       WHERE status = 'completed' AND finished_at >= $1 AND finished_at < $2
-       GROUP BY clinic_id
-     ),
-     per_clinic AS (
-       SELECT c.id, c.slug, c.name, c.tier, c.status, staff.active_staff, cust.customers, cust.new_customers,
-              coalesce(a.appointments, 0) AS appointments, coalesce(a.completed, 0) AS completed,
-              coalesce(a.cancelled, 0) AS cancelled, coalesce(a.no_shows, 0) AS no_shows,
-              coalesce(a.revenue_satang, 0) AS revenue_satang, coalesce(an.analyses_completed, 0) AS analyses_completed,
-              greatest(staff.last_sign_in_at, cust.last_added_at, last_change.at, last_analysis.at) AS last_activity_at
+    `WITH per_clinic AS (
+       SELECT c.id, c.slug, c.name, c.tier, c.status, f.active_staff, f.customers,
+              (${inPeriod('new_customers')})::int AS new_customers, (${inPeriod('appointments')})::int AS appointments,
+              (${inPeriod('completed')})::int AS completed, (${inPeriod('cancelled')})::int AS cancelled,
+              (${inPeriod('no_shows')})::int AS no_shows, (${inPeriod('revenue_satang')})::bigint AS revenue_satang,
+              (${inPeriod('analyses_completed')})::int AS analyses_completed,
+              greatest(f.last_staff_sign_in_at, f.last_customer_added_at, f.last_appointment_change_at, f.last_analysis_requested_at)
+                AS last_activity_at
        FROM clinics c
-       CROSS JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE u.disabled_at IS NULL)::int AS active_staff, max(u.last_sign_in_at) AS last_sign_in_at
-         FROM users u
-         WHERE u.clinic_id = c.id AND u.role = ANY($7::text[])
-       ) staff
-       CROSS JOIN LATERAL (
-         SELECT count(*)::int AS customers, count(*) FILTER (WHERE cu.created_at >= $1 AND cu.created_at < $2)::int AS new_customers,
-                max(cu.created_at) AS last_added_at
-         FROM customers cu
-         WHERE cu.clinic_id = c.id
-       ) cust
-       LEFT JOIN LATERAL (SELECT x.updated_at AS at FROM appointments x WHERE x.clinic_id = c.id ORDER BY x.updated_at DESC LIMIT 1) last_change ON true
-       LEFT JOIN LATERAL (SELECT y.created_at AS at FROM skin_analyses y WHERE y.clinic_id = c.id ORDER BY y.created_at DESC LIMIT 1) last_analysis ON true
-       LEFT JOIN appointment_figures a ON a.clinic_id = c.id
-       LEFT JOIN analysis_figures an ON an.clinic_id = c.id
+       JOIN clinic_current_figures f ON f.clinic_id = c.id
+       LEFT JOIN clinic_running_totals upto ON upto.clinic_id = c.id AND upto.day = $2::date
+       LEFT JOIN clinic_running_totals before ON before.clinic_id = c.id AND before.day = $1::date - 1
      ),
      totals AS (
        SELECT count(*)::int AS clinics, ${COUNTS.map((c) => `coalesce(sum(${c}), 0)::int AS ${c}`).join(', ')},
@@ -149,20 +132,28 @@ export async function clinicPerformance(
        FROM (SELECT p.*, ${rate('p.no_shows', 'p.completed')} AS no_show_rate FROM per_clinic p) r
      ),
      page AS (
-       SELECT * FROM ranked
+       SELECT *, row_number() OVER (ORDER BY sort_value ${direction} NULLS LAST, id) AS position FROM ranked
        WHERE NOT $3::boolean
           OR CASE WHEN $4::numeric IS NULL THEN sort_value IS NULL AND id > $5::uuid
                   ELSE sort_value IS NULL OR sort_value ${beyond} $4::numeric OR (sort_value = $4::numeric AND id > $5::uuid) END
        ORDER BY sort_value ${direction} NULLS LAST, id
        LIMIT $6
      )
-     SELECT ${TOTALS.map((c) => `t.${c} AS total_${c}`).join(', ')}, p.*
+     SELECT CASE WHEN p.position IS NULL OR p.position = 1 THEN
+              json_build_object(${COUNTS.map((c) => `'${c}', t.${c}`).join(', ')}, 'clinics', t.clinics,
+                                'no_show_rate', t.no_show_rate::text, 'revenue_satang', t.revenue_satang::text, 'computed_at', t.computed_at)
+            END AS totals,
+            ${PAGE_COLUMNS.map((c) => `p.${c}`).join(', ')}
      FROM totals t LEFT JOIN page p ON true
-     ORDER BY p.sort_value ${direction} NULLS LAST, p.id`,
-    [q.from, q.until, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit, STAFF_ROLES],
+     ORDER BY p.position`,
+    [q.from, q.to, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit],
   );
-  const first = rows[0]!;
-  const totals = Object.fromEntries(TOTALS.map((c) => [c, first[`total_${c}`]])) as unknown as PlatformPerformanceRow;
-  // An empty page still comes with its totals: one row whose page columns are all null.
-  return { totals, clinics: rows.filter((r) => r.id !== null) };
+  // The totals come once, as one value on the first row: a page of all clinics would otherwise carry
+  // and parse them a thousand times. An empty page still comes with them: one row whose page columns
+  // are all null.
+  const totals = rows[0]!.totals!;
+  return {
+    totals: { ...totals, computed_at: new Date(totals.computed_at) },
+    clinics: rows.filter((r) => r.id !== null),
+  };
 }

@@ -12,11 +12,17 @@ const MAX_DAYS = 366;
 const Day = z.iso.date();
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Days are UTC and both ends are included; the period is checked here so a bad one is a 400 naming the field. */
+/**
+ * Both ends are included, and each clinic's figures are of its own local days (a clinic in Bangkok and
+ * one in Hong Kong each count their own 1 March); the default "today" is UTC's. The period is checked
+ * here so a bad one is a 400 naming the field.
+ */
 export const ClinicAnalyticsQuery = PageQuery.extend({
-  from: Day.optional().meta({ description: `First day (UTC, included); defaults to ${DEFAULT_DAYS - 1} days before \`to\`.` }),
+  from: Day.optional().meta({
+    description: `First day (each clinic's local day, included); defaults to ${DEFAULT_DAYS - 1} days before \`to\`.`,
+  }),
   to: Day.optional().meta({
-    description: `Last day (UTC, included); defaults to today. At most ${MAX_DAYS} days from \`from\`.`,
+    description: `Last day (each clinic's local day, included); defaults to today in UTC. At most ${MAX_DAYS} days from \`from\`.`,
   }),
   sort: z.enum(CLINIC_METRICS).default('revenue'),
   order: z.enum(SORT_ORDERS).default('desc'),

@@ -13,8 +13,6 @@ import {
 } from './clinic-analytics-schemas.ts';
 import { CLINIC_METRICS, SORT_ORDERS, type ClinicMetric, type SortOrder } from './clinic-metric-vocabulary.ts';
 
-const DAY_MS = 86_400_000;
-
 // A cursor names the order it was cut from: used with another one it would skip or repeat clinics.
 const Cursor = z.object({
   sort: z.enum(CLINIC_METRICS),
@@ -42,13 +40,19 @@ export function createClinicAnalyticsService({
     query: ClinicAnalyticsQuery,
     after: PerformanceQuery['after'],
   ): Promise<ClinicAnalyticsPage> {
-    const from = new Date(`${query.from}T00:00:00Z`);
-    const until = new Date(Date.parse(`${query.to}T00:00:00Z`) + DAY_MS);
     // Read-mostly and cross-clinic: the replica takes it, so a dashboard never competes with bookings.
     const { totals, clinics } = await unsafeWithPlatformAccess(
       replica,
       scopeOf(reader),
-      (tx) => clinicPerformance(tx, { from, until, sort: query.sort, order: query.order, after, limit: query.limit + 1 }),
+      (tx) =>
+        clinicPerformance(tx, {
+          from: query.from,
+          to: query.to,
+          sort: query.sort,
+          order: query.order,
+          after,
+          limit: query.limit + 1,
+        }),
       { readOnly: true },
     );
     const page = clinics.slice(0, query.limit);

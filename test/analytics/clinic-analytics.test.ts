@@ -18,7 +18,7 @@ let t: TestApp;
 let admin: HttpClient;
 let adminUser: TestUser;
 
-// March 2025, both ends included: [2025-03-01T00:00Z, 2025-04-01T00:00Z).
+// March 2025, both ends included: [2025-03-01T00:00Z, 2025-04-01T00:00Z) for the clinics arranged in UTC.
 const MARCH = { from: '2025-03-01', to: '2025-03-31' };
 const DAY_MS = 86_400_000;
 
@@ -354,6 +354,9 @@ async function arrangeClinic(
   extra: { disabledStaff: number; customersWithAccounts: number },
 ): Promise<ArrangedClinic> {
   const clinic = await createClinic(t, settings);
+  // A clinic counts its own local days: in UTC, the edges arranged above are the period's edges.
+  // Other zones are the subject of clinic-figure-rollups.test.ts.
+  await t.db.owner.query(`UPDATE clinics SET time_zone = 'UTC' WHERE id = $1`, [clinic.id]);
   await createUser(t, clinic.id, 'clinic_owner');
   const practitioner = await createUser(t, clinic.id, 'clinic_staff');
   for (const role of roles) await createUser(t, clinic.id, role);

@@ -128,10 +128,22 @@ const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
     month: '2030-01',
     analyses_used: 1,
   }),
+  clinic_current_figures: (x) => ({ clinic_id: x.clinicId, active_staff: 1 }),
+  clinic_running_totals: (x) => ({
+    clinic_id: x.clinicId,
+    day: '2031-01-01',
+    appointments: 1,
+    completed: 1,
+    cancelled: 0,
+    no_shows: 0,
+    revenue_satang: 150_000,
+    analyses_completed: 0,
+    new_customers: 1,
+  }),
 };
 
 // A trigger gives every new clinic its row in these tables (keyed by clinic_id): seeding sets its values instead.
-const MADE_WITH_THE_CLINIC = new Set(['booking_rules']);
+const MADE_WITH_THE_CLINIC = new Set(['booking_rules', 'clinic_current_figures']);
 
 let db: TestDatabase;
 let owner: pg.Pool;
@@ -241,6 +253,8 @@ describe('row-level security as the application role', () => {
         'customer_analysis_usage',
         'account_tokens',
         'skin_analyses',
+        'clinic_current_figures',
+        'clinic_running_totals',
       ]),
     );
     const unseeded = tenantTables.filter((table) => !SEEDERS[table]);

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Field } from './Field.tsx';
 import { daysOf, PRESET_DAYS, type Period } from './period.ts';
 
-/** Last 7, 30 or 90 days, or any run of whole UTC days the operator types in. */
+/** Last 7, 30 or 90 days, or any run of whole days the operator types in (each clinic's local days). */
 export function PeriodPicker({ period, onChange }: { period: Period; onChange: (period: Period) => void }) {
   const { t } = useTranslation('admin');
   const shown = daysOf(period);

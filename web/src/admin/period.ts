@@ -1,6 +1,6 @@
 /**
- * The reporting period of clinic performance: whole UTC days, both ends included, as the API counts
- * them. A preset is kept as its length so a bookmarked page keeps meaning "the last 30 days".
+ * The reporting period of clinic performance: whole days, both ends included, each clinic counting
+ * its own local days as the API does; "today" is the current UTC day, as the API's default. A preset is kept as its length so a bookmarked page keeps meaning "the last 30 days".
  */
 export const PRESET_DAYS = [7, 30, 90] as const;
 type PresetDays = (typeof PRESET_DAYS)[number];
