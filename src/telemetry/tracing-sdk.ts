@@ -1,0 +1,59 @@
+import { register } from 'node:module';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { NodeSDK, resources } from '@opentelemetry/sdk-node';
+import { statementLabel } from '../db/slow-statements.ts';
+import { statementWithoutLiterals } from './statement-text.ts';
+
+// The OpenTelemetry SDK, started by start-tracing.ts only when an OTLP endpoint is configured. The
+// exporter, protocol, sampler and batch sizes come from the standard OTEL_* variables.
+
+// The app is ES modules: pg, ioredis and the AWS SDK are patched as they are imported, which needs
+// this loader hook registered before the app's first import.
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+/** Paths polled by probes and scrapers: one trace each would drown the requests people make. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+const sdk = new NodeSDK({
+  serviceName: process.env.OTEL_SERVICE_NAME ?? `beauty-with-ai-precision-${process.argv[2] ?? 'all'}`,
+  // The cloud detectors probe metadata addresses over the network at start-up; this app needs none.
+  resourceDetectors: [resources.envDetector, resources.hostDetector, resources.processDetector],
+  instrumentations: [
+    getNodeAutoInstrumentations({
+      '@opentelemetry/instrumentation-http': {
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]!),
+      },
+      '@opentelemetry/instrumentation-pg': {
+        // Values of a statement are personal data (names, emails, password hashes): never recorded.
+        enhancedDatabaseReporting: false,
+        // pg-boss polls and pool checks outside any request or job would each start a trace of their own.
+        requireParentSpan: true,
+        requestHook: (span, { query }) => {
+          span.updateName(statementLabel(query));
+          if (query.text) span.setAttribute('db.query.text', statementWithoutLiterals(query.text));
+        },
+      },
+      '@opentelemetry/instrumentation-ioredis': {
+        // A key can hold an email (sign-in throttles) or a session token: the command name is enough.
+        dbStatementSerializer: (command) => command,
+      },
+      // Log lines get their trace id from the logger's own mixin (logger.ts), which works without the SDK.
+      '@opentelemetry/instrumentation-pino': { enabled: false },
+      // File, name-lookup and socket spans under every request, and nothing an operator acts on.
+      '@opentelemetry/instrumentation-fs': { enabled: false },
+      '@opentelemetry/instrumentation-dns': { enabled: false },
+      '@opentelemetry/instrumentation-net': { enabled: false },
+      '@opentelemetry/instrumentation-generic-pool': { enabled: false },
+      '@opentelemetry/instrumentation-lru-memoizer': { enabled: false },
+      '@opentelemetry/instrumentation-runtime-node': { enabled: false },
+    }),
+    // Route spans named by the route template; one span per hook would double the spans of a request.
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      instrumentHooks: false,
+      ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url),
+    }),
+  ],
+});
+sdk.start();
