@@ -77,7 +77,9 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   const webShell = await serveWebApp(app, config.WEB_DIST_DIR);
   if (!webShell) log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
   registerProblemHandlers(app, webShell);
-  await app.register(httpMetrics, { metrics });
+  // With METRICS=off nothing is counted, but routes still find `app.metrics` (a live stream counts itself).
+  if (config.METRICS === 'on') await app.register(httpMetrics, { metrics });
+  else app.decorate('metrics', metrics);
   await app.register(requestTiming, { slowRequestMs: config.SLOW_REQUEST_MS });
 
   await app.register(securityHeaders);
@@ -107,7 +109,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
 
   await app.register(healthRoutes, { db });
   await app.register(problemRoutes);
-  await app.register(metricsRoute, { config, metrics });
+  if (config.METRICS === 'on') await app.register(metricsRoute, { config, metrics });
 
   // The zod compilers live inside this scope only: plugins outside it keep their JSON-schema routes.
   await app.register(async (api) => {

@@ -38,9 +38,9 @@ export interface Runtime {
 }
 
 export function createRuntime(config: Config, log: Logger, ownerUrl: string): Runtime {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: config.METRICS === 'on' });
   const db = createDatabase(ownerUrl, config, log);
-  metrics.database.observe(db);
+  if (config.METRICS === 'on') metrics.database.observe(db);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log, () => metrics.cache.redisError('shared')) : null;
   if (redis) metrics.cache.observeRedisFallback(redisFallback(redis));
   const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });
