@@ -21,9 +21,10 @@ import { round } from './timing.ts';
 
 // What metrics and tracing cost the API: the dashboard reads of the api load bench against three API
 // processes on the same seeded database, started alike but for their observability: none (METRICS=off),
-// Prometheus metrics scraped as Prometheus would, and metrics plus every request traced (always-on
-// sampling, the SDK's default batching) to an OTLP collector stand-in in its own process. The cases take
-// turns, round after round, so load from elsewhere on the machine falls on all three alike.
+// Prometheus metrics scraped as Prometheus would, metrics plus every request traced (always-on sampling,
+// the SDK's default batching) to an OTLP collector stand-in in its own process, and the same with one
+// trace in ten sampled. The cases take turns, each round starting with another, so load from elsewhere on
+// the machine falls on all of them alike.
 const TARGET_MAX_LOSS = 0.1;
 /** Prometheus's usual scrape interval is 15 to 60 s; scraping more often only makes metrics look dearer. */
 const SCRAPE_EVERY_MS = 5_000;
@@ -55,8 +56,9 @@ const baseEnv: NodeJS.ProcessEnv = {
 // The command `npm run api` runs: the tracing preload is there in all three cases, and loads the SDK in one.
 const API_COMMAND = [process.execPath, '--import', 'tsx', '--import', './src/telemetry/start-tracing.ts', 'src/main.ts', 'api'];
 
-type Case = 'off' | 'metrics' | 'metrics + tracing';
-const CASES: Case[] = ['off', 'metrics', 'metrics + tracing'];
+type Case = 'off' | 'metrics' | 'metrics + tracing' | 'metrics + tracing 10%';
+const CASES: Case[] = ['off', 'metrics', 'metrics + tracing', 'metrics + tracing 10%'];
+const TRACED: Case[] = ['metrics + tracing', 'metrics + tracing 10%'];
 
 const cleanups: (() => Promise<unknown>)[] = [];
 let cleaningUp: Promise<void> | undefined;
@@ -84,6 +86,13 @@ try {
       METRICS: 'on',
       OTEL_EXPORTER_OTLP_ENDPOINT: sink.base,
     }),
+    'metrics + tracing 10%': await startServer('API with metrics and sampled tracing', API_COMMAND, '/healthz', {
+      ...baseEnv,
+      METRICS: 'on',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.base,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    }),
   };
   for (const server of Object.values(servers)) {
     const ready = await fetch(`${server.base}/readyz`);
@@ -98,24 +107,25 @@ try {
   for (const server of Object.values(servers)) await checkRoutes(server.base, sessions[0]!);
   const requestsFor = (i: number) => rotate(dashboardReads(sessions[i % sessions.length]!), i);
 
-  const runs: Record<Case, PhaseResult[]> = { off: [], metrics: [], 'metrics + tracing': [] };
-  const traced = { exports: 0, bytes: 0, spans: 0, requests: 0 };
+  const runs: Record<Case, PhaseResult[]> = { off: [], metrics: [], 'metrics + tracing': [], 'metrics + tracing 10%': [] };
+  const exported = Object.fromEntries(TRACED.map((name) => [name, { exports: 0, bytes: 0, spans: 0, requests: 0 }]));
   for (let round = 1; round <= rounds; round++) {
-    for (const name of CASES) {
+    for (const name of rotate(CASES, round - 1)) {
       const server = servers[name];
       await loadPhase(`${name} warm-up (round ${round})`, server, warmupSeconds, requestsFor, { connections });
       const scraping = name === 'off' ? undefined : scrapeMetrics(server.base);
-      const before = name === 'metrics + tracing' ? await sinkStats(sink) : undefined;
+      const before = TRACED.includes(name) ? await sinkStats(sink) : undefined;
       runs[name].push(await loadPhase(`${name} (round ${round})`, server, seconds, requestsFor, { connections }));
       await scraping?.stop();
       if (before) {
-        // The SDK sends its last batch up to 5 s after the phase; the next phases overlap that wait.
+        // The SDK sends its last batch up to 5 s after the phase: counted before the next phase starts.
         await new Promise((r) => setTimeout(r, 6_000));
         const after = await sinkStats(sink);
-        traced.exports += after.exports - before.exports;
-        traced.bytes += after.bytes - before.bytes;
-        traced.spans += after.spans - before.spans;
-        traced.requests += runs[name].at(-1)!.requests;
+        const counts = exported[name]!;
+        counts.exports += after.exports - before.exports;
+        counts.bytes += after.bytes - before.bytes;
+        counts.spans += after.spans - before.spans;
+        counts.requests += runs[name].at(-1)!.requests;
       }
     }
   }
@@ -123,6 +133,7 @@ try {
   const summary = CASES.map((name) => summarise(name, runs[name]));
   const off = summary[0]!.requestsPerSecond;
   const loss = (name: Case) => round(1 - summary.find((s) => s.case === name)!.requestsPerSecond / off);
+  const losses = (of: (name: Case) => number) => Object.fromEntries(CASES.slice(1).map((name) => [name, of(name)]));
   // The same loss read from CPU per request: what throughput a server with its cores to itself would lose.
   const offCpu = summary[0]!.serverCpuMsPerRequest;
   const cpuLoss = (name: Case) => round(1 - offCpu / summary.find((s) => s.case === name)!.serverCpuMsPerRequest);
@@ -138,18 +149,31 @@ try {
     sessions: sessions.length,
     routes: dashboardReads(sessions[0]!).map((r) => `${r.method} ${r.path}`),
     tracing: {
-      sampler: 'parentbased_always_on (the SDK default)',
-      exporter: 'OTLP/HTTP protobuf to a local sink process',
-      exports: traced.exports,
-      spansReceived: traced.spans,
-      spansPerRequest: traced.requests ? round(traced.spans / traced.requests) : null,
-      bytesPerRequest: traced.requests ? Math.round(traced.bytes / traced.requests) : null,
+      samplers: {
+        'metrics + tracing': 'parentbased_always_on (the SDK default)',
+        'metrics + tracing 10%': 'parentbased_traceidratio 0.1',
+      },
+      exporter: 'OTLP/HTTP protobuf to a local sink process, the SDK default batching',
+      exported: Object.fromEntries(
+        TRACED.map((name) => {
+          const c = exported[name]!;
+          return [
+            name,
+            {
+              exports: c.exports,
+              spans: c.spans,
+              spansPerRequest: c.requests ? round(c.spans / c.requests) : null,
+              bytesPerRequest: c.requests ? Math.round(c.bytes / c.requests) : null,
+            },
+          ];
+        }),
+      ),
     },
     metricsScrapedEveryMs: SCRAPE_EVERY_MS,
     targetMaxThroughputLoss: TARGET_MAX_LOSS,
-    throughputLoss: { metrics: loss('metrics'), 'metrics + tracing': loss('metrics + tracing') },
-    throughputLossFromCpuPerRequest: { metrics: cpuLoss('metrics'), 'metrics + tracing': cpuLoss('metrics + tracing') },
-    verdict: { 'metrics + tracing': loss('metrics + tracing') <= TARGET_MAX_LOSS },
+    throughputLoss: losses(loss),
+    throughputLossFromCpuPerRequest: losses(cpuLoss),
+    verdict: Object.fromEntries(TRACED.map((name) => [name, loss(name) <= TARGET_MAX_LOSS])),
     cases: summary,
     phases: runs,
   };
@@ -227,7 +251,7 @@ function print(report: {
   rounds: number;
   sessions: number;
   routes: string[];
-  tracing: { spansPerRequest: number | null; bytesPerRequest: number | null; spansReceived: number };
+  tracing: { exported: Record<string, { spans: number; spansPerRequest: number | null; bytesPerRequest: number | null }> };
   throughputLoss: Record<string, number>;
   throughputLossFromCpuPerRequest: Record<string, number>;
   verdict: Record<string, boolean>;
@@ -267,7 +291,6 @@ function print(report: {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
     `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
-  const tracingLoss = report.throughputLoss['metrics + tracing']!;
   process.stdout.write(
     [
       '',
@@ -278,9 +301,15 @@ function print(report: {
       line(rows[0]!),
       ...rows.slice(1).map(line),
       '',
-      `traced: ${n(report.tracing.spansReceived)} spans received, ${report.tracing.spansPerRequest ?? '-'} per request, ${n(report.tracing.bytesPerRequest ?? 0)} bytes of OTLP per request`,
-      `metrics + tracing cost ${(tracingLoss * 100).toFixed(1)}% of the throughput without them (target at most ${TARGET_MAX_LOSS * 100}%: ${report.verdict['metrics + tracing'] ? 'met' : 'MISSED'}); ` +
-        `${(report.throughputLossFromCpuPerRequest['metrics + tracing']! * 100).toFixed(1)}% read from the server's CPU per request`,
+      ...TRACED.map((name) => {
+        const e = report.tracing.exported[name]!;
+        return `${name}: ${n(e.spans)} spans received, ${e.spansPerRequest ?? '-'} per request, ${n(e.bytesPerRequest ?? 0)} bytes of OTLP per request`;
+      }),
+      ...TRACED.map(
+        (name) =>
+          `${name} cost ${(report.throughputLoss[name]! * 100).toFixed(1)}% of the throughput without them (target at most ${TARGET_MAX_LOSS * 100}%: ${report.verdict[name] ? 'met' : 'MISSED'}); ` +
+          `${(report.throughputLossFromCpuPerRequest[name]! * 100).toFixed(1)}% read from the server's CPU per request`,
+      ),
       `load average ${report.loadAverage.join(' ')}`,
       'written: bench/results/observability.json',
       '',

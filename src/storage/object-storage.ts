@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../config.ts';
 import { LocalFolderStorage } from './local-folder-storage.ts';
 import { createS3Client, S3Storage } from './s3-storage.ts';
+import { tracedStorage } from './traced-storage.ts';
 
 export interface StoredObject {
   /** Streamed, so an image can be piped to a response without holding it in memory. */
@@ -46,7 +47,7 @@ export type StorageConfig = Pick<
 
 export function createObjectStorage(config: StorageConfig): ObjectStorage {
   if (config.STORAGE_DRIVER === 's3') return new S3Storage(createS3Client(config), s3Bucket(config));
-  return new LocalFolderStorage(config.STORAGE_DIR);
+  return tracedStorage(new LocalFolderStorage(config.STORAGE_DIR), 'local');
 }
 
 function s3Bucket(config: StorageConfig): string {

@@ -22,11 +22,18 @@ const STAGES = ['analysis decode', 'analysis detect', 'analysis gate', 'analysis
 let t: TestApp;
 let receiver: OtlpReceiver;
 let face: Buffer;
+let base: string;
+let api: { child: ChildProcess; logs: string[] };
 const processes: ChildProcess[] = [];
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   t = await startTestApp();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  // Both start while the test photo is made: loading the SDK takes a few seconds.
+  api = startProcess('api', processEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
+  startProcess('worker', processEnv({ LOG_LEVEL: 'warn' }));
   face = (await deriveFacePhotos(await loadFaceModel(), { samples: [1] }))[0]!.photo;
 }, 120_000);
 afterAll(async () => {
@@ -54,7 +61,7 @@ function processEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts `src/main.ts <mode>` traced; resolves with its log lines as they come. */
+/** Starts `src/main.ts <mode>` traced; its log lines are collected as they come. */
 function startProcess(mode: 'api' | 'worker', env: NodeJS.ProcessEnv): { child: ChildProcess; logs: string[] } {
   const child = spawn(process.execPath, [...PRELOAD, 'src/main.ts', mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   processes.push(child);
@@ -127,10 +134,6 @@ const jobSpanLinkedTo = (spans: ReceivedSpan[], traceId: string) =>
 
 describe('traces exported over OTLP when an endpoint is set', () => {
   it('an upload is one trace (route, pg statements without values, Redis), and its analysis job a trace linked to it with a span per stage', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const api = startProcess('api', processEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
-    const worker = startProcess('worker', processEnv({ LOG_LEVEL: 'warn' }));
     await untilAnswering(base, api.child);
 
     const clinic = await createClinic(t, { tier: 'professional' });
@@ -166,6 +169,9 @@ describe('traces exported over OTLP when an endpoint is set', () => {
     expect(redis.length).toBeGreaterThan(0);
     for (const s of redis) expect(s.attributes['db.query.text']).toBe(s.name);
 
+    // The photo and its thumbnails are stored under the request (the folder driver here; S3 calls are the AWS SDK's spans).
+    expect(requestTrace.filter((s) => s.name === 'storage put').length).toBeGreaterThan(0);
+
     // The job's trace is linked to the request's and holds the analysis stages and their statements.
     const job = jobSpanLinkedTo(spans, request.traceId)!;
     expect(job.service).toBe('beauty-with-ai-precision-worker');
@@ -173,6 +179,7 @@ describe('traces exported over OTLP when an endpoint is set', () => {
     const jobTrace = inTrace(spans, job.traceId);
     for (const stage of STAGES) expect(jobTrace.find((s) => s.name === stage)?.attributes).toBeDefined();
     expect(jobTrace.some((s) => s.name === 'UPDATE skin_analyses')).toBe(true);
+    expect(jobTrace.some((s) => s.name === 'storage get')).toBe(true);
     expect(jobTrace.find((s) => s.name === 'analysis decode')!.parentSpanId).toBe(job.spanId);
 
     // The API's log lines for the upload name its trace.
@@ -182,8 +189,6 @@ describe('traces exported over OTLP when an endpoint is set', () => {
       .filter((l) => l.req?.url === '/api/analyses');
     expect(uploadLogs.length).toBeGreaterThan(0);
     for (const l of uploadLogs) expect(l.traceId).toBe(request.traceId);
-
-    await Promise.all([stopProcess(api.child), stopProcess(worker.child)]);
   }, 60_000);
 });
 
