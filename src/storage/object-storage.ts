@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../config.ts';
 import { LocalFolderStorage } from './local-folder-storage.ts';
 import { createS3Client, S3Storage } from './s3-storage.ts';
-import { tracedStorage } from './traced-storage.ts';
 
 export interface StoredObject {
   /** Streamed, so an image can be piped to a response without holding it in memory. */
@@ -47,7 +46,7 @@ export type StorageConfig = Pick<
 
 export function createObjectStorage(config: StorageConfig): ObjectStorage {
   if (config.STORAGE_DRIVER === 's3') return new S3Storage(createS3Client(config), s3Bucket(config));
-  return tracedStorage(new LocalFolderStorage(config.STORAGE_DIR), 'local');
+  return new LocalFolderStorage(config.STORAGE_DIR);
 }
 
 function s3Bucket(config: StorageConfig): string {

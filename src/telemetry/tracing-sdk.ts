@@ -23,6 +23,8 @@ const sdk = new NodeSDK({
     getNodeAutoInstrumentations({
       '@opentelemetry/instrumentation-http': {
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]!),
+        // A search (`?q=`) is often a customer's name, phone or email: kept out of the span's url.query.
+        redactedQueryParamsServer: ['q'],
       },
       '@opentelemetry/instrumentation-pg': {
         // Values of a statement are personal data (names, emails, password hashes): never recorded.
@@ -55,6 +57,8 @@ const sdk = new NodeSDK({
       instrumentHooks: false,
       instrumentHandler: false,
       ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url),
+      // Its url.path would repeat the query string; the server span above has it, redacted.
+      requestHook: (span, request) => span.setAttribute('url.path', request.url.split('?')[0]!),
     }),
   ],
 });

@@ -118,6 +118,7 @@ function browser(base: string) {
       });
       expect(res.status).toBe(200);
     },
+    get: (path: string) => send('GET', path),
     json: (path: string, body: unknown) => send('POST', path, JSON.stringify(body), { 'content-type': 'application/json' }),
     upload(path: string, photo: Buffer) {
       const { body, headers } = multipartFile('photo', 'face.jpg', 'image/jpeg', photo);
@@ -144,8 +145,11 @@ describe('traces exported over OTLP when an endpoint is set', () => {
     const upload = await client.upload('/api/analyses', face);
     expect(upload.status).toBe(202);
     const { id: analysisId } = (await upload.json()) as { id: string };
+    // A search names a person: its text stays out of the trace.
+    await client.get(`/api/customers?q=${encodeURIComponent(customer.email)}&limit=5`);
 
     const spans = await receiver.until((all) => {
+      if (!all.some((s) => s.kind === SERVER && s.attributes['http.route'] === '/api/customers')) return false;
       const request = uploadSpan(all);
       const job = request && jobSpanLinkedTo(all, request.traceId);
       return Boolean(job && STAGES.every((stage) => inTrace(all, job.traceId).some((s) => s.name === stage)));
@@ -163,6 +167,10 @@ describe('traces exported over OTLP when an endpoint is set', () => {
     const everything = JSON.stringify(requestTrace);
     for (const value of [customer.email, customer.id, clinic.id, analysisId]) expect(everything).not.toContain(value);
     expect(statements.some((s) => String(s.attributes['db.query.text']).includes('$1'))).toBe(true);
+
+    const search = spans.find((s) => s.kind === SERVER && s.attributes['http.route'] === '/api/customers')!;
+    expect(search.attributes['url.query']).toBe('q=REDACTED&limit=5');
+    expect(JSON.stringify(inTrace(spans, search.traceId))).not.toContain(customer.email.split('@')[0]);
 
     // The limiter counts the request in Redis: a Redis span, with the command only.
     const redis = requestTrace.filter((s) => s.attributes['db.system.name'] === 'redis');
