@@ -19,7 +19,7 @@ import {
 import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
 
-// What metrics and tracing cost the API: the dashboard reads of the api load bench against three API
+// What metrics and tracing cost the API: the dashboard reads of the api load bench against four API
 // processes on the same seeded database, started alike but for their observability: none (METRICS=off),
 // Prometheus metrics scraped as Prometheus would, metrics plus every request traced (always-on sampling,
 // the SDK's default batching) to an OTLP collector stand-in in its own process, and the same with one
@@ -53,7 +53,7 @@ const baseEnv: NodeJS.ProcessEnv = {
   DEMO_DATA: 'off',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
-// The command `npm run api` runs: the tracing preload is there in all three cases, and loads the SDK in one.
+// The command `npm run api` runs: the tracing preload is there in every case, and loads the SDK in the traced ones.
 const API_COMMAND = [process.execPath, '--import', 'tsx', '--import', './src/telemetry/start-tracing.ts', 'src/main.ts', 'api'];
 
 type Case = 'off' | 'metrics' | 'metrics + tracing' | 'metrics + tracing 10%';
@@ -101,7 +101,7 @@ try {
   }
   if ((await fetch(`${servers.off.base}/metrics`)).status !== 404) fail('observability bench: METRICS=off still serves /metrics');
 
-  // Sessions live in the database: signed in once, they are valid on all three processes.
+  // Sessions live in the database: signed in once, they are valid on every process.
   const sessions = await signInAll(servers.off.base, clinics);
   cleanups.push(() => signOutAll(servers.off.base, sessions));
   for (const server of Object.values(servers)) await checkRoutes(server.base, sessions[0]!);
