@@ -15,6 +15,11 @@ register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 /** Paths polled by probes and scrapers: one trace each would drown the requests people make. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+// Metrics are Prometheus's (/metrics) and logs are pino's: unless an operator asks for them, only traces
+// go over OTLP. The SDK's default would also record and export every instrumentation's metrics.
+process.env.OTEL_METRICS_EXPORTER ??= 'none';
+process.env.OTEL_LOGS_EXPORTER ??= 'none';
+
 const sdk = new NodeSDK({
   serviceName: process.env.OTEL_SERVICE_NAME ?? `beauty-with-ai-precision-${process.argv[2] ?? 'all'}`,
   // The cloud detectors probe metadata addresses over the network at start-up; this app needs none.
@@ -32,6 +37,8 @@ const sdk = new NodeSDK({
         // pg-boss polls and pool checks outside any request or job would each start a trace of their own.
         requireParentSpan: true,
         requestHook: (span, { query }) => {
+          // Unsampled statements are dropped anyway: no label to compute for them.
+          if (!span.isRecording()) return;
           span.updateName(statementLabel(query));
           if (query.text) span.setAttribute('db.query.text', statementWithoutLiterals(query.text));
         },
@@ -58,7 +65,9 @@ const sdk = new NodeSDK({
       instrumentHandler: false,
       ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url),
       // Its url.path would repeat the query string; the server span above has it, redacted.
-      requestHook: (span, request) => span.setAttribute('url.path', request.url.split('?')[0]!),
+      requestHook: (span, request) => {
+        if (span.isRecording()) span.setAttribute('url.path', request.url.split('?')[0]!);
+      },
     }),
   ],
 });
