@@ -231,6 +231,7 @@ function summarise(name: Case, phases: PhaseResult[]) {
     case: name,
     requestsPerSecond: mean((p) => p.requestsPerSecond),
     perRound: phases.map((p) => Math.round(p.requestsPerSecond)),
+    serverCpuMsPerRequestPerRound: phases.map((p) => round(((p.cores.server ?? 0) * p.seconds * 1000) / p.requests)),
     p50Ms: mean((p) => p.latencyMs.p50),
     p99Ms: mean((p) => p.latencyMs.p99),
     failures: phases.reduce((a, p) => a + p.non2xx + p.errors + p.timeouts, 0),
