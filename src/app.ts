@@ -90,7 +90,9 @@ export async function buildApp({
   const webShell = await serveWebApp(app, config.WEB_DIST_DIR);
   if (!webShell) log.info({ dir: config.WEB_DIST_DIR }, 'the web app is not built (npm run build:web): serving the API only');
   registerProblemHandlers(app, webShell, errors);
-  await app.register(httpMetrics, { metrics });
+  // With METRICS=off nothing is counted, but routes still find `app.metrics` (a live stream counts itself).
+  if (config.METRICS === 'on') await app.register(httpMetrics, { metrics });
+  else app.decorate('metrics', metrics);
   await app.register(requestTiming, { slowRequestMs: config.SLOW_REQUEST_MS });
 
   await app.register(securityHeaders);
@@ -120,7 +122,7 @@ export async function buildApp({
 
   await app.register(healthRoutes, { db });
   await app.register(problemRoutes);
-  await app.register(metricsRoute, { config, metrics });
+  if (config.METRICS === 'on') await app.register(metricsRoute, { config, metrics });
 
   // The zod compilers live inside this scope only: plugins outside it keep their JSON-schema routes.
   await app.register(async (api) => {

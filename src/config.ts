@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: trustProxy.default(false),
+  // "off": no /metrics and nothing counted per request or per query (what the observability bench compares against).
+  METRICS: z.enum(['on', 'off']).default('on'),
   // Who may read /metrics: a scraper with this bearer token, or any caller from these networks.
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { activeTraceIds } from './telemetry/trace-context.ts';
 
 // Secrets and personal data that must never reach a log line, wherever they appear.
 const redact = [
@@ -36,6 +37,8 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>, des
     level: config.LOG_LEVEL,
     redact,
     serializers: { err: (error: unknown) => serializeError(error) },
+    // A line written while a traced request or job runs names its trace, to jump from a log to the trace.
+    mixin: activeTraceIds,
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
   };
   return destination ? pino(options, destination) : pino(options);

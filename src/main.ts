@@ -8,6 +8,7 @@ import { startWorker } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
 import { createRuntime } from './runtime.ts';
+import { flushTraces } from './telemetry/trace-context.ts';
 
 const MODES = ['all', 'api', 'worker', 'migrate'] as const;
 type Mode = (typeof MODES)[number];
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
 
-  const stops: (() => Promise<unknown>)[] = [];
+  // Stops run in reverse: buffered spans are sent last, once requests and jobs have ended theirs.
+  const stops: (() => Promise<unknown>)[] = [flushTraces];
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) {

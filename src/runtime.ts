@@ -41,11 +41,13 @@ export interface Runtime {
 }
 
 export function createRuntime(config: Config, log: Logger, ownerUrl: string): Runtime {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: config.METRICS === 'on' });
   const errors = createErrorTracking(config, log);
   const db = createDatabase(ownerUrl, config, log);
-  metrics.database.observe(db, log);
-  if (config.STORAGE_DRIVER === 'local') metrics.storage.observeLocalVolume(config.STORAGE_DIR, log);
+  if (config.METRICS === 'on') {
+    metrics.database.observe(db, log);
+    if (config.STORAGE_DRIVER === 'local') metrics.storage.observeLocalVolume(config.STORAGE_DIR, log);
+  }
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log, () => metrics.cache.redisError('shared')) : null;
   if (redis) metrics.cache.observeRedisFallback(redisFallback(redis));
   const jobs = createJobQueue(ownerUrl, config, log, { role: 'sender', maxConnections: 2 });

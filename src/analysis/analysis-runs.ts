@@ -6,6 +6,7 @@ import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { AnalysisMetrics, AnalysisStage } from '../metrics/analysis-metrics.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
+import { inSpan } from '../telemetry/trace-context.ts';
 import { photoKeys } from '../uploads/photo-pipeline.ts';
 import { analysisEngine } from './analysis-engine.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
@@ -45,11 +46,11 @@ async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise
 export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: AnalysisRunDeps) {
   const clinicScope = (clinicId: string): TenantScope => ({ clinicId, userId: null, role: null });
 
-  /** Runs one stage of `row`'s analysis and records how long it took. */
+  /** Runs one stage of `row`'s analysis in a span of its own and records how long it took. */
   async function timed<T>(row: AnalysisRow, stage: AnalysisStage, work: () => Promise<T> | T): Promise<T> {
     const started = performance.now();
     try {
-      return await work();
+      return await inSpan(`analysis ${stage}`, work, { 'analysis.provider': row.provider });
     } finally {
       metrics.stage(row.provider, stage, (performance.now() - started) / 1000);
     }

@@ -6,6 +6,7 @@ import { boxBlur } from './local/measures.ts';
 import { cropFace } from './local/regions.ts';
 import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scores.ts';
 import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
+import { inSpan } from '../telemetry/trace-context.ts';
 
 /** Changes whenever a measure, a threshold or a calibration changes: results compare only within one version. */
 export const LOCAL_MODEL_VERSION = 'local-cv-1.1+human-3.3.6';
@@ -73,9 +74,12 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
     if (!quality.passed || !face) throw new PhotoRejectedError(quality);
     const gated = performance.now();
 
-    const crop = cropFace(image, face, ANALYSIS_FACE_WIDTH);
-    const skin = measureSkin(crop);
-    const { concerns, raw } = scoreConcerns(skin.regions);
+    // Spans for the two stages only this analyser runs (the job's own spans cover decode, detect, gate).
+    const { crop, skin, concerns, raw } = inSpan('analysis measure', () => {
+      const crop = cropFace(image, face, ANALYSIS_FACE_WIDTH);
+      const skin = measureSkin(crop);
+      return { crop, skin, ...scoreConcerns(skin.regions) };
+    });
     const regionList = Object.values(skin.regions);
     const coverage = regionList.reduce((sum, region) => sum + Math.min(1, region.coverage), 0) / regionList.length;
     const measured = performance.now();
@@ -83,12 +87,16 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
 
     // Texture is a per-pixel difference: smoothed over ~1 mm so the overlay reads as areas, not noise.
     const maps = { ...skin.maps, texture: boxBlur(skin.maps.texture, skin.width, skin.height, 2) };
-    const heatmaps = Object.fromEntries(
-      CONCERNS.map((concern) => [
-        concern,
-        renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern]),
-      ]),
-    ) as Record<Concern, Buffer>;
+    const heatmaps = inSpan(
+      'analysis heatmaps',
+      () =>
+        Object.fromEntries(
+          CONCERNS.map((concern) => [
+            concern,
+            renderHeatmap(maps[concern], skin.skin, crop, image.width, image.height, HEATMAP_FULL_SCALE[concern]),
+          ]),
+        ) as Record<Concern, Buffer>,
+    );
     const finished = performance.now();
 
     const result: SkinAnalysisResult = {

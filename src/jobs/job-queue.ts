@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { APP_ROLE } from '../db/database.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
+import { activeTraceContext, TRACE_CONTEXT_FIELD } from '../telemetry/trace-context.ts';
 
 export const JOB_SCHEMA = 'pgboss';
 /** Senders NOTIFY this channel (payload: the queue) so an idle worker fetches at once instead of at its next poll. */
@@ -125,6 +126,7 @@ export class JobNotQueuedError extends Error {}
 /**
  * Sends a job and returns its id; pg-boss answers null (no error) when the queue does not exist.
  * A job due now also wakes the workers; the NOTIFY goes out when the caller's transaction commits.
+ * When tracing, the job carries the sender's trace context, so its own trace links back to the request.
  */
 export async function sendJob<Data extends object>(
   boss: PgBoss,
@@ -132,7 +134,8 @@ export async function sendJob<Data extends object>(
   data: Data,
   options: PgBoss.SendOptions = {},
 ): Promise<string> {
-  const id = await boss.send(job.queue, data, options);
+  const traceContext = activeTraceContext();
+  const id = await boss.send(job.queue, traceContext ? { ...data, [TRACE_CONTEXT_FIELD]: traceContext } : data, options);
   if (id === null)
     throw new JobNotQueuedError(
       `job not queued on "${job.queue}": the queue does not exist or a singleton job already holds its slot`,

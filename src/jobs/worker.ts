@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { listenTo } from '../db/listen.ts';
+import { inJobSpan } from '../telemetry/trace-context.ts';
 import type { JobContext, JobDefinition } from './job-context.ts';
 import { JOB_WAKEUP_CHANNEL, startJobQueue } from './job-queue.ts';
 import { JOBS } from './job-registry.ts';
@@ -42,7 +43,7 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
     for (const job of jobs) {
       if (job.schedule) await boss.schedule(job.queue, job.schedule.cron, {}, { tz: job.schedule.tz });
       const jobLog = log.child({ queue: job.queue });
-      const handler = async (batch: PgBoss.JobWithMetadata<object>[]) => {
+      const work = async (batch: PgBoss.JobWithMetadata<object>[]) => {
         const ended = context.metrics.jobs.started(job.queue, batch);
         try {
           await liveness.claim(
@@ -60,6 +61,8 @@ export async function startWorker(context: JobContext, ownerUrl: string, jobs: r
           throw error;
         }
       };
+      // One span per job run, linked to the trace of the request that enqueued it.
+      const handler = (batch: PgBoss.JobWithMetadata<object>[]) => inJobSpan(job.queue, batch, () => work(batch));
       // pg-boss 10 has no per-worker concurrency: N polling workers on a queue run up to N jobs at once.
       const ids: string[] = [];
       for (let i = 0; i < config.WORKER_CONCURRENCY; i++)

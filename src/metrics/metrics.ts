@@ -27,9 +27,9 @@ export interface Metrics {
  * A registry of its own per runtime rather than prom-client's global one: tests build several apps
  * in one process, and each must count only its own requests and pools without "already registered".
  */
-export function createMetrics(): Metrics {
+export function createMetrics({ processMetrics = true } = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (processMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,
     http: defineHttpMetrics(registry),

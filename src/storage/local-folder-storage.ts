@@ -4,8 +4,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { notFound } from '../errors/app-error.ts';
 import { assertObjectKey, InvalidObjectKeyError } from './object-key.ts';
 import type { ListedObject, ObjectStorage, StoredObject } from './object-storage.ts';
+import { inSpan } from '../telemetry/trace-context.ts';
 
 const UNKNOWN_CONTENT_TYPE = 'application/octet-stream';
+// Calls are spans as the S3 client's are through the AWS SDK instrumentation; keys name a clinic and a
+// photo, so a span carries the operation only.
+const SPAN_ATTRIBUTES = { 'storage.driver': 'local' };
 
 /**
  * Objects as plain files under `<root>/objects/<key>`, their content type in `<root>/meta/<key>.json`.
@@ -26,44 +30,68 @@ export class LocalFolderStorage implements ObjectStorage {
     this.tmp = join(base, 'tmp');
   }
 
-  async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    const objectPath = this.pathOf(this.objects, key);
-    // The object's rename is the commit point; a crash before it leaves only a harmless meta file.
-    await this.writeAtomically(this.metaPathOf(key), Buffer.from(JSON.stringify({ contentType })));
-    await this.writeAtomically(objectPath, body);
+  put(key: string, body: Buffer, contentType: string): Promise<void> {
+    return inSpan(
+      'storage put',
+      async () => {
+        const objectPath = this.pathOf(this.objects, key);
+        // The object's rename is the commit point; a crash before it leaves only a harmless meta file.
+        await this.writeAtomically(this.metaPathOf(key), Buffer.from(JSON.stringify({ contentType })));
+        await this.writeAtomically(objectPath, body);
+      },
+      SPAN_ATTRIBUTES,
+    );
   }
 
-  async get(key: string): Promise<StoredObject> {
-    const objectPath = this.pathOf(this.objects, key);
-    // Open first and stat the handle, so size and body describe the same file even if it is replaced meanwhile.
-    const handle = await open(objectPath, 'r').catch((error: unknown) => {
-      throw isAbsent(error) ? notFound('stored object') : error;
-    });
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw notFound('stored object');
-      return { body: handle.createReadStream(), contentType: await this.contentTypeOf(key), size: info.size };
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
+  get(key: string): Promise<StoredObject> {
+    return inSpan(
+      'storage get',
+      async () => {
+        const objectPath = this.pathOf(this.objects, key);
+        // Open first and stat the handle, so size and body describe the same file even if it is replaced meanwhile.
+        const handle = await open(objectPath, 'r').catch((error: unknown) => {
+          throw isAbsent(error) ? notFound('stored object') : error;
+        });
+        try {
+          const info = await handle.stat();
+          if (!info.isFile()) throw notFound('stored object');
+          return { body: handle.createReadStream(), contentType: await this.contentTypeOf(key), size: info.size };
+        } catch (error) {
+          await handle.close();
+          throw error;
+        }
+      },
+      SPAN_ATTRIBUTES,
+    );
   }
 
-  async delete(key: string): Promise<void> {
-    const objectPath = this.pathOf(this.objects, key);
-    if (!(await this.exists(key))) return;
-    await unlink(objectPath).catch(ignoreAbsent);
-    await unlink(this.metaPathOf(key)).catch(ignoreAbsent);
+  delete(key: string): Promise<void> {
+    return inSpan(
+      'storage delete',
+      async () => {
+        const objectPath = this.pathOf(this.objects, key);
+        if (!(await this.exists(key))) return;
+        await unlink(objectPath).catch(ignoreAbsent);
+        await unlink(this.metaPathOf(key)).catch(ignoreAbsent);
+      },
+      SPAN_ATTRIBUTES,
+    );
   }
 
-  async exists(key: string): Promise<boolean> {
-    const objectPath = this.pathOf(this.objects, key);
-    try {
-      return (await stat(objectPath)).isFile();
-    } catch (error) {
-      if (isAbsent(error)) return false;
-      throw error;
-    }
+  exists(key: string): Promise<boolean> {
+    return inSpan(
+      'storage exists',
+      async () => {
+        const objectPath = this.pathOf(this.objects, key);
+        try {
+          return (await stat(objectPath)).isFile();
+        } catch (error) {
+          if (isAbsent(error)) return false;
+          throw error;
+        }
+      },
+      SPAN_ATTRIBUTES,
+    );
   }
 
   async *list(prefix: string): AsyncIterable<ListedObject> {
