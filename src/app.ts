@@ -114,7 +114,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     api.setValidatorCompiler(storableTextValidatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
     const typed = api.withTypeProvider<ZodTypeProvider>();
-    await typed.register(authenticate, { pool: db.app, idleHours: config.SESSION_IDLE_HOURS });
+    await typed.register(authenticate, { pool: db.app, sessions: services.sessions, idleHours: config.SESSION_IDLE_HOURS });
     // Before the CSRF check, so requests refused for a bad token count against the limit too.
     await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });
     // Every state-changing API call carries the CSRF token; cookies alone never authorise a write.
@@ -134,7 +134,7 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });
     await typed.register(appointmentRoutes, { prefix: '/api', appointments: services.appointments });
     await typed.register(notificationRoutes, { prefix: '/api', notifications: services.notifications });
-    const liveSession = sessionLookup(db.app, config.SESSION_IDLE_HOURS);
+    const liveSession = sessionLookup(db.app, services.sessions, config.SESSION_IDLE_HOURS);
     const streams = eventStreams({
       maxSeconds: config.SSE_MAX_SECONDS,
       maxPerUser: config.SSE_MAX_STREAMS_PER_USER,

@@ -110,6 +110,9 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(72),
+  // How long a node trusts a session it has looked up. Revocations reach every node at once over Redis;
+  // this bounds the staleness only when a message is lost (Redis away), so keep it a few seconds. 0: off.
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   COOKIE_SECRET: z.string().min(32).optional(),
   // Per account from one address; per address across accounts; per account from addresses that never
   // signed in to it (how an address becomes known: SIGN_IN_KNOWN_ADDRESS_DAYS). See sign-in-throttle.ts.
