@@ -86,6 +86,9 @@ const EnvSchema = z.object({
   DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(1000).default(30_000),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  // Named (prepared) statements on the app and replica pools: planned once per connection. Turn off
+  // behind PgBouncer in transaction mode before 1.21, or without its max_prepared_statements.
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   EMBEDDED_DB_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 

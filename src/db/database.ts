@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { prepareStatementsByText } from './prepared-statements.ts';
 import { logSlowStatements } from './slow-statements.ts';
 
 export const APP_ROLE = 'bwai_app';
@@ -34,6 +35,7 @@ type PoolSettings = Pick<
   | 'DATABASE_APP_PASSWORD'
   | 'DATABASE_REPLICA_URL'
   | 'SLOW_QUERY_MS'
+  | 'DATABASE_PREPARED_STATEMENTS'
 >;
 
 export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logger): Database {
@@ -41,7 +43,7 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
   const replicaUrl = config.DATABASE_REPLICA_URL
     ? asAppRole(config.DATABASE_REPLICA_URL, config.DATABASE_APP_PASSWORD)
     : undefined;
-  const make = (connectionString: string, max: number, name: PoolStats['pool']) => {
+  const make = (connectionString: string, max: number, name: PoolStats['pool'], prepared = false) => {
     const pool = new pg.Pool({
       connectionString,
       max,
@@ -51,11 +53,14 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
     });
     // An idle client losing its server (restart, failover) must not crash the process.
     pool.on('error', (error) => log.warn({ err: error, pool: name }, 'idle database connection lost'));
+    if (prepared) prepareStatementsByText(pool);
     logSlowStatements(pool, name, config.SLOW_QUERY_MS, log);
     return pool;
   };
-  const app = make(appUrl, config.DATABASE_POOL_MAX, 'app');
-  const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica') : app;
+  // Not the owner pool: pg-boss and migrations run there, through PgBouncer's session path if at all.
+  const prepared = config.DATABASE_PREPARED_STATEMENTS === 'on';
+  const app = make(appUrl, config.DATABASE_POOL_MAX, 'app', prepared);
+  const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica', prepared) : app;
   const owner = make(ownerUrl, 5, 'owner');
   const pools: [PoolStats['pool'], pg.Pool][] = [
     ['app', app],
