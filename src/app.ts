@@ -5,12 +5,7 @@ import cors from '@fastify/cors';
 import csrf from '@fastify/csrf-protection';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -23,6 +18,9 @@ import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
 import { storableTextValidatorCompiler } from './http/storable-text.ts';
+import { responseSerializerCompiler } from './http/response-serializer.ts';
+import { etags } from './http/etag.ts';
+import { jsonCompression } from './http/json-compression.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
@@ -112,8 +110,11 @@ export async function buildApp({ config, db, log, redis, services, analysisEvent
   // The zod compilers live inside this scope only: plugins outside it keep their JSON-schema routes.
   await app.register(async (api) => {
     api.setValidatorCompiler(storableTextValidatorCompiler);
-    api.setSerializerCompiler(serializerCompiler);
+    api.setSerializerCompiler(responseSerializerCompiler({ validate: config.RESPONSE_VALIDATION === 'on' }));
     const typed = api.withTypeProvider<ZodTypeProvider>();
+    // In this order: the ETag is of the JSON as serialised, whatever encoding carries it.
+    await typed.register(etags);
+    await typed.register(jsonCompression);
     await typed.register(authenticate, { pool: db.app, sessions: services.sessions, idleHours: config.SESSION_IDLE_HOURS });
     // Before the CSRF check, so requests refused for a bad token count against the limit too.
     await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });

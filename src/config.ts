@@ -115,6 +115,9 @@ const EnvSchema = z.object({
     .default(72),
   // How long a node trusts a session it has looked up. Revocations reach every node at once over Redis;
   // this bounds the staleness only when a message is lost (Redis away), so keep it a few seconds. 0: off.
+  // Check every response against its route's zod schema before it is sent: the tests turn it on; in
+  // production the compiled serializer writes what the schema lists, unchecked.
+  RESPONSE_VALIDATION: z.enum(['on', 'off']).default('off'),
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   COOKIE_SECRET: z.string().min(32).optional(),
   // Per account from one address; per address across accounts; per account from addresses that never
