@@ -5,12 +5,7 @@ import cors from '@fastify/cors';
 import csrf from '@fastify/csrf-protection';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -25,6 +20,9 @@ import { apiRateLimit } from './http/api-rate-limit.ts';
 import { shedLoad } from './http/load-shedding.ts';
 import { answerFrameworkError, registerProblemHandlers } from './http/problem-handler.ts';
 import { storableTextValidatorCompiler } from './http/storable-text.ts';
+import { responseSerializerCompiler } from './http/response-serializer.ts';
+import { etags } from './http/etag.ts';
+import { jsonCompression } from './http/json-compression.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
@@ -127,11 +125,14 @@ export async function buildApp({
   // The zod compilers live inside this scope only: plugins outside it keep their JSON-schema routes.
   await app.register(async (api) => {
     api.setValidatorCompiler(storableTextValidatorCompiler);
-    api.setSerializerCompiler(serializerCompiler);
+    api.setSerializerCompiler(responseSerializerCompiler({ validate: config.RESPONSE_VALIDATION === 'on' }));
     const typed = api.withTypeProvider<ZodTypeProvider>();
     // First in the API's scope, so health, readiness and /metrics, outside it, are never shed.
     await typed.register(shedLoad, { pool: db.app, queueLimit: config.DATABASE_POOL_QUEUE_LIMIT });
-    await typed.register(authenticate, { pool: db.app, idleHours: config.SESSION_IDLE_HOURS });
+    // In this order: the ETag is of the JSON as serialised, whatever encoding carries it.
+    await typed.register(etags);
+    await typed.register(jsonCompression);
+    await typed.register(authenticate, { pool: db.app, sessions: services.sessions, idleHours: config.SESSION_IDLE_HOURS });
     // Before the CSRF check, so requests refused for a bad token count against the limit too.
     await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });
     // Every state-changing API call carries the CSRF token; cookies alone never authorise a write.
@@ -151,7 +152,7 @@ export async function buildApp({
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });
     await typed.register(appointmentRoutes, { prefix: '/api', appointments: services.appointments });
     await typed.register(notificationRoutes, { prefix: '/api', notifications: services.notifications });
-    const liveSession = sessionLookup(db.app, config.SESSION_IDLE_HOURS);
+    const liveSession = sessionLookup(db.app, services.sessions, config.SESSION_IDLE_HOURS);
     const streams = eventStreams({
       maxSeconds: config.SSE_MAX_SECONDS,
       maxPerUser: config.SSE_MAX_STREAMS_PER_USER,

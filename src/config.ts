@@ -105,6 +105,9 @@ const EnvSchema = z.object({
   // or has waited this long for one, is answered 503 overloaded with Retry-After instead of waiting on.
   DATABASE_POOL_QUEUE_LIMIT: z.coerce.number().int().min(0).default(200),
   DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(10).default(1000),
+  // Named (prepared) statements on the app and replica pools: planned once per connection. Turn off
+  // behind PgBouncer in transaction mode before 1.21, or without its max_prepared_statements.
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   EMBEDDED_DB_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
@@ -129,6 +132,12 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(72),
+  // How long a node trusts a session it has looked up. Revocations reach every node at once over Redis;
+  // this bounds the staleness only when a message is lost (Redis away), so keep it a few seconds. 0: off.
+  // Check every response against its route's zod schema before it is sent: the tests turn it on; in
+  // production the compiled serializer writes what the schema lists, unchecked.
+  RESPONSE_VALIDATION: z.enum(['on', 'off']).default('off'),
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   COOKIE_SECRET: z.string().min(32).optional(),
   // Per account from one address; per address across accounts; per account from addresses that never
   // signed in to it (how an address becomes known: SIGN_IN_KNOWN_ADDRESS_DAYS). See sign-in-throttle.ts.

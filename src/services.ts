@@ -14,8 +14,10 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createAuthService } from './auth/auth-service.ts';
+import { createSessionCache } from './auth/session-cache.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { createSignUpService } from './auth/sign-up-service.ts';
+import { createInvalidationBus } from './cache/invalidation-bus.ts';
 import { createClinicCache } from './clinics/clinic-cache.ts';
 import { createClinicService } from './clinics/clinic-service.ts';
 import { createFlagService } from './flags/flag-service.ts';
@@ -54,19 +56,22 @@ export function createServices({
   metrics: Metrics;
   email: EmailSender | null;
 }) {
-  const clinicCache = createClinicCache({ config, redis, log, metrics: metrics.cache });
+  const invalidations = createInvalidationBus({ config, redis, log, metrics: metrics.cache });
+  const clinicCache = createClinicCache({ invalidations, log, metrics: metrics.cache });
   const clinics = createClinicService(db.app, clinicCache, config);
   const flags = createFlagService(db.app);
   const systemNodes = createSystemNodes({ config, redis, registry: metrics.registry, log });
+  const sessions = createSessionCache({ config, invalidations, log, metrics: metrics.cache });
   return {
-    clinicCache,
+    invalidations,
+    sessions,
     clinics,
     flags,
-    auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics),
+    auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics, sessions),
     signUp: createSignUpService({ pool: db.app, clinics, email, log, config }),
     audit: createAuditService(db.app),
-    staff: createStaffService(db.app),
-    customers: createCustomerService(db.app),
+    staff: createStaffService(db.app, sessions),
+    customers: createCustomerService(db.app, sessions),
     treatments: createTreatmentService(db.app),
     rooms: createRoomService(db.app),
     schedules: createScheduleService(db.app),

@@ -12,6 +12,7 @@ import { insertSession, revokeAllSessionsOfUser, revokeSession } from './session
 import { newSessionToken } from './session-token.ts';
 import type { Principal } from '../http/authenticate.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
+import type { SessionCache } from './session-cache.ts';
 
 export interface SignedIn {
   token: string;
@@ -33,6 +34,7 @@ export function createAuthService(
   throttle: SignInThrottle,
   config: Pick<Config, 'SESSION_TTL_HOURS'>,
   clinics: Pick<ClinicService, 'findPublicClinicBySlug' | 'clinicSummary'>,
+  sessions: SessionCache,
 ) {
   const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
 
@@ -105,11 +107,12 @@ export function createAuthService(
 
     async signOut(principal: Principal): Promise<void> {
       await withTenant(pool, principal, (tx) => revokeSession(tx, principal.sessionId));
+      await sessions.forget({ sessionId: principal.sessionId });
     },
 
     /** Revokes every session of the user, on every device; audited. */
     async signOutEverywhere(principal: Principal, meta: RequestMeta): Promise<number> {
-      return withTenant(pool, principal, async (tx) => {
+      const revokedSessions = await withTenant(pool, principal, async (tx) => {
         const revoked = await revokeAllSessionsOfUser(tx, principal.userId);
         await recordAudit(
           tx,
@@ -126,12 +129,14 @@ export function createAuthService(
         );
         return revoked;
       });
+      await sessions.forget({ userId: principal.userId });
+      return revokedSessions;
     },
 
-    /** The signed-in user with their clinic in brief (from the clinic cache). */
+    /** The signed-in user (from the session cache) with their clinic in brief (from the clinic cache). */
     async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null }> {
       const [user, clinic] = await Promise.all([
-        withOwnRow(principal, (tx) => findUserById(tx, principal.userId)),
+        sessions.user(principal.userId, () => withOwnRow(principal, (tx) => findUserById(tx, principal.userId))),
         clinics.clinicSummary(principal),
       ]);
       if (!user) throw new AppError('unauthenticated');

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { recordAuditBy, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
+import type { SessionCache } from '../auth/session-cache.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
@@ -15,7 +16,7 @@ import {
 import { ownCustomer } from './customer-access.ts';
 import type { CreateCustomerInput, CustomerListQuery, UpdateCustomerInput, UpdateOwnCustomerInput } from './customer-schemas.ts';
 
-export function createCustomerService(pool: pg.Pool) {
+export function createCustomerService(pool: pg.Pool, sessions: SessionCache) {
   const audit = (
     tx: Tx,
     actor: Actor,
@@ -85,7 +86,7 @@ export function createCustomerService(pool: pg.Pool) {
      */
     async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
       const clinicId = clinicOf(actor);
-      await withTenant(pool, actor, async (tx) => {
+      const accountId = await withTenant(pool, actor, async (tx) => {
         const customer = await findOrThrow(tx, clinicId, id);
         let revokedSessions = 0;
         if (customer.user_id) {
@@ -98,7 +99,9 @@ export function createCustomerService(pool: pg.Pool) {
           accountDisabled: customer.user_id !== null,
           revokedSessions,
         });
+        return customer.user_id;
       });
+      if (accountId) await sessions.forget({ userId: accountId });
     },
 
     async getOwn(actor: Actor): Promise<CustomerRow> {
@@ -116,7 +119,7 @@ export function createCustomerService(pool: pg.Pool) {
     /** Name and phone are also the account's: they change on both, so /api/me agrees with the record. */
     async updateOwn(actor: Actor, changes: UpdateOwnCustomerInput, meta: RequestMeta): Promise<CustomerRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      const updated = await withTenant(pool, actor, async (tx) => {
         const own = await ownCustomer(tx, actor, clinicId);
         const updated = (await updateCustomer(tx, clinicId, own.id, changes))!;
         if (changes.fullName !== undefined || changes.phone !== undefined) {
@@ -125,6 +128,8 @@ export function createCustomerService(pool: pg.Pool) {
         await audit(tx, actor, 'customer.update', own.id, meta, { fields: changedFields(changes) });
         return updated;
       });
+      if (changes.fullName !== undefined || changes.phone !== undefined) await sessions.forget({ userId: actor.userId });
+      return updated;
     },
   };
 }

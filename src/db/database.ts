@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { boundConnectionWait } from './pool-admission.ts';
+import { prepareStatementsByText } from './prepared-statements.ts';
 import { logSlowStatements } from './slow-statements.ts';
 
 export const APP_ROLE = 'bwai_app';
@@ -38,6 +39,7 @@ type PoolSettings = Pick<
   | 'DATABASE_REPLICA_URL'
   | 'DATABASE_REPLICA_RETRY_MS'
   | 'SLOW_QUERY_MS'
+  | 'DATABASE_PREPARED_STATEMENTS'
 >;
 
 export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logger): Database {
@@ -45,7 +47,12 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
   const replicaUrl = config.DATABASE_REPLICA_URL
     ? asAppRole(config.DATABASE_REPLICA_URL, config.DATABASE_APP_PASSWORD)
     : undefined;
-  const make = (connectionString: string, max: number, name: PoolStats['pool'], fallback?: pg.Pool) => {
+  const make = (
+    connectionString: string,
+    max: number,
+    name: PoolStats['pool'],
+    { fallback, prepared = false }: { fallback?: pg.Pool; prepared?: boolean } = {},
+  ) => {
     const options: pg.PoolConfig = {
       connectionString,
       max,
@@ -60,11 +67,14 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
       : new pg.Pool(options);
     // An idle client losing its server (restart, failover) must not crash the process.
     pool.on('error', (error) => log.warn({ err: error, pool: name }, 'idle database connection lost'));
+    if (prepared) prepareStatementsByText(pool);
     logSlowStatements(pool, name, config.SLOW_QUERY_MS, log);
     return pool;
   };
-  const app = make(appUrl, config.DATABASE_POOL_MAX, 'app');
-  const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica', app) : app;
+  // Not the owner pool: pg-boss and migrations run there, through PgBouncer's session path if at all.
+  const prepared = config.DATABASE_PREPARED_STATEMENTS === 'on';
+  const app = make(appUrl, config.DATABASE_POOL_MAX, 'app', { prepared });
+  const replica = replicaUrl ? make(replicaUrl, config.DATABASE_POOL_MAX, 'replica', { fallback: app, prepared }) : app;
   const owner = make(ownerUrl, 5, 'owner');
   // Requests shed load on the pools they use; the owner pool's callers (migrations, the job queue) wait.
   const bounds = { queueLimit: config.DATABASE_POOL_QUEUE_LIMIT, maxWaitMs: config.DATABASE_POOL_WAIT_MS };

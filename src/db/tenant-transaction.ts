@@ -1,6 +1,7 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { AppError } from '../errors/app-error.ts';
 import { transactionStarted } from '../metrics/database-metrics.ts';
+import { isStalePreparedPlan, renamePreparedStatements } from './prepared-statements.ts';
 import type { Role } from '../users/role-vocabulary.ts';
 
 /** Who is acting, decided once per request (or job) and passed down explicitly. */
@@ -61,25 +62,30 @@ async function inTransaction<T>(
   scope: TenantScope,
   platform: boolean,
   work: (tx: Tx) => Promise<T>,
+  options: TransactionOptions,
+): Promise<T> {
+  try {
+    return await transactionOnce(pool, scope, platform, work, options);
+  } catch (error) {
+    if (!isStalePreparedPlan(error)) throw error;
+    // A migration changed what a prepared statement returns; nothing was written, so run it again.
+    renamePreparedStatements(pool);
+    return transactionOnce(pool, scope, platform, work, options);
+  }
+}
+
+async function transactionOnce<T>(
+  pool: pg.Pool,
+  scope: TenantScope,
+  platform: boolean,
+  work: (tx: Tx) => Promise<T>,
   { statementTimeoutMs = 15_000, readOnly = false }: TransactionOptions,
 ): Promise<T> {
   const client = await pool.connect();
   const ended = transactionStarted(pool);
   let broken = false;
   try {
-    await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-    await client.query(
-      `SELECT set_config('app.clinic_id', $1, true), set_config('app.user_id', $2, true),
-              set_config('app.role', $3, true), set_config('statement_timeout', $4, true),
-              set_config('role', $5, true)`,
-      [
-        scope.clinicId ?? '',
-        scope.userId ?? '',
-        scope.role ?? '',
-        String(statementTimeoutMs),
-        platform ? 'bwai_platform' : 'none',
-      ],
-    );
+    await client.query(openingStatement(scope, platform, statementTimeoutMs, readOnly));
     const result = await work(client);
     await client.query('COMMIT');
     ended?.('commit');
@@ -93,6 +99,21 @@ async function inTransaction<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * BEGIN and the scope in one round trip: a simple-protocol query may hold several statements but no
+ * parameters, so the values go in as escaped literals. They are ids, role names and a number, never
+ * text a user typed, and escapeLiteral quotes any of them safely all the same.
+ */
+function openingStatement(scope: TenantScope, platform: boolean, statementTimeoutMs: number, readOnly: boolean): string {
+  const literal = (value: string) => pg.escapeLiteral(value);
+  return `${readOnly ? 'BEGIN READ ONLY' : 'BEGIN'};
+    SELECT set_config('app.clinic_id', ${literal(scope.clinicId ?? '')}, true),
+           set_config('app.user_id', ${literal(scope.userId ?? '')}, true),
+           set_config('app.role', ${literal(scope.role ?? '')}, true),
+           set_config('statement_timeout', ${literal(String(statementTimeoutMs))}, true),
+           set_config('role', ${literal(platform ? 'bwai_platform' : 'none')}, true)`;
 }
 
 /** Within a transaction, act as a user created in it (sign-up), so user-scoped policies apply. */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import type { SessionCache } from '../auth/session-cache.ts';
 import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
@@ -17,7 +18,7 @@ import { STAFF_ROLES } from '../users/role-vocabulary.ts';
 import { mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
 
-export function createStaffService(pool: pg.Pool) {
+export function createStaffService(pool: pg.Pool, sessions: SessionCache) {
   const audit = (tx: Tx, actor: Actor, action: string, target: UserRow, meta: RequestMeta, metadata?: Record<string, unknown>) =>
     recordAuditBy(
       tx,
@@ -84,7 +85,7 @@ export function createStaffService(pool: pg.Pool) {
 
     async update(actor: Actor, id: string, changes: UpdateStaffInput, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      const updated = await withTenant(pool, actor, async (tx) => {
         if (changes.role !== undefined) await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         const newRole = changes.role !== undefined && changes.role !== target.role ? changes.role : undefined;
@@ -105,12 +106,15 @@ export function createStaffService(pool: pg.Pool) {
         if (profileFields.length) await audit(tx, actor, 'staff.update', updated, meta, { fields: profileFields });
         return updated;
       });
+      // A new role must reach the user's next request; a new name their next /api/me.
+      await sessions.forget({ userId: id });
+      return updated;
     },
 
     /** Disabling ends every session of the user at once, and frees their seat. */
     async disable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      const disabled = await withTenant(pool, actor, async (tx) => {
         await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         if (target.id === actor.userId) throw new AppError('cannot-disable-self');
@@ -122,6 +126,8 @@ export function createStaffService(pool: pg.Pool) {
         await audit(tx, actor, 'staff.disable', updated, meta, { revokedSessions });
         return updated;
       });
+      await sessions.forget({ userId: id });
+      return disabled;
     },
 
     /** Enabling takes a seat again, so the tier's user limit is checked as for a new account. */

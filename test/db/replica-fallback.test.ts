@@ -55,6 +55,7 @@ beforeAll(async () => {
       DATABASE_REPLICA_RETRY_MS: RETRY_MS,
       DATABASE_POOL_QUEUE_LIMIT: 200,
       DATABASE_POOL_WAIT_MS: 1_000,
+      DATABASE_PREPARED_STATEMENTS: 'off',
       SLOW_QUERY_MS: 10_000,
     },
     createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),

@@ -31,6 +31,7 @@ export async function startTestApp(
     DATABASE_URL: database.ownerUrl,
     DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
     DATABASE_POOL_MAX: '10',
+    RESPONSE_VALIDATION: 'on',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     // Each file's counters and cache entries stay apart on a shared Redis.
     REDIS_KEY_PREFIX: `${database.name}:`,
