@@ -150,6 +150,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     COOKIE_SECRET: secrets.cookieSecret,
     DATABASE_URL: urls.primary,
     DATABASE_APP_URL: urls.pgbouncer,
+    // Debian's PgBouncer 1.18 cannot keep a named statement with its client in transaction mode.
+    DATABASE_PREPARED_STATEMENTS: 'off',
     DATABASE_APP_PASSWORD: secrets.appPassword,
     // The replica pool signs in as the application role (the owner in the URL is replaced).
     DATABASE_REPLICA_URL: urls.replica,
