@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
 import { SEED_PASSWORD } from '../src/seed/seed-runner.ts';
+import { principalHeader } from './baseline-principal.ts';
 import type { ChildServer } from './child-server.ts';
 import { coresBusy, readCpu, readProc, type CpuSample } from './cpu-sampler.ts';
 import { round } from './timing.ts';
@@ -28,6 +29,7 @@ export interface Clinic {
   id: string;
   tier: string;
   timeZone: string;
+  ownerId: string;
   ownerEmail: string;
   quotaOverrides: Record<string, unknown>;
 }
@@ -40,9 +42,9 @@ export interface Session {
 /** Open clinics (their staff can sign in) with an owner, in id order: a repeatable mix of every tier. */
 export async function pickClinics(owner: pg.Pool, count: number): Promise<Clinic[]> {
   const { rows } = await owner.query<Clinic>(
-    `SELECT c.id, c.tier, c.time_zone AS "timeZone", c.quota_overrides AS "quotaOverrides", o.email AS "ownerEmail"
+    `SELECT c.id, c.tier, c.time_zone AS "timeZone", c.quota_overrides AS "quotaOverrides", o.id AS "ownerId", o.email AS "ownerEmail"
      FROM clinics c
-     CROSS JOIN LATERAL (SELECT email FROM users u WHERE u.clinic_id = c.id AND u.role = 'clinic_owner' AND u.disabled_at IS NULL ORDER BY u.created_at LIMIT 1) o
+     CROSS JOIN LATERAL (SELECT id, email FROM users u WHERE u.clinic_id = c.id AND u.role = 'clinic_owner' AND u.disabled_at IS NULL ORDER BY u.created_at LIMIT 1) o
      WHERE c.is_active
      ORDER BY c.id
      LIMIT $1`,
@@ -117,7 +119,7 @@ function cookiePairs(res: Response): string {
 export function dashboardReads({ clinic, cookie }: Session): autocannon.Request[] {
   const today = DateTime.now().setZone(clinic.timeZone).startOf('day');
   const day = new URLSearchParams({ from: today.toUTC().toISO()!, until: today.plus({ days: 1 }).toUTC().toISO()! });
-  const headers = { cookie };
+  const headers = { cookie, ...principalHeader(clinic.id, clinic.ownerId) };
   return [
     { method: 'GET', path: '/api/me', headers },
     { method: 'GET', path: '/api/clinic', headers },
@@ -142,14 +144,52 @@ export async function checkRoutes(base: string, session: Session): Promise<void>
   }
 }
 
+/**
+ * Fails early if the baseline does not do the API's work for a session: each route must answer 200 on
+ * both servers with the same rows (the same user, the same number of customers and appointments).
+ */
+export async function checkSameRows(apiBase: string, baselineBase: string, session: Session): Promise<void> {
+  const rowsOf = (body: unknown): string => {
+    if (Array.isArray(body)) return `${body.length} rows`;
+    const page = body as { items?: unknown[]; id?: string };
+    return page.items ? `${page.items.length} rows` : `row ${page.id}`;
+  };
+  for (const { path, headers } of dashboardReads(session)) {
+    const [api, baseline] = await Promise.all(
+      [apiBase, baselineBase].map(async (base) => {
+        const res = await fetch(`${base}${path}`, { headers: headers as Record<string, string> });
+        const body = await res.text();
+        if (res.status !== 200) fail(`GET ${path} on ${base} answered ${res.status}: ${body}`);
+        return rowsOf(JSON.parse(body));
+      }),
+    );
+    if (api !== baseline) fail(`GET ${path}: the API answered ${api}, the baseline ${baseline}`);
+  }
+}
+
+export interface Latencies {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export interface PhaseResult {
   label: string;
   connections: number;
   seconds: number;
+  /** Every answer, whatever its status. */
   requestsPerSecond: number;
+  /** The throughput: a 503 from load shedding is answered fast, and counting it would flatter an overloaded server. */
+  okPerSecond: number;
   requests: number;
   latencyMs: { p50: number; p90: number; p97_5: number; p99: number; max: number; mean: number };
+  /** Time to answer by outcome: 2xx, and the 503s of load shedding (its target: within a second). */
+  okLatencyMs: Latencies;
+  sheddingLatencyMs: Latencies;
   statusCodes: Record<string, number>;
+  ok: number;
+  shed: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -160,7 +200,7 @@ export interface PhaseResult {
    * still waiting after the 10 s timeout counts as a timeout.
    */
   listenOverflows: number | null;
-  /** The server's app pool, sampled about once a second from /readyz (API phase only). */
+  /** The server's app pool, sampled about once a second from /readyz (API phases only). */
   pool?: { samples: number; maxWaiting: number; meanWaiting: number; maxTotal: number };
 }
 
@@ -169,13 +209,19 @@ export async function loadPhase(
   server: ChildServer,
   duration: number,
   requestsFor: (i: number) => autocannon.Request[],
-  { connections, database }: { connections: number; database?: pg.Pool },
+  {
+    connections,
+    database,
+    applicationName = 'bwai-app',
+    samplePool = applicationName === 'bwai-app',
+  }: { connections: number; database?: pg.Pool; applicationName?: string; samplePool?: boolean },
 ): Promise<PhaseResult> {
-  const backends = database ? await appPoolBackends(database) : [];
+  // The Postgres backends of the server's pool (named by application_name), for their CPU.
+  const backends = database ? await poolBackends(database, applicationName) : [];
   const overflowsBefore = listenOverflows();
   const cpuBefore = readCpu();
   const poolSamples: { waiting: number; total: number }[] = [];
-  let sampling = database !== undefined;
+  let sampling = database !== undefined && samplePool;
   const sampler = (async () => {
     while (sampling) {
       const stats = await fetch(`${server.base}/readyz`)
@@ -190,6 +236,8 @@ export async function loadPhase(
   })();
   let connection = 0;
   let elapsed = 0;
+  const okTimes: number[] = [];
+  const shedTimes: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -203,7 +251,11 @@ export async function loadPhase(
       (error, res) => (error ? reject(error) : resolve(res)),
     );
     let answered = 0;
-    instance.on('response', () => answered++);
+    instance.on('response', (_client, status, _bytes, ms) => {
+      answered++;
+      if (status >= 200 && status < 300) okTimes.push(ms);
+      else if (status === 503) shedTimes.push(ms);
+    });
     instance.on('tick', () => {
       elapsed++;
       const pool = poolSamples.at(-1);
@@ -224,6 +276,7 @@ export async function loadPhase(
     connections,
     seconds: result.duration,
     requestsPerSecond: result.requests.average,
+    okPerSecond: round(result['2xx'] / result.duration),
     requests: result.requests.total,
     latencyMs: {
       p50: result.latency.p50,
@@ -233,7 +286,11 @@ export async function loadPhase(
       max: result.latency.max,
       mean: result.latency.mean,
     },
+    okLatencyMs: latencies(okTimes),
+    sheddingLatencyMs: latencies(shedTimes),
     statusCodes,
+    ok: result['2xx'],
+    shed: statusCodes['503'] ?? 0,
     non2xx: result.non2xx,
     errors: result.errors - result.timeouts,
     timeouts: result.timeouts,
@@ -252,12 +309,18 @@ export async function loadPhase(
   };
 }
 
-/** The Postgres processes serving the API's app pool (named by application_name). */
-async function appPoolBackends(owner: pg.Pool): Promise<number[]> {
+async function poolBackends(owner: pg.Pool, applicationName: string): Promise<number[]> {
   const { rows } = await owner.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'bwai-app'`,
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+    [applicationName],
   );
   return rows.map((r) => r.pid);
+}
+
+function latencies(times: number[]): Latencies {
+  const sorted = Float64Array.from(times).sort();
+  const at = (q: number) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : 0);
+  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
 function listenOverflows(): number | null {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { SESSION_COOKIE, newSessionToken } from '../src/auth/session-token.ts';
 import { loadConfig } from '../src/config.ts';
 import { stopProcess } from '../test/support/worker-process.ts';
+import { principalHeader } from './baseline-principal.ts';
 import { ChildServerFailure, startChildServer, type ChildServer } from './child-server.ts';
 import { coresBusy, readCpu, type CpuSample } from './cpu-sampler.ts';
 import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
@@ -19,8 +20,9 @@ import { round } from './timing.ts';
 // than hiding them. The calls go out through Node's fetch, not autocannon: autocannon cannot wait between
 // requests, and one instance per page (tried) gives each page its own latency histograms in WebAssembly
 // memory, which ran out at a few hundred pages open at once and aborted the generator. The user count is
-// raised step by step until a step misses the targets; the same schedule against a bare Fastify server in
-// its own process, in the same run, is the floor this machine and load generator allow.
+// raised step by step until a step misses the targets; the same schedule against the plain-pool baseline in
+// its own process (bench/plain-pool-server.ts), every call a read of the user's own row as `/api/me` does it,
+// in the same run, is the floor this machine and load generator allow.
 const TARGETS = { pageP99Ms: 200, requestP99Ms: 200 };
 // Who is signed in at once: an assumption, not a measurement. Front desks keep the app open all day, owners
 // look in now and then, and customers visit to check or book; there are many more customers than staff.
@@ -138,14 +140,14 @@ try {
   const api = await startServer('api', [process.execPath, '--import', 'tsx', 'src/main.ts', 'api'], '/healthz');
   const ready = await fetch(`${api.base}/readyz`);
   if (!ready.ok) fail(`users bench: the API is not ready (${ready.status}); npm run migrate applies pending migrations`);
-  const bare = await startServer('bare', [process.execPath, '--import', 'tsx', 'bench/bare-fastify-server.ts'], '/api/bare');
+  const plain = await startServer('baseline', [process.execPath, '--import', 'tsx', 'bench/plain-pool-server.ts'], '/healthz');
   await checkPages(api.base, users);
 
   // The pool, the plans of a new connection and the process's own code warm up before anything counts.
   await runStep('warm-up', api, users.slice(0, WARMUP_USERS), warmupSeconds, { seed: seed + 1 });
-  const baseline = await runStep('bare Fastify route', bare, users.slice(0, headlineUsers), seconds, {
+  const baseline = await runStep('baseline: /api/me, plain pool', plain, users.slice(0, headlineUsers), seconds, {
     seed,
-    onlyPath: '/api/bare',
+    onlyPath: '/api/me',
   });
   const results: StepResult[] = [];
   for (const count of steps) {
@@ -431,7 +433,7 @@ async function runStep(
     inFlight++;
     for (const [i, wave] of page.waves.entries()) {
       const lateBy = i === 0 ? performance.now() - scheduled : 0;
-      const result = await sendWave(server.base, wave, user.cookie, lateBy, requestTimes, statusCodes, errorKinds);
+      const result = await sendWave(server.base, wave, headersOf(user), lateBy, requestTimes, statusCodes, errorKinds);
       errors += result.errors;
       timeouts += result.timeouts;
     }
@@ -473,6 +475,11 @@ async function runStep(
   return result;
 }
 
+/** The session for the API; the same user named for the baseline, which looks up no session. */
+function headersOf(user: User): Record<string, string> {
+  return { cookie: user.cookie, ...principalHeader(user.clinic.id, user.userId) };
+}
+
 /**
  * One wave of a page: its calls at once, as a browser sends them, on kept-alive connections (Node's fetch).
  * `lateBy` (how late the generator opened the page) is added to each request's time, so it counts.
@@ -480,7 +487,7 @@ async function runStep(
 async function sendWave(
   base: string,
   paths: string[],
-  cookie: string,
+  headers: Record<string, string>,
   lateBy: number,
   requestTimes: number[],
   statusCodes: Record<string, number>,
@@ -491,7 +498,7 @@ async function sendWave(
     paths.map(async (path) => {
       const sent = performance.now();
       try {
-        const res = await fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000) });
+        const res = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000) });
         await res.arrayBuffer();
         requestTimes.push(performance.now() - sent + lateBy);
         statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
@@ -578,7 +585,7 @@ function printSummary(report: {
       ? `${h.users} users: p99 page ${h.pageMs.p99} ms, p99 request ${h.requestMs.p99} ms, ${h.non2xx + h.errors + h.timeouts} failed: ${h.met ? 'met' : 'MISSED'}`
       : '',
     `highest user count meeting the targets: ${report.highestUserCountMeetingTargets || 'none of the steps'}`,
-    `baseline (the same schedule at ${report.baseline.users} users against a bare Fastify route): p99 page ${report.baseline.pageMs.p99} ms, p99 request ${report.baseline.requestMs.p99} ms`,
+    `baseline (the same schedule at ${report.baseline.users} users against the plain-pool baseline, every call its /api/me): p99 page ${report.baseline.pageMs.p99} ms, p99 request ${report.baseline.requestMs.p99} ms`,
     `load average ${report.loadAverage.join(' ')}`,
     'written: bench/results/users.json',
     '',
