@@ -3,8 +3,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { stopProcess } from '../test/support/worker-process.ts';
-import { ChildServerFailure, startChildServer, type ChildServer } from './child-server.ts';
+import { seededServerEnv, startBenchRun } from './bench-run.ts';
 import {
   BenchFailure,
   checkRoutes,
@@ -47,27 +46,11 @@ const warmupSeconds = Number(values.warmup);
 const rounds = Number(values.rounds);
 const clinicCount = Number(values.clinics);
 const url = seededDatabaseUrl('api load bench', values['database-url']);
-const serverEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATABASE_URL: url,
-  HOST: '127.0.0.1',
-  // The schema belongs to whoever migrated this database; a bench leaves it as it is.
-  RUN_MIGRATIONS: 'false',
-  DEMO_DATA: 'off',
-  // Two log lines per request would be written by the server and read by nobody.
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
+const serverEnv = seededServerEnv(url);
 const serverConfig = loadConfig(serverEnv);
 
-const cleanups: (() => Promise<unknown>)[] = [];
-let cleaningUp: Promise<void> | undefined;
-const cleanUp = () =>
-  (cleaningUp ??= (async () => {
-    for (const step of cleanups.reverse())
-      await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
-  })());
-// Ctrl-C must still give the clinics back their limits and stop both servers.
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+const { cleanups, cleanUp, startServer: startBenchServer } = startBenchRun('api load bench');
+const startServer = (name: string, command: string[], readyPath: string) => startBenchServer(name, command, readyPath, serverEnv);
 
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
@@ -177,15 +160,6 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanUp();
-}
-
-async function startServer(name: string, command: string[], readyPath: string): Promise<ChildServer> {
-  const server = await startChildServer(name, command, { env: serverEnv, readyPath }).catch((error: unknown) => {
-    if (error instanceof ChildServerFailure) fail(`api load bench: ${error.message}`);
-    throw error;
-  });
-  cleanups.push(() => stopProcess(server.child));
-  return server;
 }
 
 function print(report: {

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { stopProcess } from '../test/support/worker-process.ts';
-import { ChildServerFailure, startChildServer, type ChildServer } from './child-server.ts';
+import { seededServerEnv, startBenchRun } from './bench-run.ts';
+import type { ChildServer } from './child-server.ts';
 import {
   BenchFailure,
   checkRoutes,
@@ -45,14 +45,11 @@ const warmupSeconds = Number(values.warmup);
 const rounds = Number(values.rounds);
 const clinicCount = Number(values.clinics);
 const url = seededDatabaseUrl('observability bench', values['database-url']);
-const baseEnv: NodeJS.ProcessEnv = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_'))),
-  DATABASE_URL: url,
-  HOST: '127.0.0.1',
-  RUN_MIGRATIONS: 'false',
-  DEMO_DATA: 'off',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
+// Tracing is switched on case by case: whatever OTEL_ settings this shell has would blur the cases.
+const baseEnv = seededServerEnv(
+  url,
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_'))),
+);
 // The command `npm run api` runs: the tracing preload is there in every case, and loads the SDK in the traced ones.
 const API_COMMAND = [process.execPath, '--import', 'tsx', '--import', './src/telemetry/start-tracing.ts', 'src/main.ts', 'api'];
 
@@ -60,14 +57,7 @@ type Case = 'off' | 'metrics' | 'metrics + tracing' | 'metrics + tracing 10%';
 const CASES: Case[] = ['off', 'metrics', 'metrics + tracing', 'metrics + tracing 10%'];
 const TRACED: Case[] = ['metrics + tracing', 'metrics + tracing 10%'];
 
-const cleanups: (() => Promise<unknown>)[] = [];
-let cleaningUp: Promise<void> | undefined;
-const cleanUp = () =>
-  (cleaningUp ??= (async () => {
-    for (const step of cleanups.reverse())
-      await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
-  })());
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+const { cleanups, cleanUp, startServer } = startBenchRun('observability bench');
 
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
@@ -186,15 +176,6 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanUp();
-}
-
-async function startServer(name: string, command: string[], readyPath: string, env: NodeJS.ProcessEnv): Promise<ChildServer> {
-  const server = await startChildServer(name, command, { env, readyPath }).catch((error: unknown) => {
-    if (error instanceof ChildServerFailure) fail(`observability bench: ${error.message}`);
-    throw error;
-  });
-  cleanups.push(() => stopProcess(server.child));
-  return server;
 }
 
 /** Reads /metrics every few seconds, as Prometheus would, while a phase runs. */

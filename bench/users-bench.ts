@@ -5,9 +5,9 @@ import { DateTime } from 'luxon';
 import pg from 'pg';
 import { SESSION_COOKIE, newSessionToken } from '../src/auth/session-token.ts';
 import { loadConfig } from '../src/config.ts';
-import { stopProcess } from '../test/support/worker-process.ts';
 import { principalHeader } from './baseline-principal.ts';
-import { ChildServerFailure, startChildServer, type ChildServer } from './child-server.ts';
+import { seededServerEnv, startBenchRun } from './bench-run.ts';
+import type { ChildServer } from './child-server.ts';
 import { coresBusy, readCpu, type CpuSample } from './cpu-sampler.ts';
 import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
@@ -80,14 +80,7 @@ const seed = Number(values.seed);
 if (![headlineUsers, ...steps, seconds, thinkSeconds, clinicCount, seed].every((v) => Number.isFinite(v) && v > 0))
   fail('users bench: --users, --steps, --seconds, --think, --clinics and --seed take positive numbers');
 const url = seededDatabaseUrl('users bench', values['database-url']);
-const serverEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATABASE_URL: url,
-  HOST: '127.0.0.1',
-  RUN_MIGRATIONS: 'false',
-  DEMO_DATA: 'off',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
+const serverEnv = seededServerEnv(url);
 const serverConfig = loadConfig(serverEnv);
 
 type Role = (typeof ROLE_MIX)[number]['role'];
@@ -114,14 +107,8 @@ interface User {
   cookie: string;
 }
 
-const cleanups: (() => Promise<unknown>)[] = [];
-let cleaningUp: Promise<void> | undefined;
-const cleanUp = () =>
-  (cleaningUp ??= (async () => {
-    for (const step of cleanups.reverse())
-      await step().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
-  })());
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+const { cleanups, cleanUp, startServer: startBenchServer } = startBenchRun('users bench');
+const startServer = (name: string, command: string[], readyPath: string) => startBenchServer(name, command, readyPath, serverEnv);
 // A crash of the generator must still put the clinics' limits back and delete the run's sessions.
 process.once('uncaughtException', (error) => {
   process.stderr.write(`\nusers bench: ${error.stack ?? String(error)}\n`);
@@ -278,15 +265,6 @@ async function signIn(clinics: Clinic[], count: number): Promise<User[]> {
     `${count.toLocaleString('en-US')} sessions of ${clinics.length} clinics: ${ROLE_MIX.map((m) => `${picks.filter((p) => p.role === m.role).length} ${m.role}`).join(', ')}\n`,
   );
   return picks.map((p) => ({ role: p.role, clinic: p.clinic, userId: p.userId, cookie: `${SESSION_COOKIE}=${p.token.token}` }));
-}
-
-async function startServer(name: string, command: string[], readyPath: string): Promise<ChildServer> {
-  const server = await startChildServer(name, command, { env: serverEnv, readyPath }).catch((error: unknown) => {
-    if (error instanceof ChildServerFailure) fail(`users bench: ${error.message}`);
-    throw error;
-  });
-  cleanups.push(() => stopProcess(server.child));
-  return server;
 }
 
 /**
