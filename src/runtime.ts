@@ -84,7 +84,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
       await analysisEvents.close();
       email?.close();
-      await services.clinicCache.close();
+      await services.invalidations.close();
       await db.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -16,8 +16,11 @@ import { createAuditService } from './audit/audit-service.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { createSignUpService } from './auth/sign-up-service.ts';
+import { createInvalidationBus } from './cache/invalidation-bus.ts';
+import { createResponseCache } from './cache/response-cache.ts';
 import { createClinicCache } from './clinics/clinic-cache.ts';
 import { createClinicService } from './clinics/clinic-service.ts';
+import { createFlagLookup } from './flags/flag-lookup.ts';
 import { createFlagService } from './flags/flag-service.ts';
 import { createStaffService } from './staff/staff-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
@@ -54,12 +57,15 @@ export function createServices({
   metrics: Metrics;
   email: EmailSender | null;
 }) {
-  const clinicCache = createClinicCache({ config, redis, log, metrics: metrics.cache });
+  const invalidations = createInvalidationBus({ redis, keyPrefix: config.REDIS_KEY_PREFIX, log, metrics: metrics.cache });
+  const clinicCache = createClinicCache({ config, bus: invalidations, log, metrics: metrics.cache });
   const clinics = createClinicService(db.app, clinicCache, config);
-  const flags = createFlagService(db.app);
+  const flagLookup = createFlagLookup({ pool: db.app, config, bus: invalidations, log, metrics: metrics.cache });
+  const flags = createFlagService(db.app, flagLookup);
+  const responses = createResponseCache({ config, bus: invalidations, flags: flagLookup, log, metrics: metrics.cache });
   const systemNodes = createSystemNodes({ config, redis, registry: metrics.registry, log });
   return {
-    clinicCache,
+    invalidations,
     clinics,
     flags,
     auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics),
@@ -67,7 +73,7 @@ export function createServices({
     audit: createAuditService(db.app),
     staff: createStaffService(db.app),
     customers: createCustomerService(db.app),
-    treatments: createTreatmentService(db.app),
+    treatments: createTreatmentService(db.app, responses),
     rooms: createRoomService(db.app),
     schedules: createScheduleService(db.app),
     appointments: createAppointmentService(db.app, clinics, jobs),
