@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
+import { availabilityWriter } from '../availability/availability-cache.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { isStaffRole } from '../users/role-vocabulary.ts';
 import { findUserById } from '../users/user-repo.ts';
 import {
@@ -31,7 +33,9 @@ export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules>
   cancellationFees: r.cancellation_fees,
 });
 
-export function createScheduleService(pool: pg.Pool) {
+export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
+  // Every change here (hours, leave and extra shifts, who performs what, booking rules) moves availability.
+  const changingAvailability = availabilityWriter(pool, responses);
   const audited = <T>(
     actor: Actor,
     action: string,
@@ -41,7 +45,7 @@ export function createScheduleService(pool: pg.Pool) {
     meta: RequestMeta,
   ) => {
     const clinicId = clinicOf(actor);
-    return withTenant(pool, actor, async (tx) => {
+    return changingAvailability(actor, async (tx) => {
       const result = await work(tx, clinicId);
       await recordAuditBy(tx, actor, { clinicId, action, targetType: 'user', targetId, metadata }, meta);
       return result;
@@ -139,7 +143,7 @@ export function createScheduleService(pool: pg.Pool) {
 
     saveBookingRules(actor: Actor, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         const saved = await saveBookingRules(tx, clinicId, rules);
         await recordAuditBy(
           tx,

@@ -4,6 +4,8 @@ import { hashPassword } from '../auth/passwords.ts';
 import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
+import { availabilityWriter } from '../availability/availability-cache.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
 import {
   insertUser,
@@ -17,7 +19,9 @@ import { STAFF_ROLES } from '../users/role-vocabulary.ts';
 import { mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
 
-export function createStaffService(pool: pg.Pool) {
+export function createStaffService(pool: pg.Pool, responses: ResponseCache) {
+  // A disabled staff member is offered for no slot, and a role change can take someone off the schedule.
+  const changingAvailability = availabilityWriter(pool, responses);
   const audit = (tx: Tx, actor: Actor, action: string, target: UserRow, meta: RequestMeta, metadata?: Record<string, unknown>) =>
     recordAuditBy(
       tx,
@@ -84,7 +88,7 @@ export function createStaffService(pool: pg.Pool) {
 
     async update(actor: Actor, id: string, changes: UpdateStaffInput, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         if (changes.role !== undefined) await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         const newRole = changes.role !== undefined && changes.role !== target.role ? changes.role : undefined;
@@ -110,7 +114,7 @@ export function createStaffService(pool: pg.Pool) {
     /** Disabling ends every session of the user at once, and frees their seat. */
     async disable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         if (target.id === actor.userId) throw new AppError('cannot-disable-self');
@@ -127,7 +131,7 @@ export function createStaffService(pool: pg.Pool) {
     /** Enabling takes a seat again, so the tier's user limit is checked as for a new account. */
     async enable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         const limits = await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         if (!mayManage(actor.role, target.role)) throw forbidden('Only an owner can enable an owner or an admin.');

@@ -12,6 +12,7 @@ import {
 } from './treatment-repo.ts';
 import type { z } from 'zod';
 import type { ResponseCache } from '../cache/response-cache.ts';
+import { AVAILABILITY } from '../availability/availability-cache.ts';
 import type { NewTreatmentBody, TreatmentPatchBody } from './treatment-schemas.ts';
 
 type NewTreatment = z.infer<typeof NewTreatmentBody>;
@@ -25,7 +26,8 @@ function toFields({ name, ...rest }: TreatmentPatch): TreatmentFields {
 export const TREATMENT_CATALOGUE = 'treatments';
 
 export function createTreatmentService(pool: pg.Pool, responses: ResponseCache) {
-  const catalogueChanged = (clinicId: string) => responses.invalidate(clinicId, TREATMENT_CATALOGUE);
+  // A treatment's duration, buffers and being active also decide its slots.
+  const catalogueChanged = (clinicId: string) => responses.invalidate(clinicId, TREATMENT_CATALOGUE, AVAILABILITY);
   return {
     /**
      * Customers see only what can be booked; staff see the whole catalogue when they ask. The answer
