@@ -33,6 +33,9 @@ export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules>
   cancellationFees: r.cancellation_fees,
 });
 
+/** The response cache's name for a clinic's booking rules. */
+const BOOKING_RULES = 'booking-rules';
+
 export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
   // Every change here (hours, leave and extra shifts, who performs what, booking rules) moves availability.
   const changingAvailability = availabilityWriter(pool, responses);
@@ -137,13 +140,16 @@ export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
       );
     },
 
+    /** The same for everyone in the clinic: read through the response cache, dropped when the rules are saved. */
     bookingRules(actor: Actor): Promise<BookingRulesRow> {
-      return withTenant(pool, actor, (tx) => findBookingRules(tx, clinicOf(actor)));
+      return responses.read(actor, BOOKING_RULES, 'all', () =>
+        withTenant(pool, actor, (tx) => findBookingRules(tx, clinicOf(actor)), { readOnly: true }),
+      );
     },
 
-    saveBookingRules(actor: Actor, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
+    async saveBookingRules(actor: Actor, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
       const clinicId = clinicOf(actor);
-      return changingAvailability(actor, async (tx) => {
+      const result = await changingAvailability(actor, async (tx) => {
         const saved = await saveBookingRules(tx, clinicId, rules);
         await recordAuditBy(
           tx,
@@ -153,6 +159,8 @@ export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
         );
         return saved;
       });
+      await responses.invalidate(clinicId, BOOKING_RULES);
+      return result;
     },
   };
 }

@@ -136,10 +136,12 @@ describe.skipIf(!withRedis)('the availability cache', () => {
     await seenOn(c.customerOnB, c.treatment.id, (s) => s.includes(at('10:00')));
   });
 
-  it('booking rules changed on one node show on the other; the minimum notice applies to customers, not staff', async () => {
+  it('booking rules changed on one node show on the other, as rules and as slots; the minimum notice applies to customers, not staff', async () => {
     const c = await bookableClinic();
     const tomorrow = localDateInDays(1);
     expect(await startsOn(c.customerOnB, c.treatment.id)).toContain(at('09:15'));
+    const before = (await c.customerOnB.get('/api/booking-rules')).body.minNoticeMinutes;
+    expect(before).not.toBe(7 * 24 * 60);
     const rules = await c.ownerOnA.put('/api/booking-rules', {
       minNoticeMinutes: 7 * 24 * 60,
       maxAdvanceDays: 90,
@@ -148,6 +150,11 @@ describe.skipIf(!withRedis)('the availability cache', () => {
     });
     expect(rules.status, JSON.stringify(rules.body)).toBe(200);
     await seenOn(c.ownerOnB, c.treatment.id, (s) => s.length > 0 && !s.includes(at('09:15')));
+    const seenRules = await eventually(
+      () => c.customerOnB.get('/api/booking-rules'),
+      (res) => res.body.minNoticeMinutes !== before,
+    );
+    expect(seenRules.body).toMatchObject({ minNoticeMinutes: 7 * 24 * 60, slotIntervalMinutes: 60 });
     // Staff fill the cache for tomorrow; the customer then reads the same entry with the week's notice applied.
     expect((await startsOn(c.ownerOnB, c.treatment.id, tomorrow)).length).toBeGreaterThan(0);
     expect(await startsOn(c.customerOnB, c.treatment.id, tomorrow)).toEqual([]);
