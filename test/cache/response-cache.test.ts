@@ -212,3 +212,23 @@ describe.skipIf(!process.env.REDIS_URL)('response cache across nodes sharing Red
     expect(await readAfterInvalidation(b, a, scopeOf(randomUUID()))).toBe('new');
   });
 });
+
+describe('invalidation while Redis is unreachable', () => {
+  it('is applied on this node, and the lost publishes are logged once, not once per write', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const captured = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const { metrics } = recordingMetrics();
+    const bus = createInvalidationBus({ redis, keyPrefix: 'unreachable:', log: captured, metrics });
+    const { cache } = setUp({ bus });
+    const scope = scopeOf(randomUUID());
+    for (let write = 0; write < 3; write++) {
+      await cache.read(scope, 'treatments', 'all', async () => `before write ${write}`);
+      await cache.invalidate(scope.clinicId!, 'treatments');
+      expect(await cache.read(scope, 'treatments', 'all', async () => `after write ${write}`)).toBe(`after write ${write}`);
+    }
+    expect(lines.filter((l) => l.msg.startsWith('cache invalidation not published'))).toHaveLength(1);
+    await bus.close();
+    redis.disconnect();
+  });
+});
