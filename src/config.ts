@@ -118,6 +118,13 @@ const EnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('bwai:'),
   // Also how stale a clinic performance dashboard may be: a cached page is never refreshed early.
   ANALYTICS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // How long a node keeps a clinic (and its feature flags) without asking the database: writes drop it at once
+  // on every node through Redis, so this only bounds staleness when Redis is away.
+  CLINIC_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // Reads that are the same for everyone in a clinic (the treatment catalogue): fresh for RESPONSE_CACHE_SECONDS,
+  // then served stale while one reload runs for up to RESPONSE_CACHE_STALE_SECONDS more.
+  RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RESPONSE_CACHE_STALE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 
   SESSION_TTL_HOURS: z.coerce
     .number()

@@ -18,8 +18,10 @@ import { createSessionCache } from './auth/session-cache.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { createSignUpService } from './auth/sign-up-service.ts';
 import { createInvalidationBus } from './cache/invalidation-bus.ts';
+import { createResponseCache } from './cache/response-cache.ts';
 import { createClinicCache } from './clinics/clinic-cache.ts';
 import { createClinicService } from './clinics/clinic-service.ts';
+import { createFlagLookup } from './flags/flag-lookup.ts';
 import { createFlagService } from './flags/flag-service.ts';
 import { createStaffService } from './staff/staff-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
@@ -57,9 +59,11 @@ export function createServices({
   email: EmailSender | null;
 }) {
   const invalidations = createInvalidationBus({ config, redis, log, metrics: metrics.cache });
-  const clinicCache = createClinicCache({ invalidations, log, metrics: metrics.cache });
+  const clinicCache = createClinicCache({ config, invalidations, log, metrics: metrics.cache });
   const clinics = createClinicService(db.app, clinicCache, config);
-  const flags = createFlagService(db.app);
+  const flagLookup = createFlagLookup({ pool: db.app, config, bus: invalidations, log, metrics: metrics.cache });
+  const flags = createFlagService(db.app, flagLookup);
+  const responses = createResponseCache({ config, bus: invalidations, flags: flagLookup, log, metrics: metrics.cache });
   const systemNodes = createSystemNodes({ config, redis, registry: metrics.registry, log });
   const sessions = createSessionCache({ config, invalidations, log, metrics: metrics.cache });
   return {
@@ -70,12 +74,12 @@ export function createServices({
     auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics, sessions),
     signUp: createSignUpService({ pool: db.app, clinics, email, log, config }),
     audit: createAuditService(db.app),
-    staff: createStaffService(db.app, sessions),
+    staff: createStaffService(db.app, sessions, responses),
     customers: createCustomerService(db.app, sessions),
-    treatments: createTreatmentService(db.app),
-    rooms: createRoomService(db.app),
-    schedules: createScheduleService(db.app),
-    appointments: createAppointmentService(db.app, clinics, jobs),
+    treatments: createTreatmentService(db.app, responses),
+    rooms: createRoomService(db.app, responses),
+    schedules: createScheduleService(db.app, responses),
+    appointments: createAppointmentService(db.app, clinics, jobs, responses),
     notifications: createNotificationService(db.app),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
     analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config, metrics: metrics.analyses }),

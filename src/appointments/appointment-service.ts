@@ -3,7 +3,9 @@ import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { assertEmailVerifiedWhereRequired } from '../auth/email-verification.ts';
+import { AVAILABILITY, availabilityWriter } from '../availability/availability-cache.ts';
 import { findSlots, localDate } from '../availability/slot-finder.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Slot } from '../availability/available-slots.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { customerActedFor, findOwnCustomer, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
@@ -45,8 +47,10 @@ export function createAppointmentService(
   pool: pg.Pool,
   clinics: ClinicService,
   jobs: PgBoss,
+  responses: ResponseCache,
   clock: () => Date = () => new Date(),
 ) {
+  const changingAvailability = availabilityWriter(pool, responses);
   const timeZoneOf = async (actor: Actor) => (await clinics.clinicSummary(actor))!.timeZone;
 
   /** A customer acts only on their own record; staff name the customer. */
@@ -142,24 +146,37 @@ export function createAppointmentService(
           { path: 'querystring.toDate', message: 'out of range' },
         ]);
       const timeZone = await timeZoneOf(actor);
-      return withTenant(
-        pool,
+      // Shared by everyone in the clinic: computed without the minimum notice, which is applied below
+      // for customers against the current time. Within the cache's lifetime the far end of the booking
+      // horizon can lag by as much; booking checks the slot again, uncached.
+      const computed = await responses.read(
         actor,
-        async (tx) => {
-          const treatment = await bookableTreatment(tx, clinicId, q.treatmentId);
-          return findSlots(tx, {
-            clinicId,
-            timeZone,
-            treatment,
-            fromDate: q.fromDate,
-            toDate: q.toDate,
-            staffUserId: q.staffUserId,
-            now: clock(),
-            ignoreNotice: !isCustomer(actor),
-          });
-        },
-        { readOnly: true },
+        AVAILABILITY,
+        JSON.stringify([q.treatmentId, q.fromDate, q.toDate, q.staffUserId ?? null, timeZone]),
+        () =>
+          withTenant(
+            pool,
+            actor,
+            async (tx) => {
+              const treatment = await bookableTreatment(tx, clinicId, q.treatmentId);
+              const rules = await findBookingRules(tx, clinicId);
+              const slots = await findSlots(tx, {
+                clinicId,
+                timeZone,
+                treatment,
+                fromDate: q.fromDate,
+                toDate: q.toDate,
+                staffUserId: q.staffUserId,
+                now: clock(),
+                ignoreNotice: true,
+              });
+              return { slots, minNoticeMinutes: rules.min_notice_minutes };
+            },
+            { readOnly: true },
+          ),
       );
+      const earliest = clock().getTime() + (isCustomer(actor) ? computed.minNoticeMinutes * 60_000 : 0);
+      return computed.slots.filter((slot) => Date.parse(slot.startsAt) >= earliest);
     },
 
     /**
@@ -169,7 +186,7 @@ export function createAppointmentService(
     async book(actor: Actor, input: BookingInput, meta: RequestMeta): Promise<CalendarRow> {
       const clinicId = clinicOf(actor);
       const timeZone = await timeZoneOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         await assertEmailVerifiedWhereRequired(tx, actor, clinicId);
         const customerId = await customerFor(tx, actor, clinicId, input, meta);
         if (isCustomer(actor)) await assertBelowBookingCap(tx, clinicId, customerId, clock());
@@ -263,7 +280,7 @@ export function createAppointmentService(
       meta: RequestMeta,
     ): Promise<CalendarRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         const row = await loadForChange(tx, actor, clinicId, id);
         assertTransition(row.status, 'cancelled', actor.role, row.starts_at, clock());
         const waived = input.waiveFee === true && (actor.role === 'clinic_owner' || actor.role === 'clinic_admin');
@@ -299,7 +316,7 @@ export function createAppointmentService(
     ): Promise<CalendarRow> {
       const clinicId = clinicOf(actor);
       const timeZone = await timeZoneOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         const row = await loadForChange(tx, actor, clinicId, id);
         assertReschedulable(row.status);
         if (isCustomer(actor) && (await feeFor(tx, clinicId, row)).feeSatang > 0) throw new AppError('reschedule-window-closed');
@@ -345,7 +362,7 @@ export function createAppointmentService(
       meta: RequestMeta,
     ): Promise<CalendarRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         const row = await loadForChange(tx, actor, clinicId, id);
         assertTransition(row.status, to, actor.role, row.starts_at, clock());
         await setStatus(tx, row.id, to);

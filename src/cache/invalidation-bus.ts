@@ -35,6 +35,8 @@ export function createInvalidationBus({
   const listeners = new Map<string, InvalidationListener[]>();
   const channelOf = (topic: string) => `${config.REDIS_KEY_PREFIX}${topic}-invalidated`;
   const topicOf = new Map<string, string>();
+  // One warning per outage, not one per write: a busy clinic would flood the log while Redis is down.
+  let publishFailing = false;
 
   // A connection in subscriber mode can run no other command, hence its own connection.
   const subscriber = redis?.duplicate() ?? null;
@@ -86,11 +88,19 @@ export function createInvalidationBus({
     async publish(topic, message) {
       for (const listener of listeners.get(topic) ?? []) listener.onMessage(message);
       if (!redis) return;
-      await redis
-        .publish(channelOf(topic), JSON.stringify(message))
-        .catch((error: unknown) =>
-          log.warn({ err: error, topic }, 'invalidation not published; other nodes catch up within the cache TTL'),
-        );
+      try {
+        await redis.publish(channelOf(topic), JSON.stringify(message));
+        if (publishFailing) log.info({ topic }, 'cache invalidations reach other nodes again');
+        publishFailing = false;
+      } catch (error) {
+        if (!publishFailing) {
+          log.warn(
+            { err: error, topic },
+            'invalidation not published; other nodes catch up within each cache TTL until Redis is back',
+          );
+        }
+        publishFailing = true;
+      }
     },
     async close() {
       if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());

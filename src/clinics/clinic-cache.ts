@@ -1,5 +1,6 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { readThroughCache } from '../cache/read-through-cache.ts';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { CacheMetrics } from '../metrics/cache-metrics.ts';
 import type { ClinicLimits } from './clinic-limits.ts';
@@ -28,29 +29,31 @@ export interface ClinicCache {
 /** The bus topic of clinic changes: other caches that hold something of a clinic listen to it too. */
 export const CLINICS_TOPIC = 'clinics';
 
-// Short, because it is also the bound on staleness when an invalidation message is lost (Redis down)
-// and for changes made outside the clinic routes (a tier's default limits).
-const TTL_MS = 30_000;
 const MAX_ENTRIES = 5_000;
 
 /** Read-through cache of clinics by id and by slug; absent clinics are not cached, so a new slug is found at once. */
 export function createClinicCache({
+  config,
   invalidations,
   log,
   metrics,
 }: {
+  config: Pick<Config, 'CLINIC_CACHE_SECONDS'>;
   invalidations: InvalidationBus;
   log: Logger;
   metrics: CacheMetrics;
 }): ClinicCache {
+  // The TTL is also the bound on staleness when an invalidation message is lost (Redis down) and for
+  // changes made outside the clinic routes (a tier's default limits).
+  const ttlMs = config.CLINIC_CACHE_SECONDS * 1000;
   const byId = readThroughCache<ClinicRecord>({
     max: MAX_ENTRIES,
-    ttlMs: TTL_MS,
+    ttlMs,
     counted: (result) => metrics.lookup('clinics-by-id', result),
   });
   const bySlug = readThroughCache<PublicClinicRow>({
     max: MAX_ENTRIES,
-    ttlMs: TTL_MS,
+    ttlMs,
     counted: (result) => metrics.lookup('clinics-by-slug', result),
   });
   invalidations.subscribe(CLINICS_TOPIC, {

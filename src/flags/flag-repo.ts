@@ -57,3 +57,39 @@ export async function clinicExists(tx: Tx, clinicId: string): Promise<boolean> {
   ]);
   return rows[0]!.exists;
 }
+
+export interface FlagDefaultRow {
+  feature_key: string;
+  enabled: boolean;
+  rollout_percent: number;
+  updated_at: Date;
+}
+
+const DEFAULT_COLUMNS = 'feature_key, enabled, rollout_percent, updated_at';
+
+/** Platform-wide: few rows, read whole into each node's flag cache. */
+export async function listFlagDefaults(tx: Tx): Promise<FlagDefaultRow[]> {
+  const { rows } = await tx.query<FlagDefaultRow>(`SELECT ${DEFAULT_COLUMNS} FROM feature_flag_defaults ORDER BY feature_key`);
+  return rows;
+}
+
+export async function findFlagDefault(tx: Tx, key: string): Promise<FlagDefaultRow | undefined> {
+  const { rows } = await tx.query<FlagDefaultRow>(`SELECT ${DEFAULT_COLUMNS} FROM feature_flag_defaults WHERE feature_key = $1`, [
+    key,
+  ]);
+  return rows[0];
+}
+
+export async function upsertFlagDefault(
+  tx: Tx,
+  f: { key: string; enabled: boolean; rolloutPercent: number },
+): Promise<FlagDefaultRow> {
+  const { rows } = await tx.query<FlagDefaultRow>(
+    `INSERT INTO feature_flag_defaults (feature_key, enabled, rollout_percent) VALUES ($1, $2, $3)
+     ON CONFLICT (feature_key)
+     DO UPDATE SET enabled = EXCLUDED.enabled, rollout_percent = EXCLUDED.rollout_percent, updated_at = now()
+     RETURNING ${DEFAULT_COLUMNS}`,
+    [f.key, f.enabled, f.rolloutPercent],
+  );
+  return rows[0]!;
+}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import {
@@ -10,29 +9,33 @@ import {
   type Tx,
 } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
-import { clinicExists, deleteFlag, findFlag, listFlags, upsertFlag, type FeatureFlagRow } from './flag-repo.ts';
-
-/**
- * Where a subject falls in a flag's rollout, 0..99: a hash of the flag key and the subject, so the same
- * user always gets the same answer, and each flag picks its own, independent share of users.
- */
-export function rolloutBucket(key: string, subjectId: string): number {
-  return createHash('sha256').update(`${key}\u0000${subjectId}`).digest().readUInt32BE(0) % 100;
-}
-
-export function isInRollout(
-  flag: Pick<FeatureFlagRow, 'feature_key' | 'enabled' | 'rollout_percent'>,
-  subjectId: string,
-): boolean {
-  return flag.enabled && rolloutBucket(flag.feature_key, subjectId) < flag.rollout_percent;
-}
+import { isInRollout } from './rollout.ts';
+import {
+  clinicExists,
+  deleteFlag,
+  findFlag,
+  findFlagDefault,
+  listFlagDefaults,
+  listFlags,
+  upsertFlag,
+  upsertFlagDefault,
+  type FeatureFlagRow,
+} from './flag-repo.ts';
+import type { FlagLookup } from './flag-lookup.ts';
+import { CLINIC_FEATURES } from './clinic-features.ts';
 
 export interface FlagSetting {
   enabled: boolean;
   rolloutPercent: number;
 }
 
-export function createFlagService(pool: pg.Pool) {
+/** A flag's platform-wide state as the admin API shows it: set by a super admin, or the code's default. */
+export interface FlagDefault extends FlagSetting {
+  key: string;
+  updatedAt: Date | null;
+}
+
+export function createFlagService(pool: pg.Pool, lookup: Pick<FlagLookup, 'clinicChanged' | 'defaultsChanged'>) {
   const platform = <T>(actor: PlatformActor, work: (tx: Tx) => Promise<T>) =>
     unsafeWithPlatformAccess(pool, { clinicId: null, userId: actor.userId, role: actor.role }, work);
   const audit = (
@@ -43,7 +46,7 @@ export function createFlagService(pool: pg.Pool) {
     meta: RequestMeta,
     metadata: Record<string, unknown>,
   ) => recordAuditBy(tx, actor, { clinicId, action, targetType: 'clinic', targetId: clinicId, metadata }, meta);
-  const settingOf = (row: FeatureFlagRow | undefined) =>
+  const settingOf = (row: Pick<FeatureFlagRow, 'enabled' | 'rollout_percent'> | undefined) =>
     row ? { enabled: row.enabled, rolloutPercent: row.rollout_percent } : null;
   const assertClinic = async (tx: Tx, clinicId: string) => {
     if (!(await clinicExists(tx, clinicId))) throw notFound('clinic');
@@ -81,13 +84,15 @@ export function createFlagService(pool: pg.Pool) {
       setting: FlagSetting,
       meta: RequestMeta,
     ): Promise<FeatureFlagRow> {
-      return platform(actor, async (tx) => {
+      const after = await platform(actor, async (tx) => {
         await assertClinic(tx, clinicId);
         const before = await findFlag(tx, clinicId, key);
-        const after = await upsertFlag(tx, { clinicId, key, ...setting });
-        await audit(tx, actor, clinicId, 'feature_flag.set', meta, { key, from: settingOf(before), to: settingOf(after) });
-        return after;
+        const row = await upsertFlag(tx, { clinicId, key, ...setting });
+        await audit(tx, actor, clinicId, 'feature_flag.set', meta, { key, from: settingOf(before), to: settingOf(row) });
+        return row;
       });
+      await lookup.clinicChanged(clinicId);
+      return after;
     },
 
     async deleteFlag(actor: PlatformActor, clinicId: string, key: string, meta: RequestMeta): Promise<void> {
@@ -96,6 +101,42 @@ export function createFlagService(pool: pg.Pool) {
         if (!removed) throw notFound('feature flag');
         await audit(tx, actor, clinicId, 'feature_flag.delete', meta, { key, from: settingOf(removed) });
       });
+      await lookup.clinicChanged(clinicId);
+    },
+
+    /** Every flag the code reads or an admin has set, with its platform-wide state. */
+    async listDefaults(actor: PlatformActor): Promise<FlagDefault[]> {
+      const rows = await platform(actor, (tx) => listFlagDefaults(tx));
+      const set = new Map(rows.map((row) => [row.feature_key, row]));
+      const keys = [...new Set([...Object.keys(CLINIC_FEATURES), ...set.keys()])].sort();
+      return keys.map((key) => {
+        const row = set.get(key);
+        if (row) return { key, enabled: row.enabled, rolloutPercent: row.rollout_percent, updatedAt: row.updated_at };
+        return { key, ...(CLINIC_FEATURES as Record<string, FlagSetting>)[key]!, updatedAt: null };
+      });
+    },
+
+    /** A flag's state for every clinic without a row of its own: on or off, and for what share of clinics. */
+    async setDefault(actor: PlatformActor, key: string, setting: FlagSetting, meta: RequestMeta): Promise<FlagDefault> {
+      const row = await platform(actor, async (tx) => {
+        const before = await findFlagDefault(tx, key);
+        const after = await upsertFlagDefault(tx, { key, ...setting });
+        await recordAuditBy(
+          tx,
+          actor,
+          {
+            clinicId: null,
+            action: 'feature_flag.set_default',
+            targetType: 'feature_flag',
+            targetId: key,
+            metadata: { key, from: settingOf(before), to: settingOf(after) },
+          },
+          meta,
+        );
+        return after;
+      });
+      await lookup.defaultsChanged();
+      return { key, enabled: row.enabled, rolloutPercent: row.rollout_percent, updatedAt: row.updated_at };
     },
   };
 }

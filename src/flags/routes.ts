@@ -8,10 +8,14 @@ import {
   AdminFeatureFlag,
   ClinicFeaturesParams,
   FeatureFlag,
+  FeatureFlagDefault,
   FeatureParams,
+  FlagDefaultParams,
   SetFeatureBody,
+  SetFlagDefaultBody,
   toAdminFeatureFlag,
   toFeatureFlag,
+  toFeatureFlagDefault,
 } from './flag-schemas.ts';
 import { NoContent } from '../http/response-schemas.ts';
 
@@ -20,6 +24,33 @@ type Deps = { flags: FlagService };
 // Per-clinic switches are a platform decision: super admins only, each call audited.
 const adminFlagRoutes = guarded<Deps>(['super_admin'], async (admin, { flags }) => {
   const tags = ['admin: feature flags'];
+
+  admin.get(
+    '/admin/features',
+    {
+      schema: {
+        tags,
+        summary: "Every flag's platform-wide state (for clinics without a flag of their own)",
+        response: { 200: z.array(FeatureFlagDefault) },
+      },
+    },
+    async (request) => (await flags.listDefaults(principalOf(request))).map(toFeatureFlagDefault),
+  );
+
+  admin.put(
+    '/admin/features/:key',
+    {
+      schema: {
+        tags,
+        summary: 'Turn a feature on or off for every clinic without a flag of its own, for a share of clinics',
+        params: FlagDefaultParams,
+        body: SetFlagDefaultBody,
+        response: { 200: FeatureFlagDefault },
+      },
+    },
+    async (request) =>
+      toFeatureFlagDefault(await flags.setDefault(principalOf(request), request.params.key, request.body, requestMeta(request))),
+  );
 
   admin.get(
     '/admin/clinics/:id/features',

@@ -1,9 +1,15 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RedisFallback } from '../cache/rate-limiter.ts';
 
+export type CacheLookupResult = 'hit' | 'miss' | 'stale' | 'bypass';
+
 export interface CacheMetrics {
-  /** A lookup in `cache` (a fixed name: clinics-by-id, analytics...) found its value or had to load it. */
-  lookup(cache: string, result: 'hit' | 'miss'): void;
+  /**
+   * A lookup in `cache` (a fixed name: clinics-by-id, analytics, treatments...) found its value (hit), had to
+   * load it (miss), was answered with an expired value while it reloads (stale), or skipped the cache
+   * because its feature flag is off for the clinic (bypass).
+   */
+  lookup(cache: string, result: CacheLookupResult): void;
   /** An invalidation message from another node reached this one. */
   invalidationReceived(cache: string): void;
   /** An ioredis connection reported an error (`connection` names which one). */
@@ -15,7 +21,7 @@ export interface CacheMetrics {
 export function defineCacheMetrics(registry: Registry): CacheMetrics {
   const lookups = new Counter({
     name: 'cache_lookups_total',
-    help: 'Cache lookups by cache and result (hit, or miss: the value was loaded or computed)',
+    help: 'Cache lookups by cache and result (hit; miss: loaded or computed; stale: served expired while reloading; bypass: cache off by flag)',
     labelNames: ['cache', 'result'],
     registers: [registry],
   });

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
+import { availabilityWriter } from '../availability/availability-cache.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { isStaffRole } from '../users/role-vocabulary.ts';
 import { findUserById } from '../users/user-repo.ts';
 import {
@@ -31,7 +33,12 @@ export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules>
   cancellationFees: r.cancellation_fees,
 });
 
-export function createScheduleService(pool: pg.Pool) {
+/** The response cache's name for a clinic's booking rules. */
+const BOOKING_RULES = 'booking-rules';
+
+export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
+  // Every change here (hours, leave and extra shifts, who performs what, booking rules) moves availability.
+  const changingAvailability = availabilityWriter(pool, responses);
   const audited = <T>(
     actor: Actor,
     action: string,
@@ -41,7 +48,7 @@ export function createScheduleService(pool: pg.Pool) {
     meta: RequestMeta,
   ) => {
     const clinicId = clinicOf(actor);
-    return withTenant(pool, actor, async (tx) => {
+    return changingAvailability(actor, async (tx) => {
       const result = await work(tx, clinicId);
       await recordAuditBy(tx, actor, { clinicId, action, targetType: 'user', targetId, metadata }, meta);
       return result;
@@ -133,13 +140,16 @@ export function createScheduleService(pool: pg.Pool) {
       );
     },
 
+    /** The same for everyone in the clinic: read through the response cache, dropped when the rules are saved. */
     bookingRules(actor: Actor): Promise<BookingRulesRow> {
-      return withTenant(pool, actor, (tx) => findBookingRules(tx, clinicOf(actor)));
+      return responses.read(actor, BOOKING_RULES, 'all', () =>
+        withTenant(pool, actor, (tx) => findBookingRules(tx, clinicOf(actor)), { readOnly: true }),
+      );
     },
 
-    saveBookingRules(actor: Actor, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
+    async saveBookingRules(actor: Actor, rules: z.infer<typeof BookingRules>, meta: RequestMeta): Promise<BookingRulesRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      const result = await changingAvailability(actor, async (tx) => {
         const saved = await saveBookingRules(tx, clinicId, rules);
         await recordAuditBy(
           tx,
@@ -149,6 +159,8 @@ export function createScheduleService(pool: pg.Pool) {
         );
         return saved;
       });
+      await responses.invalidate(clinicId, BOOKING_RULES);
+      return result;
     },
   };
 }

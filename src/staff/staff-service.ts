@@ -5,6 +5,8 @@ import type { SessionCache } from '../auth/session-cache.ts';
 import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
+import { availabilityWriter } from '../availability/availability-cache.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { decodeCursor, pageOf } from '../http/pagination.ts';
 import {
   insertUser,
@@ -18,7 +20,9 @@ import { STAFF_ROLES } from '../users/role-vocabulary.ts';
 import { mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
 
-export function createStaffService(pool: pg.Pool, sessions: SessionCache) {
+export function createStaffService(pool: pg.Pool, sessions: SessionCache, responses: ResponseCache) {
+  // A disabled staff member is offered for no slot, and a role change can take someone off the schedule.
+  const changingAvailability = availabilityWriter(pool, responses);
   const audit = (tx: Tx, actor: Actor, action: string, target: UserRow, meta: RequestMeta, metadata?: Record<string, unknown>) =>
     recordAuditBy(
       tx,
@@ -85,7 +89,7 @@ export function createStaffService(pool: pg.Pool, sessions: SessionCache) {
 
     async update(actor: Actor, id: string, changes: UpdateStaffInput, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      const updated = await withTenant(pool, actor, async (tx) => {
+      const updated = await changingAvailability(actor, async (tx) => {
         if (changes.role !== undefined) await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         const newRole = changes.role !== undefined && changes.role !== target.role ? changes.role : undefined;
@@ -114,7 +118,7 @@ export function createStaffService(pool: pg.Pool, sessions: SessionCache) {
     /** Disabling ends every session of the user at once, and frees their seat. */
     async disable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      const disabled = await withTenant(pool, actor, async (tx) => {
+      const disabled = await changingAvailability(actor, async (tx) => {
         await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         if (target.id === actor.userId) throw new AppError('cannot-disable-self');
@@ -133,7 +137,7 @@ export function createStaffService(pool: pg.Pool, sessions: SessionCache) {
     /** Enabling takes a seat again, so the tier's user limit is checked as for a new account. */
     async enable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      return changingAvailability(actor, async (tx) => {
         const limits = await lockClinic(tx, clinicId);
         const target = await findOrThrow(tx, clinicId, id);
         if (!mayManage(actor.role, target.role)) throw forbidden('Only an owner can enable an owner or an admin.');

@@ -11,6 +11,8 @@ import {
   type TreatmentRow,
 } from './treatment-repo.ts';
 import type { z } from 'zod';
+import type { ResponseCache } from '../cache/response-cache.ts';
+import { AVAILABILITY } from '../availability/availability-cache.ts';
 import type { NewTreatmentBody, TreatmentPatchBody } from './treatment-schemas.ts';
 
 type NewTreatment = z.infer<typeof NewTreatmentBody>;
@@ -20,13 +22,24 @@ function toFields({ name, ...rest }: TreatmentPatch): TreatmentFields {
   return { ...rest, nameEn: name?.en, nameTh: name?.th, nameZh: name?.zh };
 }
 
-export function createTreatmentService(pool: pg.Pool) {
+/** The response cache's name for the catalogue; every write to treatments drops it for the clinic. */
+export const TREATMENT_CATALOGUE = 'treatments';
+
+export function createTreatmentService(pool: pg.Pool, responses: ResponseCache) {
+  // A treatment's duration, buffers and being active also decide its slots.
+  const catalogueChanged = (clinicId: string) => responses.invalidate(clinicId, TREATMENT_CATALOGUE, AVAILABILITY);
   return {
-    /** Customers see only what can be booked; staff see the whole catalogue when they ask. */
+    /**
+     * Customers see only what can be booked; staff see the whole catalogue when they ask. The answer
+     * depends only on the clinic and these two inputs, so every member of the clinic shares it.
+     */
     list(actor: Actor, filter: { category?: string | undefined; includeInactive: boolean }): Promise<TreatmentRow[]> {
       const activeOnly = actor.role === 'customer' || !filter.includeInactive;
-      return withTenant(pool, actor, (tx) =>
-        listTreatments(tx, clinicOf(actor), { activeOnly, ...(filter.category ? { category: filter.category } : {}) }),
+      const category = filter.category;
+      return responses.read(actor, TREATMENT_CATALOGUE, JSON.stringify([activeOnly, category ?? null]), () =>
+        withTenant(pool, actor, (tx) => listTreatments(tx, clinicOf(actor), { activeOnly, ...(category ? { category } : {}) }), {
+          readOnly: true,
+        }),
       );
     },
 
@@ -36,9 +49,9 @@ export function createTreatmentService(pool: pg.Pool) {
       return row;
     },
 
-    create(actor: Actor, input: NewTreatment, meta: RequestMeta): Promise<TreatmentRow> {
+    async create(actor: Actor, input: NewTreatment, meta: RequestMeta): Promise<TreatmentRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      const created = await withTenant(pool, actor, async (tx) => {
         const row = await insertTreatment(tx, clinicId, {
           ...toFields(input),
           category: input.category,
@@ -48,11 +61,13 @@ export function createTreatmentService(pool: pg.Pool) {
         await recordAuditBy(tx, actor, { clinicId, action: 'treatment.create', targetType: 'treatment', targetId: row.id }, meta);
         return row;
       });
+      await catalogueChanged(clinicId);
+      return created;
     },
 
-    update(actor: Actor, id: string, patch: TreatmentPatch, meta: RequestMeta): Promise<TreatmentRow> {
+    async update(actor: Actor, id: string, patch: TreatmentPatch, meta: RequestMeta): Promise<TreatmentRow> {
       const clinicId = clinicOf(actor);
-      return withTenant(pool, actor, async (tx) => {
+      const updated = await withTenant(pool, actor, async (tx) => {
         const row = await updateTreatment(tx, clinicId, id, toFields(patch));
         if (!row) throw notFound('treatment');
         await recordAuditBy(
@@ -69,6 +84,8 @@ export function createTreatmentService(pool: pg.Pool) {
         );
         return row;
       });
+      await catalogueChanged(clinicId);
+      return updated;
     },
   };
 }

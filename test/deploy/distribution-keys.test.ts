@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 const PLATFORM_WIDE: Record<string, string> = {
   clinics: 'the tenants themselves (their id is every other table’s clinic_id): a reference table',
   subscription_tiers: 'the plans’ default limits, read by every clinic: a reference table',
+  feature_flag_defaults: 'a flag’s platform-wide state and rollout share, read by every clinic: a reference table',
   sessions: 'looked up by token hash before any clinic is known, and super admins have no clinic',
   schema_migrations: 'the migration ledger: the coordinator’s own table',
 };

@@ -90,6 +90,13 @@ const GUARDED: GuardedRoute[] = [
   { method: 'PATCH', path: '/api/admin/clinics/:id', allowed: ['super_admin'], body: () => ({ name: 'Guard Clinic' }) },
   { method: 'POST', path: '/api/admin/clinics/:id/suspend', allowed: ['super_admin'] },
   { method: 'POST', path: '/api/admin/clinics/:id/reactivate', allowed: ['super_admin'] },
+  { method: 'GET', path: '/api/admin/features', allowed: ['super_admin'] },
+  {
+    method: 'PUT',
+    path: '/api/admin/features/:key',
+    allowed: ['super_admin'],
+    body: () => ({ enabled: false, rolloutPercent: 0 }),
+  },
   { method: 'GET', path: '/api/admin/clinics/:id/features', allowed: ['super_admin'] },
   { method: 'PUT', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'], body: () => ({ enabled: true }) },
   { method: 'DELETE', path: '/api/admin/clinics/:id/features/:key', allowed: ['super_admin'] },

@@ -191,6 +191,21 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await expect.poll(() => page.getByRole('link', { name, exact: true }).isVisible()).toBe(true);
   });
 
+  it("a flag's share of clinics is set for the whole platform from the clinics page, and stored", async () => {
+    const page = await signedIn(admin);
+    await page.goto('/admin/clinics');
+    const flags = page.getByRole('region', { name: 'Feature flags for all clinics' });
+    const row = flags.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'response-cache' }) });
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('Default');
+    await row.getByLabel('Share of clinics for response-cache (%)').fill('30');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).not.toBe('Default');
+    const { rows } = await t.db.owner.query(
+      `SELECT enabled, rollout_percent FROM feature_flag_defaults WHERE feature_key = 'response-cache'`,
+    );
+    expect(rows).toEqual([{ enabled: true, rollout_percent: 30 }]);
+  });
+
   it('a new plan and limit are saved, recorded in the audit log, and shown there with their details', async () => {
     const clinic = await createClinic(t, { tier: 'starter' });
     const page = await signedIn(admin);

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { FeatureFlag, FeatureSetting } from './admin-types.ts';
 import { Field, fieldProblems } from './Field.tsx';
+import { PercentInput } from './PercentInput.tsx';
 
 type FlagChange = { key: string; setting: FeatureSetting } | { key: string; remove: true };
 
@@ -152,25 +153,5 @@ function NewFlagForm({ clinicId }: { clinicId: string }) {
       </button>
       {problems.size === 0 && <ProblemMessage error={add.error} />}
     </form>
-  );
-}
-
-/** A rollout share in whole percent; kept as the typed text so the field can be emptied while editing. */
-function PercentInput({
-  value,
-  onChange,
-  ...rest
-}: { value: string; onChange: (value: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
-  return (
-    <input
-      {...rest}
-      type="number"
-      min={0}
-      max={100}
-      step={1}
-      className="percent"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-    />
   );
 }

@@ -7,6 +7,7 @@ import { TIERS } from '../../../src/clinics/clinic-vocabulary.ts';
 import { CLINIC_STATUSES, type ClinicListItem, type Page } from './admin-types.ts';
 import { ClinicBadges, ClinicName } from './ClinicBadges.tsx';
 import { CreateClinicForm } from './CreateClinicForm.tsx';
+import { PlatformFeatureFlags } from './PlatformFeatureFlags.tsx';
 import { ChoiceField, Field } from './Field.tsx';
 import { useKeysetPages } from '../api/keyset-pages.ts';
 import { LoadMore } from '../app/LoadMore.tsx';
@@ -105,6 +106,7 @@ export function ClinicsPage() {
         </div>
       )}
       <LoadMore pages={pages} />
+      <PlatformFeatureFlags />
     </section>
   );
 }

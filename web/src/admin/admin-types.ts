@@ -13,7 +13,12 @@ import type {
   QuotaOverrides,
   UpdateClinicBody,
 } from '../../../src/clinics/clinic-schemas.ts';
-import type { AdminFeatureFlag, SetFeatureBody } from '../../../src/flags/flag-schemas.ts';
+import type {
+  AdminFeatureFlag,
+  FeatureFlagDefault as FeatureFlagDefaultSchema,
+  SetFeatureBody,
+  SetFlagDefaultBody,
+} from '../../../src/flags/flag-schemas.ts';
 
 export type { ClinicMetric, SortOrder };
 export type PerformancePage = z.output<typeof ClinicAnalyticsPage>;
@@ -32,6 +37,8 @@ export type ClinicChange = z.input<typeof UpdateClinicBody>;
 export type QuotaOverrideSet = z.input<typeof QuotaOverrides>;
 export type FeatureFlag = z.output<typeof AdminFeatureFlag>;
 export type FeatureSetting = z.input<typeof SetFeatureBody>;
+export type FeatureFlagDefault = z.output<typeof FeatureFlagDefaultSchema>;
+export type FlagDefaultSetting = z.input<typeof SetFlagDefaultBody>;
 export type AuditEntry = z.output<typeof AuditLogEntry>;
 
 export interface Page<T> {
