@@ -96,7 +96,7 @@ export function createInvalidationBus({
         if (!publishFailing) {
           log.warn(
             { err: error, topic },
-            'invalidation not published; other nodes catch up within each cache TTL until Redis is back',
+            'cache invalidation not published; other nodes catch up within each cache TTL until Redis is back',
           );
         }
         publishFailing = true;
