@@ -1,6 +1,8 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { register } from 'node:module';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { context, trace } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { getRPCMetadata, RPCType, suppressTracing } from '@opentelemetry/core';
 import { NodeSDK, resources } from '@opentelemetry/sdk-node';
 import { statementLabel } from '../db/slow-statements.ts';
 import { statementWithoutLiterals } from './statement-text.ts';
@@ -36,6 +38,9 @@ const sdk = new NodeSDK({
         enhancedDatabaseReporting: false,
         // pg-boss polls and pool checks outside any request or job would each start a trace of their own.
         requireParentSpan: true,
+        // A checkout is a span per statement batch that says only "a connection was free": the pool's
+        // wait shows in /metrics (db_pool_wait_seconds), and each span costs the request its share.
+        ignoreConnectSpans: true,
         requestHook: (span, { query }) => {
           // Unsampled statements are dropped anyway: no label to compute for them.
           if (!span.isRecording()) return;
@@ -57,18 +62,33 @@ const sdk = new NodeSDK({
       '@opentelemetry/instrumentation-lru-memoizer': { enabled: false },
       '@opentelemetry/instrumentation-runtime-node': { enabled: false },
     }),
-    // Sets the route template on the server span. Spans per hook and for the handler would double the
-    // spans of a request and say little the statements under it do not.
-    new FastifyOtelInstrumentation({
-      registerOnInitialization: true,
-      instrumentHooks: false,
-      instrumentHandler: false,
-      ignorePaths: (route: { url: string }) => UNTRACED_PATHS.has(route.url),
-      // Its url.path would repeat the query string; the server span above has it, redacted.
-      requestHook: (span, request) => {
-        if (span.isRecording()) span.setAttribute('url.path', request.url.split('?')[0]!);
-      },
-    }),
   ],
 });
 sdk.start();
+
+// Fastify announces each instance it creates on this channel, before any route or plugin is
+// registered: the hook below then runs first for every request.
+subscribe('fastify.initialization', (message) => {
+  const { fastify } = message as { fastify: { addHook: (name: 'onRequest', hook: RouteHook) => unknown } };
+  fastify.addHook('onRequest', routeTraced);
+});
+
+type RouteHook = (request: { routeOptions: { url?: string } }, reply: unknown, done: () => void) => void;
+
+/**
+ * Names the server span after the route template the request matched (the http instrumentation reads
+ * it from the request's RPC metadata when the response ends), and lets a request the sampler left out
+ * run with no span at all. Under the non-recording span of an unsampled request the pg and ioredis
+ * instrumentations would still build a span, its attributes and a bound callback for every statement
+ * and command, only to drop them: measured, that kept most of tracing's cost whatever the sampling
+ * ratio. With no parent span (`requireParentSpan`) they call the driver straight, and suppressed tracing
+ * keeps the app's own spans (storage) from starting traces of their own.
+ */
+const routeTraced: RouteHook = (request, _reply, done) => {
+  const active = context.active();
+  const span = trace.getSpan(active);
+  if (span && !span.isRecording()) return context.with(suppressTracing(trace.deleteSpan(active)), done);
+  const metadata = getRPCMetadata(active);
+  if (metadata?.type === RPCType.HTTP && request.routeOptions.url) metadata.route = request.routeOptions.url;
+  done();
+};

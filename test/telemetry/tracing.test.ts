@@ -24,6 +24,8 @@ let receiver: OtlpReceiver;
 let face: Buffer;
 let base: string;
 let api: { child: ChildProcess; logs: string[] };
+let sampledBase: string;
+let sampledApi: { child: ChildProcess; logs: string[] };
 const processes: ChildProcess[] = [];
 
 beforeAll(async () => {
@@ -34,6 +36,19 @@ beforeAll(async () => {
   // Both start while the test photo is made: loading the SDK takes a few seconds.
   api = startProcess('api', processEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
   startProcess('worker', processEnv({ LOG_LEVEL: 'warn' }));
+  // Starts no trace of its own: traces only what a caller's sampled traceparent asks for.
+  const sampledPort = await freePort();
+  sampledBase = `http://127.0.0.1:${sampledPort}`;
+  sampledApi = startProcess(
+    'api',
+    processEnv({
+      PORT: String(sampledPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      OTEL_SERVICE_NAME: 'sampled-api',
+      OTEL_TRACES_SAMPLER: 'parentbased_always_off',
+    }),
+  );
   face = (await deriveFacePhotos(await loadFaceModel(), { samples: [1] }))[0]!.photo;
 }, 120_000);
 afterAll(async () => {
@@ -118,7 +133,7 @@ function browser(base: string) {
       });
       expect(res.status).toBe(200);
     },
-    get: (path: string) => send('GET', path),
+    get: (path: string, headers: Record<string, string> = {}) => send('GET', path, undefined, headers),
     json: (path: string, body: unknown) => send('POST', path, JSON.stringify(body), { 'content-type': 'application/json' }),
     upload(path: string, photo: Buffer) {
       const { body, headers } = multipartFile('photo', 'face.jpg', 'image/jpeg', photo);
@@ -160,9 +175,7 @@ describe('traces exported over OTLP when an endpoint is set', () => {
     const requestTrace = inTrace(spans, request.traceId);
 
     // Each statement of the request has a span named for what it does, its text parameterised.
-    const statements = requestTrace.filter(
-      (s) => s.attributes['db.system.name'] === 'postgresql' && s.name !== 'pg-pool.connect',
-    );
+    const statements = requestTrace.filter((s) => s.attributes['db.system.name'] === 'postgresql');
     expect(statements.map((s) => s.name)).toEqual(expect.arrayContaining(['BEGIN', 'COMMIT', 'INSERT skin_analyses']));
     const everything = JSON.stringify(requestTrace);
     for (const value of [customer.email, customer.id, clinic.id, analysisId]) expect(everything).not.toContain(value);
@@ -200,6 +213,34 @@ describe('traces exported over OTLP when an endpoint is set', () => {
   }, 60_000);
 });
 
+describe('sampling', () => {
+  it('a request the sampler leaves out exports nothing; one whose caller sampled it is traced in full, under the caller', async () => {
+    await untilAnswering(sampledBase, sampledApi.child);
+    const clinic = await createClinic(t, { tier: 'professional' });
+    const staff = await createUser(t, clinic.id, 'clinic_owner');
+    const client = browser(sampledBase);
+    await client.signIn(staff.email);
+    expect((await client.get('/api/customers?limit=5')).status).toBe(200);
+
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpanId = '00f067aa0ba902b7';
+    const traced = await client.get('/api/customers?limit=5', { traceparent: `00-${traceId}-${callerSpanId}-01` });
+    expect(traced.status).toBe(200);
+
+    const spans = await receiver.until((all) =>
+      all.some((s) => s.service === 'sampled-api' && s.kind === SERVER && s.traceId === traceId),
+    );
+    const fromSampledApi = spans.filter((s) => s.service === 'sampled-api');
+    expect(fromSampledApi.filter((s) => s.traceId !== traceId)).toEqual([]);
+    const server = fromSampledApi.find((s) => s.kind === SERVER)!;
+    expect(server.name).toBe('GET /api/customers');
+    expect(server.parentSpanId).toBe(callerSpanId);
+    const statements = fromSampledApi.filter((s) => s.attributes['db.system.name'] === 'postgresql');
+    expect(statements.map((s) => s.name)).toEqual(expect.arrayContaining(['BEGIN', 'COMMIT']));
+    expect(fromSampledApi.some((s) => s.name === 'pg-pool.connect')).toBe(false);
+  }, 60_000);
+});
+
 describe('without an OTLP endpoint', () => {
   // Loads the app's modules (pg, ioredis, Fastify, the AWS SDK) after the preload, then lists the
   // CommonJS modules loaded: the SDK and its instrumentations are CommonJS.
@@ -207,7 +248,7 @@ describe('without an OTLP endpoint', () => {
     await import('./src/runtime.ts');
     const { createRequire } = await import('node:module');
     const loaded = Object.keys(createRequire(import.meta.url).cache);
-    process.stdout.write(JSON.stringify(loaded.filter((m) => m.includes('@opentelemetry/') || m.includes('@fastify/otel'))));`;
+    process.stdout.write(JSON.stringify(loaded.filter((m) => m.includes('@opentelemetry/'))));`;
   const loadedTelemetry = async (env: NodeJS.ProcessEnv) => {
     const { stdout } = await promisify(execFile)(process.execPath, [...PRELOAD, '--input-type=module', '-e', probe], { env });
     return JSON.parse(stdout) as string[];
