@@ -8,7 +8,13 @@ const MAX_NAMED = 2_000;
 // feature_not_supported: "cached plan must not change result type", after a migration changed the
 // columns of a table a prepared `SELECT *` or `RETURNING *` reads.
 const STALE_PLAN = '0A000';
+const GENERATED_NAME = /^s\d+_[\w-]{27}$/;
 const renamers = new WeakMap<pg.Pool, () => void>();
+
+/** Whether a statement's name is one this module made up from its text, not one the code chose. */
+export function isGeneratedStatementName(name: string): boolean {
+  return GENERATED_NAME.test(name);
+}
 
 export function isStalePreparedPlan(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === STALE_PLAN;

@@ -1,13 +1,15 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { isGeneratedStatementName } from './prepared-statements.ts';
 
 /**
- * A statement's name for logs: its query name if it has one, else its verb and the first table it
+ * A statement's name for logs: its query name if the code gave it one, else its verb and the first table it
  * reads or writes ("SELECT customers", "UPDATE skin_analyses"). Never its parameters or literals: an
  * inline literal can be a password (ALTER ROLE) or personal data.
  */
 export function statementLabel(query: string | { text?: string; name?: string }): string {
-  if (typeof query !== 'string' && query.name) return query.name;
+  // A prepared statement's generated name (a hash of its text) says nothing to a reader: label its text.
+  if (typeof query !== 'string' && query.name && !isGeneratedStatementName(query.name)) return query.name;
   const text = (typeof query === 'string' ? query : (query.text ?? '')).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').trim();
   const verb = /^[a-z]+/i.exec(text)?.[0]?.toUpperCase() ?? 'SQL';
   const target = /\b(?:from|into|update|join|table)\s+((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/i.exec(text)?.[1];

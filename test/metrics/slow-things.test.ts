@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -60,6 +61,10 @@ describe('slow statements', () => {
     expect(statementLabel("INSERT INTO pgboss.job (name) VALUES ('x')")).toBe('INSERT pgboss.job');
     expect(statementLabel("ALTER ROLE bwai_app WITH LOGIN PASSWORD 'hunter2'")).toBe('ALTER');
     expect(statementLabel({ name: 'find-customer', text: 'SELECT 1' })).toBe('find-customer');
+    // The name a prepared statement is given from its text's hash is not a label.
+    const text = 'SELECT * FROM customers WHERE id = $1';
+    const named = { name: `s0_${createHash('sha1').update(text).digest('base64url')}`, text };
+    expect(statementLabel(named)).toBe('SELECT customers');
   });
 });
 

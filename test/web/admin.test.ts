@@ -41,6 +41,9 @@ describe.runIf(browserAvailable)('super admin pages', () => {
 
   async function arrangeClinic(tier: string) {
     const clinic = await createClinic(t, { tier });
+    // A clinic counts its own local days, and the page's period ends today in UTC: a Bangkok clinic's
+    // customers made after 17:00 UTC fall on its tomorrow, outside the period.
+    await t.db.owner.query(`UPDATE clinics SET time_zone = 'UTC' WHERE id = $1`, [clinic.id]);
     await createUser(t, clinic.id, 'clinic_owner');
     return { ...clinic, name: `Clinic ${clinic.slug}` };
   }
