@@ -6,6 +6,7 @@ import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { FeatureFlag, FeatureSetting } from './admin-types.ts';
 import { Field, fieldProblems } from './Field.tsx';
+import { FeatureFlagRow } from './FeatureFlagRow.tsx';
 import { PercentInput } from './PercentInput.tsx';
 
 type FlagChange = { key: string; setting: FeatureSetting } | { key: string; remove: true };
@@ -27,7 +28,6 @@ function useFlagChange(clinicId: string) {
       ]),
   });
 }
-type FlagMutation = ReturnType<typeof useFlagChange>;
 
 /** The clinic's own feature switches: on or off, for a share of its users; a removed flag is off. */
 export function ClinicFeatureFlags({ clinicId, timeZone }: { clinicId: string; timeZone: string }) {
@@ -36,6 +36,7 @@ export function ClinicFeatureFlags({ clinicId, timeZone }: { clinicId: string; t
     queryKey: ['admin', 'clinic', clinicId, 'features'],
     queryFn: ({ signal }) => api<FeatureFlag[]>(`/api/admin/clinics/${clinicId}/features`, { signal }),
   });
+  const f = useFormat(timeZone);
   const change = useFlagChange(clinicId);
   return (
     <section className="card" aria-labelledby="flags-title">
@@ -58,7 +59,27 @@ export function ClinicFeatureFlags({ clinicId, timeZone }: { clinicId: string; t
           </thead>
           <tbody>
             {flags.data.map((flag) => (
-              <FlagRow key={`${flag.key}:${flag.updatedAt}`} flag={flag} timeZone={timeZone} change={change} />
+              <FeatureFlagRow
+                key={`${flag.key}:${flag.updatedAt}`}
+                flag={flag}
+                change={change}
+                rolloutLabel={t('flags.rolloutOf', { key: flag.key })}
+              >
+                <td>
+                  <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={change.isPending}
+                    aria-label={t('flags.removeOf', { key: flag.key })}
+                    onClick={() => change.mutate({ key: flag.key, remove: true })}
+                  >
+                    {t('flags.remove')}
+                  </button>
+                </td>
+              </FeatureFlagRow>
             ))}
           </tbody>
         </table>
@@ -66,60 +87,6 @@ export function ClinicFeatureFlags({ clinicId, timeZone }: { clinicId: string; t
       <ProblemMessage error={change.error} />
       <NewFlagForm clinicId={clinicId} />
     </section>
-  );
-}
-
-function FlagRow({ flag, timeZone, change }: { flag: FeatureFlag; timeZone: string; change: FlagMutation }) {
-  const { t } = useTranslation('admin');
-  const f = useFormat(timeZone);
-  const [rollout, setRollout] = useState(String(flag.rolloutPercent));
-  const set = (setting: FeatureSetting) => change.mutate({ key: flag.key, setting });
-  const saveRollout = (event: FormEvent) => {
-    event.preventDefault();
-    set({ enabled: flag.enabled, rolloutPercent: Number(rollout) });
-  };
-  return (
-    <tr>
-      <th scope="row">
-        <code>{flag.key}</code>
-      </th>
-      <td>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={flag.enabled}
-            disabled={change.isPending}
-            onChange={(e) => set({ enabled: e.target.checked, rolloutPercent: flag.rolloutPercent })}
-          />
-          {flag.enabled ? t('flags.on') : t('flags.off')}
-        </label>
-      </td>
-      <td>
-        <form className="row" onSubmit={saveRollout}>
-          <PercentInput value={rollout} onChange={setRollout} aria-label={t('flags.rolloutOf', { key: flag.key })} />
-          <span className="muted">%</span>
-          {rollout !== String(flag.rolloutPercent) && (
-            <button type="submit" className="secondary" disabled={change.isPending}>
-              {t('flags.saveRollout')}
-            </button>
-          )}
-        </form>
-      </td>
-      <td>
-        <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
-      </td>
-      <td>
-        <button
-          type="button"
-          className="secondary"
-          disabled={change.isPending}
-          aria-label={t('flags.removeOf', { key: flag.key })}
-          onClick={() => change.mutate({ key: flag.key, remove: true })}
-        >
-          {t('flags.remove')}
-        </button>
-      </td>
-    </tr>
   );
 }
 

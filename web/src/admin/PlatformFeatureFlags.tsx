@@ -1,11 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { FeatureFlagDefault, FlagDefaultSetting } from './admin-types.ts';
-import { PercentInput } from './PercentInput.tsx';
+import { FeatureFlagRow } from './FeatureFlagRow.tsx';
 
 /**
  * Each flag's state for every clinic without a flag of its own: on or off, and for what share of clinics
@@ -13,6 +12,7 @@ import { PercentInput } from './PercentInput.tsx';
  */
 export function PlatformFeatureFlags() {
   const { t } = useTranslation('admin');
+  const f = useFormat();
   const queryClient = useQueryClient();
   const flags = useQuery({
     queryKey: ['admin', 'features'],
@@ -45,71 +45,25 @@ export function PlatformFeatureFlags() {
           </thead>
           <tbody>
             {flags.data.map((flag) => (
-              <PlatformFlagRow
+              <FeatureFlagRow
                 key={`${flag.key}:${flag.updatedAt}`}
                 flag={flag}
-                pending={change.isPending}
-                set={(setting) => change.mutate({ key: flag.key, setting })}
-              />
+                change={change}
+                rolloutLabel={t('platformFlags.rolloutOf', { key: flag.key })}
+              >
+                <td>
+                  {flag.updatedAt ? (
+                    <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
+                  ) : (
+                    <span className="muted">{t('platformFlags.codeDefault')}</span>
+                  )}
+                </td>
+              </FeatureFlagRow>
             ))}
           </tbody>
         </table>
       )}
       <ProblemMessage error={change.error} />
     </section>
-  );
-}
-
-function PlatformFlagRow({
-  flag,
-  pending,
-  set,
-}: {
-  flag: FeatureFlagDefault;
-  pending: boolean;
-  set: (setting: FlagDefaultSetting) => void;
-}) {
-  const { t } = useTranslation('admin');
-  const f = useFormat();
-  const [rollout, setRollout] = useState(String(flag.rolloutPercent));
-  const saveRollout = (event: FormEvent) => {
-    event.preventDefault();
-    set({ enabled: flag.enabled, rolloutPercent: Number(rollout) });
-  };
-  return (
-    <tr>
-      <th scope="row">
-        <code>{flag.key}</code>
-      </th>
-      <td>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={flag.enabled}
-            disabled={pending}
-            onChange={(e) => set({ enabled: e.target.checked, rolloutPercent: flag.rolloutPercent })}
-          />
-          {flag.enabled ? t('flags.on') : t('flags.off')}
-        </label>
-      </td>
-      <td>
-        <form className="row" onSubmit={saveRollout}>
-          <PercentInput value={rollout} onChange={setRollout} aria-label={t('platformFlags.rolloutOf', { key: flag.key })} />
-          <span className="muted">%</span>
-          {rollout !== String(flag.rolloutPercent) && (
-            <button type="submit" className="secondary" disabled={pending}>
-              {t('flags.saveRollout')}
-            </button>
-          )}
-        </form>
-      </td>
-      <td>
-        {flag.updatedAt ? (
-          <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
-        ) : (
-          <span className="muted">{t('platformFlags.codeDefault')}</span>
-        )}
-      </td>
-    </tr>
   );
 }
