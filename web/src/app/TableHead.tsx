@@ -1,5 +1,8 @@
+/** One column heading: its label, or its label marked numeric. */
+export type TableColumn = string | { label: string; numeric: true };
+
 /** A table's column headings; a numeric column is right-aligned like its figures. */
-export function TableHead({ columns }: { columns: (string | { label: string; numeric: true })[] }) {
+export function TableHead({ columns }: { columns: TableColumn[] }) {
   return (
     <thead>
       <tr>
