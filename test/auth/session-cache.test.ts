@@ -1,34 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/auth/session-token.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { eventually } from '../support/eventually.ts';
+import { twoApiNodes, withRedis } from '../support/two-api-nodes.ts';
 
 // Two API nodes on one database, joined only by Redis, each trusting a session it has looked up for a
 // minute: a refusal within the test's few seconds can only come from the revocation message.
-const withRedis = Boolean(process.env.REDIS_URL);
 const LONG_CACHE = { SESSION_CACHE_MS: '60000' };
 
-let nodeA: TestApp;
-let nodeB: TestApp;
-beforeAll(async () => {
-  nodeA = await startTestApp(LONG_CACHE);
-  nodeB = await startTestApp(LONG_CACHE, { database: nodeA.database });
-});
-afterAll(async () => {
-  await nodeB.stop();
-  await nodeA.stop();
-});
-
-/** Pub/sub is asynchronous: ask again for a short while, then report what was last seen. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 30 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
+const nodes = twoApiNodes(LONG_CACHE);
 
 /** The same browser session sent to node B: its cookie, taken from the client signed in on node A. */
 function sameSessionOn(node: TestApp, signedIn: HttpClient) {
@@ -41,47 +23,47 @@ describe.skipIf(!withRedis)('sessions cached on every node', () => {
   let clinicId: string;
   let owner: HttpClient;
   beforeAll(async () => {
-    clinicId = (await createClinic(nodeA)).id;
-    owner = await signInAs(nodeA, await createUser(nodeA, clinicId, 'clinic_owner'));
+    clinicId = (await createClinic(nodes.a)).id;
+    owner = await signInAs(nodes.a, await createUser(nodes.a, clinicId, 'clinic_owner'));
   });
 
   it('signing out through one node ends the session on the other, which had it cached', async () => {
-    const user = await signInAs(nodeA, await createUser(nodeA, clinicId, 'receptionist'));
-    const onB = sameSessionOn(nodeB, user);
+    const user = await signInAs(nodes.a, await createUser(nodes.a, clinicId, 'receptionist'));
+    const onB = sameSessionOn(nodes.b, user);
     expect((await onB.me()).status).toBe(200);
     expect((await user.post('/api/auth/sign-out')).status).toBe(204);
     expect((await eventually(onB.me, (res) => res.status === 401)).status).toBe(401);
   });
 
   it('signing out everywhere through one node ends every session of the user on the other', async () => {
-    const account = await createUser(nodeA, clinicId, 'receptionist');
-    const phone = await signInAs(nodeA, account);
-    const laptop = sameSessionOn(nodeB, await signInAs(nodeA, account));
+    const account = await createUser(nodes.a, clinicId, 'receptionist');
+    const phone = await signInAs(nodes.a, account);
+    const laptop = sameSessionOn(nodes.b, await signInAs(nodes.a, account));
     expect((await laptop.me()).status).toBe(200);
     expect((await phone.post('/api/auth/sign-out-everywhere')).status).toBe(200);
     expect((await eventually(laptop.me, (res) => res.status === 401)).status).toBe(401);
   });
 
   it('a user disabled through one node is refused by the other at once', async () => {
-    const account = await createUser(nodeA, clinicId, 'receptionist');
-    const onB = sameSessionOn(nodeB, await signInAs(nodeA, account));
+    const account = await createUser(nodes.a, clinicId, 'receptionist');
+    const onB = sameSessionOn(nodes.b, await signInAs(nodes.a, account));
     expect((await onB.me()).status).toBe(200);
     expect((await owner.post(`/api/staff/${account.id}/disable`)).status).toBe(200);
     expect((await eventually(onB.me, (res) => res.status === 401)).status).toBe(401);
   });
 
   it("a role change through one node is the user's role on the other at once, in /api/me too", async () => {
-    const account = await createUser(nodeA, clinicId, 'receptionist');
-    const onB = sameSessionOn(nodeB, await signInAs(nodeA, account));
+    const account = await createUser(nodes.a, clinicId, 'receptionist');
+    const onB = sameSessionOn(nodes.b, await signInAs(nodes.a, account));
     expect((await onB.me()).body.role).toBe('receptionist');
     expect((await owner.patch(`/api/staff/${account.id}`, { role: 'clinic_admin' })).status).toBe(200);
     expect((await eventually(onB.me, (res) => res.body.role === 'clinic_admin')).body.role).toBe('clinic_admin');
   });
 
   it('a clinic suspended through one node signs its members out on the other', async () => {
-    const clinic = await createClinic(nodeA);
-    const onB = sameSessionOn(nodeB, await signInAs(nodeA, await createUser(nodeA, clinic.id, 'clinic_owner')));
-    const admin = await signInAs(nodeA, await createUser(nodeA, null, 'super_admin'));
+    const clinic = await createClinic(nodes.a);
+    const onB = sameSessionOn(nodes.b, await signInAs(nodes.a, await createUser(nodes.a, clinic.id, 'clinic_owner')));
+    const admin = await signInAs(nodes.a, await createUser(nodes.a, null, 'super_admin'));
     expect((await onB.me()).status).toBe(200);
     expect((await admin.post(`/api/admin/clinics/${clinic.id}/suspend`)).status).toBe(200);
     expect((await eventually(onB.me, (res) => res.status === 401)).status).toBe(401);

@@ -1,51 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALL_WEEK, localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { eventually } from '../support/eventually.ts';
+import { twoApiNodes, withRedis } from '../support/two-api-nodes.ts';
 
 // A day's availability through the response cache, on two API nodes sharing one database and Redis:
 // every write that changes what can be booked, made through one node, shows on the other, which had it cached.
-const withRedis = Boolean(process.env.REDIS_URL);
-
-let nodeA: TestApp;
-let nodeB: TestApp;
-beforeAll(async () => {
-  nodeA = await startTestApp();
-  nodeB = await startTestApp({}, { database: nodeA.database });
-});
-afterAll(async () => {
-  await nodeB.stop();
-  await nodeA.stop();
-});
-
-/** Pub/sub is asynchronous: ask again for a short while, then report what was last seen. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 50 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
+const nodes = twoApiNodes();
 
 const date = localDateInDays(5);
 const at = (time: string) => localInstant(date, time);
 
 async function bookableClinic() {
-  const clinic = await createClinic(nodeA, { tier: 'professional' });
-  const owner = await createUser(nodeA, clinic.id, 'clinic_owner');
-  const ownerOnA = await signInAs(nodeA, owner);
-  const staff = await createUser(nodeA, clinic.id, 'clinic_staff');
+  const clinic = await createClinic(nodes.a, { tier: 'professional' });
+  const owner = await createUser(nodes.a, clinic.id, 'clinic_owner');
+  const ownerOnA = await signInAs(nodes.a, owner);
+  const staff = await createUser(nodes.a, clinic.id, 'clinic_staff');
   const treatment = await setUpBookableTreatment(ownerOnA, staff.id);
-  const customer = await createUser(nodeA, clinic.id, 'customer');
+  const customer = await createUser(nodes.a, clinic.id, 'customer');
   return {
     staff,
     treatment,
     ownerOnA,
-    ownerOnB: await signInAs(nodeB, owner),
-    customerOnA: await signInAs(nodeA, customer),
-    customerOnB: await signInAs(nodeB, customer),
+    ownerOnB: await signInAs(nodes.b, owner),
+    customerOnA: await signInAs(nodes.a, customer),
+    customerOnB: await signInAs(nodes.b, customer),
   };
 }
 
@@ -124,7 +104,7 @@ describe.skipIf(!withRedis)('the availability cache', () => {
 
   it('a room added on one node frees, on the other, a time whose only room was taken', async () => {
     const c = await bookableClinic();
-    const second = await createUser(nodeA, (await c.ownerOnA.get('/api/clinic')).body.id, 'clinic_staff');
+    const second = await createUser(nodes.a, (await c.ownerOnA.get('/api/clinic')).body.id, 'clinic_staff');
     expect((await c.ownerOnA.put(`/api/staff/${second.id}/working-hours`, { weeklyHours: ALL_WEEK })).status).toBe(204);
     expect((await c.ownerOnA.put(`/api/staff/${second.id}/treatments`, { treatmentIds: [c.treatment.id] })).status).toBe(204);
     expect((await c.ownerOnA.post('/api/rooms', { name: 'Room 1' })).status).toBe(201);

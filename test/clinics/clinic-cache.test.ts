@@ -1,31 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { eventually } from '../support/eventually.ts';
+import { twoApiNodes, withRedis } from '../support/two-api-nodes.ts';
 
 // Two API nodes on one database, joined only by Redis: what one changes, the other must not serve stale.
-const withRedis = Boolean(process.env.REDIS_URL);
-
-let nodeA: TestApp;
-let nodeB: TestApp;
-beforeAll(async () => {
-  nodeA = await startTestApp();
-  nodeB = await startTestApp({}, { database: nodeA.database });
-});
-afterAll(async () => {
-  await nodeB.stop();
-  await nodeA.stop();
-});
-
-/** Pub/sub is asynchronous: ask again for a short while, then report what was last seen. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 50 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
+const nodes = twoApiNodes();
 
 describe.skipIf(!withRedis)('clinic cache across nodes', () => {
   let clinicId: string;
@@ -33,12 +13,12 @@ describe.skipIf(!withRedis)('clinic cache across nodes', () => {
   let ownerOnB: HttpClient;
   let adminOnA: HttpClient;
   beforeAll(async () => {
-    const clinic = await createClinic(nodeA);
+    const clinic = await createClinic(nodes.a);
     clinicId = clinic.id;
-    const owner = await createUser(nodeA, clinic.id, 'clinic_owner');
-    ownerOnA = await signInAs(nodeA, owner);
-    ownerOnB = await signInAs(nodeB, owner);
-    adminOnA = await signInAs(nodeA, await createUser(nodeA, null, 'super_admin'));
+    const owner = await createUser(nodes.a, clinic.id, 'clinic_owner');
+    ownerOnA = await signInAs(nodes.a, owner);
+    ownerOnB = await signInAs(nodes.b, owner);
+    adminOnA = await signInAs(nodes.a, await createUser(nodes.a, null, 'super_admin'));
   });
 
   it('a settings change through one node is seen by the other, which had the clinic cached', async () => {
@@ -62,9 +42,9 @@ describe.skipIf(!withRedis)('clinic cache across nodes', () => {
   });
 
   it('a sign-up on the other node is refused once the clinic is suspended', async () => {
-    const clinic = await createClinic(nodeA);
+    const clinic = await createClinic(nodes.a);
     const signUp = (email: string) =>
-      new HttpClient(nodeB.app).post('/api/auth/sign-up', {
+      new HttpClient(nodes.b.app).post('/api/auth/sign-up', {
         clinicSlug: clinic.slug,
         email,
         password: 'a long enough password',

@@ -2,32 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClinic, createUser, signInAs, type TestClinic } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { eventually } from '../support/eventually.ts';
+import { twoApiNodes, withRedis } from '../support/two-api-nodes.ts';
 
 // The treatment catalogue through the response cache, on two API nodes sharing one database and Redis.
-const withRedis = Boolean(process.env.REDIS_URL);
-
-let nodeA: TestApp;
-let nodeB: TestApp;
+const nodes = twoApiNodes();
 let admin: HttpClient;
 beforeAll(async () => {
-  nodeA = await startTestApp();
-  nodeB = await startTestApp({}, { database: nodeA.database });
-  admin = await signInAs(nodeA, await createUser(nodeA, null, 'super_admin'));
+  admin = await signInAs(nodes.a, await createUser(nodes.a, null, 'super_admin'));
 });
-afterAll(async () => {
-  await nodeB.stop();
-  await nodeA.stop();
-});
-
-/** Pub/sub is asynchronous: ask again for a short while, then report what was last seen. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 50 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
 
 const names = (res: { body: { name: { en: string | null } }[] }) => res.body.map((t) => t.name.en).sort();
 
@@ -51,20 +34,20 @@ interface ClinicPeople {
 }
 
 async function clinicWithPeople(): Promise<ClinicPeople> {
-  const clinic = await createClinic(nodeA);
-  const owner = await createUser(nodeA, clinic.id, 'clinic_owner');
-  const customer = await createUser(nodeA, clinic.id, 'customer');
+  const clinic = await createClinic(nodes.a);
+  const owner = await createUser(nodes.a, clinic.id, 'clinic_owner');
+  const customer = await createUser(nodes.a, clinic.id, 'customer');
   return {
     clinic,
-    ownerOnA: await signInAs(nodeA, owner),
-    ownerOnB: await signInAs(nodeB, owner),
-    customerOnB: await signInAs(nodeB, customer),
+    ownerOnA: await signInAs(nodes.a, owner),
+    ownerOnB: await signInAs(nodes.b, owner),
+    customerOnB: await signInAs(nodes.b, customer),
   };
 }
 
 /** A change made behind the API's back: no invalidation, so only an uncached read shows it at once. */
 async function renameInDatabase(treatmentId: string, en: string) {
-  await nodeA.db.owner.query('UPDATE treatments SET name_en = $2 WHERE id = $1', [treatmentId, en]);
+  await nodes.a.db.owner.query('UPDATE treatments SET name_en = $2 WHERE id = $1', [treatmentId, en]);
 }
 
 describe.skipIf(!withRedis)('the treatment catalogue cache', () => {
@@ -116,7 +99,7 @@ describe.skipIf(!withRedis)('the treatment catalogue cache', () => {
     await addTreatment(ownerOnA, 'Draft', { isActive: false });
     expect(names(await ownerOnB.get('/api/treatments?includeInactive=true'))).toEqual(['Draft']);
     expect(names(await customerOnB.get('/api/treatments?includeInactive=true'))).toEqual([]);
-    expect((await new HttpClient(nodeB.app).get('/api/treatments')).status).toBe(401);
+    expect((await new HttpClient(nodes.b.app).get('/api/treatments')).status).toBe(401);
   });
 
   it('turning the flag off for one clinic makes its reads skip the cache at once on both nodes; others keep theirs', async () => {
@@ -144,7 +127,7 @@ describe.skipIf(!withRedis)('the treatment catalogue cache', () => {
     expect(names(await other.ownerOnA.get('/api/treatments'))).toEqual(['Before']);
     expect(names(await other.ownerOnB.get('/api/treatments'))).toEqual(['Before']);
 
-    const bypassed = await nodeA.metrics.registry.getSingleMetricAsString('cache_lookups_total');
+    const bypassed = await nodes.a.metrics.registry.getSingleMetricAsString('cache_lookups_total');
     expect(bypassed).toMatch(/cache_lookups_total\{cache="treatments",result="bypass"\} [1-9]/);
   });
 
@@ -173,7 +156,7 @@ describe.skipIf(!withRedis)('the treatment catalogue cache', () => {
       expect(names(seen)).toEqual(['After']);
       expect(names(await pinned.ownerOnB.get('/api/treatments'))).toEqual(['Before']);
 
-      const { rows } = await nodeA.db.owner.query<{ metadata: Record<string, unknown> }>(
+      const { rows } = await nodes.a.db.owner.query<{ metadata: Record<string, unknown> }>(
         `SELECT metadata FROM audit_logs WHERE action = 'feature_flag.set_default' AND target_id = 'response-cache'`,
       );
       expect(rows.at(-1)!.metadata).toEqual({ key: 'response-cache', from: null, to: { enabled: true, rolloutPercent: 0 } });
