@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { decodeRgb, loadFaceModel, type FaceModel } from '../src/analysis/face-model.ts';
 import { itaBand, ITA_BANDS, type ItaBand } from '../src/analysis/local/colour.ts';
@@ -8,6 +7,7 @@ import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } f
 import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.ts';
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
+import { benchOptions } from './bench-options.ts';
 import { round, summarise } from './timing.ts';
 
 // The local skin analysis of a 1080×1080 face photo (JPEG in, scores and nine heatmap PNGs out, its
@@ -18,16 +18,11 @@ import { round, summarise } from './timing.ts';
 const TARGET_MS = 750;
 const TARGET_RATIO = 3;
 
-const { values } = parseArgs({
-  options: {
-    photos: { type: 'string', default: '5' },
-    iterations: { type: 'string', default: '7' },
-    warmup: { type: 'string', default: '2' },
-  },
-});
-const photoCount = Number(values.photos);
-const iterations = Number(values.iterations);
-const warmup = Number(values.warmup);
+const {
+  photos: photoCount,
+  iterations,
+  warmup,
+} = benchOptions('analysis bench', { numbers: { photos: 5, iterations: 7, warmup: 2 } });
 sharp.concurrency(1);
 
 interface Sample {

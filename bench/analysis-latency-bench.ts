@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadFaceModel } from '../src/analysis/face-model.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
+import { benchOptions } from './bench-options.ts';
 import { createBenchClinic, distinctPhotos, withScratchRuntime, type BenchClinic } from './scratch-runtime.ts';
 import { round, summarise } from './timing.ts';
 
@@ -15,8 +15,7 @@ import { round, summarise } from './timing.ts';
 // quality check and analysis from the row's timestamps), so the ratio says what the queue, the
 // hand-offs and the progress events add on top of the work.
 const TARGET_MS = 2000;
-const { values } = parseArgs({ options: { photos: { type: 'string', default: '10' } } });
-const photos = Number(values.photos);
+const { photos } = benchOptions('analysis latency bench', { numbers: { photos: 10 } });
 const storageDir = await mkdtemp(join(tmpdir(), 'bwai-latency-bench-'));
 // One more than measured: the first, warm-up photo is not counted.
 const faces = await distinctPhotos(

@@ -1,20 +1,19 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { loadFaceModel } from '../src/analysis/face-model.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
+import { benchOptions } from './bench-options.ts';
 import { createBenchClinic, distinctPhotos, withScratchRuntime } from './scratch-runtime.ts';
 import { round } from './timing.ts';
 
 // Analysis queue throughput: N photos accepted through the real service, then worked by 1 and by 2
 // worker processes (`src/main.ts worker`), each run on a fresh copy of the same backlog. The ratio of
 // the two says how throughput grows with workers on this machine.
-const { values } = parseArgs({ options: { photos: { type: 'string', default: '12' } } });
-const photos = Number(values.photos);
+const { photos } = benchOptions('analysis queue bench', { numbers: { photos: 12 } });
 const storageDir = await mkdtemp(join(tmpdir(), 'bwai-queue-bench-'));
 const faces = await distinctPhotos(
   (await deriveFacePhotos(await loadFaceModel(), { samples: [1, 4] })).map((f) => f.photo),

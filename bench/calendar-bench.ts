@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { findCalendarEntry, listCalendar } from '../src/appointments/appointment-repo.ts';
 import { findSlots } from '../src/availability/slot-finder.ts';
@@ -9,6 +8,7 @@ import { createDatabase, enableAppRoleLogin, type Database } from '../src/db/dat
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { findTreatment } from '../src/treatments/treatment-repo.ts';
+import { benchOptions } from './bench-options.ts';
 import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, timed } from './timing.ts';
@@ -18,19 +18,17 @@ import { round, summarise, timed } from './timing.ts';
 // appointment by primary key through the same path. Also the week's availability for one treatment.
 const TARGET_MS = 20;
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    iterations: { type: 'string', default: '1000' },
-    warmup: { type: 'string', default: '100' },
-    'slot-iterations': { type: 'string', default: '200' },
-  },
+const {
+  iterations,
+  warmup,
+  'slot-iterations': slotIterations,
+  'database-url': databaseUrl,
+} = benchOptions('calendar bench', {
+  numbers: { iterations: 1000, warmup: 100, 'slot-iterations': 200 },
+  strings: ['database-url'],
 });
-const iterations = Number(values.iterations);
-const warmup = Number(values.warmup);
-const slotIterations = Number(values['slot-iterations']);
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-const url = seededDatabaseUrl('calendar bench', values['database-url']);
+const url = seededDatabaseUrl('calendar bench', databaseUrl);
 const log = createLogger(config);
 const db = createDatabase(url, config, log);
 

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { createAnalyticsCache } from '../src/analytics/analytics-cache.ts';
 import { clinicPerformance, type ClinicPerformanceRow } from '../src/analytics/clinic-analytics-repo.ts';
 import { ClinicAnalyticsQuery, type ClinicAnalyticsPage } from '../src/analytics/clinic-analytics-schemas.ts';
@@ -11,6 +10,7 @@ import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { unsafeWithPlatformAccess, withTenant, type PlatformActor, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { liveClinicFigures, type LiveFigures } from '../test/support/live-clinic-figures.ts';
+import { benchOptions } from './bench-options.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, timed, type Timing } from './timing.ts';
 
@@ -28,22 +28,17 @@ const READER: PlatformActor = { userId: null, role: 'super_admin' };
 const META = { ip: null, userAgent: 'clinic-analytics-bench' };
 const DAY_MS = 86_400_000;
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    iterations: { type: 'string', default: '50' },
-    'n1-iterations': { type: 'string', default: '3' },
-    'cached-iterations': { type: 'string', default: '500' },
-    'write-samples': { type: 'string', default: '30' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    'skip-vacuum': { type: 'boolean', default: false },
-  },
+const values = benchOptions('clinic analytics bench', {
+  numbers: { iterations: 50, 'n1-iterations': 3, 'cached-iterations': 500, 'write-samples': 30 },
+  strings: ['database-url', 'from', 'to'],
+  switches: ['skip-vacuum'],
 });
-const iterations = Number(values.iterations);
-const n1Iterations = Number(values['n1-iterations']);
-const cachedIterations = Number(values['cached-iterations']);
-const writeSamples = Number(values['write-samples']);
+const {
+  iterations,
+  'n1-iterations': n1Iterations,
+  'cached-iterations': cachedIterations,
+  'write-samples': writeSamples,
+} = values;
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const url = seededDatabaseUrl('clinic analytics bench', values['database-url']);
 const today = new Date().toISOString().slice(0, 10);

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { listCustomers } from '../src/customers/customer-repo.ts';
@@ -8,16 +7,13 @@ import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { withTenant, type TenantScope } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
+import { benchOptions } from './bench-options.ts';
 import { round, summarise, timed } from './timing.ts';
 
 // Receptionist search (name, phone or email contains …) in one clinic of 100,000 customers, as the
 // app runs it (withTenant + listCustomers as the application role, RLS on). Baseline in the same run:
 // the same query with bitmap scans switched off, i.e. without the trigram indexes.
-const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '100000' }, iterations: { type: 'string', default: '200' } },
-});
-const customers = Number(values.customers);
-const iterations = Number(values.iterations);
+const { customers, iterations } = benchOptions('customer search bench', { numbers: { customers: 100000, iterations: 200 } });
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 if (!config.DATABASE_URL)
   throw new Error('customer search bench: set DATABASE_URL to a server where a scratch database may be created');

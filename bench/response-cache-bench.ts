@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -9,6 +8,7 @@ import { createInvalidationBus } from '../src/cache/invalidation-bus.ts';
 import { createFlagLookup } from '../src/flags/flag-lookup.ts';
 import { createFlagService } from '../src/flags/flag-service.ts';
 import { stopProcess } from '../test/support/worker-process.ts';
+import { benchOptions } from './bench-options.ts';
 import { startChildServer } from './child-server.ts';
 import { loadPhase, pickClinics, raiseApiLimits, signInAll, signOutAll, type PhaseResult } from './dashboard-load.ts';
 import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
@@ -17,18 +17,16 @@ import { round } from './timing.ts';
 // GET /api/treatments for one clinic owner against the real API process on the seeded database, with the
 // `response-cache` flag on and then off for that clinic, alternating in the same run so both see the same
 // machine. The flag is switched as a super admin would (the flag service, audited, invalidated over Redis).
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    connections: { type: 'string', default: '50' },
-    seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '2' },
-  },
+const {
+  connections,
+  seconds,
+  rounds,
+  'database-url': databaseUrl,
+} = benchOptions('response cache bench', {
+  numbers: { connections: 50, seconds: 10, rounds: 2 },
+  strings: ['database-url'],
 });
-const connections = Number(values.connections);
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
-const url = seededDatabaseUrl('response cache bench', values['database-url']);
+const url = seededDatabaseUrl('response cache bench', databaseUrl);
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error('response cache bench: set REDIS_URL (the flag change reaches the API over Redis)');
 const keyPrefix = `bench-${randomUUID().slice(0, 8)}:`;

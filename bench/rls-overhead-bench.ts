@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { listAnalyses } from '../src/analysis/analysis-repo.ts';
@@ -10,6 +9,7 @@ import { APP_ROLE } from '../src/db/database.ts';
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { countActiveStaffSeats, listClinicStaff } from '../src/staff/staff-repo.ts';
 import { STAFF_ROLES } from '../src/users/role-vocabulary.ts';
+import { benchOptions } from './bench-options.ts';
 import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, type Timing } from './timing.ts';
@@ -28,18 +28,16 @@ import { round, summarise, type Timing } from './timing.ts';
 const TARGET_RATIO = 1.2;
 const EXPLAIN_RUNS = 21;
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    clinics: { type: 'string', default: '3' },
-    iterations: { type: 'string', default: '500' },
-    warmup: { type: 'string', default: '30' },
-  },
+const {
+  clinics: clinicCount,
+  iterations,
+  warmup,
+  'database-url': databaseUrl,
+} = benchOptions('rls overhead bench', {
+  numbers: { clinics: 3, iterations: 500, warmup: 30 },
+  strings: ['database-url'],
 });
-const clinicCount = Number(values.clinics);
-const iterations = Number(values.iterations);
-const warmup = Number(values.warmup);
-const url = seededDatabaseUrl('rls overhead bench', values['database-url']);
+const url = seededDatabaseUrl('rls overhead bench', databaseUrl);
 const server = new pg.Pool({ connectionString: url, max: 1, application_name: 'bwai-bench-rls-overhead' });
 
 const VARIANTS = ['rlsOnly', 'app', 'rlsOff'] as const;

@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
 import { seedDatabase } from '../src/seed/seed-runner.ts';
+import { benchOptions } from './bench-options.ts';
 
 // Seeds a scratch database at the design's scale (1,000 clinics, 100,000 users, 1,000,000 appointments) and reports rows/s per table.
-const { values } = parseArgs({
-  options: {
-    clinics: { type: 'string', default: '1000' },
-    users: { type: 'string', default: '100000' },
-    appointments: { type: 'string', default: '1000000' },
-    seed: { type: 'string', default: '42' },
-  },
+const values = benchOptions('seed bench', {
+  numbers: { clinics: 1000, users: 100000, appointments: 1000000, seed: 42 },
 });
 const log = createLogger({ LOG_LEVEL: 'warn', NODE_ENV: 'production' });
 
@@ -35,10 +30,10 @@ const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
 try {
   await migrate(pool, log);
   const summary = await seedDatabase(pool, {
-    clinics: Number(values.clinics),
-    users: Number(values.users),
-    appointments: Number(values.appointments),
-    seed: Number(values.seed),
+    clinics: values.clinics,
+    users: values.users,
+    appointments: values.appointments,
+    seed: values.seed,
     append: false,
     asOf: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
   });
@@ -67,7 +62,7 @@ try {
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     'bench/results/seed.json',
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))), clinics: Number(values.clinics), users: Number(values.users), appointments: Number(values.appointments), totalSeconds: Number(summary.seconds.toFixed(3)), steps: rows }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))), clinics: values.clinics, users: values.users, appointments: values.appointments, totalSeconds: Number(summary.seconds.toFixed(3)), steps: rows }, null, 2)}\n`,
   );
 } finally {
   await pool.end();

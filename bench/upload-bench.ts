@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import multipart from '@fastify/multipart';
 import Fastify from 'fastify';
 import sharp from 'sharp';
@@ -16,6 +15,7 @@ import {
   WORKING_LONG_SIDE,
 } from '../src/uploads/photo-pipeline.ts';
 import { multipartOptions, readUpload } from '../src/uploads/read-upload.ts';
+import { benchOptions } from './bench-options.ts';
 import { round, summarise, timed } from './timing.ts';
 
 // A phone-sized upload through the photo pipeline, against a bare sharp pipeline doing the same image
@@ -26,16 +26,12 @@ const TARGET_RATIO = 1.3;
 const WIDTH = 4000;
 const HEIGHT = 3000;
 
-const { values } = parseArgs({
-  options: {
-    iterations: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
-    // Internal: the measuring child reads the photo the parent made.
-    photo: { type: 'string' },
-  },
+const values = benchOptions('upload bench', {
+  numbers: { iterations: 20, warmup: 3 },
+  // Internal: the measuring child reads the photo the parent made.
+  strings: ['photo'],
 });
-const iterations = Number(values.iterations);
-const warmup = Number(values.warmup);
+const { iterations, warmup } = values;
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const limits = { maxPixels: config.UPLOAD_MAX_PIXELS };
 
