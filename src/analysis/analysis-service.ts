@@ -14,7 +14,7 @@ import { customerActedFor, isCustomer, visibleCustomerOf } from '../customers/cu
 import { lockCustomer } from '../customers/customer-repo.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound, tooManyRequests } from '../errors/app-error.ts';
-import { decodeCursor, pageOf } from '../http/pagination.ts';
+import { decodeCursor, pageByCreation } from '../http/pagination.ts';
 import type { Locale } from '../i18n/locale-vocabulary.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
@@ -385,12 +385,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         },
         { readOnly: true },
       );
-      return pageOf(
-        rows,
-        query.limit,
-        (r) => [r.created_at, r.id],
-        (r) => r,
-      );
+      return pageByCreation(rows, query.limit);
     },
 
     /** Per concern, the scores of a customer's completed analyses over time, oldest first. */

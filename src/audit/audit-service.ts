@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { unsafeWithPlatformAccess, withTenant, type Actor } from '../db/tenant-transaction.ts';
 import { forbidden, invalid } from '../errors/app-error.ts';
-import { decodeCursor, pageOf } from '../http/pagination.ts';
+import { decodeCursor, pageByCreation } from '../http/pagination.ts';
 import { recordAudit, type RequestMeta } from './audit-log.ts';
 import { listAuditLogs, type AuditLogFilter } from './audit-repo.ts';
 import { toAuditLogEntry, type AdminAuditLogQuery, type AuditLogQuery } from './audit-schemas.ts';
@@ -18,7 +18,7 @@ export function createAuditService(pool: pg.Pool) {
       if (!actor.clinicId) throw forbidden('Only members of a clinic have a clinic audit log.');
       const filter = filterOf(query, actor.clinicId);
       const rows = await withTenant(pool, actor, (tx) => listAuditLogs(tx, filter), { readOnly: true });
-      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], toAuditLogEntry);
+      return pageByCreation(rows, query.limit, toAuditLogEntry);
     },
 
     /**
@@ -49,7 +49,7 @@ export function createAuditService(pool: pg.Pool) {
         );
         return found;
       });
-      return pageOf(rows, query.limit, (r) => [r.created_at, r.id], toAuditLogEntry);
+      return pageByCreation(rows, query.limit, toAuditLogEntry);
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   type Tx,
 } from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
-import { pageOf, decodeCursor } from '../http/pagination.ts';
+import { pageByCreation, decodeCursor } from '../http/pagination.ts';
 import { insertUser } from '../users/user-repo.ts';
 import type { ClinicCache, ClinicRecord } from './clinic-cache.ts';
 import { findClinicLimits, listTierLimits } from './clinic-limits.ts';
@@ -271,12 +271,7 @@ export function createClinicService(
         });
         return page;
       });
-      return pageOf(
-        rows,
-        input.limit,
-        (r) => [r.created_at, r.id],
-        (r) => toAdminClinic(r, platformProvider),
-      );
+      return pageByCreation(rows, input.limit, (r) => toAdminClinic(r, platformProvider));
     },
 
     /** The plans' own limits, which a clinic's overrides replace. */

@@ -3,7 +3,7 @@ import { recordAuditBy, type AuditEntry, type RequestMeta } from '../audit/audit
 import type { SessionCache } from '../auth/session-cache.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
-import { decodeCursor, pageOf } from '../http/pagination.ts';
+import { decodeCursor, pageByCreation } from '../http/pagination.ts';
 import { revokeSessionsOfClinicUser, setClinicUserDisabled, updateClinicUser } from '../users/user-repo.ts';
 import {
   deleteCustomer,
@@ -46,12 +46,7 @@ export function createCustomerService(pool: pg.Pool, sessions: SessionCache) {
       const rows = await withTenant(pool, actor, (tx) => listCustomers(tx, clinicId, { q: query.q, after, limit: query.limit }), {
         readOnly: true,
       });
-      return pageOf(
-        rows,
-        query.limit,
-        (r) => [r.created_at, r.id],
-        (r) => r,
-      );
+      return pageByCreation(rows, query.limit);
     },
 
     async get(actor: Actor, id: string): Promise<CustomerRow> {

@@ -54,4 +54,17 @@ export function pageOf<Row, Item>(
   };
 }
 
+type CreatedRow = { created_at: Date; id: string | number };
+
+/** A page of rows ordered by (created_at, id), the key PageQuery's cursor holds; the rows as they are, or mapped. */
+export function pageByCreation<Row extends CreatedRow>(rows: Row[], limit: number): ReturnType<typeof pageOf<Row, Row>>;
+export function pageByCreation<Row extends CreatedRow, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Item,
+): ReturnType<typeof pageOf<Row, Item>>;
+export function pageByCreation<Row extends CreatedRow>(rows: Row[], limit: number, map = (row: Row): unknown => row) {
+  return pageOf(rows, limit, (r) => [r.created_at, r.id], map);
+}
+
 export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -7,7 +7,7 @@ import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transact
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
 import { availabilityWriter } from '../availability/availability-cache.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
-import { decodeCursor, pageOf } from '../http/pagination.ts';
+import { decodeCursor, pageByCreation } from '../http/pagination.ts';
 import {
   insertUser,
   revokeSessionsOfClinicUser,
@@ -53,12 +53,7 @@ export function createStaffService(pool: pg.Pool, sessions: SessionCache, respon
           }),
         { readOnly: true },
       );
-      return pageOf(
-        rows,
-        query.limit,
-        (r) => [r.created_at, r.id],
-        (r) => r,
-      );
+      return pageByCreation(rows, query.limit);
     },
 
     async get(actor: Actor, id: string): Promise<UserRow> {
