@@ -136,6 +136,18 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     return row;
   }
 
+  /** A staff member's look at a customer's analyses is audited; the customer's own look at them is not. */
+  async function auditStaffView(
+    tx: Tx,
+    actor: Actor,
+    clinicId: string,
+    view: { targetId: string; metadata: Record<string, unknown> },
+    meta: RequestMeta,
+  ) {
+    if (isCustomer(actor)) return;
+    await recordAuditBy(tx, actor, { clinicId, action: 'analysis.view', targetType: 'skin_analysis', ...view }, meta);
+  }
+
   const service = {
     consentText(locale: Locale) {
       return { version: CONSENT_VERSION, locale, text: CONSENT_TEXT[locale] };
@@ -340,20 +352,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       const clinicId = clinicOf(actor);
       return withTenant(pool, actor, async (tx) => {
         const row = await viewable(tx, actor, clinicId, id);
-        if (!isCustomer(actor)) {
-          await recordAuditBy(
-            tx,
-            actor,
-            {
-              clinicId,
-              action: 'analysis.view',
-              targetType: 'skin_analysis',
-              targetId: id,
-              metadata: { customerId: row.customer_id },
-            },
-            meta,
-          );
-        }
+        await auditStaffView(tx, actor, clinicId, { targetId: id, metadata: { customerId: row.customer_id } }, meta);
         const result = row.result as StoredResult | null;
         if (!result) return { row, recommendations: [] };
         const catalogue = (await listTreatments(tx, clinicId, { activeOnly: true })).map((t) => ({
@@ -418,20 +417,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         if (a.customer_id !== b.customer_id) throw new AppError('conflict', 'Both analyses must be of the same customer.');
         if (a.status !== 'completed' || b.status !== 'completed')
           throw new AppError('conflict', 'Both analyses must be completed.');
-        if (!isCustomer(actor)) {
-          await recordAuditBy(
-            tx,
-            actor,
-            {
-              clinicId,
-              action: 'analysis.view',
-              targetType: 'skin_analysis',
-              targetId: `${aId},${bId}`,
-              metadata: { customerId: a.customer_id, compare: true },
-            },
-            meta,
-          );
-        }
+        const metadata = { customerId: a.customer_id, compare: true };
+        await auditStaffView(tx, actor, clinicId, { targetId: `${aId},${bId}`, metadata }, meta);
         const [ra, rb] = [a.result as StoredResult, b.result as StoredResult];
         // A result stored before a concern was measured lacks it: only concerns both results have are compared.
         const [sa, sb] = [concernScores(ra.concerns), concernScores(rb.concerns)];
