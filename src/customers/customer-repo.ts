@@ -1,4 +1,4 @@
-import { beforeCursor } from '../db/keyset.ts';
+import { newestFirst } from '../db/keyset.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 
@@ -55,13 +55,7 @@ export async function listCustomers(tx: Tx, clinicId: string, f: CustomerListFil
     // Through search_customer_ids (migration 0010): under RLS, ILIKE here could not use the trigram indexes.
     where.push(`id IN (SELECT search_customer_ids($1, ${p}))`);
   }
-  if (f.after) where.push(beforeCursor('customers', f.after, params));
-  params.push(f.limit + 1);
-  const { rows } = await tx.query<CustomerRow>(
-    `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-    params,
-  );
-  return rows;
+  return newestFirst<CustomerRow>(tx, 'customers', CUSTOMER_COLUMNS, { where, params }, f);
 }
 
 export async function findCustomer(tx: Tx, clinicId: string, id: string): Promise<CustomerRow | undefined> {

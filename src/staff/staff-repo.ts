@@ -1,4 +1,4 @@
-import { beforeCursor } from '../db/keyset.ts';
+import { newestFirst } from '../db/keyset.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 import { USER_COLUMNS, type UserRow } from '../users/user-repo.ts';
@@ -16,13 +16,7 @@ export async function listClinicStaff(tx: Tx, clinicId: string, f: StaffListFilt
   const params: unknown[] = [clinicId, f.roles];
   const where = ['clinic_id = $1', 'role = ANY($2::text[])'];
   if (!f.includeDisabled) where.push('disabled_at IS NULL');
-  if (f.after) where.push(beforeCursor('users', f.after, params));
-  params.push(f.limit + 1);
-  const { rows } = await tx.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-    params,
-  );
-  return rows;
+  return newestFirst<UserRow>(tx, 'users', USER_COLUMNS, { where, params }, f);
 }
 
 /** A staff member of the clinic; customers' accounts and other clinics' users are not found. */
