@@ -28,8 +28,7 @@ import {
 } from './analysis-schemas.ts';
 import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
 import { binaryResponse, eventStreamResponse, NoContent } from '../http/response-schemas.ts';
-
-const IdParams = z.object({ id: z.uuid() });
+import { IdParams } from '../http/id-params.ts';
 
 export const analysisRoutes: FastifyPluginAsyncZod<{
   config: Pick<Config, 'UPLOAD_MAX_BYTES'>;

@@ -18,8 +18,8 @@ import {
   TransitionBody,
 } from './appointment-schemas.ts';
 import type { CalendarRow } from './appointment-repo.ts';
+import { IdParams } from '../http/id-params.ts';
 
-const IdParams = z.object({ id: z.uuid() });
 const HistoryQuery = z.object({
   when: z.enum(['upcoming', 'past']).default('upcoming'),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -135,8 +135,6 @@ export const ClinicLimitsSchema = z
 
 export const TierLimitsList = z.object({ items: z.array(ClinicLimitsSchema) });
 
-export const ClinicIdParams = z.object({ id: z.uuid() });
-
 const AnalysisProviderView = z.object({
   analysisProvider: AnalysisProvider.nullable().meta({
     description: "The clinic's own provider, set by a super admin; null follows the platform default.",

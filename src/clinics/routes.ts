@@ -7,7 +7,6 @@ import { requestMeta } from '../http/request-meta.ts';
 import {
   AdminClinic,
   AdminClinicDetail,
-  ClinicIdParams,
   ClinicListQuery,
   CreateClinicBody,
   CreatedClinic,
@@ -16,6 +15,7 @@ import {
   UpdateClinicBody,
   UpdateOwnClinicBody,
 } from './clinic-schemas.ts';
+import { IdParams } from '../http/id-params.ts';
 
 type Deps = { clinics: ClinicService };
 
@@ -73,7 +73,7 @@ const adminClinicRoutes = guarded<Deps>(['super_admin'], async (admin, { clinics
       schema: {
         tags,
         summary: 'One clinic with its effective limits and usage',
-        params: ClinicIdParams,
+        params: IdParams,
         response: { 200: AdminClinicDetail },
       },
     },
@@ -86,7 +86,7 @@ const adminClinicRoutes = guarded<Deps>(['super_admin'], async (admin, { clinics
       schema: {
         tags,
         summary: "Change a clinic's name, tier, status, quota overrides or skin-analysis provider",
-        params: ClinicIdParams,
+        params: IdParams,
         body: UpdateClinicBody,
         response: { 200: AdminClinicDetail },
       },
@@ -100,7 +100,7 @@ const adminClinicRoutes = guarded<Deps>(['super_admin'], async (admin, { clinics
       schema: {
         tags,
         summary: "Suspend a clinic: its users' sessions stop working and they cannot sign in",
-        params: ClinicIdParams,
+        params: IdParams,
         response: { 200: AdminClinicDetail },
       },
     },
@@ -109,7 +109,7 @@ const adminClinicRoutes = guarded<Deps>(['super_admin'], async (admin, { clinics
 
   admin.post(
     '/admin/clinics/:id/reactivate',
-    { schema: { tags, summary: 'Make a clinic active again', params: ClinicIdParams, response: { 200: AdminClinicDetail } } },
+    { schema: { tags, summary: 'Make a clinic active again', params: IdParams, response: { 200: AdminClinicDetail } } },
     async (request) => clinics.setStatus(principalOf(request), request.params.id, 'active', requestMeta(request)),
   );
 });

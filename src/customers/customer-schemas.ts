@@ -18,8 +18,6 @@ export const CustomerListQuery = PageQuery.extend({
     .describe('Part of a name, phone number or email, any case'),
 });
 
-export const CustomerIdParams = z.object({ id: z.uuid() });
-
 export const CreateCustomerBody = z
   .object({
     fullName: FullName,

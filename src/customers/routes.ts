@@ -6,7 +6,6 @@ import { requestMeta } from '../http/request-meta.ts';
 import {
   CreateCustomerBody,
   Customer,
-  CustomerIdParams,
   CustomerListQuery,
   CustomerPage,
   OwnCustomer,
@@ -16,6 +15,7 @@ import {
   UpdateOwnCustomerBody,
 } from './customer-schemas.ts';
 import { NoContent } from '../http/response-schemas.ts';
+import { IdParams } from '../http/id-params.ts';
 
 type Deps = { customers: CustomerService };
 const tags = ['customers'];
@@ -28,7 +28,7 @@ const customerManagerRoutes = guarded<Deps>(CLINIC_MANAGERS, async (managers, { 
       schema: {
         tags,
         summary: 'Delete a customer record; a linked account is disabled and signed out',
-        params: CustomerIdParams,
+        params: IdParams,
         response: { 204: NoContent },
       },
     },
@@ -58,7 +58,7 @@ const staffCustomerRoutes = guarded<Deps>(STAFF_ROLES, async (staff, { customers
 
   staff.get(
     '/customers/:id',
-    { schema: { tags, summary: 'One customer record', params: CustomerIdParams, response: { 200: Customer } } },
+    { schema: { tags, summary: 'One customer record', params: IdParams, response: { 200: Customer } } },
     async (request) => toCustomer(await customers.get(principalOf(request), request.params.id)),
   );
 
@@ -82,7 +82,7 @@ const staffCustomerRoutes = guarded<Deps>(STAFF_ROLES, async (staff, { customers
       schema: {
         tags,
         summary: 'Change a customer record',
-        params: CustomerIdParams,
+        params: IdParams,
         body: UpdateCustomerBody,
         response: { 200: Customer },
       },

@@ -8,7 +8,6 @@ export const FeatureKey = z
   .regex(/^[a-z][a-z0-9_.-]{1,63}$/, '2 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter');
 
 export const FeatureParams = z.object({ id: z.uuid(), key: FeatureKey });
-export const ClinicFeaturesParams = z.object({ id: z.uuid() });
 
 export const SetFeatureBody = z.object({
   enabled: z.boolean(),

@@ -6,7 +6,6 @@ import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import {
   AdminFeatureFlag,
-  ClinicFeaturesParams,
   FeatureFlag,
   FeatureFlagDefault,
   FeatureParams,
@@ -18,6 +17,7 @@ import {
   toFeatureFlagDefault,
 } from './flag-schemas.ts';
 import { NoContent } from '../http/response-schemas.ts';
+import { IdParams } from '../http/id-params.ts';
 
 type Deps = { flags: FlagService };
 
@@ -58,7 +58,7 @@ const adminFlagRoutes = guarded<Deps>(['super_admin'], async (admin, { flags }) 
       schema: {
         tags,
         summary: "A clinic's feature flags",
-        params: ClinicFeaturesParams,
+        params: IdParams,
         response: { 200: z.array(AdminFeatureFlag) },
       },
     },

@@ -5,6 +5,7 @@ import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import type { NotificationRow } from './notification-repo.ts';
 import { NoContent } from '../http/response-schemas.ts';
+import { IdParams } from '../http/id-params.ts';
 
 const Notification = z
   .object({
@@ -55,7 +56,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ notifications: Notifica
       members.post(
         '/notifications/:id/read',
         {
-          schema: { tags, summary: 'Mark a notification read', params: z.object({ id: z.uuid() }), response: { 204: NoContent } },
+          schema: { tags, summary: 'Mark a notification read', params: IdParams, response: { 204: NoContent } },
         },
         async (request, reply) => {
           await notifications.markRead(principalOf(request), request.params.id);

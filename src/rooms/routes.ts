@@ -5,6 +5,7 @@ import { CLINIC_MANAGERS, principalOf, STAFF_ROLES } from '../http/authenticate.
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import type { RoomRow } from './room-repo.ts';
+import { IdParams } from '../http/id-params.ts';
 
 const Room = z
   .object({ id: z.uuid(), name: z.string(), isActive: z.boolean(), createdAt: z.iso.datetime() })
@@ -49,7 +50,7 @@ export const roomRoutes: FastifyPluginAsyncZod<{ rooms: RoomService }> = async (
         {
           schema: {
             tags,
-            params: z.object({ id: z.uuid() }),
+            params: IdParams,
             body: z.object({ name: RoomName, isActive: z.boolean() }).partial().strict(),
             response: { 200: Room },
           },

@@ -7,8 +7,7 @@ import { requestMeta } from '../http/request-meta.ts';
 import { BookingRules, NewException, ScheduleException, StaffSchedule, WeeklyHours } from './schedule-schemas.ts';
 import { toBookingRules } from './schedule-service.ts';
 import { NoContent } from '../http/response-schemas.ts';
-
-const StaffParams = z.object({ id: z.uuid() });
+import { IdParams } from '../http/id-params.ts';
 
 export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService }> = async (app, { schedules }) => {
   const tags = ['schedules'];
@@ -30,7 +29,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
         {
           schema: {
             tags,
-            params: StaffParams,
+            params: IdParams,
             querystring: z.object({ from: z.iso.datetime({ offset: true }).optional() }),
             response: { 200: StaffSchedule },
           },
@@ -56,7 +55,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
           schema: {
             tags,
             summary: 'Replace the weekly working hours (clinic local time)',
-            params: StaffParams,
+            params: IdParams,
             body: z.object({ weeklyHours: WeeklyHours }).strict(),
             response: { 204: NoContent },
           },
@@ -77,7 +76,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
           schema: {
             tags,
             summary: 'Replace the treatments this staff member performs',
-            params: StaffParams,
+            params: IdParams,
             body: z.object({ treatmentIds: z.array(z.uuid()).max(500) }).strict(),
             response: { 204: NoContent },
           },
@@ -93,7 +92,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
           schema: {
             tags,
             summary: 'Add leave or an extra shift',
-            params: StaffParams,
+            params: IdParams,
             body: NewException,
             response: { 201: ScheduleException },
           },
@@ -111,7 +110,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
           schema: {
             tags,
             summary: 'Remove leave or an extra shift',
-            params: StaffParams.extend({ exceptionId: z.uuid() }),
+            params: IdParams.extend({ exceptionId: z.uuid() }),
             response: { 204: NoContent },
           },
         },

@@ -3,7 +3,8 @@ import { CLINIC_MANAGERS, principalOf } from '../http/authenticate.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { toUser, User } from '../users/user-schemas.ts';
-import { CreateStaffBody, StaffIdParams, StaffListQuery, StaffPage, UpdateStaffBody } from './staff-schemas.ts';
+import { CreateStaffBody, StaffListQuery, StaffPage, UpdateStaffBody } from './staff-schemas.ts';
+import { IdParams } from '../http/id-params.ts';
 
 export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, async (app, { staff }) => {
   const tags = ['staff'];
@@ -26,7 +27,7 @@ export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, asy
 
   app.get(
     '/staff/:id',
-    { schema: { tags, summary: 'One staff account', params: StaffIdParams, response: { 200: User } } },
+    { schema: { tags, summary: 'One staff account', params: IdParams, response: { 200: User } } },
     async (request) => toUser(await staff.get(principalOf(request), request.params.id)),
   );
 
@@ -50,7 +51,7 @@ export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, asy
       schema: {
         tags,
         summary: "Change a staff member's name, phone, locale or role",
-        params: StaffIdParams,
+        params: IdParams,
         body: UpdateStaffBody,
         response: { 200: User },
       },
@@ -64,7 +65,7 @@ export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, asy
       schema: {
         tags,
         summary: 'Disable a staff account and end all its sessions',
-        params: StaffIdParams,
+        params: IdParams,
         response: { 200: User },
       },
     },
@@ -77,7 +78,7 @@ export const staffRoutes = guarded<{ staff: StaffService }>(CLINIC_MANAGERS, asy
       schema: {
         tags,
         summary: "Enable a staff account again, within the plan's user limit",
-        params: StaffIdParams,
+        params: IdParams,
         response: { 200: User },
       },
     },

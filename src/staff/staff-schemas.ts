@@ -15,8 +15,6 @@ export const StaffListQuery = PageQuery.extend({
     .transform((v) => v === 'true'),
 });
 
-export const StaffIdParams = z.object({ id: z.uuid() });
-
 export const CreateStaffBody = z
   .object({
     email: Email,

@@ -5,8 +5,7 @@ import { CLINIC_MANAGERS, principalOf, STAFF_ROLES } from '../http/authenticate.
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { NewTreatmentBody, toTreatment, Treatment, TreatmentListQuery, TreatmentPatchBody } from './treatment-schemas.ts';
-
-const IdParams = z.object({ id: z.uuid() });
+import { IdParams } from '../http/id-params.ts';
 
 export const treatmentRoutes: FastifyPluginAsyncZod<{ treatments: TreatmentService }> = async (app, { treatments }) => {
   const tags = ['treatments'];
