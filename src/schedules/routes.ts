@@ -5,7 +5,7 @@ import { CLINIC_MANAGERS, principalOf, STAFF_ROLES } from '../http/authenticate.
 import { guarded } from '../http/guarded-scope.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { BookingRules, NewException, ScheduleException, StaffSchedule, WeeklyHours } from './schedule-schemas.ts';
-import { toBookingRules } from './schedule-service.ts';
+import { toBookingRules, toScheduleException } from './schedule-service.ts';
 import { NoContent } from '../http/response-schemas.ts';
 import { IdParams } from '../http/id-params.ts';
 
@@ -99,9 +99,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{ schedules: ScheduleService 
         },
         async (request, reply) => {
           const e = await schedules.addException(principalOf(request), request.params.id, request.body, requestMeta(request));
-          return reply
-            .code(201)
-            .send({ id: e.id, kind: e.kind, startsAt: e.starts_at.toISOString(), endsAt: e.ends_at.toISOString(), note: e.note });
+          return reply.code(201).send(toScheduleException(e));
         },
       );
       managers.delete(

@@ -18,8 +18,9 @@ import {
   treatmentIdsOf,
   workingHoursOf,
   type BookingRulesRow,
+  type ScheduleExceptionRow,
 } from './schedule-repo.ts';
-import type { BookingRules, NewException } from './schedule-schemas.ts';
+import type { BookingRules, NewException, ScheduleException } from './schedule-schemas.ts';
 
 async function assertStaffMember(tx: Tx, clinicId: string, staffUserId: string): Promise<void> {
   const user = await findUserById(tx, staffUserId);
@@ -31,6 +32,14 @@ export const toBookingRules = (r: BookingRulesRow): z.infer<typeof BookingRules>
   maxAdvanceDays: r.max_advance_days,
   slotIntervalMinutes: r.slot_interval_minutes as z.infer<typeof BookingRules>['slotIntervalMinutes'],
   cancellationFees: r.cancellation_fees,
+});
+
+export const toScheduleException = (e: ScheduleExceptionRow): z.infer<typeof ScheduleException> => ({
+  id: e.id,
+  kind: e.kind,
+  startsAt: e.starts_at.toISOString(),
+  endsAt: e.ends_at.toISOString(),
+  note: e.note,
 });
 
 /** The response cache's name for a clinic's booking rules. */
@@ -67,13 +76,7 @@ export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
         return {
           staffUserId,
           weeklyHours: hours.map((h) => ({ weekday: h.weekday, start: h.start_time, end: h.end_time })),
-          exceptions: exceptions.map((e) => ({
-            id: e.id,
-            kind: e.kind,
-            startsAt: e.starts_at.toISOString(),
-            endsAt: e.ends_at.toISOString(),
-            note: e.note,
-          })),
+          exceptions: exceptions.map(toScheduleException),
           treatmentIds,
         };
       });
