@@ -83,16 +83,16 @@ export async function insertAppointment(tx: Tx, a: NewAppointment): Promise<Appo
   return rows[0]!;
 }
 
+/** One appointment of the clinic; given a customer, only that customer's own (another's is not found). */
+const ONE_APPOINTMENT = 'a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3)';
+
 export async function findCalendarEntry(
   tx: Tx,
   clinicId: string,
   id: string,
   customerId?: string,
 ): Promise<CalendarRow | undefined> {
-  const { rows } = await tx.query<CalendarRow>(
-    `${CALENDAR_SELECT} WHERE a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3)`,
-    [clinicId, id, customerId ?? null],
-  );
+  const { rows } = await tx.query<CalendarRow>(`${CALENDAR_SELECT} WHERE ${ONE_APPOINTMENT}`, [clinicId, id, customerId ?? null]);
   return rows[0];
 }
 
@@ -103,10 +103,11 @@ export async function lockAppointment(
   id: string,
   customerId?: string,
 ): Promise<AppointmentRow | undefined> {
-  const { rows } = await tx.query<AppointmentRow>(
-    `SELECT ${COLUMNS} FROM appointments a WHERE a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3) FOR UPDATE`,
-    [clinicId, id, customerId ?? null],
-  );
+  const { rows } = await tx.query<AppointmentRow>(`SELECT ${COLUMNS} FROM appointments a WHERE ${ONE_APPOINTMENT} FOR UPDATE`, [
+    clinicId,
+    id,
+    customerId ?? null,
+  ]);
   return rows[0];
 }
 
