@@ -6,7 +6,7 @@ import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { FeatureFlag, FeatureSetting } from './admin-types.ts';
 import { Field, fieldProblems } from './Field.tsx';
-import { FeatureFlagRow } from './FeatureFlagRow.tsx';
+import { FeatureFlagTable } from './FeatureFlagTable.tsx';
 import { PercentInput } from './PercentInput.tsx';
 
 type FlagChange = { key: string; setting: FeatureSetting } | { key: string; remove: true };
@@ -45,44 +45,38 @@ export function ClinicFeatureFlags({ clinicId, timeZone }: { clinicId: string; t
       <ProblemMessage error={flags.error} />
       {flags.data?.length === 0 && <p className="muted">{t('flags.none')}</p>}
       {flags.data && flags.data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('flags.key')}</th>
-              <th scope="col">{t('flags.enabled')}</th>
-              <th scope="col">{t('flags.rollout')}</th>
+        <FeatureFlagTable
+          flags={flags.data}
+          change={change}
+          rolloutHeading={t('flags.rollout')}
+          rolloutLabel={(key) => t('flags.rolloutOf', { key })}
+          headings={
+            <>
               <th scope="col">{t('flags.updated')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('flags.actions')}</span>
               </th>
-            </tr>
-          </thead>
-          <tbody>
-            {flags.data.map((flag) => (
-              <FeatureFlagRow
-                key={`${flag.key}:${flag.updatedAt}`}
-                flag={flag}
-                change={change}
-                rolloutLabel={t('flags.rolloutOf', { key: flag.key })}
-              >
-                <td>
-                  <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={change.isPending}
-                    aria-label={t('flags.removeOf', { key: flag.key })}
-                    onClick={() => change.mutate({ key: flag.key, remove: true })}
-                  >
-                    {t('flags.remove')}
-                  </button>
-                </td>
-              </FeatureFlagRow>
-            ))}
-          </tbody>
-        </table>
+            </>
+          }
+          cells={(flag) => (
+            <>
+              <td>
+                <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={change.isPending}
+                  aria-label={t('flags.removeOf', { key: flag.key })}
+                  onClick={() => change.mutate({ key: flag.key, remove: true })}
+                >
+                  {t('flags.remove')}
+                </button>
+              </td>
+            </>
+          )}
+        />
       )}
       <ProblemMessage error={change.error} />
       <NewFlagForm clinicId={clinicId} />

@@ -4,7 +4,7 @@ import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { FeatureFlagDefault, FlagDefaultSetting } from './admin-types.ts';
-import { FeatureFlagRow } from './FeatureFlagRow.tsx';
+import { FeatureFlagTable } from './FeatureFlagTable.tsx';
 
 /**
  * Each flag's state for every clinic without a flag of its own: on or off, and for what share of clinics
@@ -34,34 +34,22 @@ export function PlatformFeatureFlags() {
       {flags.isPending && <p className="loading">{t('app:loading')}</p>}
       <ProblemMessage error={flags.error} />
       {flags.data && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('flags.key')}</th>
-              <th scope="col">{t('flags.enabled')}</th>
-              <th scope="col">{t('platformFlags.rollout')}</th>
-              <th scope="col">{t('flags.updated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {flags.data.map((flag) => (
-              <FeatureFlagRow
-                key={`${flag.key}:${flag.updatedAt}`}
-                flag={flag}
-                change={change}
-                rolloutLabel={t('platformFlags.rolloutOf', { key: flag.key })}
-              >
-                <td>
-                  {flag.updatedAt ? (
-                    <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
-                  ) : (
-                    <span className="muted">{t('platformFlags.codeDefault')}</span>
-                  )}
-                </td>
-              </FeatureFlagRow>
-            ))}
-          </tbody>
-        </table>
+        <FeatureFlagTable
+          flags={flags.data}
+          change={change}
+          rolloutHeading={t('platformFlags.rollout')}
+          rolloutLabel={(key) => t('platformFlags.rolloutOf', { key })}
+          headings={<th scope="col">{t('flags.updated')}</th>}
+          cells={(flag) => (
+            <td>
+              {flag.updatedAt ? (
+                <time dateTime={flag.updatedAt}>{f.dateTime(flag.updatedAt)}</time>
+              ) : (
+                <span className="muted">{t('platformFlags.codeDefault')}</span>
+              )}
+            </td>
+          )}
+        />
       )}
       <ProblemMessage error={change.error} />
     </section>
