@@ -48,6 +48,11 @@ export interface LoadResult {
   /** Autocannon's own counts: connection errors, and requests without an answer within the timeout. */
   errors: number;
   timeouts: number;
+  /**
+   * Calls whose connection the server closed (without an error) while they were out: autocannon
+   * reconnects without counting them, so they are counted here, and fail a step as errors do.
+   */
+  closedUnderRequest: number;
   /** How late the generator opened pages against the schedule: large, the generator was short of CPU. */
   generatorLagMs: Percentiles;
 }
@@ -76,6 +81,8 @@ interface Call {
 
 /** One autocannon connection and the calls waiting for it, in order. */
 class Connection {
+  /** Calls this connection lost to a reconnect: autocannon's timeouts, and closes it does not count. */
+  lost = 0;
   private inFlight: Call | null = null;
   private readonly waiting: Call[] = [];
   private held = false;
@@ -83,9 +90,12 @@ class Connection {
   constructor(private readonly client: autocannon.Client & ClientInternals) {
     const send = client._doRequest.bind(client);
     client._doRequest = () => {
-      // Asked to send while a call is still out: the connection broke and autocannon reconnected (a
-      // timeout or error it counts itself); that call will never be answered.
-      this.inFlight?.done();
+      // Asked to send while a call is still out: autocannon reconnected after a timeout, or after the
+      // server closed the socket; that call will never be answered. (After an error, connError came first.)
+      if (this.inFlight) {
+        this.lost++;
+        this.inFlight.done();
+      }
       this.inFlight = this.waiting.shift() ?? null;
       if (!this.inFlight) {
         this.held = true;
@@ -223,6 +233,7 @@ export async function runPageOpens(
     non2xx: res.non2xx,
     errors: res.errors - res.timeouts,
     timeouts: res.timeouts,
+    closedUnderRequest: connections.reduce((a, c) => a + c.lost, 0) - res.timeouts,
     generatorLagMs: percentiles(lags),
   };
 }
