@@ -109,8 +109,9 @@ interface User {
 
 const { cleanups, cleanUp, startServer: startBenchServer } = startBenchRun('users bench');
 const startServer = (name: string, command: string[], readyPath: string) => startBenchServer(name, command, readyPath, serverEnv);
-// A crash of the generator must still put the clinics' limits back and delete the run's sessions.
-process.once('uncaughtException', (error) => {
+// A crash of the generator must still put the clinics' limits back and delete the run's sessions; a
+// second error while that runs (autocannon's sockets keep reading) must not end the process first.
+process.on('uncaughtException', (error) => {
   process.stderr.write(`\nusers bench: ${error.stack ?? String(error)}\n`);
   void cleanUp().finally(() => process.exit(1));
 });
