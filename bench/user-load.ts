@@ -59,9 +59,13 @@ export interface LoadResult {
 
 // The parts of autocannon 9's Client used to hold a connection's next request (not in its typings):
 // `_doRequest` is what the client calls on connecting and after each answer to send its next request,
-// `timeoutTicker` its request timeout, `conn` its socket, `connError` its event for a socket's error.
+// `_connect` opens its socket (again), `parser` reads answers, `pipelinedRequests` holds the requests
+// out, `timeoutTicker` is its request timeout, `conn` its socket, `connError` its event for a socket's error.
 interface ClientInternals {
   _doRequest(): void;
+  _connect(): void;
+  parser: { type: string; reinitialize(type: string): void };
+  pipelinedRequests: { clear(): void };
   on(event: 'connError', listener: (error: Error) => void): this;
   timeoutTicker: { reschedule(ms: number): void };
   conn: Socket;
@@ -88,6 +92,15 @@ class Connection {
   private held = false;
 
   constructor(private readonly client: autocannon.Client & ClientInternals) {
+    const connect = client._connect.bind(client);
+    client._connect = () => {
+      // Autocannon reconnects without forgetting the old socket's half-read answer (after a timeout) or
+      // the request left on it (after the server closed it): the new socket's first answer would be read
+      // as the rest of the old one, or matched to no request, which throws inside autocannon.
+      client.parser.reinitialize(client.parser.type);
+      client.pipelinedRequests.clear();
+      connect();
+    };
     const send = client._doRequest.bind(client);
     client._doRequest = () => {
       // Asked to send while a call is still out: autocannon reconnected after a timeout, or after the
@@ -167,8 +180,8 @@ export async function runPageOpens(
         setupClient: (client) => {
           const internals = client as autocannon.Client & Partial<ClientInternals>;
           // setupClient runs before the client makes its timeout ticker and socket, so only this can be checked here.
-          if (typeof internals._doRequest !== 'function')
-            throw new Error('autocannon: its Client no longer has _doRequest (the version changed)');
+          if (typeof internals._doRequest !== 'function' || typeof internals._connect !== 'function' || !internals.parser)
+            throw new Error('autocannon: its Client no longer has _doRequest, _connect and parser (the version changed)');
           connections.push(new Connection(internals as autocannon.Client & ClientInternals));
         },
       },
