@@ -59,16 +59,17 @@ export interface LoadResult {
 
 // The parts of autocannon 9's Client used to hold a connection's next request (not in its typings):
 // `_doRequest` is what the client calls on connecting and after each answer to send its next request,
-// `_connect` opens its socket (again), `parser` reads answers, `pipelinedRequests` holds the requests
-// out, `timeoutTicker` is its request timeout, `conn` its socket, `connError` its event for a socket's error.
+// `_connect` opens its socket (again), `_destroyConnection` closes it and forgets the requests out on
+// it, `parser` reads answers, `timeoutTicker` is its request timeout, `conn` its socket (none before the
+// first `_connect`), `connError` its event for a socket's error.
 interface ClientInternals {
   _doRequest(): void;
   _connect(): void;
+  _destroyConnection(): void;
   parser: { type: string; reinitialize(type: string): void };
-  pipelinedRequests: { clear(): void };
   on(event: 'connError', listener: (error: Error) => void): this;
   timeoutTicker: { reschedule(ms: number): void };
-  conn: Socket;
+  conn: Socket | undefined;
 }
 
 // A held connection waits with no request out, so its timeout must not run meanwhile: it is pushed this
@@ -94,11 +95,12 @@ class Connection {
   constructor(private readonly client: autocannon.Client & ClientInternals) {
     const connect = client._connect.bind(client);
     client._connect = () => {
-      // Autocannon reconnects without forgetting the old socket's half-read answer (after a timeout) or
-      // the request left on it (after the server closed it): the new socket's first answer would be read
-      // as the rest of the old one, or matched to no request, which throws inside autocannon.
+      // Autocannon reconnects without closing the old socket when the server closed it (and that socket
+      // may still report an error, which reconnects once more, leaving a live socket behind that feeds the
+      // same parser), and without forgetting a half-read answer after a timeout: an answer would then be
+      // read as the rest of another, or matched to no request, which throws inside autocannon.
+      if (client.conn) client._destroyConnection();
       client.parser.reinitialize(client.parser.type);
-      client.pipelinedRequests.clear();
       connect();
     };
     const send = client._doRequest.bind(client);
@@ -131,7 +133,8 @@ class Connection {
   }
 
   get connected(): boolean {
-    return !this.client.conn.connecting && !this.client.conn.destroyed;
+    const socket = this.client.conn;
+    return socket !== undefined && !socket.connecting && !socket.destroyed;
   }
 
   send(call: Call): void {
