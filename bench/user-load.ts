@@ -47,7 +47,14 @@ export interface LoadResult {
   non2xx: number;
   /** Autocannon's own counts: connection errors, and requests without an answer within the timeout. */
   errors: number;
+  /** Autocannon's errors, timeouts among them, by their code or message (ECONNRESET, request timed out). */
+  errorKinds: Record<string, number>;
   timeouts: number;
+  /**
+   * Answers that arrived on a connection with no request out. Autocannon would throw reading one;
+   * they are dropped and counted here, and fail a step as errors do.
+   */
+  unrequestedAnswers: number;
   /**
    * Calls whose connection the server closed (without an error) while they were out: autocannon
    * reconnects without counting them, so they are counted here, and fail a step as errors do.
@@ -60,13 +67,15 @@ export interface LoadResult {
 // The parts of autocannon 9's Client used to hold a connection's next request (not in its typings):
 // `_doRequest` is what the client calls on connecting and after each answer to send its next request,
 // `_connect` opens its socket (again), `_destroyConnection` closes it and forgets the requests out on
-// it, `parser` reads answers, `timeoutTicker` is its request timeout, `conn` its socket (none before the
+// it, `parser` reads answers (http-parser-js: callback 4 ends an answer), `pipelinedRequests` holds the
+// requests out, `timeoutTicker` is its request timeout, `conn` its socket (none before the
 // first `_connect`), `connError` its event for a socket's error.
 interface ClientInternals {
   _doRequest(): void;
   _connect(): void;
   _destroyConnection(): void;
-  parser: { type: string; reinitialize(type: string): void };
+  parser: { type: string; reinitialize(type: string): void; [callback: number]: () => void };
+  pipelinedRequests: { size(): number };
   on(event: 'connError', listener: (error: Error) => void): this;
   timeoutTicker: { reschedule(ms: number): void };
   conn: Socket | undefined;
@@ -76,6 +85,7 @@ interface ClientInternals {
 // far ahead, and autocannon sets it back to the request timeout when the next request goes out.
 const HOLD_MS = 3_600_000;
 const CONNECT_WAIT_MS = 15_000;
+const K_ON_MESSAGE_COMPLETE = 4;
 
 interface Call {
   path: string;
@@ -88,6 +98,7 @@ interface Call {
 class Connection {
   /** Calls this connection lost to a reconnect: autocannon's timeouts, and closes it does not count. */
   lost = 0;
+  unrequested = 0;
   private inFlight: Call | null = null;
   private readonly waiting: Call[] = [];
   private held = false;
@@ -102,6 +113,11 @@ class Connection {
       if (client.conn) client._destroyConnection();
       client.parser.reinitialize(client.parser.type);
       connect();
+    };
+    const endAnswer = client.parser[K_ON_MESSAGE_COMPLETE]!;
+    client.parser[K_ON_MESSAGE_COMPLETE] = () => {
+      if (client.pipelinedRequests.size() > 0) return endAnswer();
+      this.unrequested++;
     };
     const send = client._doRequest.bind(client);
     client._doRequest = () => {
@@ -196,6 +212,11 @@ export async function runPageOpens(
   while (!connections.every((c) => c.connected) && performance.now() < connectDeadline)
     await new Promise((r) => setTimeout(r, 50));
 
+  const errorKinds: Record<string, number> = {};
+  instance!.on('reqError', (error: { code?: string; message?: string }) => {
+    const kind = error.code ?? error.message ?? 'unknown';
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  });
   const pageTimes: number[] = [];
   const lags: number[] = [];
   let pagesOpen = 0;
@@ -248,7 +269,9 @@ export async function runPageOpens(
     statusCodes: Object.fromEntries(Object.entries(res.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0])),
     non2xx: res.non2xx,
     errors: res.errors - res.timeouts,
+    errorKinds,
     timeouts: res.timeouts,
+    unrequestedAnswers: connections.reduce((a, c) => a + c.unrequested, 0),
     closedUnderRequest: connections.reduce((a, c) => a + c.lost, 0) - res.timeouts,
     generatorLagMs: percentiles(lags),
   };
