@@ -7,22 +7,21 @@ import { SESSION_COOKIE, newSessionToken } from '../src/auth/session-token.ts';
 import { loadConfig } from '../src/config.ts';
 import { principalHeader } from './baseline-principal.ts';
 import { seededServerEnv, startBenchRun } from './bench-run.ts';
-import type { ChildServer } from './child-server.ts';
 import { coresBusy, readCpu, type CpuSample } from './cpu-sampler.ts';
 import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
+import { percentiles, runPageOpens, type LoadResult, type Page, type PageOpen } from './user-load.ts';
 
-// Signed-in people of many clinics using the web app, open loop: each opens a page (the API calls that
-// page makes, in parallel, as the web app makes them), reads it for an exponentially distributed time and
-// opens the next, on a schedule fixed before the run, so a slow server does not slow the arrivals down
-// (a closed loop would, and would hide the queueing it causes). Page and request times are measured from
-// the moment the schedule says the page opens, so a late load generator counts against the figures rather
-// than hiding them. The calls go out through Node's fetch, not autocannon: autocannon cannot wait between
-// requests, and one instance per page (tried) gives each page its own latency histograms in WebAssembly
-// memory, which ran out at a few hundred pages open at once and aborted the generator. The user count is
-// raised step by step until a step misses the targets; the same schedule against the plain-pool baseline in
-// its own process (bench/plain-pool-server.ts), every call a read of the user's own row as `/api/me` does it,
-// in the same run, is the floor this machine and load generator allow.
+// Signed-in people of many clinics using the web app, open loop (bench/user-load.ts runs them as
+// autocannon connections): each opens a page (the API calls that page makes, in parallel, as the web app
+// makes them), reads it for an exponentially distributed time and opens the next, on a schedule fixed
+// before the run, so a slow server does not slow the arrivals down. Page times are measured from the
+// moment the schedule says the page opens, so a late load generator counts against them. The user count
+// is raised step by step until a step misses the targets; the same schedule against the plain-pool
+// baseline in its own process (bench/plain-pool-server.ts), every call a read of the user's own row as
+// `/api/me` does it, in the same run, is the floor this machine and load generator allow. With
+// --base-url the users go to an API already running there (a cluster's balancer) instead of one this
+// bench starts; the database URL must then be that API's, where the sessions are stored.
 const TARGETS = { pageP99Ms: 200, requestP99Ms: 200 };
 // Who is signed in at once: an assumption, not a measurement. Front desks keep the app open all day, owners
 // look in now and then, and customers visit to check or book; there are many more customers than staff.
@@ -42,25 +41,30 @@ class BenchFailure extends Error {}
 const STEP_HEADER = [
   'case',
   'users',
+  'conns',
   'pages/s',
   'req/s',
   'page p50/p95/p99 ms',
-  'request p50/p95/p99 ms',
+  'request p50/p97.5/p99 ms',
   'non-2xx',
   'errors',
   'timeouts',
+  'closed',
+  'unasked',
   'gen lag p99 ms',
   'cores: load gen / server / postgres / all',
+  'load avg',
   'targets',
 ];
-const WIDTHS = [28, 6, 8, 8, 22, 24, 8, 7, 9, 15, 42, 7];
+const WIDTHS = [28, 6, 6, 8, 8, 20, 25, 8, 7, 9, 7, 8, 15, 42, 9, 7];
 const cell = (value: string, i: number) => (i === 0 ? value.padEnd(WIDTHS[i]!) : value.padStart(WIDTHS[i]!));
 const c = (v: number | null) => (v === null ? '-' : v.toFixed(2));
-const trio = (p: Percentiles) => `${Math.round(p.p50)}/${Math.round(p.p95)}/${Math.round(p.p99)}`;
+const trio = (a: number, b: number, p99: number) => `${Math.round(a)}/${Math.round(b)}/${Math.round(p99)}`;
 
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string' },
+    'base-url': { type: 'string' },
     users: { type: 'string', default: '1000' },
     steps: { type: 'string', default: '250,500,750,1000,1500,2000,3000' },
     seconds: { type: 'string', default: '30' },
@@ -82,6 +86,9 @@ if (![headlineUsers, ...steps, seconds, thinkSeconds, clinicCount, seed].every((
 const url = seededDatabaseUrl('users bench', values['database-url']);
 const serverEnv = seededServerEnv(url);
 const serverConfig = loadConfig(serverEnv);
+const baseUrl = values['base-url']?.replace(/\/+$/, '');
+if (baseUrl !== undefined && !/^https?:\/\/[^/]+$/.test(baseUrl))
+  fail('users bench: --base-url takes the origin of a running API, e.g. http://127.0.0.1:8080');
 
 type Role = (typeof ROLE_MIX)[number]['role'];
 
@@ -94,12 +101,6 @@ interface Clinic {
   customerIds: string[];
 }
 
-/** A page as the web app opens it: its calls in waves, each wave's calls in parallel (the next waits for it). */
-interface Page {
-  name: string;
-  waves: string[][];
-}
-
 interface User {
   role: Role;
   clinic: Clinic;
@@ -109,8 +110,9 @@ interface User {
 
 const { cleanups, cleanUp, startServer: startBenchServer } = startBenchRun('users bench');
 const startServer = (name: string, command: string[], readyPath: string) => startBenchServer(name, command, readyPath, serverEnv);
-// A crash of the generator must still put the clinics' limits back and delete the run's sessions.
-process.once('uncaughtException', (error) => {
+// A crash of the generator must still put the clinics' limits back and delete the run's sessions; a
+// second error while that runs (autocannon's sockets keep reading) must not end the process first.
+process.on('uncaughtException', (error) => {
   process.stderr.write(`\nusers bench: ${error.stack ?? String(error)}\n`);
   void cleanUp().finally(() => process.exit(1));
 });
@@ -124,10 +126,20 @@ try {
   await raiseApiLimits(clinics);
   const users = await signIn(clinics, Math.max(...steps));
 
-  const api = await startServer('api', [process.execPath, '--import', 'tsx', 'src/main.ts', 'api'], '/healthz');
-  const ready = await fetch(`${api.base}/readyz`);
+  const api: Target = baseUrl
+    ? { base: baseUrl, pid: null }
+    : await startServer('api', [process.execPath, '--import', 'tsx', 'src/main.ts', 'api'], '/healthz').then((s) => ({
+        base: s.base,
+        pid: s.child.pid!,
+      }));
+  const ready = await fetch(`${api.base}/readyz`).catch((error: unknown) => fail(`users bench: ${api.base}: ${String(error)}`));
   if (!ready.ok) fail(`users bench: the API is not ready (${ready.status}); npm run migrate applies pending migrations`);
-  const plain = await startServer('baseline', [process.execPath, '--import', 'tsx', 'bench/plain-pool-server.ts'], '/healthz');
+  const plainServer = await startServer(
+    'baseline',
+    [process.execPath, '--import', 'tsx', 'bench/plain-pool-server.ts'],
+    '/healthz',
+  );
+  const plain: Target = { base: plainServer.base, pid: plainServer.child.pid! };
   await checkPages(api.base, users);
 
   // The pool, the plans of a new connection and the process's own code warm up before anything counts.
@@ -151,7 +163,7 @@ try {
   const report = {
     at: new Date().toISOString(),
     loadAverage: loadavg().map(round),
-    command: `npm run bench:users -- --database-url ${redactPassword(url)} --users ${headlineUsers} --steps ${values.steps} --seconds ${seconds} --think ${thinkSeconds}`,
+    command: `npm run bench:users -- --database-url ${redactPassword(url)}${baseUrl ? ` --base-url ${baseUrl}` : ''} --users ${headlineUsers} --steps ${values.steps} --seconds ${seconds} --think ${thinkSeconds}`,
     dataSet: totals,
     clinics: clinics.length,
     roleMix: Object.fromEntries(ROLE_MIX.map((m) => [m.role, m.share])),
@@ -160,7 +172,7 @@ try {
     pages: pageCatalogue(users[0]!.clinic),
     targets: TARGETS,
     server: {
-      process: 'node --import tsx src/main.ts api',
+      process: baseUrl ? `already running at ${baseUrl}` : 'node --import tsx src/main.ts api',
       pool: {
         DATABASE_POOL_MAX: serverConfig.DATABASE_POOL_MAX,
         DATABASE_POOL_QUEUE_LIMIT: serverConfig.DATABASE_POOL_QUEUE_LIMIT,
@@ -331,33 +343,27 @@ async function checkPages(base: string, users: User[]): Promise<void> {
   }
 }
 
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
+/** Where a step's users go: the API or the baseline, and its process when this bench started it. */
+interface Target {
+  base: string;
+  pid: number | null;
 }
 
-interface StepResult {
+interface StepResult extends LoadResult {
   label: string;
   users: number;
-  seconds: number;
-  pagesOpened: number;
   pagesPerSecond: number;
-  requests: number;
   requestsPerSecond: number;
-  pageMs: Percentiles;
-  requestMs: Percentiles;
-  statusCodes: Record<string, number>;
-  non2xx: number;
-  errors: number;
-  /** Failed requests by the reason the client gave (ECONNRESET, ...). */
-  errorKinds: Record<string, number>;
-  timeouts: number;
-  /** How late the load generator opened pages against the schedule: large, the generator was short of CPU. */
-  generatorLagMs: Percentiles;
   cores: CpuSample;
+  /** The machine's 1-minute load average at the end of the step. */
+  loadAverage: number;
   met: boolean;
+}
+
+/** Connections a user keeps: one per call of the widest wave of the pages the user opens. */
+function connectionsOf(user: User): number {
+  const { opening, later } = pagesFor(user, () => 0);
+  return Math.max(...[opening, ...later].flatMap((p) => p.waves.map((w) => w.length)));
 }
 
 /**
@@ -366,89 +372,59 @@ interface StepResult {
  */
 async function runStep(
   label: string,
-  server: ChildServer,
+  target: Target,
   stepUsers: User[],
   duration: number,
   { seed: stepSeed, onlyPath }: { seed: number; onlyPath?: string },
 ): Promise<StepResult> {
   const random = randomSource(stepSeed);
   const think = () => -Math.log(1 - random()) * thinkSeconds * 1000;
-  const opens: { at: number; user: User; page: Page }[] = [];
-  for (const user of stepUsers) {
+  const opens: PageOpen[] = [];
+  for (const [person, user] of stepUsers.entries()) {
+    const headers = headersOf(user);
     let at = think();
     let first = true;
     while (at < duration * 1000) {
       const { opening, later } = pagesFor(user, random);
       const page = first ? opening : later[Math.floor(random() * later.length)]!;
-      opens.push({ at, user, page: onlyPath ? { name: page.name, waves: page.waves.map((w) => w.map(() => onlyPath)) } : page });
+      opens.push({
+        at,
+        person,
+        headers,
+        page: onlyPath ? { name: page.name, waves: page.waves.map((w) => w.map(() => onlyPath)) } : page,
+      });
       first = false;
       at += think();
     }
   }
   opens.sort((a, b) => a.at - b.at);
 
-  const pageTimes: number[] = [];
-  const requestTimes: number[] = [];
-  const lags: number[] = [];
-  const statusCodes: Record<string, number> = {};
-  const errorKinds: Record<string, number> = {};
-  let errors = 0;
-  let timeouts = 0;
-  let inFlight = 0;
   const cpuBefore = readCpu();
-  const start = performance.now();
-  const running: Promise<void>[] = [];
-  const progress = setInterval(() => {
-    const elapsed = Math.min(duration, Math.round((performance.now() - start) / 1000));
-    process.stdout.write(
-      `\r${label}: ${elapsed}/${duration} s, ${pageTimes.length.toLocaleString('en-US')} pages done, ${inFlight} open, p99 page so far ${percentile(pageTimes, 0.99)} ms      `,
-    );
-  }, 1000);
-
-  const openPage = async ({ at, user, page }: (typeof opens)[number]) => {
-    const scheduled = start + at;
-    lags.push(performance.now() - scheduled);
-    inFlight++;
-    for (const [i, wave] of page.waves.entries()) {
-      const lateBy = i === 0 ? performance.now() - scheduled : 0;
-      const result = await sendWave(server.base, wave, headersOf(user), lateBy, requestTimes, statusCodes, errorKinds);
-      errors += result.errors;
-      timeouts += result.timeouts;
-    }
-    pageTimes.push(performance.now() - scheduled);
-    inFlight--;
-  };
-  for (const open of opens) {
-    const wait = start + open.at - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    running.push(openPage(open));
-  }
-  await Promise.all(running);
-  const elapsedSeconds = (performance.now() - start) / 1000;
-  clearInterval(progress);
-  const cores = coresBusy(cpuBefore, readCpu(), server.child.pid!, []);
-  const non2xx = Object.entries(statusCodes).reduce((a, [code, n]) => a + (code.startsWith('2') ? 0 : n), 0);
+  const load = await runPageOpens(target.base, opens, {
+    people: stepUsers.length,
+    connectionsOf: (person) => connectionsOf(stepUsers[person]!),
+    timeoutSeconds: REQUEST_TIMEOUT_S,
+    onSecond: ({ elapsed, pagesDone, pagesOpen, pageTimes }) =>
+      process.stdout.write(
+        `\r${label}: ${Math.min(elapsed, duration)}/${duration} s, ${pagesDone.toLocaleString('en-US')} pages done, ${pagesOpen} open, p99 page so far ${percentiles(pageTimes).p99} ms      `,
+      ),
+  });
+  const cores = coresBusy(cpuBefore, readCpu(), target.pid ?? -1, []);
   const result: StepResult = {
     label,
     users: stepUsers.length,
-    seconds: round(elapsedSeconds),
-    pagesOpened: opens.length,
-    pagesPerSecond: round(opens.length / duration),
-    requests: requestTimes.length,
-    requestsPerSecond: round(requestTimes.length / duration),
-    pageMs: percentiles(pageTimes),
-    requestMs: percentiles(requestTimes),
-    statusCodes,
-    non2xx,
-    errors,
-    errorKinds,
-    timeouts,
-    generatorLagMs: percentiles(lags),
+    ...load,
+    seconds: round(load.seconds),
+    pagesPerSecond: round(load.pagesOpened / duration),
+    requestsPerSecond: round(load.requests / duration),
     cores,
+    loadAverage: round(loadavg()[0]!),
     met: false,
   };
   result.met =
-    result.pageMs.p99 < TARGETS.pageP99Ms && result.requestMs.p99 < TARGETS.requestP99Ms && non2xx + errors + timeouts === 0;
+    result.pageMs.p99 < TARGETS.pageP99Ms &&
+    result.requestMs.p99 < TARGETS.requestP99Ms &&
+    result.non2xx + result.errors + result.timeouts + result.closedUnderRequest + result.unrequestedAnswers === 0;
   process.stdout.write(`\r${stepLine(result)}${' '.repeat(20)}\n`);
   return result;
 }
@@ -456,56 +432,6 @@ async function runStep(
 /** The session for the API; the same user named for the baseline, which looks up no session. */
 function headersOf(user: User): Record<string, string> {
   return { cookie: user.cookie, ...principalHeader(user.clinic.id, user.userId) };
-}
-
-/**
- * One wave of a page: its calls at once, as a browser sends them, on kept-alive connections (Node's fetch).
- * `lateBy` (how late the generator opened the page) is added to each request's time, so it counts.
- */
-async function sendWave(
-  base: string,
-  paths: string[],
-  headers: Record<string, string>,
-  lateBy: number,
-  requestTimes: number[],
-  statusCodes: Record<string, number>,
-  errorKinds: Record<string, number>,
-): Promise<{ errors: number; timeouts: number }> {
-  const outcome = { errors: 0, timeouts: 0 };
-  await Promise.all(
-    paths.map(async (path) => {
-      const sent = performance.now();
-      try {
-        const res = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000) });
-        await res.arrayBuffer();
-        requestTimes.push(performance.now() - sent + lateBy);
-        statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
-      } catch (error) {
-        if ((error as Error).name === 'TimeoutError') outcome.timeouts++;
-        else {
-          outcome.errors++;
-          const kind = String((error as { cause?: { code?: unknown } }).cause?.code ?? (error as Error).message);
-          errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
-        }
-      }
-    }),
-  );
-  return outcome;
-}
-
-function percentiles(samples: number[]): Percentiles {
-  return {
-    p50: percentile(samples, 0.5),
-    p95: percentile(samples, 0.95),
-    p99: percentile(samples, 0.99),
-    max: percentile(samples, 1),
-  };
-}
-
-function percentile(samples: number[], q: number): number {
-  if (samples.length === 0) return 0;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
 }
 
 /** A small seeded generator (mulberry32), so two runs with the same --seed open the same pages at the same moments. */
@@ -524,15 +450,19 @@ function stepLine(r: StepResult): string {
   return `  ${[
     r.label,
     String(r.users),
+    String(r.connections),
     String(r.pagesPerSecond),
     String(r.requestsPerSecond),
-    trio(r.pageMs),
-    trio(r.requestMs),
+    trio(r.pageMs.p50, r.pageMs.p95, r.pageMs.p99),
+    trio(r.requestMs.p50, r.requestMs.p97_5, r.requestMs.p99),
     String(r.non2xx),
     String(r.errors),
     String(r.timeouts),
+    String(r.closedUnderRequest),
+    String(r.unrequestedAnswers),
     String(Math.round(r.generatorLagMs.p99)),
     `${c(r.cores.loadGenerator)} / ${c(r.cores.server)} / ${c(r.cores.postgres)} / ${c(r.cores.machineBusy)}`,
+    r.loadAverage.toFixed(2),
     r.met ? 'met' : 'MISSED',
   ]
     .map(cell)
@@ -552,15 +482,15 @@ function printSummary(report: {
   const out = [
     '',
     `users bench: ${report.dataSet.clinics.toLocaleString('en-US')} clinics, ${report.dataSet.users.toLocaleString('en-US')} users, ${report.dataSet.appointments.toLocaleString('en-US')} appointments; ` +
-      `users of ${report.clinics} clinics (${ROLE_MIX.map((m) => `${m.share * 100}% ${m.role}`).join(', ')}), think time exponential with mean ${thinkSeconds} s, ${seconds} s per step, open loop`,
+      `users of ${report.clinics} clinics (${ROLE_MIX.map((m) => `${m.share * 100}% ${m.role}`).join(', ')}), think time exponential with mean ${thinkSeconds} s, ${seconds} s per step, open loop, autocannon; API ${baseUrl ?? 'started by this bench'}`,
     '',
     `  ${STEP_HEADER.map(cell).join(' ')}`,
     stepLine(report.baseline),
     ...report.steps.map(stepLine),
     '',
-    `targets: p99 page < ${TARGETS.pageP99Ms} ms, p99 request < ${TARGETS.requestP99Ms} ms, no non-2xx, errors or timeouts`,
+    `targets: p99 page < ${TARGETS.pageP99Ms} ms, p99 request < ${TARGETS.requestP99Ms} ms, no non-2xx, errors, timeouts, calls closed under them or answers to no request`,
     h
-      ? `${h.users} users: p99 page ${h.pageMs.p99} ms, p99 request ${h.requestMs.p99} ms, ${h.non2xx + h.errors + h.timeouts} failed: ${h.met ? 'met' : 'MISSED'}`
+      ? `${h.users} users: p99 page ${h.pageMs.p99} ms, p99 request ${h.requestMs.p99} ms, ${h.non2xx + h.errors + h.timeouts + h.closedUnderRequest + h.unrequestedAnswers} failed: ${h.met ? 'met' : 'MISSED'}`
       : '',
     `highest user count meeting the targets: ${report.highestUserCountMeetingTargets || 'none of the steps'}`,
     `baseline (the same schedule at ${report.baseline.users} users against the plain-pool baseline, every call its /api/me): p99 page ${report.baseline.pageMs.p99} ms, p99 request ${report.baseline.requestMs.p99} ms`,

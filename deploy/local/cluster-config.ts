@@ -50,6 +50,9 @@ defaults
   option httplog
   option dontlog-normal
   option forwardfor
+  # Browsers open connections before they have a request to send on them: one still idle when
+  # timeout http-request ends is closed quietly, not answered 408, which no client asked for.
+  option http-ignore-probes
   timeout connect 2s
   timeout http-request 10s
   timeout queue 5s
