@@ -26,3 +26,10 @@ export const CheckYourEmail = z
   .object({ status: z.literal('check-your-email') })
   .meta({ id: 'CheckYourEmail', description: 'An email is on its way to the address given.' });
 export const VerifyEmailBody = z.object({ token: z.string().min(1).max(200) });
+
+export const PasswordResetRequestBody = z.object({ email: Email });
+export const PasswordResetBody = z.object({ token: z.string().min(1).max(200), password: NewPassword });
+export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword });
+export const ProfileBody = z
+  .object({ fullName: FullName.optional(), phone: Phone.nullable().optional(), locale: Locale.optional() })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'name at least one of fullName, phone, locale');

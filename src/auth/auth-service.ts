@@ -14,6 +14,14 @@ import type { Principal } from '../http/authenticate.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { SessionCache } from './session-cache.ts';
 
+/**
+ * Work on the user's own row. A clinic member reaches it through their clinic; a super admin has no
+ * clinic and reaches it through the platform role (users has no self policy: see migration 0015).
+ */
+export function withOwnRow<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return scope.clinicId === null ? unsafeWithPlatformAccess(pool, scope, work) : withTenant(pool, scope, work);
+}
+
 export interface SignedIn {
   token: string;
   expiresAt: Date;
@@ -37,14 +45,6 @@ export function createAuthService(
   sessions: SessionCache,
 ) {
   const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
-
-  /**
-   * Work on the user's own row. A clinic member reaches it through their clinic; a super admin has no
-   * clinic and reaches it through the platform role (users has no self policy: see migration 0015).
-   */
-  function withOwnRow<T>(scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return scope.clinicId === null ? unsafeWithPlatformAccess(pool, scope, work) : withTenant(pool, scope, work);
-  }
 
   async function openSession(scope: TenantScope & { userId: string }, meta: RequestMeta) {
     const { token, hash } = newSessionToken();
@@ -86,7 +86,7 @@ export function createAuthService(
 
       const scope = { clinicId: account.clinic_id, userId: account.user_id, role: account.role };
       const { token, expiresAt } = await openSession(scope, meta);
-      const user = await withOwnRow(scope, async (tx) => {
+      const user = await withOwnRow(pool, scope, async (tx) => {
         await markSignedIn(tx, account.user_id);
         await recordAudit(
           tx,
@@ -136,7 +136,7 @@ export function createAuthService(
     /** The signed-in user (from the session cache) with their clinic in brief (from the clinic cache). */
     async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null }> {
       const [user, clinic] = await Promise.all([
-        sessions.user(principal.userId, () => withOwnRow(principal, (tx) => findUserById(tx, principal.userId))),
+        sessions.user(principal.userId, () => withOwnRow(pool, principal, (tx) => findUserById(tx, principal.userId))),
         clinics.clinicSummary(principal),
       ]);
       if (!user) throw new AppError('unauthenticated');

@@ -52,6 +52,11 @@ export const PROBLEMS = {
     title: 'This link is not valid any more',
     detail: 'It was already used, has expired, or was replaced by a newer one; ask for a new email.',
   },
+  'wrong-current-password': {
+    status: 403,
+    title: 'The current password is wrong',
+    detail: 'Changing the password needs the one in use now; if it is forgotten, sign out and reset it by email.',
+  },
   'account-disabled': {
     status: 403,
     title: 'This account is disabled',
