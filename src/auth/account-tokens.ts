@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tx } from '../db/tenant-transaction.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 
 /** What a token lets its holder do; one mechanism for each emailed link. */
 export type AccountTokenPurpose = 'verify-email' | 'reset-password' | 'invitation' | 'sign-in-challenge';
@@ -54,4 +55,17 @@ export async function secondsSinceLastToken(
     [clinicId, userId, purpose],
   );
   return rows[0]?.seconds ?? null;
+}
+
+/** Whose live token this is, and their role, without spending it (see migration 0022). */
+export async function peekAccountToken(
+  db: Pick<Tx, 'query'>,
+  token: string,
+  purpose: AccountTokenPurpose,
+): Promise<{ userId: string; clinicId: string | null; role: Role } | undefined> {
+  const { rows } = await db.query<{ user_id: string; clinic_id: string | null; role: Role }>(
+    'SELECT * FROM account_token_owner($1, $2)',
+    [hashOf(token), purpose],
+  );
+  return rows[0] && { userId: rows[0].user_id, clinicId: rows[0].clinic_id, role: rows[0].role };
 }

@@ -57,6 +57,12 @@ export const PROBLEMS = {
     title: 'The current password is wrong',
     detail: 'Changing the password needs the one in use now; if it is forgotten, sign out and reset it by email.',
   },
+  'two-factor-code-invalid': {
+    status: 400,
+    title: 'The code is wrong',
+    detail:
+      'Send the 6-digit code your authenticator app shows now (each code works once), or one of your unused recovery codes.',
+  },
   'account-disabled': {
     status: 403,
     title: 'This account is disabled',

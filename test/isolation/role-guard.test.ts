@@ -50,6 +50,11 @@ const GUARDED: GuardedRoute[] = [
     body: () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }),
   },
   { method: 'POST', path: '/api/auth/sign-out-others', allowed: ALL_ROLES },
+  { method: 'GET', path: '/api/me/two-factor', allowed: ALL_ROLES },
+  { method: 'POST', path: '/api/me/two-factor/enrolment', allowed: ALL_ROLES },
+  // A made-up code: an admitted caller gets 400 two-factor-code-invalid, and nothing is turned on or off.
+  { method: 'POST', path: '/api/me/two-factor/enrolment/confirm', allowed: ALL_ROLES, body: () => ({ code: '000000' }) },
+  { method: 'POST', path: '/api/me/two-factor/disable', allowed: ALL_ROLES, body: () => ({ code: '000000' }) },
 
   { method: 'GET', path: '/api/staff', allowed: MANAGERS },
   { method: 'GET', path: '/api/staff/:id', allowed: MANAGERS },
@@ -221,6 +226,7 @@ const NOT_ROLE_GUARDED = [
   'POST /api/auth/sign-out-everywhere',
   'POST /api/auth/password-reset',
   'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/sign-in/two-factor',
 ];
 
 let t: TestApp;
