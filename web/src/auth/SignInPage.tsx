@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 
@@ -40,6 +41,7 @@ export function SignInPage() {
         <button type="submit" disabled={signIn.isPending}>
           {signIn.isPending ? t('signingIn') : t('signIn')}
         </button>
+        <Link href="/forgot-password">{t('forgotPassword')}</Link>
       </form>
     </main>
   );
