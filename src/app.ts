@@ -32,6 +32,8 @@ import { problemRoutes } from './http/problem-routes.ts';
 import { serveWebApp } from './http/web-app.ts';
 import { authRoutes } from './auth/routes.ts';
 import { signUpRoutes } from './auth/sign-up-routes.ts';
+import { accountRoutes } from './auth/account-routes.ts';
+import { twoFactorRoutes } from './auth/two-factor-routes.ts';
 import { clinicRoutes } from './clinics/routes.ts';
 import { flagRoutes } from './flags/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -142,6 +144,8 @@ export async function buildApp({
     });
     await typed.register(authRoutes, { prefix: '/api', auth: services.auth });
     await typed.register(signUpRoutes, { prefix: '/api', signUp: services.signUp });
+    await typed.register(accountRoutes, { prefix: '/api', account: services.account, passwordReset: services.passwordReset });
+    await typed.register(twoFactorRoutes, { prefix: '/api', twoFactor: services.twoFactor });
     await typed.register(clinicRoutes, { prefix: '/api', clinics: services.clinics });
     await typed.register(flagRoutes, { prefix: '/api', flags: services.flags });
     await typed.register(auditRoutes, { prefix: '/api', audit: services.audit });

@@ -8,13 +8,14 @@ import { startWorker } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
 import { createRuntime } from './runtime.ts';
+import { AdminRefusedError, platformAdminCheck } from './users/platform-admins.ts';
 import { flushTraces } from './telemetry/trace-context.ts';
 
 const MODES = ['all', 'api', 'worker', 'migrate'] as const;
 type Mode = (typeof MODES)[number];
 
 /** Start-up failures a user can fix get one readable line and exit code 1, not a stack trace. */
-const EXPECTED_FAILURES = [ConfigError, EmbeddedPostgresError, MigrationChangedError, AppRoleError];
+const EXPECTED_FAILURES = [ConfigError, EmbeddedPostgresError, MigrationChangedError, AppRoleError, AdminRefusedError];
 
 async function main(): Promise<void> {
   const mode = (process.argv[2] ?? 'all') as Mode;
@@ -65,6 +66,15 @@ async function main(): Promise<void> {
   await assertAppRoleIsRestricted(runtime.db.app);
   if (runtime.db.replica !== runtime.db.app) await assertAppRoleIsRestricted(runtime.db.replica);
 
+  if (config.NODE_ENV === 'production') {
+    // Production never gets a default platform account: the operator creates the first one.
+    const admins = await platformAdminCheck(runtime.db.owner);
+    if (admins.publishedPassword.length)
+      throw new AdminRefusedError(
+        `refusing to start: super admin ${admins.publishedPassword.join(', ')} still has the published demo password; set another with npm run create-admin -- --reset --email <address>`,
+      );
+    if (admins.none) log.warn('no super admin yet: create the first one with npm run create-admin');
+  }
   await runtime.start();
   const demoLogins = wantsDemo(config, embedded) ? await ensureDemoData(runtime) : [];
 

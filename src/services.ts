@@ -17,6 +17,10 @@ import { createAuthService } from './auth/auth-service.ts';
 import { createSessionCache } from './auth/session-cache.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { createSignUpService } from './auth/sign-up-service.ts';
+import { createAccountMail } from './auth/account-mail.ts';
+import { createAccountService } from './auth/account-service.ts';
+import { createPasswordResetService } from './auth/password-reset-service.ts';
+import { createTwoFactorService } from './auth/two-factor-service.ts';
 import { createInvalidationBus } from './cache/invalidation-bus.ts';
 import { createResponseCache } from './cache/response-cache.ts';
 import { createClinicCache } from './clinics/clinic-cache.ts';
@@ -66,13 +70,24 @@ export function createServices({
   const responses = createResponseCache({ config, bus: invalidations, flags: flagLookup, log, metrics: metrics.cache });
   const systemNodes = createSystemNodes({ config, redis, registry: metrics.registry, log });
   const sessions = createSessionCache({ config, invalidations, log, metrics: metrics.cache });
+  const signInThrottle = createSignInThrottle(config, redis);
+  const twoFactor = createTwoFactorService({ pool: db.app, redis, config });
   return {
     invalidations,
     sessions,
     clinics,
     flags,
-    auth: createAuthService(db.app, createSignInThrottle(config, redis), config, clinics, sessions),
+    auth: createAuthService(db.app, signInThrottle, config, clinics, sessions, twoFactor),
+    twoFactor,
     signUp: createSignUpService({ pool: db.app, clinics, email, log, config }),
+    account: createAccountService(db.app, signInThrottle, sessions),
+    passwordReset: createPasswordResetService({
+      pool: db.app,
+      redis,
+      sessions,
+      send: createAccountMail(email, log),
+      config,
+    }),
     audit: createAuditService(db.app),
     staff: createStaffService(db.app, sessions, responses),
     customers: createCustomerService(db.app, sessions),

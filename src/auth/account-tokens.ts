@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tx } from '../db/tenant-transaction.ts';
+import type { Role } from '../users/role-vocabulary.ts';
 
 /** What a token lets its holder do; one mechanism for each emailed link. */
-export type AccountTokenPurpose = 'verify-email';
+export type AccountTokenPurpose = 'verify-email' | 'reset-password' | 'invitation' | 'sign-in-challenge';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest();
 
@@ -12,11 +13,12 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest();
  */
 export async function issueAccountToken(
   tx: Tx,
-  t: { clinicId: string; userId: string; purpose: AccountTokenPurpose; ttlMinutes: number },
+  t: { clinicId: string | null; userId: string; purpose: AccountTokenPurpose; ttlMinutes: number },
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await tx.query(
-    `UPDATE account_tokens SET used_at = now() WHERE clinic_id = $1 AND user_id = $2 AND purpose = $3 AND used_at IS NULL`,
+    `UPDATE account_tokens SET used_at = now()
+     WHERE user_id = $2 AND clinic_id IS NOT DISTINCT FROM $1 AND purpose = $3 AND used_at IS NULL`,
     [t.clinicId, t.userId, t.purpose],
   );
   await tx.query(
@@ -32,8 +34,8 @@ export async function redeemAccountToken(
   tx: Tx,
   token: string,
   purpose: AccountTokenPurpose,
-): Promise<{ userId: string; clinicId: string } | undefined> {
-  const { rows } = await tx.query<{ user_id: string; clinic_id: string }>('SELECT * FROM redeem_account_token($1, $2)', [
+): Promise<{ userId: string; clinicId: string | null } | undefined> {
+  const { rows } = await tx.query<{ user_id: string; clinic_id: string | null }>('SELECT * FROM redeem_account_token($1, $2)', [
     hashOf(token),
     purpose,
   ]);
@@ -43,14 +45,27 @@ export async function redeemAccountToken(
 /** Seconds since the user's newest token of this purpose was issued; null when none was. */
 export async function secondsSinceLastToken(
   tx: Tx,
-  clinicId: string,
+  clinicId: string | null,
   userId: string,
   purpose: AccountTokenPurpose,
 ): Promise<number | null> {
   const { rows } = await tx.query<{ seconds: number }>(
     `SELECT extract(epoch FROM now() - max(created_at))::float8 AS seconds FROM account_tokens
-     WHERE clinic_id = $1 AND user_id = $2 AND purpose = $3`,
+     WHERE user_id = $2 AND clinic_id IS NOT DISTINCT FROM $1 AND purpose = $3`,
     [clinicId, userId, purpose],
   );
   return rows[0]?.seconds ?? null;
+}
+
+/** Whose live token this is, and their role, without spending it (see migration 0022). */
+export async function peekAccountToken(
+  db: Pick<Tx, 'query'>,
+  token: string,
+  purpose: AccountTokenPurpose,
+): Promise<{ userId: string; clinicId: string | null; role: Role } | undefined> {
+  const { rows } = await db.query<{ user_id: string; clinic_id: string | null; role: Role }>(
+    'SELECT * FROM account_token_owner($1, $2)',
+    [hashOf(token), purpose],
+  );
+  return rows[0] && { userId: rows[0].user_id, clinicId: rows[0].clinic_id, role: rows[0].role };
 }

@@ -13,12 +13,32 @@ import { newSessionToken } from './session-token.ts';
 import type { Principal } from '../http/authenticate.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { SessionCache } from './session-cache.ts';
+import { issueAccountToken, peekAccountToken, redeemAccountToken } from './account-tokens.ts';
+import type { TwoFactorService } from './two-factor-service.ts';
+
+/**
+ * Work on the user's own row. A clinic member reaches it through their clinic; a super admin has no
+ * clinic and reaches it through the platform role (users has no self policy: see migration 0015).
+ */
+export function withOwnRow<T>(pool: pg.Pool, scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return scope.clinicId === null ? unsafeWithPlatformAccess(pool, scope, work) : withTenant(pool, scope, work);
+}
 
 export interface SignedIn {
   token: string;
   expiresAt: Date;
   user: UserRow;
 }
+
+/** The password was right and the account has two-factor sign-in: the code is asked for next. */
+export interface SecondStepNeeded {
+  challenge: string;
+  expiresAt: Date;
+}
+
+// Long enough to open an authenticator app and type a code, short enough that a challenge left
+// behind on a shared computer is soon worth nothing.
+const CHALLENGE_MINUTES = 5;
 
 interface AccountRow {
   user_id: string;
@@ -35,16 +55,9 @@ export function createAuthService(
   config: Pick<Config, 'SESSION_TTL_HOURS'>,
   clinics: Pick<ClinicService, 'findPublicClinicBySlug' | 'clinicSummary'>,
   sessions: SessionCache,
+  twoFactor: TwoFactorService,
 ) {
   const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
-
-  /**
-   * Work on the user's own row. A clinic member reaches it through their clinic; a super admin has no
-   * clinic and reaches it through the platform role (users has no self policy: see migration 0015).
-   */
-  function withOwnRow<T>(scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return scope.clinicId === null ? unsafeWithPlatformAccess(pool, scope, work) : withTenant(pool, scope, work);
-  }
 
   async function openSession(scope: TenantScope & { userId: string }, meta: RequestMeta) {
     const { token, hash } = newSessionToken();
@@ -53,8 +66,32 @@ export function createAuthService(
     return { token, expiresAt };
   }
 
+  /** Marks the sign-in on the user's row and in the audit log; returns the row. */
+  async function recordSignIn(
+    tx: Tx,
+    scope: { userId: string; clinicId: string | null; role: Role },
+    meta: RequestMeta,
+    metadata?: Record<string, unknown>,
+  ): Promise<UserRow> {
+    await markSignedIn(tx, scope.userId);
+    await recordAudit(
+      tx,
+      {
+        clinicId: scope.clinicId,
+        actorUserId: scope.userId,
+        actorRole: scope.role,
+        action: 'auth.sign_in',
+        targetType: 'user',
+        targetId: scope.userId,
+        ...(metadata && { metadata }),
+      },
+      meta,
+    );
+    return (await findUserById(tx, scope.userId))!;
+  }
+
   return {
-    async signIn(email: string, password: string, meta: RequestMeta & { ip: string }): Promise<SignedIn> {
+    async signIn(email: string, password: string, meta: RequestMeta & { ip: string }): Promise<SignedIn | SecondStepNeeded> {
       // Spent before the password is checked: parallel guesses cannot all be verified.
       const attempt = await throttle.admit(email, meta.ip);
       const { rows } = await pool.query<AccountRow>('SELECT * FROM auth_account_by_email($1)', [email]);
@@ -85,23 +122,35 @@ export function createAuthService(
       await attempt.succeeded();
 
       const scope = { clinicId: account.clinic_id, userId: account.user_id, role: account.role };
-      const { token, expiresAt } = await openSession(scope, meta);
-      const user = await withOwnRow(scope, async (tx) => {
-        await markSignedIn(tx, account.user_id);
-        await recordAudit(
-          tx,
-          {
+      if (await twoFactor.isEnabled(scope)) {
+        const challenge = await withTenant(pool, scope, (tx) =>
+          issueAccountToken(tx, {
             clinicId: account.clinic_id,
-            actorUserId: account.user_id,
-            actorRole: account.role,
-            action: 'auth.sign_in',
-            targetType: 'user',
-            targetId: account.user_id,
-          },
-          meta,
+            userId: account.user_id,
+            purpose: 'sign-in-challenge',
+            ttlMinutes: CHALLENGE_MINUTES,
+          }),
         );
-        return (await findUserById(tx, account.user_id))!;
+        return { challenge, expiresAt: new Date(Date.now() + CHALLENGE_MINUTES * 60_000) };
+      }
+      const { token, expiresAt } = await openSession(scope, meta);
+      const user = await withOwnRow(pool, scope, (tx) => recordSignIn(tx, scope, meta));
+      return { token, expiresAt, user };
+    },
+
+    /**
+     * The second step: the challenge from the first and a current code (or a recovery code). A wrong
+     * code keeps the challenge for another try, within the two-factor guessing budget; a right one
+     * spends both, in the transaction that records the sign-in.
+     */
+    async signInWithCode(challenge: string, code: string, meta: RequestMeta): Promise<SignedIn> {
+      const owner = await peekAccountToken(pool, challenge, 'sign-in-challenge');
+      if (!owner) throw new AppError('account-token-invalid');
+      const user = await twoFactor.withProvenCode(owner, code, async (tx, method) => {
+        if (!(await redeemAccountToken(tx, challenge, 'sign-in-challenge'))) throw new AppError('account-token-invalid');
+        return recordSignIn(tx, owner, meta, { secondFactor: method });
       });
+      const { token, expiresAt } = await openSession(owner, meta);
       return { token, expiresAt, user };
     },
 
@@ -136,7 +185,7 @@ export function createAuthService(
     /** The signed-in user (from the session cache) with their clinic in brief (from the clinic cache). */
     async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null }> {
       const [user, clinic] = await Promise.all([
-        sessions.user(principal.userId, () => withOwnRow(principal, (tx) => findUserById(tx, principal.userId))),
+        sessions.user(principal.userId, () => withOwnRow(pool, principal, (tx) => findUserById(tx, principal.userId))),
         clinics.clinicSummary(principal),
       ]);
       if (!user) throw new AppError('unauthenticated');

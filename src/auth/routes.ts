@@ -3,7 +3,15 @@ import type { FastifyReply } from 'fastify';
 import { principalOf } from '../http/authenticate.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { toUser } from '../users/user-schemas.ts';
-import { CsrfResponse, MeResponse, RevokedResponse, SessionResponse, SignInBody } from './auth-schemas.ts';
+import {
+  CsrfResponse,
+  MeResponse,
+  RevokedResponse,
+  SecondStepBody,
+  SessionResponse,
+  SignInBody,
+  TwoFactorRequired,
+} from './auth-schemas.ts';
 import { SESSION_COOKIE } from './session-token.ts';
 import type { AuthService, SignedIn } from './auth-service.ts';
 import { NoContent } from '../http/response-schemas.ts';
@@ -30,9 +38,40 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
 
   app.post(
     '/auth/sign-in',
-    { schema: { tags, summary: 'Sign in with email and password', body: SignInBody, response: { 200: SessionResponse } } },
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with email and password; 202 when the account also needs a two-factor code',
+        body: SignInBody,
+        response: { 200: SessionResponse, 202: TwoFactorRequired },
+      },
+    },
     async (request, reply) => {
-      const signedIn = await auth.signIn(request.body.email, request.body.password, requestMeta(request));
+      const outcome = await auth.signIn(request.body.email, request.body.password, requestMeta(request));
+      if ('challenge' in outcome) {
+        return reply.code(202).send({
+          status: 'two-factor-required' as const,
+          challenge: outcome.challenge,
+          expiresAt: outcome.expiresAt.toISOString(),
+        });
+      }
+      setSession(reply, outcome);
+      return respond(outcome);
+    },
+  );
+
+  app.post(
+    '/auth/sign-in/two-factor',
+    {
+      schema: {
+        tags,
+        summary: 'Finish a two-factor sign-in with the challenge and a code (or a recovery code)',
+        body: SecondStepBody,
+        response: { 200: SessionResponse },
+      },
+    },
+    async (request, reply) => {
+      const signedIn = await auth.signInWithCode(request.body.challenge, request.body.code, requestMeta(request));
       setSession(reply, signedIn);
       return respond(signedIn);
     },

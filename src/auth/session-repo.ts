@@ -48,3 +48,12 @@ export async function revokeAllSessionsOfUser(tx: Tx, userId: string): Promise<n
   ]);
   return rowCount ?? 0;
 }
+
+/** Every session of the user but `keepSessionId` (the device asking). */
+export async function revokeOtherSessionsOfUser(tx: Tx, userId: string, keepSessionId: string): Promise<number> {
+  const { rowCount } = await tx.query(
+    'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL',
+    [userId, keepSessionId],
+  );
+  return rowCount ?? 0;
+}

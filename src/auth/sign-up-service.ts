@@ -11,6 +11,7 @@ import type { Locale } from '../i18n/locale-vocabulary.ts';
 import type { Logger } from '../logger.ts';
 import type { EmailSender } from '../notifications/email-sender.ts';
 import { findUserById, insertUser, isEmailVerified, markEmailVerified, type UserRow } from '../users/user-repo.ts';
+import { createAccountMail } from './account-mail.ts';
 import { issueAccountToken, redeemAccountToken, secondsSinceLastToken } from './account-tokens.ts';
 import { hashPassword } from './passwords.ts';
 
@@ -47,14 +48,7 @@ const isTakenEmail = (error: unknown) =>
 export function createSignUpService({ pool, clinics, email, log, config }: SignUpDeps) {
   const ttlMinutes = config.EMAIL_VERIFICATION_HOURS * 60;
 
-  /** Email is sent after the transaction and never changes the answer: a failure is logged, not reported. */
-  async function send(message: { to: string; subject: string; text: string }, kind: string): Promise<void> {
-    if (!email) {
-      log.warn({ kind }, 'no SMTP_URL: an account email was not sent');
-      return;
-    }
-    await email.send(message).catch((error: unknown) => log.error({ kind, err: error }, 'an account email could not be sent'));
-  }
+  const send = createAccountMail(email, log);
 
   function verificationEmail(to: string, clinicName: string, token: string) {
     const link = `${config.PUBLIC_URL ?? ''}/verify-email?token=${token}`;

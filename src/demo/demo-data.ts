@@ -11,8 +11,10 @@ export interface DemoLogin {
 }
 
 // The demo exists only on a laptop database (DEMO_DATA=auto uses it with the embedded server), so
-// its passwords are fixed and printed at every start rather than lost after the first one.
-const PASSWORD = 'beauty-demo-2026';
+// its passwords are fixed and printed at every start rather than lost after the first one. A production
+// start refuses a super admin who still has it (users/platform-admins.ts).
+export const PUBLISHED_DEMO_PASSWORD = 'beauty-demo-2026';
+const PASSWORD = PUBLISHED_DEMO_PASSWORD;
 const SUPER_ADMIN = 'admin@demo.example.com';
 const META: RequestMeta = { ip: null, userAgent: 'demo-setup' };
 

@@ -23,7 +23,16 @@ export const invalid = (detail: string, errors: { path: string; message: string 
   new AppError('validation-failed', detail, { errors });
 /** The limit that refused a request: the label it is counted under at /metrics (a fixed name, never an id). */
 export type Limiter =
-  'api-user' | 'api-clinic' | 'api-ip' | 'analysis-uploads' | 'sign-in-pair' | 'sign-in-account' | 'sign-in-ip';
+  | 'api-user'
+  | 'api-clinic'
+  | 'api-ip'
+  | 'analysis-uploads'
+  | 'sign-in-pair'
+  | 'sign-in-account'
+  | 'sign-in-ip'
+  | 'password-reset-account'
+  | 'password-reset-ip'
+  | 'two-factor-user';
 
 export class TooManyRequests extends AppError {
   constructor(

@@ -52,6 +52,17 @@ export const PROBLEMS = {
     title: 'This link is not valid any more',
     detail: 'It was already used, has expired, or was replaced by a newer one; ask for a new email.',
   },
+  'wrong-current-password': {
+    status: 403,
+    title: 'The current password is wrong',
+    detail: 'Changing the password needs the one in use now; if it is forgotten, sign out and reset it by email.',
+  },
+  'two-factor-code-invalid': {
+    status: 400,
+    title: 'The code is wrong',
+    detail:
+      'Send the 6-digit code your authenticator app shows now (each code works once), or one of your unused recovery codes.',
+  },
   'account-disabled': {
     status: 403,
     title: 'This account is disabled',

@@ -54,6 +54,18 @@ export interface UserProfileChanges {
   role?: Role | undefined;
 }
 
+/** The SET list and parameters for the fields present in `changes`, numbered after `params`. */
+function profileAssignments(changes: UserProfileChanges, params: unknown[]): string {
+  const columns = { fullName: 'full_name', phone: 'phone', locale: 'locale', role: 'role' } as const;
+  const sets = ['updated_at = now()'];
+  for (const [key, column] of Object.entries(columns) as [keyof UserProfileChanges, string][]) {
+    if (changes[key] === undefined) continue;
+    params.push(changes[key]);
+    sets.push(`${column} = $${params.length}`);
+  }
+  return sets.join(', ');
+}
+
 /** Sets only the fields present in `changes`; the clinic filter keeps another clinic's row out of reach. */
 export async function updateClinicUser(
   tx: Tx,
@@ -61,19 +73,38 @@ export async function updateClinicUser(
   id: string,
   changes: UserProfileChanges,
 ): Promise<UserRow | undefined> {
-  const columns = { fullName: 'full_name', phone: 'phone', locale: 'locale', role: 'role' } as const;
   const params: unknown[] = [clinicId, id];
-  const sets = ['updated_at = now()'];
-  for (const [key, column] of Object.entries(columns) as [keyof UserProfileChanges, string][]) {
-    if (changes[key] === undefined) continue;
-    params.push(changes[key]);
-    sets.push(`${column} = $${params.length}`);
-  }
+  const sets = profileAssignments(changes, params);
   const { rows } = await tx.query<UserRow>(
-    `UPDATE users SET ${sets.join(', ')} WHERE clinic_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
+    `UPDATE users SET ${sets} WHERE clinic_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
     params,
   );
   return rows[0];
+}
+
+/** The signed-in user's own name, phone and language (never their role). */
+export async function updateOwnProfile(
+  tx: Tx,
+  id: string,
+  changes: Pick<UserProfileChanges, 'fullName' | 'phone' | 'locale'>,
+): Promise<UserRow | undefined> {
+  const params: unknown[] = [id];
+  const sets = profileAssignments({ fullName: changes.fullName, phone: changes.phone, locale: changes.locale }, params);
+  const { rows } = await tx.query<UserRow>(`UPDATE users SET ${sets} WHERE id = $1 RETURNING ${USER_COLUMNS}`, params);
+  return rows[0];
+}
+
+export async function passwordHashOf(tx: Tx, id: string): Promise<string | undefined> {
+  const { rows } = await tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [id]);
+  return rows[0]?.password_hash;
+}
+
+export async function setPasswordHash(tx: Tx, id: string, passwordHash: string): Promise<boolean> {
+  const { rowCount } = await tx.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [
+    id,
+    passwordHash,
+  ]);
+  return (rowCount ?? 0) > 0;
 }
 
 export async function setClinicUserDisabled(

@@ -437,6 +437,32 @@ describe('row-level security as the application role', () => {
     expect(await live(b.userId)).toBe(1);
   });
 
+  it("a super admin's clinic-less account token is seen by that user alone, and no one writes one for another", async () => {
+    const admins = await owner.query<{ id: string }>(
+      `INSERT INTO users (clinic_id, email, password_hash, role, full_name)
+       VALUES (NULL, $1, 'x', 'super_admin', 'RLS Admin'), (NULL, $2, 'x', 'super_admin', 'RLS Other Admin') RETURNING id`,
+      [`rls-admin-${randomUUID()}@example.test`, `rls-admin-${randomUUID()}@example.test`],
+    );
+    const [admin, other] = admins.rows.map((r) => r.id);
+    const token = {
+      user_id: admin,
+      purpose: 'sign-in-challenge',
+      token_hash: randomBytes(32),
+      expires_at: '2030-01-01T00:00:00Z',
+    };
+    await insert(owner, 'account_tokens', token);
+    const visibleTo = (scope: TenantScope) =>
+      withTenant(app, scope, async (tx) => (await tx.query('SELECT 1 FROM account_tokens WHERE clinic_id IS NULL')).rowCount);
+    expect(await visibleTo({ clinicId: null, userId: admin!, role: 'super_admin' })).toBe(1);
+    expect(await visibleTo({ clinicId: null, userId: other!, role: 'super_admin' })).toBe(0);
+    expect(await visibleTo(scopeOf(a))).toBe(0);
+    expect(await visibleTo(ANONYMOUS)).toBe(0);
+    const forOther = withTenant(app, { clinicId: null, userId: admin!, role: 'super_admin' }, (tx) =>
+      insert(tx, 'account_tokens', { ...token, user_id: other, token_hash: randomBytes(32) }),
+    );
+    await expect(forOther).rejects.toMatchObject({ code: '42501' });
+  });
+
   it('the application role can neither change nor delete audit entries', async () => {
     await withTenant(app, scopeOf(a), async (tx) => {
       expect((await tx.query('SELECT 1 FROM audit_logs')).rowCount).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import type { Role } from '../../src/users/role-vocabulary.ts';
-import { createClinic, createUser, signInAs } from '../support/factories.ts';
+import { createClinic, createUser, PASSWORD, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { multipartFile } from '../support/multipart.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -41,6 +41,20 @@ const dateInDays = (days: number) => inDays(days).slice(0, 10);
 
 const GUARDED: GuardedRoute[] = [
   { method: 'GET', path: '/api/me', allowed: ALL_ROLES },
+  { method: 'PATCH', path: '/api/me', allowed: ALL_ROLES, body: () => ({ phone: '+66 81 234 5678' }) },
+  // The same password again: the route runs to the end and the test's sessions stay signed in.
+  {
+    method: 'POST',
+    path: '/api/me/password',
+    allowed: ALL_ROLES,
+    body: () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }),
+  },
+  { method: 'POST', path: '/api/auth/sign-out-others', allowed: ALL_ROLES },
+  { method: 'GET', path: '/api/me/two-factor', allowed: ALL_ROLES },
+  { method: 'POST', path: '/api/me/two-factor/enrolment', allowed: ALL_ROLES },
+  // A made-up code: an admitted caller gets 400 two-factor-code-invalid, and nothing is turned on or off.
+  { method: 'POST', path: '/api/me/two-factor/enrolment/confirm', allowed: ALL_ROLES, body: () => ({ code: '000000' }) },
+  { method: 'POST', path: '/api/me/two-factor/disable', allowed: ALL_ROLES, body: () => ({ code: '000000' }) },
 
   { method: 'GET', path: '/api/staff', allowed: MANAGERS },
   { method: 'GET', path: '/api/staff/:id', allowed: MANAGERS },
@@ -210,6 +224,9 @@ const NOT_ROLE_GUARDED = [
   'POST /api/auth/sign-in',
   'POST /api/auth/sign-out',
   'POST /api/auth/sign-out-everywhere',
+  'POST /api/auth/password-reset',
+  'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/sign-in/two-factor',
 ];
 
 let t: TestApp;

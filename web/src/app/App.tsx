@@ -30,8 +30,16 @@ function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>
 /** Starts the data a page opens with, for the page the app opens on, while its code downloads. */
 type OpeningData = (queryClient: QueryClient, me: Me) => void;
 
+// Reached from the sign-in form and the emailed link, signed in or not.
+const resetPasswordPage = lazyPage(() => import('../account/ResetPasswordPage.tsx'), 'ResetPasswordPage');
+const SIGNED_OUT_PAGES: [string, Page][] = [
+  ['/forgot-password', lazyPage(() => import('../account/ForgotPasswordPage.tsx'), 'ForgotPasswordPage')],
+  ['/reset-password', resetPasswordPage],
+];
+
 // In the order the router tries them.
 const PAGES: [string, Page, OpeningData?][] = [
+  ['/reset-password', resetPasswordPage],
   ['/my-appointments', lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage')],
   ['/my-appointments/book', lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage')],
   [
@@ -65,7 +73,7 @@ let openingPage: Promise<unknown> = Promise.resolve();
  * after another. Later pages load as they are visited.
  */
 export function startOpeningPage(queryClient: QueryClient): void {
-  const opening = PAGES.find(([path]) => parse(path).pattern.test(window.location.pathname));
+  const opening = [...SIGNED_OUT_PAGES, ...PAGES].find(([path]) => parse(path).pattern.test(window.location.pathname));
   if (!opening) return;
   const [, page, openingData] = opening;
   openingPage = page.preload();
@@ -94,7 +102,17 @@ export function App() {
   const pageReady = useOpeningPage();
   if (me.isPending || !pageReady) return <p className="loading">{t('loading')}</p>;
   if (me.isError) return <ProblemMessage error={me.error} />;
-  if (!me.data) return <SignInPage />;
+  if (!me.data)
+    return (
+      <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+        <Switch>
+          {SIGNED_OUT_PAGES.map(([path, Page]) => (
+            <Route key={path} path={path} component={Page} />
+          ))}
+          <Route component={SignInPage} />
+        </Switch>
+      </Suspense>
+    );
   const home = navigationFor(me.data.role)[0]?.path ?? '/';
   return (
     <SignedInUser.Provider value={me.data}>

@@ -1,8 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
+
+// Only accounts with two-factor sign-in see it: its code stays out of the first chunk.
+const TwoFactorStep = lazy(() => import('../account/TwoFactorStep.tsx').then((m) => ({ default: m.TwoFactorStep })));
 
 export function SignInPage() {
   const { t } = useTranslation('auth');
@@ -10,10 +14,20 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signIn = useMutation({
-    mutationFn: () => api('/api/auth/sign-in', { method: 'POST', body: { email, password } }),
+    mutationFn: () =>
+      api<{ status?: 'two-factor-required'; challenge?: string }>('/api/auth/sign-in', {
+        method: 'POST',
+        body: { email, password },
+      }),
     // Nothing cached before sign-in may show after it: every query starts again, `me` first.
-    onSuccess: () => queryClient.resetQueries(),
+    onSuccess: (answer) => (answer.challenge ? undefined : queryClient.resetQueries()),
   });
+  if (signIn.data?.challenge)
+    return (
+      <Suspense fallback={<p className="loading">{t('signingIn')}</p>}>
+        <TwoFactorStep challenge={signIn.data.challenge} onStartOver={() => signIn.reset()} />
+      </Suspense>
+    );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate();
@@ -40,6 +54,7 @@ export function SignInPage() {
         <button type="submit" disabled={signIn.isPending}>
           {signIn.isPending ? t('signingIn') : t('signIn')}
         </button>
+        <Link href="/forgot-password">{t('forgotPassword')}</Link>
       </form>
     </main>
   );
