@@ -32,6 +32,10 @@ export async function startTestApp(
     DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
     DATABASE_POOL_MAX: '10',
     RESPONSE_VALIDATION: 'on',
+    // The test runner shares this process's event loop and the machine with other test files: its own
+    // pauses are no overload of the app. Load shedding's tests set the bounds they exercise.
+    LOAD_SHED_EVENT_LOOP_DELAY_MS: '60000',
+    DATABASE_POOL_WAIT_MS: '10000',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     // Each file's counters and cache entries stay apart on a shared Redis.
     REDIS_KEY_PREFIX: `${database.name}:`,
