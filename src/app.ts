@@ -130,7 +130,11 @@ export async function buildApp({
     api.setSerializerCompiler(responseSerializerCompiler({ validate: config.RESPONSE_VALIDATION === 'on' }));
     const typed = api.withTypeProvider<ZodTypeProvider>();
     // First in the API's scope, so health, readiness and /metrics, outside it, are never shed.
-    await typed.register(shedLoad, { pool: db.app, queueLimit: config.DATABASE_POOL_QUEUE_LIMIT });
+    await typed.register(shedLoad, {
+      pool: db.app,
+      queueLimit: config.DATABASE_POOL_QUEUE_LIMIT,
+      maxEventLoopDelayMs: config.LOAD_SHED_EVENT_LOOP_DELAY_MS,
+    });
     // In this order: the ETag is of the JSON as serialised, whatever encoding carries it.
     await typed.register(etags);
     await typed.register(jsonCompression);

@@ -104,7 +104,8 @@ const EnvSchema = z.object({
   // Load shedding: a request that would queue behind this many others for a connection of the request pools,
   // or has waited this long for one, is answered 503 overloaded with Retry-After instead of waiting on.
   DATABASE_POOL_QUEUE_LIMIT: z.coerce.number().int().min(0).default(200),
-  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(10).default(1000),
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(10).default(500),
+  LOAD_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(250),
   // Named (prepared) statements on the app and replica pools: planned once per connection. Turn off
   // behind PgBouncer in transaction mode before 1.21, or without its max_prepared_statements.
   DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),

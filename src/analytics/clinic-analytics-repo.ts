@@ -18,9 +18,11 @@ const SORT_VALUE: Record<ClinicMetric, string> = {
 };
 
 export interface PerformanceQuery {
-  /** The period's first and last days, both included (YYYY-MM-DD), each clinic's own local days. */
-  from: string;
-  to: string;
+  /**
+   * Each clinic's own local days, both ends included: the same two dates (YYYY-MM-DD) for every clinic,
+   * or the last `days` days up to each clinic's local today at `now`.
+   */
+  period: { from: string; to: string } | { days: number; now: Date };
   sort: ClinicMetric;
   order: SortOrder;
   /** The last row of the previous page: its sort value (numeric text; null when it had none) and id. */
@@ -104,7 +106,7 @@ export async function clinicPerformance(
   // A day after the clinic's last running total has its totals at the last; one before its first, zero.
   const at = (row: string, day: string, figure: string) =>
     `CASE WHEN ${day} >= f.last_day THEN f.${figure} ELSE coalesce(${row}.${figure}, 0) END`;
-  const inPeriod = (figure: string) => `${at('upto', '$2::date', figure)} - ${at('before', '($1::date - 1)', figure)}`;
+  const inPeriod = (figure: string) => `${at('upto', 'd.period_to', figure)} - ${at('before', '(d.period_from - 1)', figure)}`;
   const { rows } = await tx.query<
     ClinicPerformanceRow & { totals: (Omit<PlatformPerformanceRow, 'computed_at'> & { computed_at: string }) | null }
   >(
@@ -117,9 +119,12 @@ export async function clinicPerformance(
               greatest(f.last_staff_sign_in_at, f.last_customer_added_at, f.last_appointment_change_at, f.last_analysis_requested_at)
                 AS last_activity_at
        FROM clinics c
+       -- Given dates, or the last $8 days up to the clinic's own date at $7.
+       CROSS JOIN LATERAL (SELECT coalesce($2::date, ($7::timestamptz AT TIME ZONE c.time_zone)::date) AS period_to) l
+       CROSS JOIN LATERAL (SELECT coalesce($1::date, l.period_to - ($8::int - 1)) AS period_from, l.period_to) d
        JOIN clinic_current_figures f ON f.clinic_id = c.id
-       LEFT JOIN clinic_running_totals upto ON upto.clinic_id = c.id AND upto.day = $2::date
-       LEFT JOIN clinic_running_totals before ON before.clinic_id = c.id AND before.day = $1::date - 1
+       LEFT JOIN clinic_running_totals upto ON upto.clinic_id = c.id AND upto.day = d.period_to
+       LEFT JOIN clinic_running_totals before ON before.clinic_id = c.id AND before.day = d.period_from - 1
      ),
      totals AS (
        SELECT count(*)::int AS clinics, ${COUNTS.map((c) => `coalesce(sum(${c}), 0)::int AS ${c}`).join(', ')},
@@ -146,7 +151,16 @@ export async function clinicPerformance(
             ${PAGE_COLUMNS.map((c) => `p.${c}`).join(', ')}
      FROM totals t LEFT JOIN page p ON true
      ORDER BY p.position`,
-    [q.from, q.to, q.after !== null, q.after?.value ?? null, q.after?.id ?? null, q.limit],
+    [
+      'from' in q.period ? q.period.from : null,
+      'from' in q.period ? q.period.to : null,
+      q.after !== null,
+      q.after?.value ?? null,
+      q.after?.id ?? null,
+      q.limit,
+      'now' in q.period ? q.period.now : null,
+      'days' in q.period ? q.period.days : null,
+    ],
   );
   // The totals come once, as one value on the first row: a page of all clinics would otherwise carry
   // and parse them a thousand times. An empty page still comes with them: one row whose page columns

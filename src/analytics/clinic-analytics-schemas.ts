@@ -10,36 +10,52 @@ const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 
 const Day = z.iso.date();
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Both ends are included, and each clinic's figures are of its own local days (a clinic in Bangkok and
- * one in Hong Kong each count their own 1 March); the default "today" is UTC's. The period is checked
- * here so a bad one is a 400 naming the field.
+ * one in Hong Kong each count their own 1 March). A period is either two dates, the same for every
+ * clinic, or the last `days` days, which end on each clinic's own local today: ending them on UTC's
+ * would leave out a Bangkok clinic's today from 17:00 UTC on. The period is checked here so a bad one is
+ * a 400 naming the field.
  */
 export const ClinicAnalyticsQuery = PageQuery.extend({
-  from: Day.optional().meta({
-    description: `First day (each clinic's local day, included); defaults to ${DEFAULT_DAYS - 1} days before \`to\`.`,
-  }),
+  from: Day.optional().meta({ description: "First day (each clinic's local day, included); given with `to`." }),
   to: Day.optional().meta({
-    description: `Last day (each clinic's local day, included); defaults to today in UTC. At most ${MAX_DAYS} days from \`from\`.`,
+    description: `Last day (each clinic's local day, included); given with \`from\`, at most ${MAX_DAYS} days from it.`,
   }),
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DAYS)
+    .optional()
+    .meta({
+      description: `Instead of \`from\` and \`to\`: the last this many days, each clinic's local today included (default ${DEFAULT_DAYS}).`,
+    }),
   sort: z.enum(CLINIC_METRICS).default('revenue'),
   order: z.enum(SORT_ORDERS).default('desc'),
-}).transform((q, ctx) => {
-  const to = q.to ?? dayOf(Date.now());
-  const from = q.from ?? dayOf(Date.parse(to) - (DEFAULT_DAYS - 1) * DAY_MS);
-  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-  if (days < 1 || days > MAX_DAYS) {
+}).transform(({ from, to, days, ...q }, ctx) => {
+  if (days !== undefined && (from || to)) {
+    ctx.addIssue({ code: 'custom', path: ['days'], message: 'give either days or from and to' });
+    return z.NEVER;
+  }
+  if (!from !== !to) {
+    ctx.addIssue({ code: 'custom', path: [from ? 'to' : 'from'], message: 'from and to go together' });
+    return z.NEVER;
+  }
+  if (!from || !to) return { ...q, period: { days: days ?? DEFAULT_DAYS } as AnalyticsPeriod };
+  const span = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+  if (span < 1 || span > MAX_DAYS) {
     ctx.addIssue({
       code: 'custom',
       path: ['from'],
-      message: days < 1 ? 'must be on or before to' : `the period spans at most ${MAX_DAYS} days, both ends included`,
+      message: span < 1 ? 'must be on or before to' : `the period spans at most ${MAX_DAYS} days, both ends included`,
     });
     return z.NEVER;
   }
-  return { ...q, from, to };
+  return { ...q, period: { from, to } as AnalyticsPeriod };
 });
+export type AnalyticsPeriod = { from: string; to: string } | { days: number };
 export type ClinicAnalyticsQuery = z.output<typeof ClinicAnalyticsQuery>;
 
 const Count = z.number().int();
@@ -75,7 +91,9 @@ export const PlatformPerformance = z.object({ clinics: Count, ...Figures.shape }
 
 export const ClinicAnalyticsPage = z
   .object({
-    period: z.object({ from: Day, to: Day }),
+    period: z
+      .object({ days: Count, from: Day.nullable(), to: Day.nullable() })
+      .meta({ description: "from and to null: the last `days` days, each ending on the clinic's own local today." }),
     computedAt: z.iso
       .datetime()
       .meta({ description: 'When these figures were read; a cached answer keeps the time it was computed.' }),

@@ -28,10 +28,12 @@ export function createClinicAnalyticsService({
   primary,
   replica,
   cache,
+  clock = () => new Date(),
 }: {
   primary: pg.Pool;
   replica: pg.Pool;
   cache: AnalyticsCache<ClinicAnalyticsPage>;
+  clock?: () => Date;
 }) {
   const scopeOf = (reader: PlatformActor): TenantScope => ({ clinicId: null, userId: reader.userId, role: reader.role });
 
@@ -39,6 +41,7 @@ export function createClinicAnalyticsService({
     reader: PlatformActor,
     query: ClinicAnalyticsQuery,
     after: PerformanceQuery['after'],
+    now: Date,
   ): Promise<ClinicAnalyticsPage> {
     // Read-mostly and cross-clinic: the replica takes it, so a dashboard never competes with bookings.
     const { totals, clinics } = await unsafeWithPlatformAccess(
@@ -46,8 +49,7 @@ export function createClinicAnalyticsService({
       scopeOf(reader),
       (tx) =>
         clinicPerformance(tx, {
-          from: query.from,
-          to: query.to,
+          period: 'days' in query.period ? { days: query.period.days, now } : query.period,
           sort: query.sort,
           order: query.order,
           after,
@@ -58,7 +60,10 @@ export function createClinicAnalyticsService({
     const page = clinics.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      period: { from: query.from, to: query.to },
+      period:
+        'days' in query.period
+          ? { days: query.period.days, from: null, to: null }
+          : { ...query.period, days: daysOf(query.period) },
       computedAt: totals.computed_at.toISOString(),
       totals: toPlatformPerformance(totals),
       items: page.map(toClinicPerformance),
@@ -74,10 +79,14 @@ export function createClinicAnalyticsService({
      */
     async clinicPerformance(reader: PlatformActor, query: ClinicAnalyticsQuery, meta: RequestMeta): Promise<ClinicAnalyticsPage> {
       const after = decodeCursor(query.cursor, query.sort, query.order);
-      const key = ['clinic-performance', query.from, query.to, query.sort, query.order, query.limit, query.cursor ?? ''].join(
-        ':',
-      );
-      const page = await cache.get(key, () => compute(reader, query, after));
+      const now = clock();
+      // A "last N days" page is of the hour it was asked in: each clinic's today moves on at its own midnight.
+      const period =
+        'days' in query.period
+          ? `last-${query.period.days}:${now.toISOString().slice(0, 13)}`
+          : `${query.period.from}:${query.period.to}`;
+      const key = ['clinic-performance', period, query.sort, query.order, query.limit, query.cursor ?? ''].join(':');
+      const page = await cache.get(key, () => compute(reader, query, after, now));
       await unsafeWithPlatformAccess(primary, scopeOf(reader), (tx) =>
         recordAudit(
           tx,
@@ -87,8 +96,7 @@ export function createClinicAnalyticsService({
             actorRole: reader.role,
             action: 'analytics.clinic_performance',
             metadata: {
-              from: query.from,
-              to: query.to,
+              ...page.period,
               sort: query.sort,
               order: query.order,
               cursor: query.cursor ?? null,
@@ -104,6 +112,9 @@ export function createClinicAnalyticsService({
 }
 
 export type ClinicAnalyticsService = ReturnType<typeof createClinicAnalyticsService>;
+
+const DAY_MS = 86_400_000;
+const daysOf = ({ from, to }: { from: string; to: string }) => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
 
 function encodeCursor(sort: ClinicMetric, order: SortOrder, value: string | null, id: string): string {
   return encodeOpaqueCursor({ sort, order, value, id } satisfies z.infer<typeof Cursor>);

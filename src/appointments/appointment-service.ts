@@ -10,7 +10,7 @@ import type { Slot } from '../availability/available-slots.ts';
 import type { ClinicService } from '../clinics/clinic-service.ts';
 import { customerActedFor, findOwnCustomer, isCustomer, visibleCustomerOf } from '../customers/customer-access.ts';
 import { findCustomer, insertCustomer } from '../customers/customer-repo.ts';
-import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
+import { clinicOf, readInTenant, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, invalid, notFound } from '../errors/app-error.ts';
 import { findBookingRules } from '../schedules/schedule-repo.ts';
 import { findTreatment, type TreatmentRow } from '../treatments/treatment-repo.ts';
@@ -237,7 +237,7 @@ export function createAppointmentService(
         throw invalid(`until must be after from and at most ${MAX_CALENDAR_DAYS} days later.`, [
           { path: 'querystring.until', message: 'out of range' },
         ]);
-      return withTenant(pool, actor, (tx) => listCalendar(tx, clinicOf(actor), filter), { readOnly: true });
+      return readInTenant(pool, actor, (tx) => listCalendar(tx, clinicOf(actor), filter));
     },
 
     mine(actor: Actor, when: 'upcoming' | 'past', limit: number): Promise<CalendarRow[]> {

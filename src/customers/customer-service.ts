@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { recordAuditBy, type AuditEntry, type RequestMeta } from '../audit/audit-log.ts';
 import type { SessionCache } from '../auth/session-cache.ts';
-import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
+import { clinicOf, readInTenant, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import { decodeCursor, pageByCreation } from '../http/pagination.ts';
 import { revokeSessionsOfClinicUser, setClinicUserDisabled, updateClinicUser } from '../users/user-repo.ts';
@@ -43,9 +43,9 @@ export function createCustomerService(pool: pg.Pool, sessions: SessionCache) {
     async list(actor: Actor, query: CustomerListQuery) {
       const clinicId = clinicOf(actor);
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(pool, actor, (tx) => listCustomers(tx, clinicId, { q: query.q, after, limit: query.limit }), {
-        readOnly: true,
-      });
+      const rows = await readInTenant(pool, actor, (tx) =>
+        listCustomers(tx, clinicId, { q: query.q, after, limit: query.limit }),
+      );
       return pageByCreation(rows, query.limit);
     },
 

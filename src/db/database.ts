@@ -59,6 +59,10 @@ export function createDatabase(ownerUrl: string, config: PoolSettings, log: Logg
       idleTimeoutMillis: config.DATABASE_POOL_IDLE_MS,
       connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
       application_name: `bwai-${name}`,
+      // A request's pooled connection is held across every round trip, and under load each waits its turn
+      // on a busy event loop: sending a transaction's statements without waiting for the previous answer
+      // (tenant-transaction.ts) is what keeps the hold short. Not the owner pool: pg-boss runs there.
+      pipeline: name !== 'owner',
     };
     const pool = fallback
       ? new ReplicaPool(options, fallback, config.DATABASE_REPLICA_RETRY_MS, (error) =>

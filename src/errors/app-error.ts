@@ -53,10 +53,16 @@ export const tooManyRequests = (
 ) => new TooManyRequests(limiter, code, retryAfterSeconds, detail);
 
 /** Why a request was shed: the label it is counted under at /metrics. */
-export type ShedReason = 'queue-full' | 'waited-too-long';
+export type ShedReason = 'queue-full' | 'waited-too-long' | 'event-loop-behind';
+
+const SHED_DETAILS: Record<ShedReason, string> = {
+  'queue-full': 'Too many requests are waiting for the database; try again shortly.',
+  'waited-too-long': 'No database connection came free in time; try again shortly.',
+  'event-loop-behind': 'The server is too busy to answer in time; try again shortly.',
+};
 
 /**
- * Refused because the database pool is saturated, before the transaction that needed a connection ran:
+ * Refused because the database pool (or the process itself) is saturated, before the transaction that needed a connection ran:
  * answered at once so a client (or the balancer) retries elsewhere or later, instead of queueing for
  * seconds and timing out.
  */
@@ -65,13 +71,6 @@ export class Overloaded extends AppError {
     readonly reason: ShedReason,
     retryAfterSeconds = 1,
   ) {
-    super(
-      'overloaded',
-      reason === 'queue-full'
-        ? 'Too many requests are waiting for the database; try again shortly.'
-        : 'No database connection came free in time; try again shortly.',
-      { retryAfter: retryAfterSeconds },
-      { 'retry-after': String(retryAfterSeconds) },
-    );
+    super('overloaded', SHED_DETAILS[reason], { retryAfter: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
   }
 }

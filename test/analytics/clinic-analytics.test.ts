@@ -85,7 +85,7 @@ describe('clinic performance figures', () => {
   it("every clinic's figures equal separate counts of its own rows: staff never multiply appointments", async () => {
     const res = await ask(admin, { ...MARCH, limit: 100 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.period).toEqual(MARCH);
+    expect(res.body.period).toEqual({ ...MARCH, days: 31 });
 
     const byId = new Map<string, any>(res.body.items.map((item: any) => [item.id, item]));
     expect(byId.get(clinics.busy.id)).toMatchObject({
@@ -150,12 +150,13 @@ describe('clinic performance figures', () => {
     expect(february.body.totals).toEqual(await platformCountedSeparately({ from: '2025-02-01', to: '2025-02-28' }));
   });
 
-  it('without a period it covers the last 30 days in UTC, today included', async () => {
+  it("without a period it covers the last 30 days, each clinic's own today included", async () => {
     const res = await ask(admin, { limit: 100 });
     expect(res.status).toBe(200);
+    // The clinics arranged here count UTC days; other zones are in clinic-figure-rollups.test.ts.
     const today = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.parse(today) - 29 * DAY_MS).toISOString().slice(0, 10);
-    expect(res.body.period).toEqual({ from, to: today });
+    expect(res.body.period).toEqual({ days: 30, from: null, to: null });
     // The customers with accounts were added just now.
     expect(res.body.items.find((item: any) => item.id === clinics.busy.id)).toMatchObject({
       customers: { total: 6, new: 3 },
@@ -335,6 +336,9 @@ describe('access', () => {
     ['has a day that does not exist', { from: '2025-02-29', to: '2025-03-01' }, 'querystring.from'],
     ['is not a date', { from: 'last-month' }, 'querystring.from'],
     ['is ranked by an unknown figure', { ...MARCH, sort: 'profit' }, 'querystring.sort'],
+    ['gives only its first day', { from: '2025-03-01' }, 'querystring.to'],
+    ['gives both a number of days and dates', { ...MARCH, days: 7 }, 'querystring.days'],
+    ['is longer than 366 days back', { days: 367 }, 'querystring.days'],
   ])('a request whose period %s gets 400 naming the field', async (_, params, field) => {
     const res = await ask(admin, params);
     expect([res.status, res.body.type]).toEqual([400, '/problems/validation-failed']);
@@ -344,7 +348,7 @@ describe('access', () => {
   it('a period of exactly 366 days is accepted', async () => {
     const res = await ask(admin, { from: '2024-01-01', to: '2024-12-31' });
     expect(res.status).toBe(200);
-    expect(res.body.period).toEqual({ from: '2024-01-01', to: '2024-12-31' });
+    expect(res.body.period).toEqual({ from: '2024-01-01', to: '2024-12-31', days: 366 });
   });
 });
 

@@ -42,7 +42,7 @@ const comparable = (f: LiveFigures) => ({
 /** Every clinic's figures for the period, both ways, and the platform's totals from the rollups. */
 async function bothWays(period: Period) {
   const rolled = await asPlatform((tx) =>
-    clinicPerformance(tx, { ...period, sort: 'revenue', order: 'desc', after: null, limit: 100_000 }),
+    clinicPerformance(tx, { period, sort: 'revenue', order: 'desc', after: null, limit: 100_000 }),
   );
   const live = await asPlatform((tx) => liveClinicFigures(tx, period));
   return {
@@ -294,6 +294,34 @@ describe('rollups equal the live computation', () => {
     // Only the owner is left on the staff; the receptionist's sign-in no longer counts as staff activity.
     const { rolled } = await bothWays(PERIODS[0]!);
     expect(rolled[clinic.id]!.active_staff).toBe(1);
+  });
+});
+
+describe('the last N days', () => {
+  it("end on each clinic's own local today: at 18:00 UTC a Bangkok clinic's today is already the next day", async () => {
+    const bangkok = await arrangeClinic('Asia/Bangkok');
+    const utc = await arrangeClinic('UTC');
+    // 20:00 UTC on 10 March: 11 March in Bangkok, still 10 March in UTC.
+    for (const clinic of [bangkok, utc]) await insertAppointment(clinic, '2025-03-10T20:00:00Z', 'completed', 70_000);
+    const now = new Date('2025-03-10T18:00:00Z');
+    const rolled = async (days: number) => {
+      const { clinics } = await asPlatform((tx) =>
+        clinicPerformance(tx, { period: { days, now }, sort: 'revenue', order: 'desc', after: null, limit: 100_000 }),
+      );
+      const of = (id: string) => comparable(clinics.find((row) => row.id === id)!);
+      return { bangkok: of(bangkok.id), utc: of(utc.id) };
+    };
+    const live = async (period: Period, clinic: Arranged) =>
+      comparable((await asPlatform((tx) => liveClinicFigures(tx, period))).get(clinic.id)!);
+
+    const today = await rolled(1);
+    expect(today.bangkok).toMatchObject({ appointments: 1, revenue_satang: '70000' });
+    expect(today.bangkok).toEqual(await live({ from: '2025-03-11', to: '2025-03-11' }, bangkok));
+    expect(today.utc).toMatchObject({ appointments: 1, revenue_satang: '70000' });
+    expect(today.utc).toEqual(await live({ from: '2025-03-10', to: '2025-03-10' }, utc));
+    const week = await rolled(7);
+    expect(week.bangkok).toEqual(await live({ from: '2025-03-05', to: '2025-03-11' }, bangkok));
+    expect(week.utc).toEqual(await live({ from: '2025-03-04', to: '2025-03-10' }, utc));
   });
 });
 

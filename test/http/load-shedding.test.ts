@@ -121,3 +121,34 @@ describe('a saturated database pool sheds load', () => {
     await Promise.all([...queued, pool.sleeping]);
   });
 });
+
+describe('an event loop running behind sheds load', () => {
+  let busy: TestApp;
+  let member: HttpClient;
+  beforeAll(async () => {
+    busy = await startTestApp({ LOAD_SHED_EVENT_LOOP_DELAY_MS: '200' }, { database: t.database });
+    const clinic = await createClinic(busy);
+    member = await signInAs(busy, await createUser(busy, clinic.id, 'clinic_owner'));
+  });
+  afterAll(() => busy?.stop());
+
+  it('a request that meets the loop 600 ms behind gets 503 overloaded with Retry-After, and health still answers', async () => {
+    const before = await shedCount(busy, 'event-loop-behind');
+    const shed = member.get('/api/me');
+    const health = busy.app.inject({ method: 'GET', url: '/healthz' });
+    // The CPU-bound overload: the loop runs nothing else for 600 ms.
+    const until = performance.now() + 600;
+    while (performance.now() < until);
+    const res = await shed;
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toMatchObject({ type: '/problems/overloaded', status: 503, retryAfter: 1 });
+    expect((await health).statusCode).toBe(200);
+    expect(await shedCount(busy, 'event-loop-behind')).toBe(before + 1);
+  });
+
+  it('once the loop has caught up, the same request is served', async () => {
+    // Polled: on a busy machine the loop may still be behind for a moment.
+    await expect.poll(async () => (await member.get('/api/me')).status, { interval: 50 }).toBe(200);
+  });
+});

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asAppRole } from '../../src/db/database.ts';
-import { ANONYMOUS, withTenant, type TenantScope } from '../../src/db/tenant-transaction.ts';
+import { ANONYMOUS, readInTenant, withTenant, type TenantScope } from '../../src/db/tenant-transaction.ts';
 import { createTestDatabase, TEST_APP_PASSWORD, type TestDatabase } from '../support/test-database.ts';
 
 /**
@@ -148,6 +148,9 @@ const MADE_WITH_THE_CLINIC = new Set(['booking_rules', 'clinic_current_figures']
 let db: TestDatabase;
 let owner: pg.Pool;
 let app: pg.Pool;
+// As the API's pool is: statements sent without waiting for the previous answer, one connection so
+// that what a read leaves on its connection is what the next statement meets.
+let pipelined: pg.Pool;
 let tenantTables: string[];
 let partitions: string[];
 const a = {} as Tenant;
@@ -199,6 +202,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
   app = new pg.Pool({ connectionString: asAppRole(db.ownerUrl, TEST_APP_PASSWORD), max: 4 });
+  pipelined = new pg.Pool({ connectionString: asAppRole(db.ownerUrl, TEST_APP_PASSWORD), max: 1, pipeline: true });
 
   const { rows } = await owner.query<{ table_name: string; partition: boolean }>(`
     SELECT col.table_name, c.relispartition AS partition
@@ -227,6 +231,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.end();
+  await pipelined?.end();
   await owner?.end();
   await db?.drop();
 });
@@ -285,6 +290,17 @@ describe('row-level security as the application role', () => {
       const sessions = await tx.query<{ user_id: string }>('SELECT * FROM sessions');
       expect(sessions.rows.map((r) => r.user_id)).toEqual([a.userId]);
     });
+  });
+
+  it("a one-statement read in A's scope, sent in one round trip, sees only A's rows and leaves no scope on its connection", async () => {
+    for (const table of [...tenantTables, 'clinics']) {
+      const { rows } = await readInTenant(pipelined, scopeOf(a), (tx) => tx.query<Row>(`SELECT * FROM ${table}`));
+      expect(rows.length, table).toBeGreaterThan(0);
+      expect(new Set(rows.map((r) => r.clinic_id ?? r.id)), table).toEqual(new Set([a.clinicId]));
+      const after = await pipelined.query<{ clinic: string | null }>(`SELECT current_setting('app.clinic_id', true) AS clinic`);
+      expect(after.rows[0]!.clinic ?? '', table).toBe('');
+      expect((await pipelined.query(`SELECT * FROM ${table}`)).rowCount, table).toBe(0);
+    }
   });
 
   it('with no tenant set, every table looks empty', async () => {

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { daysOf, periodOf, periodParams, type Period } from '../../web/src/admin/period.ts';
+import { daysOf, periodOf, periodParams, queryOf, type Period } from '../../web/src/admin/period.ts';
 
 const NOW = Date.parse('2026-05-11T03:00:00Z');
 
 describe('the reporting period of clinic performance', () => {
   it('the last 7 days end today (UTC) and include it', () => {
     expect(daysOf({ kind: 'preset', days: 7 }, NOW)).toEqual({ from: '2026-05-05', to: '2026-05-11' });
+  });
+
+  it("a preset is asked of the API by its length, which ends it on each clinic's own today; a custom period by its days", () => {
+    expect(queryOf({ kind: 'preset', days: 7 })).toEqual({ days: 7 });
+    expect(queryOf({ kind: 'custom', from: '2026-01-01', to: '2026-01-31' })).toEqual({ from: '2026-01-01', to: '2026-01-31' });
   });
 
   it('a custom period is kept as chosen', () => {

@@ -6,7 +6,7 @@ import type { PerformancePage, PerformanceQuery } from './admin-types.ts';
 import { ClinicPerformanceTable, isClinicMetric } from './ClinicPerformanceTable.tsx';
 import { useKeysetPages } from '../api/keyset-pages.ts';
 import { LoadMore } from '../app/LoadMore.tsx';
-import { daysOf, periodOf, periodParams } from './period.ts';
+import { periodOf, periodParams, queryOf } from './period.ts';
 import { PeriodPicker } from './PeriodPicker.tsx';
 import { PlatformTotals } from './PlatformTotals.tsx';
 import { useSearchState } from './search-state.ts';
@@ -20,8 +20,8 @@ export function ClinicPerformancePage() {
   const [search, update] = useSearchState();
   const period = periodOf(search);
   const sortParam = search.get('sort');
-  const query: Required<PerformanceQuery> = {
-    ...daysOf(period),
+  const query: PerformanceQuery & Required<Pick<PerformanceQuery, 'sort' | 'order'>> = {
+    ...queryOf(period),
     sort: isClinicMetric(sortParam) ? sortParam : 'revenue',
     order: search.get('order') === 'asc' ? 'asc' : 'desc',
   };
@@ -34,16 +34,18 @@ export function ClinicPerformancePage() {
   return (
     <section className="admin-page">
       <h1>{t('performance.title')}</h1>
-      <PeriodPicker key={`${query.from}:${query.to}`} period={period} onChange={(next) => update(periodParams(next))} />
+      <PeriodPicker key={JSON.stringify(queryOf(period))} period={period} onChange={(next) => update(periodParams(next))} />
       {pages.isPending && <p className="loading">{t('app:loading')}</p>}
       {pages.isError && !pages.isFetchNextPageError && <ProblemMessage error={pages.error} />}
       {first && (
         <>
           <p className="muted period-line">
-            {t('performance.periodShown', {
-              from: utc.date(`${first.period.from}T00:00:00Z`),
-              to: utc.date(`${first.period.to}T00:00:00Z`),
-            })}{' '}
+            {first.period.from && first.period.to
+              ? t('performance.periodShown', {
+                  from: utc.date(`${first.period.from}T00:00:00Z`),
+                  to: utc.date(`${first.period.to}T00:00:00Z`),
+                })
+              : t('performance.lastDaysShown', { count: first.period.days })}{' '}
             {t('performance.computedAt', { time: f.dateTime(first.computedAt) })}
           </p>
           <PlatformTotals totals={first.totals} />

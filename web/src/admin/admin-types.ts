@@ -22,7 +22,7 @@ import type {
 
 export type { ClinicMetric, SortOrder };
 export type PerformancePage = z.output<typeof ClinicAnalyticsPage>;
-export type PerformanceQuery = Pick<z.input<typeof ClinicAnalyticsQuery>, 'from' | 'to' | 'sort' | 'order'>;
+export type PerformanceQuery = Pick<z.input<typeof ClinicAnalyticsQuery>, 'from' | 'to' | 'sort' | 'order'> & { days?: number };
 export type ClinicPerformance = PerformancePage['items'][number];
 export type PlatformPerformance = PerformancePage['totals'];
 

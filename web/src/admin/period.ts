@@ -1,6 +1,7 @@
 /**
  * The reporting period of clinic performance: whole days, both ends included, each clinic counting
- * its own local days as the API does; "today" is the current UTC day, as the API's default. A preset is kept as its length so a bookmarked page keeps meaning "the last 30 days".
+ * its own local days as the API does. A preset is kept as its length so a bookmarked page keeps meaning
+ * "the last 30 days", and is asked for as such: the API ends it on each clinic's own local today.
  */
 export const PRESET_DAYS = [7, 30, 90] as const;
 type PresetDays = (typeof PRESET_DAYS)[number];
@@ -13,7 +14,12 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The first and last day of a period, today being the current UTC day. */
+/** What the API is asked for: a preset by its length, a custom period by its days. */
+export function queryOf(period: Period): { days: number } | { from: string; to: string } {
+  return period.kind === 'preset' ? { days: period.days } : { from: period.from, to: period.to };
+}
+
+/** The first and last day of a period, to start the custom period's fields from; today is the current UTC day. */
 export function daysOf(period: Period, now = Date.now()): { from: string; to: string } {
   if (period.kind === 'custom') return { from: period.from, to: period.to };
   const to = utcDay(now);
