@@ -105,7 +105,7 @@ const EnvSchema = z.object({
   // or has waited this long for one, is answered 503 overloaded with Retry-After instead of waiting on.
   DATABASE_POOL_QUEUE_LIMIT: z.coerce.number().int().min(0).default(200),
   DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(10).default(500),
-  LOAD_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(250),
+  LOAD_SHED_EVENT_LOOP_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(1)]).default(250),
   // Named (prepared) statements on the app and replica pools: planned once per connection. Turn off
   // behind PgBouncer in transaction mode before 1.21, or without its max_prepared_statements.
   DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),

@@ -16,13 +16,14 @@ const SAMPLE_MS = 10;
  * still refuse and serve. The pool's own bound (db/pool-admission.ts) still catches the requests that
  * pass here and meet a full queue later.
  */
-export const shedLoad = fp<{ pool: pg.Pool; queueLimit: number; maxEventLoopDelayMs: number }>(
+export const shedLoad = fp<{ pool: pg.Pool; queueLimit: number; maxEventLoopDelayMs: number | 'off' }>(
   async (app: FastifyInstance, { pool, queueLimit, maxEventLoopDelayMs }) => {
-    const delay = eventLoopDelay();
-    app.addHook('onClose', async () => delay.stop());
+    const delay = maxEventLoopDelayMs === 'off' ? undefined : eventLoopDelay();
+    if (delay) app.addHook('onClose', async () => delay.stop());
+    const loopBehind = () => delay !== undefined && delay.current() > Number(maxEventLoopDelayMs);
     app.addHook('onRequest', async () => {
       if (pool.waitingCount >= queueLimit) throw new Overloaded('queue-full');
-      if (delay.current() > maxEventLoopDelayMs) throw new Overloaded('event-loop-behind');
+      if (loopBehind()) throw new Overloaded('event-loop-behind');
     });
   },
 );
