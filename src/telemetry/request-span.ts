@@ -65,16 +65,13 @@ function served(request: IncomingMessage, response: ServerResponse, listener: Re
   if (UNTRACED_PATHS.has(path)) return listener(request, response);
   const caller = propagation.extract(ROOT_CONTEXT, request.headers);
   const method = request.method ?? 'GET';
-  const attributes: Record<string, string> = {
-    'http.request.method': method,
-    'url.path': path,
-    'network.protocol.version': request.httpVersion,
-  };
-  if (at !== -1) attributes['url.query'] = redactedQuery(url.slice(at + 1));
-  const userAgent = request.headers['user-agent'];
-  if (userAgent) attributes['user_agent.original'] = userAgent;
-  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, caller);
+  // The sampler is given the method alone: the other attributes are built only for a span it keeps.
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, caller);
   if (!span.isRecording()) return context.with(suppressTracing(ROOT_CONTEXT), listener, undefined, request, response);
+  span.setAttribute('url.path', path).setAttribute('network.protocol.version', request.httpVersion);
+  if (at !== -1) span.setAttribute('url.query', redactedQuery(url.slice(at + 1)));
+  const userAgent = request.headers['user-agent'];
+  if (userAgent) span.setAttribute('user_agent.original', userAgent);
   // 'close' also comes when the client leaves before the answer, which 'finish' would miss.
   response.once('close', () => ended(span, response));
   context.with(trace.setSpan(caller, span), listener, undefined, request, response);
