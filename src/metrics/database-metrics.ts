@@ -17,7 +17,7 @@ export interface DatabaseMetrics {
 export type TransactionEnd = (outcome: 'commit' | 'rollback', error?: unknown) => void;
 
 interface PoolObserver {
-  transactionStarted(): TransactionEnd;
+  transactionEnded(seconds: number, outcome: 'commit' | 'rollback', error: unknown): void;
 }
 
 // Keyed by the pool itself: the tenant transaction helper is handed a pool, not its name, and a pool no
@@ -29,11 +29,12 @@ const observers = new WeakMap<pg.Pool, PoolObserver>();
  * time also goes to the request it runs for (Server-Timing), whether or not a registry observes the pool.
  */
 export function transactionStarted(pool: pg.Pool): TransactionEnd {
-  const observed = observers.get(pool)?.transactionStarted();
+  const observed = observers.get(pool);
   const started = performance.now();
   return (outcome, error) => {
-    addTransactionTime(performance.now() - started);
-    observed?.(outcome, error);
+    const ms = performance.now() - started;
+    addTransactionTime(ms);
+    observed?.transactionEnded(ms / 1000, outcome, error);
   };
 }
 
@@ -161,18 +162,20 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
       statsOf = () => db.poolStats();
       for (const { pool: name } of db.poolStats()) {
         const pool = db[name];
-        timeCheckouts(pool, (seconds) => {
-          wait.observe({ pool: name }, seconds);
-          addPoolWait(seconds * 1000);
+        // Label sets resolved once per pool, not per transaction.
+        const waited = wait.labels(name);
+        const lasted = transactionDuration.labels(name);
+        const ended = { commit: transactions.labels(name, 'commit'), rollback: transactions.labels(name, 'rollback') };
+        const timedOut = statementTimeouts.labels(name);
+        timeCheckouts(pool, (ms) => {
+          waited.observe(ms / 1000);
+          addPoolWait(ms);
         });
         observers.set(pool, {
-          transactionStarted() {
-            const stop = transactionDuration.startTimer({ pool: name });
-            return (outcome, error) => {
-              stop();
-              transactions.inc({ pool: name, outcome });
-              if ((error as { code?: unknown } | undefined)?.code === STATEMENT_TIMEOUT) statementTimeouts.inc({ pool: name });
-            };
+          transactionEnded(seconds, outcome, error) {
+            lasted.observe(seconds);
+            ended[outcome].inc();
+            if ((error as { code?: unknown } | undefined)?.code === STATEMENT_TIMEOUT) timedOut.inc();
           },
         });
       }
@@ -184,17 +187,25 @@ export function defineDatabaseMetrics(registry: Registry): DatabaseMetrics {
  * pg.Pool's `query` checks its connection out through `connect` as well, so wrapping this one method
  * times every checkout of the pool (pg-pool's `acquire` event says when, but not since when).
  */
-function timeCheckouts(pool: pg.Pool, record: (seconds: number) => void): void {
+function timeCheckouts(pool: pg.Pool, record: (ms: number) => void): void {
   const connect = pool.connect.bind(pool) as (callback?: (...args: unknown[]) => void) => Promise<pg.PoolClient> | void;
-  const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
   pool.connect = ((callback?: (...args: unknown[]) => void) => {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     if (callback) {
       return connect((...args) => {
-        record(since(start));
+        record(performance.now() - start);
         callback(...args);
       });
     }
-    return (connect() as Promise<pg.PoolClient>).finally(() => record(since(start)));
+    return (connect() as Promise<pg.PoolClient>).then(
+      (client) => {
+        record(performance.now() - start);
+        return client;
+      },
+      (error: unknown) => {
+        record(performance.now() - start);
+        throw error;
+      },
+    );
   }) as pg.Pool['connect'];
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -8,7 +9,8 @@ import type { Metrics } from './metrics.ts';
 export interface HttpMetrics {
   requests: Counter<'method' | 'route' | 'status_class'>;
   duration: Histogram<'method' | 'route' | 'status_class'>;
-  inFlight: Gauge;
+  /** Counts a request in flight until its response closes: finished, or its client gone early. */
+  requestReceived(response: ServerResponse): void;
   problems: Counter<'type'>;
   rateLimited: Counter<'limiter'>;
   shed: Counter<'reason'>;
@@ -19,6 +21,17 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 export function defineHttpMetrics(registry: Registry): HttpMetrics {
   const labelNames = ['method', 'route', 'status_class'] as const;
+  // A plain number read at each scrape: a gauge's inc and dec would look up its (empty) label set twice a request.
+  let inFlight = 0;
+  const responseClosed = () => inFlight--;
+  new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered',
+    registers: [registry],
+    collect() {
+      this.set(inFlight);
+    },
+  });
   return {
     requests: new Counter({
       name: 'http_requests_total',
@@ -34,11 +47,11 @@ export function defineHttpMetrics(registry: Registry): HttpMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10],
       registers: [registry],
     }),
-    inFlight: new Gauge({
-      name: 'http_requests_in_flight',
-      help: 'HTTP requests received and not yet answered',
-      registers: [registry],
-    }),
+    requestReceived(response) {
+      inFlight++;
+      // 'close' fires once, for a finished response and for a client gone early alike, so the count cannot drift.
+      response.on('close', responseClosed);
+    },
     problems: new Counter({
       name: 'http_problem_responses_total',
       help: 'problem+json responses, by problem type',
@@ -73,17 +86,17 @@ declare module 'fastify' {
  */
 export const httpMetrics = fp<{ metrics: Metrics }>(async (app: FastifyInstance, { metrics }) => {
   app.decorate('metrics', metrics);
-  const { requests, duration, inFlight, problems, rateLimited, shed } = metrics.http;
-  app.addHook('onRequest', async (_request, reply) => {
-    inFlight.inc();
-    // 'close' fires for a finished response and for a client gone early alike, so the gauge cannot drift.
-    reply.raw.once('close', () => inFlight.dec());
+  const { requests, duration, requestReceived, problems, rateLimited, shed } = metrics.http;
+  // Callback hooks rather than async ones: they run on every request, and an async hook costs Fastify a promise each.
+  app.addHook('onRequest', (_request, reply, done) => {
+    requestReceived(reply.raw);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-      status_class: `${Math.floor(reply.statusCode / 100)}xx`,
+      status_class: statusClass(reply.statusCode),
     };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
@@ -92,5 +105,9 @@ export const httpMetrics = fp<{ metrics: Metrics }>(async (app: FastifyInstance,
     // A 429 that none of our limits raised (a plugin's own) still counts, as `other`.
     if (reply.statusCode === 429) rateLimited.inc({ limiter: problem instanceof TooManyRequests ? problem.limiter : 'other' });
     if (problem instanceof Overloaded) shed.inc({ reason: problem.reason });
+    done();
   });
 });
+
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+const statusClass = (status: number) => STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;

@@ -1,10 +1,9 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { register } from 'node:module';
-import { context, trace } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
-import { getRPCMetadata, RPCType, suppressTracing } from '@opentelemetry/core';
 import { NodeSDK, resources } from '@opentelemetry/sdk-node';
 import { statementLabel } from '../db/slow-statements.ts';
+import { traceRequests, type TracedFastify } from './request-span.ts';
 import { statementWithoutLiterals } from './statement-text.ts';
 
 // The OpenTelemetry SDK, started by start-tracing.ts only when an OTLP endpoint is configured. The
@@ -13,9 +12,6 @@ import { statementWithoutLiterals } from './statement-text.ts';
 // The app is ES modules: pg, ioredis and the AWS SDK are patched as they are imported, which needs
 // this loader hook registered before the app's first import.
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-
-/** Paths polled by probes and scrapers: one trace each would drown the requests people make. */
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 // Metrics are Prometheus's (/metrics) and logs are pino's: unless an operator asks for them, only traces
 // go over OTLP. The SDK's default would also record and export every instrumentation's metrics.
@@ -28,11 +24,8 @@ const sdk = new NodeSDK({
   resourceDetectors: [resources.envDetector, resources.hostDetector, resources.processDetector],
   instrumentations: [
     getNodeAutoInstrumentations({
-      '@opentelemetry/instrumentation-http': {
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]!),
-        // A search (`?q=`) is often a customer's name, phone or email: kept out of the span's url.query.
-        redactedQueryParamsServer: ['q'],
-      },
+      // Outgoing calls only: each request's server span comes from request-span.ts.
+      '@opentelemetry/instrumentation-http': { disableIncomingRequestInstrumentation: true },
       '@opentelemetry/instrumentation-pg': {
         // Values of a statement are personal data (names, emails, password hashes): never recorded.
         enhancedDatabaseReporting: false,
@@ -66,29 +59,6 @@ const sdk = new NodeSDK({
 });
 sdk.start();
 
-// Fastify announces each instance it creates on this channel, before any route or plugin is
-// registered: the hook below then runs first for every request.
-subscribe('fastify.initialization', (message) => {
-  const { fastify } = message as { fastify: { addHook: (name: 'onRequest', hook: RouteHook) => unknown } };
-  fastify.addHook('onRequest', routeTraced);
-});
-
-type RouteHook = (request: { routeOptions: { url?: string } }, reply: unknown, done: () => void) => void;
-
-/**
- * Names the server span after the route template the request matched (the http instrumentation reads
- * it from the request's RPC metadata when the response ends), and lets a request the sampler left out
- * run with no span at all. Under the non-recording span of an unsampled request the pg and ioredis
- * instrumentations would still build a span, its attributes and a bound callback for every statement
- * and command, only to drop them: measured, that kept most of tracing's cost whatever the sampling
- * ratio. With no parent span (`requireParentSpan`) they call the driver straight, and suppressed tracing
- * keeps the app's own spans (storage) from starting traces of their own.
- */
-const routeTraced: RouteHook = (request, _reply, done) => {
-  const active = context.active();
-  const span = trace.getSpan(active);
-  if (span && !span.isRecording()) return context.with(suppressTracing(trace.deleteSpan(active)), done);
-  const metadata = getRPCMetadata(active);
-  if (metadata?.type === RPCType.HTTP && request.routeOptions.url) metadata.route = request.routeOptions.url;
-  done();
-};
+// Fastify announces each instance it creates on this channel, once its server exists and before any
+// route or plugin is registered.
+subscribe('fastify.initialization', (message) => traceRequests((message as { fastify: TracedFastify }).fastify));
