@@ -75,7 +75,13 @@ async function main(): Promise<void> {
     const owner = logins.find((l) => l.label.endsWith(': owner'))!;
     const { rows } = await runtime.db.owner.query<{ starts_at: Date; customer: string; treatment: string; staff: string }>(
       `WITH clinic AS (SELECT u.clinic_id, c.time_zone FROM users u JOIN clinics c ON c.id = u.clinic_id WHERE u.email = $1),
-            staff AS (SELECT u.id FROM users u, clinic WHERE u.clinic_id = clinic.clinic_id AND u.role = 'clinic_staff' LIMIT 1),
+            -- A staff member of the bench's own: the demo books its staff's first free slot, which is
+            -- today at some hours, and the no-overlap constraint would refuse the arranged day.
+            staff AS (
+              INSERT INTO users (clinic_id, email, password_hash, role, full_name)
+              SELECT clinic.clinic_id, 'web-bench-staff@' || clinic.clinic_id || '.example.com', 'no sign-in', 'clinic_staff', 'Bench Staff'
+              FROM clinic RETURNING id
+            ),
             treatment AS (SELECT t.id, t.price_satang FROM treatments t, clinic WHERE t.clinic_id = clinic.clinic_id LIMIT 1),
             people AS (
               INSERT INTO customers (clinic_id, full_name)
