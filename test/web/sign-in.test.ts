@@ -57,6 +57,21 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh');
   });
 
+  it("a page fetches only its reader's language, and a switch fetches the chosen one before showing it", async () => {
+    const page = await t.signedInPage(customer, { language: 'th' });
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      const language = /\/strings-(\w+)-[^/]*\.js$/.exec(request.url())?.[1];
+      if (language) fetched.push(language);
+    });
+    await page.reload();
+    await expect.poll(() => page.locator('header nav a').first().textContent()).toBe('นัดหมายของฉัน');
+    expect(fetched).toEqual(['th']);
+    await page.getByLabel('ภาษา').selectOption('zh');
+    await expect.poll(() => page.locator('header nav a').first().textContent()).toBe('我的预约');
+    expect(fetched).toEqual(['th', 'zh']);
+  });
+
   it('signing out returns to the sign-in form and the old session no longer reads anything', async () => {
     const page = await t.signedInPage(owner);
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client.ts';
 import { App, startOpeningPage } from './app/App.tsx';
-import './i18n/i18n.ts';
+import { languageReady } from './i18n/i18n.ts';
 import './app/styles.css';
 
 const queryClient = new QueryClient({
@@ -18,10 +18,16 @@ const queryClient = new QueryClient({
 });
 
 startOpeningPage(queryClient);
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+// The opening page's data is already on its way; the first render waits for the reader's strings
+// only. Should they fail to arrive, keys are still better than a blank page.
+void languageReady
+  .catch(() => undefined)
+  .then(() =>
+    createRoot(document.getElementById('root')!).render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </StrictMode>,
+    ),
+  );

@@ -37,7 +37,9 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
         <select
           aria-label={t('language')}
           value={i18n.language}
-          onChange={(e) => isLocale(e.target.value) && chooseLanguage(e.target.value)}
+          onChange={(e) => {
+            if (isLocale(e.target.value)) void chooseLanguage(e.target.value);
+          }}
         >
           {LOCALES.map((l) => (
             <option key={l} value={l}>
