@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { recordAudit, recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import type { SendAccountEmail } from '../auth/account-mail.ts';
-import { issueAccountToken, redeemAccountToken } from '../auth/account-tokens.ts';
+import { issueAccountToken, redeemAccountToken, secondsSinceLastToken } from '../auth/account-tokens.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { availabilityWriter } from '../availability/availability-cache.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
@@ -27,6 +27,9 @@ import { mayManage } from './staff-roles.ts';
 import { assertSeatFree, lockClinic } from './staff-seats.ts';
 
 type InvitationConfig = Pick<Config, 'INVITATION_HOURS' | 'PUBLIC_URL'>;
+
+// Each resend is an email to someone outside the clinic: at most one a minute per invitation.
+const RESEND_INTERVAL_SECONDS = 60;
 
 /**
  * Staff invitations. An invitation is the staff account itself, made at once with the role and an
@@ -124,6 +127,11 @@ export function createInvitationService({
       const { email, invitation } = await withTenant(pool, actor, async (tx) => {
         const pending = await findOrThrow(tx, clinicId, id);
         assertMayInvite(actor, pending.role);
+        const since = await secondsSinceLastToken(tx, clinicId, id, 'invitation');
+        if (since !== null && since < RESEND_INTERVAL_SECONDS) {
+          const wait = Math.ceil(RESEND_INTERVAL_SECONDS - since);
+          throw new AppError('too-many-requests', `A new link can be sent in ${wait} s.`, {}, { 'retry-after': String(wait) });
+        }
         await recordAuditBy(tx, actor, { clinicId, action: 'staff.invitation_resend', targetType: 'user', targetId: id }, meta);
         return issueLink(tx, clinicId, pending);
       });

@@ -49,6 +49,9 @@ async function mailsTo(address: string, count = 1) {
 const tokenIn = (text: string) => /accept-invitation\?token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 const accept = (token: string, password = PASSWORD) => anonymous().post('/api/auth/invitations/accept', { token, password });
 const signIn = (email: string, password = PASSWORD) => anonymous().post('/api/auth/sign-in', { email, password });
+/** As if the newest link had been sent a minute ago, so that a resend is not refused as too soon. */
+const aMinuteLater = (userId: string) =>
+  t.db.owner.query(`UPDATE account_tokens SET created_at = created_at - interval '61 seconds' WHERE user_id = $1`, [userId]);
 
 describe('staff invitations', () => {
   it('invite → email → accept → sign in, with the role invited and audit entries for both ends', async () => {
@@ -127,6 +130,7 @@ describe('staff invitations', () => {
     expect([expired.status, expired.body.type]).toEqual([400, '/problems/account-token-invalid']);
     expect((await signIn(body.email)).status).toBe(401);
 
+    await aMinuteLater(invited.body.id);
     const resent = await client.post(`/api/staff/invitations/${invited.body.id}/resend`);
     expect(resent.status).toBe(200);
     expect(Date.parse(resent.body.expiresAt)).toBeGreaterThan(Date.now());
@@ -136,13 +140,24 @@ describe('staff invitations', () => {
     expect((await signIn(body.email)).status).toBe(200);
   });
 
-  it('a resend makes the earlier link stop working', async () => {
+  it('a resend makes the earlier link stop working, and is refused within a minute of the last email', async () => {
     const { client } = await managerOf();
     const body = invitee();
     const invited = await client.post('/api/staff/invitations', body);
     const first = tokenIn((await mailsTo(body.email))[0]!.text)!;
-    await client.post(`/api/staff/invitations/${invited.body.id}/resend`);
+    const tooSoon = await client.post(`/api/staff/invitations/${invited.body.id}/resend`);
+    expect([tooSoon.status, tooSoon.body.type]).toEqual([429, '/problems/too-many-requests']);
+    expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
+
+    await aMinuteLater(invited.body.id);
+    expect((await client.post(`/api/staff/invitations/${invited.body.id}/resend`)).status).toBe(200);
+    expect(await mailsTo(body.email, 2)).toHaveLength(2);
     expect((await accept(first)).status).toBe(400);
+    const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE target_id = $1 AND action = $2`, [
+      invited.body.id,
+      'staff.invitation_resend',
+    ]);
+    expect(rows[0].n).toBe(1);
   });
 
   it('an invitation takes a seat: a full plan answers 402 tier-user-limit, and revoking frees the seat', async () => {
