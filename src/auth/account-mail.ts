@@ -27,7 +27,7 @@ export function accountLinkEmail(
 }
 
 /**
- * Sends the emails of account flows (verification, password reset). Sent after the transaction and
+ * Sends the emails of account flows (verification, password reset, staff invitation). Sent after the transaction and
  * never changes the answer to the request: a failure is logged, not reported, so an answer cannot
  * tell whether an address has an account.
  */
