@@ -38,6 +38,7 @@ import { clinicRoutes } from './clinics/routes.ts';
 import { flagRoutes } from './flags/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
+import { acceptInvitationRoutes, invitationRoutes } from './staff/invitation-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { treatmentRoutes } from './treatments/routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
@@ -154,6 +155,8 @@ export async function buildApp({
     await typed.register(flagRoutes, { prefix: '/api', flags: services.flags });
     await typed.register(auditRoutes, { prefix: '/api', audit: services.audit });
     await typed.register(staffRoutes, { prefix: '/api', staff: services.staff });
+    await typed.register(invitationRoutes, { prefix: '/api', invitations: services.invitations });
+    await typed.register(acceptInvitationRoutes, { prefix: '/api', invitations: services.invitations });
     await typed.register(customerRoutes, { prefix: '/api', customers: services.customers });
     await typed.register(treatmentRoutes, { prefix: '/api', treatments: services.treatments });
     await typed.register(roomRoutes, { prefix: '/api', rooms: services.rooms });

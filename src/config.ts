@@ -173,6 +173,7 @@ const EnvSchema = z.object({
   SMTP_FROM: z.string().min(3).default('Beauty with AI Precision <no-reply@localhost>'),
   EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+  INVITATION_HOURS: z.coerce.number().int().min(1).max(720).default(72),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),

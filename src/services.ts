@@ -28,6 +28,7 @@ import { createClinicService } from './clinics/clinic-service.ts';
 import { createFlagLookup } from './flags/flag-lookup.ts';
 import { createFlagService } from './flags/flag-service.ts';
 import { createStaffService } from './staff/staff-service.ts';
+import { createInvitationService } from './staff/invitation-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
 import { createTreatmentService } from './treatments/treatment-service.ts';
 import { createRoomService } from './rooms/room-service.ts';
@@ -72,6 +73,7 @@ export function createServices({
   const sessions = createSessionCache({ config, invalidations, log, metrics: metrics.cache });
   const signInThrottle = createSignInThrottle(config, redis);
   const twoFactor = createTwoFactorService({ pool: db.app, redis, config });
+  const sendAccountEmail = createAccountMail(email, log);
   return {
     invalidations,
     sessions,
@@ -85,11 +87,12 @@ export function createServices({
       pool: db.app,
       redis,
       sessions,
-      send: createAccountMail(email, log),
+      send: sendAccountEmail,
       config,
     }),
     audit: createAuditService(db.app),
     staff: createStaffService(db.app, sessions, responses),
+    invitations: createInvitationService({ pool: db.app, responses, send: sendAccountEmail, config }),
     customers: createCustomerService(db.app, sessions),
     treatments: createTreatmentService(db.app, responses),
     rooms: createRoomService(db.app, responses),

@@ -1,7 +1,7 @@
 import type { Locale } from '../i18n/locale-vocabulary.ts';
-import type { AccountEmail } from './account-mail.ts';
+import { accountLinkEmail, type AccountEmail, type AccountEmailText } from './account-mail.ts';
 
-const TEXT: Record<Locale, { subject: string; body: string }> = {
+const TEXT: AccountEmailText = {
   en: {
     subject: 'Reset your password',
     body: [
@@ -58,12 +58,5 @@ export function passwordResetEmail(f: {
   minutes: number;
   publicUrl: string | undefined;
 }): AccountEmail {
-  const text = TEXT[f.locale];
-  const link = `${f.publicUrl ?? ''}/reset-password?token=${f.token}`;
-  const body = text.body
-    .replace('{name}', f.name)
-    .replace('{link}', link)
-    .replace('{token}', f.token)
-    .replace('{minutes}', String(f.minutes));
-  return { to: f.to, subject: text.subject, text: body };
+  return accountLinkEmail(TEXT, { ...f, page: 'reset-password', vars: { name: f.name, minutes: String(f.minutes) } });
 }

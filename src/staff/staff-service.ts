@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { SessionCache } from '../auth/session-cache.ts';
-import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
 import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
 import { availabilityWriter } from '../availability/availability-cache.ts';
@@ -15,7 +14,8 @@ import {
   updateClinicUser,
   type UserRow,
 } from '../users/user-repo.ts';
-import { countActiveOwners, countActiveStaffSeats, findClinicStaffMember, listClinicStaff } from './staff-repo.ts';
+import { countActiveOwners, findClinicStaffMember, listClinicStaff } from './staff-repo.ts';
+import { assertSeatFree, lockClinic } from './staff-seats.ts';
 import { STAFF_ROLES } from '../users/role-vocabulary.ts';
 import { mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
@@ -147,27 +147,6 @@ export function createStaffService(pool: pg.Pool, sessions: SessionCache, respon
 }
 
 export type StaffService = ReturnType<typeof createStaffService>;
-
-/**
- * Every change to seats or owners takes the clinic row's lock first, so two requests cannot both
- * take the last seat, and two owners demoting or disabling each other cannot leave no owner.
- */
-async function lockClinic(tx: Tx, clinicId: string): Promise<ClinicLimits> {
-  const limits = await findClinicLimits(tx, clinicId, { forUpdate: true });
-  if (!limits) throw notFound('clinic');
-  return limits;
-}
-
-async function assertSeatFree(tx: Tx, clinicId: string, limits: ClinicLimits): Promise<void> {
-  if (limits.maxUsers === null) return;
-  const activeUsers = await countActiveStaffSeats(tx, clinicId);
-  if (activeUsers >= limits.maxUsers) {
-    throw new AppError('tier-user-limit', `The ${limits.tier} plan allows ${limits.maxUsers} active users.`, {
-      limit: limits.maxUsers,
-      activeUsers,
-    });
-  }
-}
 
 async function assertAnotherOwnerRemains(tx: Tx, clinicId: string, target: UserRow): Promise<void> {
   if (target.role !== 'clinic_owner' || target.disabled_at) return;

@@ -40,6 +40,7 @@ const b = {} as {
   owner: TestUser;
   staff: TestUser;
   disabledStaff: TestUser;
+  invitation: { id: string };
   accountCustomer: { id: string; userId: string };
   walkInCustomer: { id: string };
   treatment: { id: string };
@@ -54,6 +55,7 @@ const b = {} as {
 type Target =
   | 'staff'
   | 'disabledStaff'
+  | 'invitation'
   | 'owner'
   | 'accountCustomer'
   | 'walkInCustomer'
@@ -110,6 +112,9 @@ const ROUTES: IsolationRoute[] = [
   },
   { method: 'POST', path: '/api/staff/:id/disable', table: 'users', targets: ['staff', 'owner'], receptionist: false },
   { method: 'POST', path: '/api/staff/:id/enable', table: 'users', targets: ['disabledStaff'], receptionist: false },
+  // A leaked resend would email B's invitee a new link; a leaked revoke would disable the invited account.
+  { method: 'POST', path: '/api/staff/invitations/:id/resend', table: 'users', targets: ['invitation'], receptionist: false },
+  { method: 'DELETE', path: '/api/staff/invitations/:id', table: 'users', targets: ['invitation'], receptionist: false },
   {
     method: 'GET',
     path: '/api/customers/:id',
@@ -461,6 +466,14 @@ beforeAll(async () => {
   ).rows[0];
   // B's people are signed in, so a leaked disable would show as revoked sessions.
   const asOwnerB = await signInAs(t, b.owner);
+  const invitation = await asOwnerB.post('/api/staff/invitations', {
+    email: `b-invitee-${randomUUID()}@example.test`,
+    fullName: 'B Invitee',
+    role: 'receptionist',
+    locale: 'th',
+  });
+  if (invitation.status !== 201) throw new Error(`invitation: ${invitation.status} ${JSON.stringify(invitation.body)}`);
+  b.invitation = invitation.body;
   for (const user of [b.staff, customerUser]) await signInAs(t, user);
 
   // B's operations, set up as B's own manager would: a treatment its staff member performs on weekly

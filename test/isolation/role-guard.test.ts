@@ -72,6 +72,15 @@ const GUARDED: GuardedRoute[] = [
   { method: 'PATCH', path: '/api/staff/:id', allowed: MANAGERS, body: () => ({ fullName: 'Guard Test' }) },
   { method: 'POST', path: '/api/staff/:id/disable', allowed: MANAGERS },
   { method: 'POST', path: '/api/staff/:id/enable', allowed: MANAGERS },
+  { method: 'GET', path: '/api/staff/invitations', allowed: MANAGERS },
+  {
+    method: 'POST',
+    path: '/api/staff/invitations',
+    allowed: MANAGERS,
+    body: () => ({ email: `guard-${unique()}@example.test`, fullName: 'Guard Test', role: 'receptionist', locale: 'en' }),
+  },
+  { method: 'POST', path: '/api/staff/invitations/:id/resend', allowed: MANAGERS },
+  { method: 'DELETE', path: '/api/staff/invitations/:id', allowed: MANAGERS },
 
   { method: 'GET', path: '/api/customers', allowed: STAFF },
   { method: 'GET', path: '/api/customers/:id', allowed: STAFF },
@@ -226,6 +235,7 @@ const NOT_ROLE_GUARDED = [
   'POST /api/auth/sign-out-everywhere',
   'POST /api/auth/password-reset',
   'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/invitations/accept',
   'POST /api/auth/sign-in/two-factor',
 ];
 

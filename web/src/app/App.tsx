@@ -30,16 +30,19 @@ function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>
 /** Starts the data a page opens with, for the page the app opens on, while its code downloads. */
 type OpeningData = (queryClient: QueryClient, me: Me) => void;
 
-// Reached from the sign-in form and the emailed link, signed in or not.
+// Reached from the sign-in form or an emailed link, signed in or not.
 const resetPasswordPage = lazyPage(() => import('../account/ResetPasswordPage.tsx'), 'ResetPasswordPage');
+const acceptInvitationPage = lazyPage(() => import('../account/AcceptInvitationPage.tsx'), 'AcceptInvitationPage');
 const SIGNED_OUT_PAGES: [string, Page][] = [
   ['/forgot-password', lazyPage(() => import('../account/ForgotPasswordPage.tsx'), 'ForgotPasswordPage')],
   ['/reset-password', resetPasswordPage],
+  ['/accept-invitation', acceptInvitationPage],
 ];
 
 // In the order the router tries them.
 const PAGES: [string, Page, OpeningData?][] = [
   ['/reset-password', resetPasswordPage],
+  ['/accept-invitation', acceptInvitationPage],
   ['/my-appointments', lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage')],
   ['/my-appointments/book', lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage')],
   [

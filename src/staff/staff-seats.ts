@@ -1,0 +1,25 @@
+import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
+import type { Tx } from '../db/tenant-transaction.ts';
+import { AppError, notFound } from '../errors/app-error.ts';
+import { countActiveStaffSeats } from './staff-repo.ts';
+
+/**
+ * Every change to seats or owners takes the clinic row's lock first, so two requests cannot both
+ * take the last seat, and two owners demoting or disabling each other cannot leave no owner.
+ */
+export async function lockClinic(tx: Tx, clinicId: string): Promise<ClinicLimits> {
+  const limits = await findClinicLimits(tx, clinicId, { forUpdate: true });
+  if (!limits) throw notFound('clinic');
+  return limits;
+}
+
+export async function assertSeatFree(tx: Tx, clinicId: string, limits: ClinicLimits): Promise<void> {
+  if (limits.maxUsers === null) return;
+  const activeUsers = await countActiveStaffSeats(tx, clinicId);
+  if (activeUsers >= limits.maxUsers) {
+    throw new AppError('tier-user-limit', `The ${limits.tier} plan allows ${limits.maxUsers} active users.`, {
+      limit: limits.maxUsers,
+      activeUsers,
+    });
+  }
+}
