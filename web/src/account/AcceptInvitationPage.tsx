@@ -4,11 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearch } from 'wouter';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import './invitation-strings.ts';
 
 /** Opened from a staff invitation email (/accept-invitation?token=…): the invitee chooses a password. */
 export function AcceptInvitationPage() {
-  const { t } = useTranslation('invitation');
+  const { t } = useTranslation('account', { keyPrefix: 'invitation' });
   const token = new URLSearchParams(useSearch()).get('token');
   const [password, setPassword] = useState('');
   const accept = useMutation({

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import './account-strings.ts';
 
 export function ForgotPasswordPage() {
   const { t } = useTranslation('account');

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearch } from 'wouter';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import './account-strings.ts';
 
 /** Opened from the emailed link (/reset-password?token=…). */
 export function ResetPasswordPage() {

@@ -3,7 +3,6 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
-import './account-strings.ts';
 
 /** The second step of a sign-in for an account with two-factor sign-in on. */
 export function TwoFactorStep({ challenge, onStartOver }: { challenge: string; onStartOver: () => void }) {
