@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClinic, createUser, PASSWORD, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { readMail, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { mailSettings, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -10,12 +10,7 @@ let nextAddress = 0;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestApp({
-    SMTP_URL: smtp.url,
-    SMTP_FROM: 'Clinic <clinic@example.com>',
-    PUBLIC_URL: 'https://app.example.test',
-    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4',
-  });
+  t = await startTestApp({ ...mailSettings(smtp), SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4' });
 });
 afterAll(async () => {
   await t.stop();
@@ -25,15 +20,6 @@ afterAll(async () => {
 const fromNewAddress = () => new HttpClient(t.app, `10.78.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`);
 const NEW_PASSWORD = 'a brand new passphrase';
 
-/** The reset mails the sink received for an address, waiting a little for SMTP. */
-async function resetMailsTo(address: string, count = 1) {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const mails = smtp.messages.filter((m) => m.to.includes(address)).map((m) => readMail(m.raw));
-    if (mails.length >= count || Date.now() > deadline) return mails;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const tokenIn = (text: string) => /reset-password\?token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
 async function clinicMember(role: 'customer' | 'receptionist' = 'customer', locale?: 'en' | 'th' | 'zh') {
@@ -54,7 +40,7 @@ describe('forgotten password', () => {
     const res = await requestReset(user.email);
     expect([res.status, res.body]).toEqual([202, { status: 'check-your-email' }]);
 
-    const [mail] = await resetMailsTo(user.email);
+    const [mail] = await smtp.mailsTo(user.email);
     expect(mail!.subject).toBe('Reset your password');
     expect(mail!.text).toContain('https://app.example.test/reset-password?token=');
     const token = tokenIn(mail!.text)!;
@@ -86,7 +72,7 @@ describe('forgotten password', () => {
     // A known address's mail arrives after these were asked for: none of them got one.
     const known = await clinicMember();
     await requestReset(known.email);
-    await resetMailsTo(known.email);
+    await smtp.mailsTo(known.email);
     const to = smtp.messages.flatMap((m) => m.to);
     expect(to).not.toContain(unknown);
     expect(to).not.toContain(disabled.email);
@@ -98,8 +84,8 @@ describe('forgotten password', () => {
     const chinese = await clinicMember('customer', 'zh');
     await requestReset(thai.email);
     await requestReset(chinese.email);
-    const [th] = await resetMailsTo(thai.email);
-    const [zh] = await resetMailsTo(chinese.email);
+    const [th] = await smtp.mailsTo(thai.email);
+    const [zh] = await smtp.mailsTo(chinese.email);
     expect(th!.subject).toBe('ตั้งรหัสผ่านใหม่');
     expect(th!.text).toContain('ลิงก์ใช้ได้ครั้งเดียวและหมดอายุใน 30 นาที');
     expect(zh!.subject).toBe('重置您的密码');
@@ -110,7 +96,7 @@ describe('forgotten password', () => {
   it('a link works once, only the newest one works, and an expired one is refused', async () => {
     const user = await clinicMember();
     await requestReset(user.email);
-    const first = tokenIn((await resetMailsTo(user.email))[0]!.text)!;
+    const first = tokenIn((await smtp.mailsTo(user.email))[0]!.text)!;
     // A second request within a minute sends nothing more: the first link stays the one to use.
     await requestReset(user.email);
     await new Promise((r) => setTimeout(r, 500));
@@ -125,12 +111,12 @@ describe('forgotten password', () => {
       user.id,
     ]);
     await requestReset(user.email);
-    const second = tokenIn((await resetMailsTo(user.email, 2))[1]!.text)!;
+    const second = tokenIn((await smtp.mailsTo(user.email, 2))[1]!.text)!;
     await t.db.owner.query(`UPDATE account_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1`, [
       user.id,
     ]);
     await requestReset(user.email);
-    const third = tokenIn((await resetMailsTo(user.email, 3))[2]!.text)!;
+    const third = tokenIn((await smtp.mailsTo(user.email, 3))[2]!.text)!;
     expect((await confirm(second)).body.type).toBe('/problems/account-token-invalid');
 
     await t.db.owner.query(
@@ -149,7 +135,7 @@ describe('forgotten password', () => {
   it('two confirmations of one link at the same instant: exactly one sets the password', async () => {
     const user = await clinicMember();
     await requestReset(user.email);
-    const token = tokenIn((await resetMailsTo(user.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(user.email))[0]!.text)!;
     const answers = await Promise.all([confirm(token, 'first racing passphrase'), confirm(token, 'second racing passphrase')]);
     expect(answers.map((a) => a.status).sort()).toEqual([204, 400]);
   });
@@ -157,7 +143,7 @@ describe('forgotten password', () => {
   it('the new password follows the sign-up policy', async () => {
     const user = await clinicMember();
     await requestReset(user.email);
-    const token = tokenIn((await resetMailsTo(user.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(user.email))[0]!.text)!;
     const short = await confirm(token, 'short');
     expect([short.status, short.body.type]).toEqual([400, '/problems/validation-failed']);
     // A refused password does not spend the link.

@@ -5,7 +5,7 @@ import { uploadPhoto } from '../analysis/analysis-steps.ts';
 import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, PASSWORD, signInAs, type TestClinic } from '../support/factories.ts';
 import { HttpClient, type Response } from '../support/http-client.ts';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { mailSettings, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -15,11 +15,7 @@ let nextAddress = 0;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestApp({
-    SMTP_URL: smtp.url,
-    SMTP_FROM: 'Clinic <clinic@example.com>',
-    PUBLIC_URL: 'https://app.example.test',
-  });
+  t = await startTestApp(mailSettings(smtp));
   photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 180, g: 150, b: 130 } } })
     .jpeg()
     .toBuffer();

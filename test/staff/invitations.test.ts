@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
-import { readMail, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { mailSettings, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -10,12 +10,7 @@ let n = 0;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await startTestApp({
-    SMTP_URL: smtp.url,
-    SMTP_FROM: 'Clinic <clinic@example.com>',
-    PUBLIC_URL: 'https://app.example.test',
-    INVITATION_HOURS: '48',
-  });
+  t = await startTestApp({ ...mailSettings(smtp), INVITATION_HOURS: '48' });
 });
 afterAll(async () => {
   await t.stop();
@@ -37,15 +32,6 @@ async function managerOf(tier = 'starter', role: 'clinic_owner' | 'clinic_admin'
   return { clinic, manager, client: await signInAs(t, manager) };
 }
 
-/** The invitation emails the sink received for an address, waiting a little for SMTP. */
-async function mailsTo(address: string, count = 1) {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const mails = smtp.messages.filter((m) => m.to.includes(address)).map((m) => readMail(m.raw));
-    if (mails.length >= count || Date.now() > deadline) return mails;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const tokenIn = (text: string) => /accept-invitation\?token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 const accept = (token: string, password = PASSWORD) => anonymous().post('/api/auth/invitations/accept', { token, password });
 const signIn = (email: string, password = PASSWORD) => anonymous().post('/api/auth/sign-in', { email, password });
@@ -69,7 +55,7 @@ describe('staff invitations', () => {
     // Pending: nobody can sign in to the account yet.
     expect((await signIn(body.email)).status).toBe(401);
 
-    const [mail] = await mailsTo(body.email);
+    const [mail] = await smtp.mailsTo(body.email);
     expect(mail!.subject).toBe(`You are invited to join Clinic ${clinic.slug}`);
     expect(mail!.text).toContain('https://app.example.test/accept-invitation?token=');
     expect(mail!.text).toContain('expires in 48 hours');
@@ -98,8 +84,8 @@ describe('staff invitations', () => {
     const zh = invitee('clinic_staff', 'zh');
     expect((await client.post('/api/staff/invitations', th)).status).toBe(201);
     expect((await client.post('/api/staff/invitations', zh)).status).toBe(201);
-    const [thMail] = await mailsTo(th.email);
-    const [zhMail] = await mailsTo(zh.email);
+    const [thMail] = await smtp.mailsTo(th.email);
+    const [zhMail] = await smtp.mailsTo(zh.email);
     expect(thMail!.subject).toMatch(/^คุณได้รับคำเชิญให้เข้าร่วม Clinic /);
     expect(thMail!.text).toContain('หมดอายุใน 48 ชั่วโมง');
     expect(zhMail!.subject).toMatch(/ 邀请您加入$/);
@@ -110,7 +96,7 @@ describe('staff invitations', () => {
     const { client } = await managerOf();
     const body = invitee();
     await client.post('/api/staff/invitations', body);
-    const token = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
     expect((await accept(token)).status).toBe(204);
     const again = await accept(token, 'a password of the attacker');
     expect([again.status, again.body.type]).toEqual([400, '/problems/account-token-invalid']);
@@ -122,7 +108,7 @@ describe('staff invitations', () => {
     const { client } = await managerOf();
     const body = invitee();
     const invited = await client.post('/api/staff/invitations', body);
-    const first = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const first = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
     await t.db.owner.query(`UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
       invited.body.id,
     ]);
@@ -134,7 +120,7 @@ describe('staff invitations', () => {
     const resent = await client.post(`/api/staff/invitations/${invited.body.id}/resend`);
     expect(resent.status).toBe(200);
     expect(Date.parse(resent.body.expiresAt)).toBeGreaterThan(Date.now());
-    const second = tokenIn((await mailsTo(body.email, 2))[1]!.text)!;
+    const second = tokenIn((await smtp.mailsTo(body.email, 2))[1]!.text)!;
     expect(second).not.toBe(first);
     expect((await accept(second)).status).toBe(204);
     expect((await signIn(body.email)).status).toBe(200);
@@ -144,14 +130,14 @@ describe('staff invitations', () => {
     const { client } = await managerOf();
     const body = invitee();
     const invited = await client.post('/api/staff/invitations', body);
-    const first = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const first = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
     const tooSoon = await client.post(`/api/staff/invitations/${invited.body.id}/resend`);
     expect([tooSoon.status, tooSoon.body.type]).toEqual([429, '/problems/too-many-requests']);
     expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
 
     await aMinuteLater(invited.body.id);
     expect((await client.post(`/api/staff/invitations/${invited.body.id}/resend`)).status).toBe(200);
-    expect(await mailsTo(body.email, 2)).toHaveLength(2);
+    expect(await smtp.mailsTo(body.email, 2)).toHaveLength(2);
     expect((await accept(first)).status).toBe(400);
     const { rows } = await t.db.owner.query(`SELECT count(*)::int AS n FROM audit_logs WHERE target_id = $1 AND action = $2`, [
       invited.body.id,
@@ -179,7 +165,7 @@ describe('staff invitations', () => {
     const { manager, client } = await managerOf();
     const body = invitee();
     const invited = await client.post('/api/staff/invitations', body);
-    const token = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
     expect((await client.delete(`/api/staff/invitations/${invited.body.id}`)).status).toBe(204);
     const res = await accept(token);
     expect([res.status, res.body.type]).toEqual([400, '/problems/account-token-invalid']);
@@ -197,7 +183,7 @@ describe('staff invitations', () => {
     const { client } = await managerOf();
     const body = invitee();
     const invited = await client.post('/api/staff/invitations', body);
-    const token = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
     expect((await client.post(`/api/staff/${invited.body.id}/disable`)).status).toBe(200);
     expect((await accept(token)).status).toBe(400);
     expect((await signIn(body.email)).status).toBe(401);
@@ -224,13 +210,13 @@ describe('staff invitations', () => {
     const b = await managerOf();
     const body = invitee();
     const invited = await b.client.post('/api/staff/invitations', body);
-    const token = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
 
     expect((await a.client.get('/api/staff/invitations')).body.items).toEqual([]);
     expect((await a.client.post(`/api/staff/invitations/${invited.body.id}/resend`)).status).toBe(404);
     expect((await a.client.delete(`/api/staff/invitations/${invited.body.id}`)).status).toBe(404);
     expect((await a.client.get(`/api/staff/${invited.body.id}`)).status).toBe(404);
-    expect(await mailsTo(body.email, 2)).toHaveLength(1);
+    expect(await smtp.mailsTo(body.email, 2)).toHaveLength(1);
 
     // Accepted, the account belongs to the clinic that invited it and to no other.
     expect((await accept(token)).status).toBe(204);
@@ -249,7 +235,7 @@ describe('staff invitations', () => {
     const { client } = await managerOf();
     const body = invitee();
     await client.post('/api/staff/invitations', body);
-    const token = tokenIn((await mailsTo(body.email))[0]!.text)!;
+    const token = tokenIn((await smtp.mailsTo(body.email))[0]!.text)!;
     const short = await accept(token, 'short');
     expect([short.status, short.body.type]).toEqual([400, '/problems/validation-failed']);
     expect((await accept(token)).status).toBe(204);

@@ -5,8 +5,17 @@ import { SMTPServer } from 'smtp-server';
 export interface SmtpSink {
   url: string;
   messages: { to: string[]; raw: string }[];
+  /** The messages received for an address, read, once there are `count` of them or 5 s have passed. */
+  mailsTo(address: string, count?: number): Promise<{ subject: string; text: string }[]>;
   close(): Promise<void>;
 }
+
+/** The settings an app needs to mail through the sink, with links to a public address. */
+export const mailSettings = (sink: SmtpSink) => ({
+  SMTP_URL: sink.url,
+  SMTP_FROM: 'Clinic <clinic@example.com>',
+  PUBLIC_URL: 'https://app.example.test',
+});
 
 /** A real SMTP server on a free port that keeps what it receives. */
 export async function startSmtpSink(): Promise<SmtpSink> {
@@ -27,7 +36,20 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const mailsTo = async (address: string, count = 1) => {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const mails = messages.filter((m) => m.to.includes(address)).map((m) => readMail(m.raw));
+      if (mails.length >= count || Date.now() > deadline) return mails;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    mailsTo,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**
