@@ -23,8 +23,10 @@ const PLATFORM_WIDE: Record<string, string> = {
  */
 const NOT_YET_DISTRIBUTABLE: Record<string, { keys: string[]; change: string }> = {
   account_tokens: {
-    keys: ['account_tokens_pkey', 'account_tokens_token_hash_key'],
-    change: 'primary key (clinic_id, id); the emailed link carries the clinic so the hash is unique per clinic',
+    keys: ['account_tokens_pkey', 'account_tokens_token_hash_key', 'account_tokens_user_id_fkey'],
+    change:
+      'primary key (clinic_id, id); the emailed link carries the clinic so the hash is unique per clinic; ' +
+      "a super admin's tokens (no clinic) reference the platform-wide identity that users splits into",
   },
   analysis_consents: { keys: ['analysis_consents_pkey'], change: 'primary key (clinic_id, id)' },
   appointment_reminders: { keys: ['appointment_reminders_pkey'], change: 'primary key (clinic_id, appointment_id, kind)' },
