@@ -12,19 +12,12 @@ import { ANONYMOUS, clinicOf, enterTenant, withTenant, type Actor, type Tx } fro
 import { AppError, forbidden, notFound } from '../errors/app-error.ts';
 import { decodeCursor, pageByCreation } from '../http/pagination.ts';
 import { isStaffRole, type Role } from '../users/role-vocabulary.ts';
-import {
-  findUserById,
-  insertUser,
-  markEmailVerified,
-  setClinicUserDisabled,
-  setPasswordHash,
-  type UserRow,
-} from '../users/user-repo.ts';
+import { findUserById, markEmailVerified, setClinicUserDisabled, setPasswordHash, type UserRow } from '../users/user-repo.ts';
 import { invitationEmail } from './invitation-email.ts';
 import { findPendingInvitation, listPendingInvitations, spendInvitationTokens, type InvitationRow } from './invitation-repo.ts';
 import type { InvitationListQuery, InviteStaffInput } from './invitation-schemas.ts';
 import { mayManage } from './staff-roles.ts';
-import { assertSeatFree, lockClinic } from './staff-seats.ts';
+import { insertStaffInFreeSeat, lockClinic } from './staff-seats.ts';
 
 type InvitationConfig = Pick<Config, 'INVITATION_HOURS' | 'PUBLIC_URL'>;
 
@@ -100,8 +93,7 @@ export function createInvitationService({
       // Nobody learns this password: the account cannot be signed in to until the invitee sets theirs.
       const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
       const { email, invitation } = await withTenant(pool, actor, async (tx) => {
-        await assertSeatFree(tx, clinicId, await lockClinic(tx, clinicId));
-        const user = await insertUser(tx, {
+        const user = await insertStaffInFreeSeat(tx, {
           clinicId,
           email: input.email,
           passwordHash,

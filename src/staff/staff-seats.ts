@@ -1,6 +1,7 @@
 import { findClinicLimits, type ClinicLimits } from '../clinics/clinic-limits.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
+import { insertUser, type NewUser } from '../users/user-repo.ts';
 import { countActiveStaffSeats } from './staff-repo.ts';
 
 /**
@@ -22,4 +23,10 @@ export async function assertSeatFree(tx: Tx, clinicId: string, limits: ClinicLim
       activeUsers,
     });
   }
+}
+
+/** A new member of the clinic's staff, in a free seat of its plan (402 tier-user-limit otherwise). */
+export async function insertStaffInFreeSeat(tx: Tx, user: NewUser & { clinicId: string }) {
+  await assertSeatFree(tx, user.clinicId, await lockClinic(tx, user.clinicId));
+  return insertUser(tx, user);
 }

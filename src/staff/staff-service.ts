@@ -7,15 +7,9 @@ import { AppError, forbidden, notFound } from '../errors/app-error.ts';
 import { availabilityWriter } from '../availability/availability-cache.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import { decodeCursor, pageByCreation } from '../http/pagination.ts';
-import {
-  insertUser,
-  revokeSessionsOfClinicUser,
-  setClinicUserDisabled,
-  updateClinicUser,
-  type UserRow,
-} from '../users/user-repo.ts';
+import { revokeSessionsOfClinicUser, setClinicUserDisabled, updateClinicUser, type UserRow } from '../users/user-repo.ts';
 import { countActiveOwners, findClinicStaffMember, listClinicStaff } from './staff-repo.ts';
-import { assertSeatFree, lockClinic } from './staff-seats.ts';
+import { assertSeatFree, insertStaffInFreeSeat, lockClinic } from './staff-seats.ts';
 import { STAFF_ROLES } from '../users/role-vocabulary.ts';
 import { mayManage } from './staff-roles.ts';
 import type { CreateStaffInput, StaffListQuery, UpdateStaffInput } from './staff-schemas.ts';
@@ -67,8 +61,7 @@ export function createStaffService(pool: pg.Pool, sessions: SessionCache, respon
       // Hashing takes a while: done before the transaction, which then holds the clinic lock only briefly.
       const passwordHash = await hashPassword(input.password);
       return withTenant(pool, actor, async (tx) => {
-        await assertSeatFree(tx, clinicId, await lockClinic(tx, clinicId));
-        const user = await insertUser(tx, {
+        const user = await insertStaffInFreeSeat(tx, {
           clinicId,
           email: input.email,
           passwordHash,
