@@ -18,8 +18,15 @@ const SAMPLE_MS = 10;
  */
 export const shedLoad = fp<{ pool: pg.Pool; queueLimit: number; maxEventLoopDelayMs: number | 'off' }>(
   async (app: FastifyInstance, { pool, queueLimit, maxEventLoopDelayMs }) => {
-    const delay = maxEventLoopDelayMs === 'off' ? undefined : eventLoopDelay();
-    if (delay) app.addHook('onClose', async () => delay.stop());
+    let delay: ReturnType<typeof eventLoopDelay> | undefined;
+    // Sampling starts once the app is ready: loading and registering the app stalls the loop for a
+    // second or more, and counted as delay it shed a new node's first requests.
+    if (maxEventLoopDelayMs !== 'off') {
+      app.addHook('onReady', async () => {
+        delay = eventLoopDelay();
+      });
+      app.addHook('onClose', async () => delay?.stop());
+    }
     const loopBehind = () => delay !== undefined && delay.current() > Number(maxEventLoopDelayMs);
     app.addHook('onRequest', async () => {
       if (pool.waitingCount >= queueLimit) throw new Overloaded('queue-full');

@@ -1,5 +1,8 @@
+import Fastify from 'fastify';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Overloaded } from '../../src/errors/app-error.ts';
+import { shedLoad } from '../../src/http/load-shedding.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
 import { scrape } from '../support/prometheus-text.ts';
@@ -170,5 +173,25 @@ describe('with event-loop shedding off (a process that also analyses photos)', (
     while (performance.now() < until);
     expect((await served).status).toBe(200);
     expect(await shedCount(both, 'event-loop-behind')).toBe(0);
+  });
+});
+
+describe('a node that was slow to start', () => {
+  it('serves its first request: the stall of loading and registering is not overload', async () => {
+    const app = Fastify();
+    const idlePool = { waitingCount: 0 } as pg.Pool;
+    await app.register(shedLoad, { pool: idlePool, queueLimit: 10, maxEventLoopDelayMs: 200 });
+    app.get('/first', async () => ({ ok: true }));
+    // What compiling and registering the rest of the app does to the loop after this plugin is in.
+    await app.register(async () => {
+      const until = performance.now() + 600;
+      while (performance.now() < until);
+    });
+    await app.ready();
+    try {
+      expect((await app.inject('/first')).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });
