@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { createClinic, createUser, type TestClinic, type TestUser } from '../support/factories.ts';
 
@@ -129,6 +130,7 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     expect((await revenueCard.locator('.figure-value').textContent())?.replace(/\s/g, ' ')).toBe('THB 3,000.00');
     expect(await page.getByText(/Figures computed at /).isVisible()).toBe(true);
     expect(await page.getByText("The last 7 days, up to each clinic's own today").isVisible()).toBe(true);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // Revenue, highest first, is the default ranking.
     expect(await orderOf(page, [clinics.busy.name, clinics.quiet.name])).toEqual([clinics.busy.name, clinics.quiet.name]);
@@ -170,6 +172,7 @@ describe.runIf(browserAvailable)('super admin pages', () => {
       .poll(() => page.getByText('3 to 63 lower-case letters, digits or dashes, not starting or ending with a dash').isVisible())
       .toBe(true);
     expect(await form.getByLabel('Slug', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect((await t.db.owner.query('SELECT 1 FROM clinics WHERE name = $1', [name])).rowCount).toBe(0);
 
     await form.getByLabel('Slug', { exact: true }).fill(`siam-glow-${tag}`);
@@ -225,6 +228,7 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Saved.');
     expect(await staffLimit.getByRole('cell').first().textContent()).toBe("12 (this clinic's own limit)");
     expect(await clinicRow(clinic.id)).toMatchObject({ tier: 'professional', quota_overrides: { max_users: 12 } });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(await auditOf(clinic.id, 'clinic.tier_change')).toEqual([
       { actor_user_id: admin.id, metadata: { from: 'starter', to: 'professional' } },
     ]);
@@ -240,6 +244,7 @@ describe.runIf(browserAvailable)('super admin pages', () => {
     await tierEntry.getByRole('button', { name: 'Details' }).click();
     const recorded = JSON.parse((await tierEntry.getByLabel('Recorded details').textContent())!);
     expect(recorded).toEqual({ from: 'starter', to: 'professional' });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
   it('choosing OpenAI on a platform without its key says why, in the chosen language, and keeps the provider', async () => {

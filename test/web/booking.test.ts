@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, signInAs, type TestUser } from '../support/factories.ts';
@@ -73,6 +74,7 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
     await page.getByLabel('Date').fill(date);
     const startsAt = localInstant(date, '10:00');
     await page.getByRole('group', { name: 'Available times' }).getByRole('button', { name: '10:00', exact: true }).click();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Confirm booking' }).click();
 
     await page.waitForURL('**/my-appointments?booked=*');
@@ -80,6 +82,7 @@ describe.runIf(browserAvailable)('booking in the web app', () => {
     const card = page.getByRole('listitem', { name: 'Hydrating facial' });
     await expect.poll(() => card.locator('time').first().getAttribute('datetime')).toBe(new Date(startsAt).toISOString());
     expect(await card.textContent()).toContain('Scheduled');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     const rows = await rowsOf(await customerIdOf(user));
     expect(rows.map((r) => [r.starts_at.toISOString(), r.status])).toEqual([[new Date(startsAt).toISOString(), 'scheduled']]);
   });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, signInAs, type TestUser } from '../support/factories.ts';
@@ -62,6 +63,7 @@ describe.runIf(browserAvailable)('customers in the web app', () => {
     const page = await customersPage();
     await page.getByLabel('Search customers').fill('kaewman');
     await expect.poll(() => namesShown(page)).toEqual(['Wanida Kaewmanee']);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'Wanida Kaewmanee' }).click();
 
     await page.waitForURL(`**/customers/${wanidaId}`);
@@ -79,6 +81,7 @@ describe.runIf(browserAvailable)('customers in the web app', () => {
     await expect
       .poll(() => page.getByRole('table', { name: 'Past appointments' }).locator('.status').allTextContents())
       .toEqual(['Completed']);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // The browser's Back returns to the same search.
     await page.goBack();

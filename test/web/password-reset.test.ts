@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { createClinic, createUser, PASSWORD, type TestUser } from '../support/factories.ts';
 import { readMail, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
@@ -35,12 +36,14 @@ describe.runIf(browserAvailable)('resetting a forgotten password in the web app'
     await page.getByLabel('Email', { exact: true }).fill(customer.email);
     await page.getByRole('button', { name: 'Send the link' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('a link is on its way');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     const link = await resetLink();
     await page.goto(link);
     await page.getByLabel('New password', { exact: true }).fill('a fresh passphrase 2026');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('signed out everywhere');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // The link is spent: opening it again says so.
     const again = await t.newPage({ language: 'en' });

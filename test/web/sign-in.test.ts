@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { createClinic, createUser, type TestUser } from '../support/factories.ts';
 
@@ -25,6 +26,7 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
     await page.locator('input[type=password]').fill('not the password');
     await page.locator('form button[type=submit]').click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('อีเมลหรือรหัสผ่านไม่ถูกต้อง');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect((await page.context().cookies()).some((c) => c.name === 'bwai_session')).toBe(false);
   });
 
@@ -38,6 +40,7 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
       const page = await t.signedInPage(user);
       await page.waitForURL(`**${home}`);
       expect(await page.locator('header nav a').allTextContents()).toEqual(links);
+      expect(await seriousAccessibilityViolations(page), home).toEqual([]);
     }
   });
 

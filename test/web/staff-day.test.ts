@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { localDateInDays, localInstant, setUpBookableTreatment } from '../support/clinic-operations.ts';
 import { createClinic, createUser, PASSWORD, signInAs, type TestUser } from '../support/factories.ts';
@@ -97,6 +98,7 @@ describe.runIf(browserAvailable)("the staff's day in the web app", () => {
     await page.getByRole('button', { name: 'Previous day' }).click();
     await expect.poll(() => customersShown(page)).toEqual(['Araya Treated', 'Boonsri Absent', 'Dao Cancelled']);
     expect(await page.getByLabel('Day', { exact: true }).inputValue()).toBe(yesterday);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     await page
       .getByRole('row', { name: /Araya Treated/ })

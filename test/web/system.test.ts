@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDefinition } from '../../src/jobs/job-context.ts';
 import { sendJob } from '../../src/jobs/job-queue.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { createUser, type TestUser } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -65,6 +66,7 @@ describe.runIf(browserAvailable && Boolean(process.env.REDIS_URL))('the System p
     const roles = async () => (await nodes.locator('td:nth-of-type(1)').allTextContents()).sort();
     expect(await roles()).toEqual(['API', 'API and worker']);
     expect(await page.getByText('The whole platform: 2 processes publish their figures.').isVisible()).toBe(true);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // Waiting, running, failed, dead-lettered: nothing yet.
     await expect.poll(() => cells(page)).toEqual(['0', '0', '0', '0']);
