@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import sharp from 'sharp';
 import { decodeRgb, loadFaceModel, type FaceModel } from '../src/analysis/face-model.ts';
@@ -7,6 +6,7 @@ import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } f
 import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.ts';
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { round, summarise } from './timing.ts';
 
@@ -45,34 +45,23 @@ for (const subject of subjects) results.push(await measure(subject));
 const bands = await skinToneBands(subjects);
 const summary = summariseAll(results);
 print(results, summary, bands);
-await mkdir('bench/results', { recursive: true });
-await writeFile(
-  'bench/results/analysis.json',
-  // The load average says how shared the machine was while the numbers were taken.
-  `${JSON.stringify(
-    {
-      at: new Date().toISOString(),
-      loadAverage: loadavg().map(round),
-      cores: cpus().length,
-      // 1 under `taskset -c 0`: the one-core figure DESIGN.md asks for.
-      coresAvailable: availableParallelism(),
-      sharpConcurrency: sharp.concurrency(),
-      node: process.version,
-      modelVersion: LOCAL_MODEL_VERSION,
-      modelLoadMs: round(model.loadMs),
-      iterations,
-      warmup,
-      targetMs: TARGET_MS,
-      targetRatio: TARGET_RATIO,
-      summary,
-      results,
-      skinToneBands: bands,
-      note: 'All sample faces are of young women (face-api demo photos); darker ITA° bands come from the same faces rendered darker with sharp, not from other people.',
-    },
-    null,
-    2,
-  )}\n`,
-);
+await writeBenchReport('analysis', {
+  cores: cpus().length,
+  // 1 under `taskset -c 0`: the one-core figure DESIGN.md asks for.
+  coresAvailable: availableParallelism(),
+  sharpConcurrency: sharp.concurrency(),
+  node: process.version,
+  modelVersion: LOCAL_MODEL_VERSION,
+  modelLoadMs: round(model.loadMs),
+  iterations,
+  warmup,
+  targetMs: TARGET_MS,
+  targetRatio: TARGET_RATIO,
+  summary,
+  results,
+  skinToneBands: bands,
+  note: 'All sample faces are of young women (face-api demo photos); darker ITA° bands come from the same faces rendered darker with sharp, not from other people.',
+});
 
 function pickSpread(faces: DerivedFace[], count: number): DerivedFace[] {
   const bySample = new Map<string, DerivedFace[]>();

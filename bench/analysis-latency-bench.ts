@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFaceModel } from '../src/analysis/face-model.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { createBenchClinic, distinctPhotos, withScratchRuntime, type BenchClinic } from './scratch-runtime.ts';
 import { round, summarise } from './timing.ts';
@@ -127,11 +128,7 @@ try {
     `upload to result p50 ${Math.round(latency.p50)} ms, p95 ${Math.round(latency.p95)} ms (target < ${TARGET_MS} ms: ${latency.p95 < TARGET_MS ? 'met' : 'NOT met'}); ` +
       `${round(latency.p50 / work.p50)}× the work itself at p50; load ${loadavg().map(round).join(' ')}`,
   );
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/analysis-latency.json',
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), targetMs: TARGET_MS, table, samples: run }, null, 2)}\n`,
-  );
+  await writeBenchReport('analysis-latency', { targetMs: TARGET_MS, table, samples: run });
 } finally {
   await rm(storageDir, { recursive: true, force: true });
 }

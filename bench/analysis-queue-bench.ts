@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -6,6 +6,7 @@ import { loadFaceModel } from '../src/analysis/face-model.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { createBenchClinic, distinctPhotos, withScratchRuntime } from './scratch-runtime.ts';
 import { round } from './timing.ts';
@@ -49,11 +50,7 @@ try {
   console.log(
     `throughput with 2 workers: ${round(two!.perMinute / one!.perMinute)}× one worker (includes each worker's model load); load ${loadavg().map(round).join(' ')}`,
   );
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/analysis-queue.json',
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), results }, null, 2)}\n`,
-  );
+  await writeBenchReport('analysis-queue', { results });
 } finally {
   await rm(storageDir, { recursive: true, force: true });
 }

@@ -1,12 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { seededServerEnv, startBenchRun } from './bench-run.ts';
+import { writeBenchReport } from './bench-report.ts';
+import { seededServerEnv, startBenchRun, stopRun } from './bench-run.ts';
 import {
-  BenchFailure,
   checkRoutes,
+  dashboardLoadOptions,
   checkSameRows,
   dashboardReads,
   loadPhase,
@@ -18,7 +17,7 @@ import {
   signOutAll,
   type PhaseResult,
 } from './dashboard-load.ts';
-import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
+import { notSeededMessage, redactPassword, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
 
 // Tenant-scoped reads of the staff dashboard under many concurrent connections, against the real API
@@ -30,40 +29,28 @@ import { round } from './timing.ts';
 // count as throughput: the API sheds load with fast 503s, which would otherwise count as work done.
 const TARGETS = { throughputRatio: 0.5, sheddingAnswerMs: 1000 };
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    connections: { type: 'string', default: '1000' },
-    seconds: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '2' },
-    clinics: { type: 'string', default: '200' },
-  },
+const { connections, seconds, warmupSeconds, rounds, clinicCount, url } = dashboardLoadOptions('api load bench', {
+  connections: 1000,
+  seconds: 20,
 });
-const connections = Number(values.connections);
-const seconds = Number(values.seconds);
-const warmupSeconds = Number(values.warmup);
-const rounds = Number(values.rounds);
-const clinicCount = Number(values.clinics);
-const url = seededDatabaseUrl('api load bench', values['database-url']);
 const serverEnv = seededServerEnv(url);
 const serverConfig = loadConfig(serverEnv);
 
-const { cleanups, cleanUp, startServer: startBenchServer } = startBenchRun('api load bench');
+const { cleanups, startServer: startBenchServer, runToEnd } = startBenchRun('api load bench');
 const startServer = (name: string, command: string[], readyPath: string) => startBenchServer(name, command, readyPath, serverEnv);
 
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
-try {
+await runToEnd(async () => {
   const totals = await seededTotals(owner);
-  if (totals.appointments === 0) fail(notSeededMessage('api load bench', url));
+  if (totals.appointments === 0) stopRun(notSeededMessage('api load bench', url));
   const clinics = await pickClinics(owner, clinicCount);
   cleanups.push(await raiseApiLimits(owner, clinics));
 
   const api = await startServer('api', [process.execPath, '--import', 'tsx', 'src/main.ts', 'api'], '/healthz');
   const ready = await fetch(`${api.base}/readyz`);
   if (!ready.ok)
-    fail(
+    stopRun(
       `api load bench: the API is not ready: ${((await ready.json()) as { detail?: string }).detail ?? ready.status} (npm run migrate with DATABASE_URL set to this database applies pending migrations)`,
     );
   const baseline = await startServer('baseline', [process.execPath, '--import', 'tsx', 'bench/plain-pool-server.ts'], '/healthz');
@@ -152,15 +139,8 @@ try {
     phases: { appWithoutDatabase: stackRun, rounds: baselineRuns.map((b, i) => ({ baseline: b, api: apiRuns[i]! })) },
   };
   print(report);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/api-load.json', `${JSON.stringify(report, null, 2)}\n`);
-} catch (error) {
-  if (!(error instanceof BenchFailure)) throw error;
-  process.stderr.write(`\n${error.message}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+  await writeBenchReport('api-load', report);
+});
 
 function print(report: {
   loadAverage: number[];
@@ -286,9 +266,4 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
-}
-
-// Thrown, not exited: the servers started and the rate limits changed for the run are put back first.
-function fail(message: string): never {
-  throw new BenchFailure(message);
 }

@@ -19,12 +19,22 @@ export function seededServerEnv(url: string, env: NodeJS.ProcessEnv = process.en
   };
 }
 
+/** A reason to stop that the user can act on: printed as one line, after the cleanup. */
+export class BenchFailure extends Error {}
+
+/** Ends a run with one line for the user: thrown, not exited, so the cleanups first put back what the run changed. */
+export function stopRun(message: string): never {
+  throw new BenchFailure(message);
+}
+
 export interface BenchRun {
   /** Steps to undo at the end, run once in reverse order of adding. */
   cleanups: (() => Promise<unknown>)[];
   cleanUp: () => Promise<void>;
   /** Starts a server in its own process, stopped by cleanUp; a server that does not come up ends the bench. */
   startServer: (name: string, command: string[], readyPath: string, env: NodeJS.ProcessEnv) => Promise<ChildServer>;
+  /** Runs the bench's body, then the cleanups however it ends; a BenchFailure ends it with its line and exit code 1. */
+  runToEnd: (body: () => Promise<void>) => Promise<void>;
 }
 
 /** A bench run whose cleanups also run on Ctrl-C, so clinics get their limits back and no server is left. */
@@ -45,5 +55,16 @@ export function startBenchRun(bench: string): BenchRun {
     cleanups.push(() => stopProcess(server.child));
     return server;
   };
-  return { cleanups, cleanUp, startServer };
+  const runToEnd = async (body: () => Promise<void>) => {
+    try {
+      await body();
+    } catch (error) {
+      if (!(error instanceof BenchFailure)) throw error;
+      process.stderr.write(`\n${error.message}\n`);
+      process.exitCode = 1;
+    } finally {
+      await cleanUp();
+    }
+  };
+  return { cleanups, cleanUp, startServer, runToEnd };
 }

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { DateTime } from 'luxon';
 import { findCalendarEntry, listCalendar } from '../src/appointments/appointment-repo.ts';
@@ -8,6 +7,7 @@ import { createDatabase, enableAppRoleLogin, type Database } from '../src/db/dat
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { findTreatment } from '../src/treatments/treatment-repo.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
@@ -52,12 +52,7 @@ try {
   const results = [];
   for (const subject of subjects) results.push(await measure(db, subject));
   print(totals, results);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/calendar.json',
-    // The load average says how shared the machine was while the numbers were taken.
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), ...totals, iterations, warmup, slotIterations, targetMs: TARGET_MS, results }, null, 2)}\n`,
-  );
+  await writeBenchReport('calendar', { ...totals, iterations, warmup, slotIterations, targetMs: TARGET_MS, results });
 } finally {
   await db.close();
 }

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { createAnalyticsCache } from '../src/analytics/analytics-cache.ts';
 import { clinicPerformance, type ClinicPerformanceRow } from '../src/analytics/clinic-analytics-repo.ts';
@@ -10,6 +9,7 @@ import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { unsafeWithPlatformAccess, withTenant, type PlatformActor, type Tx } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
 import { liveClinicFigures, type LiveFigures } from '../test/support/live-clinic-figures.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round, summarise, timed, type Timing } from './timing.ts';
@@ -112,26 +112,17 @@ try {
   const writes = await measureWrites();
   const loadAtEnd = loadavg().map(round);
   print(size, periods, writes, loadAtEnd, vacuumed);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/clinic-analytics.json',
-    `${JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        // How shared the machine was while the numbers were taken.
-        loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
-        database: size,
-        cache: redis ? 'redis' : 'in-process',
-        vacuumedFirst: values['skip-vacuum'] ? 'skipped (--skip-vacuum)' : vacuumed,
-        iterations: { nPlusOne: n1Iterations, live: iterations, rollup: iterations, cached: cachedIterations },
-        targets: TARGETS,
-        periods: periods.map((p) => ({ ...p, mismatches: p.mismatches.slice(0, 20) })),
-        writes,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeBenchReport('clinic-analytics', {
+    // How shared the machine was while the numbers were taken.
+    loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
+    database: size,
+    cache: redis ? 'redis' : 'in-process',
+    vacuumedFirst: values['skip-vacuum'] ? 'skipped (--skip-vacuum)' : vacuumed,
+    iterations: { nPlusOne: n1Iterations, live: iterations, rollup: iterations, cached: cachedIterations },
+    targets: TARGETS,
+    periods: periods.map((p) => ({ ...p, mismatches: p.mismatches.slice(0, 20) })),
+    writes,
+  });
   if (periods.some((p) => p.mismatches.length > 0)) process.exitCode = 1;
 } finally {
   await db.close();

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { listCustomers } from '../src/customers/customer-repo.ts';
@@ -7,6 +5,7 @@ import { createDatabase, enableAppRoleLogin } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { withTenant, type TenantScope } from '../src/db/tenant-transaction.ts';
 import { createLogger } from '../src/logger.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { round, summarise, timed } from './timing.ts';
 
@@ -68,11 +67,7 @@ try {
       speedup: `${r.speedup}×`,
     })),
   );
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/customer-search.json',
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), customers, iterations, results }, null, 2)}\n`,
-  );
+  await writeBenchReport('customer-search', { customers, iterations, results });
 } finally {
   await db.close();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -3,8 +3,11 @@ import { DateTime } from 'luxon';
 import type pg from 'pg';
 import { SEED_PASSWORD } from '../src/seed/seed-runner.ts';
 import { principalHeader } from './baseline-principal.ts';
+import { benchOptions } from './bench-options.ts';
+import { stopRun } from './bench-run.ts';
 import type { ChildServer } from './child-server.ts';
 import { coresBusy, readCpu, readProc, type CpuSample } from './cpu-sampler.ts';
+import { seededDatabaseUrl } from './seeded-database.ts';
 import { round } from './timing.ts';
 
 // What the API benches share: the staff dashboard's reads by the signed-in owners of many seeded
@@ -18,11 +21,24 @@ import { round } from './timing.ts';
 export const RUN_API_LIMIT = 100_000_000;
 const SIGN_IN_CONCURRENCY = 4;
 
-/** A reason to stop that the user can act on: printed as one line, after the cleanup. */
-export class BenchFailure extends Error {}
+/** The options of a bench that loads the dashboard: the same in each, with the bench's own size of load. */
+export function dashboardLoadOptions(bench: string, load: { connections: number; seconds: number }) {
+  const options = benchOptions(bench, {
+    numbers: { ...load, warmup: 5, rounds: 2, clinics: 200 },
+    strings: ['database-url'],
+  });
+  return {
+    connections: options.connections,
+    seconds: options.seconds,
+    warmupSeconds: options.warmup,
+    rounds: options.rounds,
+    clinicCount: options.clinics,
+    url: seededDatabaseUrl(bench, options['database-url']),
+  };
+}
 
 function fail(message: string): never {
-  throw new BenchFailure(`api bench: ${message}`);
+  stopRun(`api bench: ${message}`);
 }
 
 export interface Clinic {

@@ -1,12 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { seededServerEnv, startBenchRun } from './bench-run.ts';
+import { writeBenchReport } from './bench-report.ts';
+import { seededServerEnv, startBenchRun, stopRun } from './bench-run.ts';
 import type { ChildServer } from './child-server.ts';
 import {
-  BenchFailure,
   checkRoutes,
+  dashboardLoadOptions,
   dashboardReads,
   loadPhase,
   pickClinics,
@@ -16,7 +15,7 @@ import {
   signOutAll,
   type PhaseResult,
 } from './dashboard-load.ts';
-import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
+import { notSeededMessage, redactPassword, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
 
 // What metrics and tracing cost the API: the dashboard reads of the api load bench against four API
@@ -29,22 +28,10 @@ const TARGET_MAX_LOSS = 0.1;
 /** Prometheus's usual scrape interval is 15 to 60 s; scraping more often only makes metrics look dearer. */
 const SCRAPE_EVERY_MS = 5_000;
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    connections: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '15' },
-    warmup: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '2' },
-    clinics: { type: 'string', default: '200' },
-  },
+const { connections, seconds, warmupSeconds, rounds, clinicCount, url } = dashboardLoadOptions('observability bench', {
+  connections: 200,
+  seconds: 15,
 });
-const connections = Number(values.connections);
-const seconds = Number(values.seconds);
-const warmupSeconds = Number(values.warmup);
-const rounds = Number(values.rounds);
-const clinicCount = Number(values.clinics);
-const url = seededDatabaseUrl('observability bench', values['database-url']);
 // Tracing is switched on case by case: whatever OTEL_ settings this shell has would blur the cases.
 const baseEnv = seededServerEnv(
   url,
@@ -57,13 +44,13 @@ type Case = 'off' | 'metrics' | 'metrics + tracing' | 'metrics + tracing 10%';
 const CASES: Case[] = ['off', 'metrics', 'metrics + tracing', 'metrics + tracing 10%'];
 const TRACED: Case[] = ['metrics + tracing', 'metrics + tracing 10%'];
 
-const { cleanups, cleanUp, startServer } = startBenchRun('observability bench');
+const { cleanups, startServer, runToEnd } = startBenchRun('observability bench');
 
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
-try {
+await runToEnd(async () => {
   const totals = await seededTotals(owner);
-  if (totals.appointments === 0) fail(notSeededMessage('observability bench', url));
+  if (totals.appointments === 0) stopRun(notSeededMessage('observability bench', url));
   const clinics = await pickClinics(owner, clinicCount);
   cleanups.push(await raiseApiLimits(owner, clinics));
 
@@ -87,11 +74,11 @@ try {
   for (const server of Object.values(servers)) {
     const ready = await fetch(`${server.base}/readyz`);
     if (!ready.ok)
-      fail(`observability bench: the API is not ready (${ready.status}): npm run migrate applies pending migrations`);
+      stopRun(`observability bench: the API is not ready (${ready.status}): npm run migrate applies pending migrations`);
   }
   // With the web app built, an unknown path gets its page: what must be missing is the exposition itself.
   const scraped = await fetch(`${servers.off.base}/metrics`);
-  if ((await scraped.text()).includes('# HELP')) fail('observability bench: METRICS=off still serves /metrics');
+  if ((await scraped.text()).includes('# HELP')) stopRun('observability bench: METRICS=off still serves /metrics');
 
   // Sessions live in the database: signed in once, they are valid on every process.
   const sessions = await signInAll(servers.off.base, clinics);
@@ -170,15 +157,8 @@ try {
     phases: runs,
   };
   print(report);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/observability.json', `${JSON.stringify(report, null, 2)}\n`);
-} catch (error) {
-  if (!(error instanceof BenchFailure)) throw error;
-  process.stderr.write(`\n${error.message}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+  await writeBenchReport('observability', report);
+});
 
 /** Reads /metrics every few seconds, as Prometheus would, while a phase runs. */
 function scrapeMetrics(base: string): { stop(): Promise<void> } {
@@ -187,7 +167,7 @@ function scrapeMetrics(base: string): { stop(): Promise<void> } {
   const loop = (async () => {
     while (scraping) {
       const res = await fetch(`${base}/metrics`);
-      if (res.status !== 200) fail(`observability bench: GET /metrics answered ${res.status}`);
+      if (res.status !== 200) stopRun(`observability bench: GET /metrics answered ${res.status}`);
       await res.arrayBuffer();
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -299,9 +279,4 @@ function print(report: {
       '',
     ].join('\n'),
   );
-}
-
-// Thrown, not exited: the servers started and the rate limits changed for the run are put back first.
-function fail(message: string): never {
-  throw new BenchFailure(message);
 }

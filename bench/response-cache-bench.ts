@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -8,6 +7,7 @@ import { createInvalidationBus } from '../src/cache/invalidation-bus.ts';
 import { createFlagLookup } from '../src/flags/flag-lookup.ts';
 import { createFlagService } from '../src/flags/flag-service.ts';
 import { stopProcess } from '../test/support/worker-process.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { startChildServer } from './child-server.ts';
 import { loadPhase, pickClinics, raiseApiLimits, signInAll, signOutAll, type PhaseResult } from './dashboard-load.ts';
@@ -110,5 +110,4 @@ const report = {
 };
 console.table(summary);
 process.stdout.write(`flag on / flag off throughput: ${report.ratioOnToOff}×; load average ${report.loadAverage.join(' ')}\n`);
-await mkdir('bench/results', { recursive: true });
-await writeFile('bench/results/response-cache.json', `${JSON.stringify(report, null, 2)}\n`);
+await writeBenchReport('response-cache', report);

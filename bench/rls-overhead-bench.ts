@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { DateTime } from 'luxon';
 import pg from 'pg';
@@ -9,6 +8,7 @@ import { APP_ROLE } from '../src/db/database.ts';
 import { withTenant, type TenantScope, type Tx } from '../src/db/tenant-transaction.ts';
 import { countActiveStaffSeats, listClinicStaff } from '../src/staff/staff-repo.ts';
 import { STAFF_ROLES } from '../src/users/role-vocabulary.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { busiestWeeks, type BusiestWeek } from './busiest-week.ts';
 import { fail, notSeededMessage, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
@@ -98,26 +98,16 @@ try {
   }
   const endLoad = loadavg().map(round);
   print(results, endLoad);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/rls-overhead.json',
-    // The load average says how shared the machine was while the numbers were taken.
-    `${JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        loadAverage: { start: startLoad, end: endLoad },
-        ...totals,
-        iterations,
-        warmup,
-        targetRatio: TARGET_RATIO,
-        baseline:
-          'the same statement in the same withTenant transaction as the superuser with row_security = off; the others as the application role (SET LOCAL ROLE), on the same connection',
-        results,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeBenchReport('rls-overhead', {
+    loadAverage: { start: startLoad, end: endLoad },
+    ...totals,
+    iterations,
+    warmup,
+    targetRatio: TARGET_RATIO,
+    baseline:
+      'the same statement in the same withTenant transaction as the superuser with row_security = off; the others as the application role (SET LOCAL ROLE), on the same connection',
+    results,
+  });
 } finally {
   await server.end();
 }

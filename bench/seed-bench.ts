@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
 import { seedDatabase } from '../src/seed/seed-runner.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 
 // Seeds a scratch database at the design's scale (1,000 clinics, 100,000 users, 1,000,000 appointments) and reports rows/s per table.
@@ -59,11 +59,14 @@ try {
     process.stdout.write(
       `  ${r.table.padEnd(25)} ${String(r.rows).padStart(9)} rows ${r.seconds.toFixed(2).padStart(7)} s ${String(r.rowsPerSecond).padStart(8)} rows/s\n`,
     );
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/seed.json',
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))), clinics: values.clinics, users: values.users, appointments: values.appointments, totalSeconds: Number(summary.seconds.toFixed(3)), steps: rows }, null, 2)}\n`,
-  );
+  await writeBenchReport('seed', {
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+    clinics: values.clinics,
+    users: values.users,
+    appointments: values.appointments,
+    totalSeconds: Number(summary.seconds.toFixed(3)),
+    steps: rows,
+  });
 } finally {
   await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
@@ -15,6 +15,7 @@ import {
   WORKING_LONG_SIDE,
 } from '../src/uploads/photo-pipeline.ts';
 import { multipartOptions, readUpload } from '../src/uploads/read-upload.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { benchOptions } from './bench-options.ts';
 import { round, summarise, timed } from './timing.ts';
 
@@ -124,8 +125,7 @@ const result = {
   memory: { peakRssAtRestMb: restingRssMb, peakRssMb },
 };
 print(result);
-await mkdir('bench/results', { recursive: true });
-await writeFile('bench/results/upload.json', `${JSON.stringify(result, null, 2)}\n`);
+await writeBenchReport('upload', result);
 
 /** The baseline: sharp alone, same sizes and encoder settings, thumbnails (in parallel) from the resized JPEG. */
 async function bareSharp(original: Buffer) {

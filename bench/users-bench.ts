@@ -1,14 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { SESSION_COOKIE, newSessionToken } from '../src/auth/session-token.ts';
 import { loadConfig } from '../src/config.ts';
+import { benchOptions } from './bench-options.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { principalHeader } from './baseline-principal.ts';
-import { seededServerEnv, startBenchRun } from './bench-run.ts';
+import { seededServerEnv, startBenchRun, stopRun } from './bench-run.ts';
 import { coresBusy, readCpu, type CpuSample } from './cpu-sampler.ts';
-import { notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
+import { fail, notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
 import { round } from './timing.ts';
 import { percentiles, runPageOpens, type LoadResult, type Page, type PageOpen } from './user-load.ts';
 
@@ -36,8 +36,6 @@ const RUN_API_LIMIT = 100_000_000;
 const REQUEST_TIMEOUT_S = 10;
 const WARMUP_USERS = 250;
 
-class BenchFailure extends Error {}
-
 const STEP_HEADER = [
   'case',
   'users',
@@ -61,26 +59,14 @@ const cell = (value: string, i: number) => (i === 0 ? value.padEnd(WIDTHS[i]!) :
 const c = (v: number | null) => (v === null ? '-' : v.toFixed(2));
 const trio = (a: number, b: number, p99: number) => `${Math.round(a)}/${Math.round(b)}/${Math.round(p99)}`;
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string' },
-    'base-url': { type: 'string' },
-    users: { type: 'string', default: '1000' },
-    steps: { type: 'string', default: '250,500,750,1000,1500,2000,3000' },
-    seconds: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '10' },
-    think: { type: 'string', default: '5' },
-    clinics: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '1' },
-  },
+const values = benchOptions('users bench', {
+  numbers: { users: 1000, seconds: 30, warmup: 10, think: 5, clinics: 200, seed: 1 },
+  strings: ['database-url', 'base-url', 'steps'],
 });
-const headlineUsers = Number(values.users);
-const steps = [...new Set([...values.steps.split(',').map(Number), headlineUsers])].sort((a, b) => a - b);
-const seconds = Number(values.seconds);
-const warmupSeconds = Number(values.warmup);
-const thinkSeconds = Number(values.think);
-const clinicCount = Number(values.clinics);
-const seed = Number(values.seed);
+const { users: headlineUsers, seconds, warmup: warmupSeconds, think: thinkSeconds, clinics: clinicCount, seed } = values;
+const steps = [...new Set([...(values.steps ?? '250,500,750,1000,1500,2000,3000').split(',').map(Number), headlineUsers])].sort(
+  (a, b) => a - b,
+);
 if (![headlineUsers, ...steps, seconds, thinkSeconds, clinicCount, seed].every((v) => Number.isFinite(v) && v > 0))
   fail('users bench: --users, --steps, --seconds, --think, --clinics and --seed take positive numbers');
 const url = seededDatabaseUrl('users bench', values['database-url']);
@@ -108,7 +94,7 @@ interface User {
   cookie: string;
 }
 
-const { cleanups, cleanUp, startServer: startBenchServer } = startBenchRun('users bench');
+const { cleanups, cleanUp, startServer: startBenchServer, runToEnd } = startBenchRun('users bench');
 const startServer = (name: string, command: string[], readyPath: string) => startBenchServer(name, command, readyPath, serverEnv);
 // A crash of the generator must still put the clinics' limits back and delete the run's sessions; a
 // second error while that runs (autocannon's sockets keep reading) must not end the process first.
@@ -119,9 +105,9 @@ process.on('uncaughtException', (error) => {
 
 const owner = new pg.Pool({ connectionString: url, max: 2 });
 cleanups.push(() => owner.end());
-try {
+await runToEnd(async () => {
   const totals = await seededTotals(owner);
-  if (totals.appointments === 0) fail(notSeededMessage('users bench', url));
+  if (totals.appointments === 0) stopRun(notSeededMessage('users bench', url));
   const clinics = await pickClinics(clinicCount);
   await raiseApiLimits(clinics);
   const users = await signIn(clinics, Math.max(...steps));
@@ -132,8 +118,10 @@ try {
         base: s.base,
         pid: s.child.pid!,
       }));
-  const ready = await fetch(`${api.base}/readyz`).catch((error: unknown) => fail(`users bench: ${api.base}: ${String(error)}`));
-  if (!ready.ok) fail(`users bench: the API is not ready (${ready.status}); npm run migrate applies pending migrations`);
+  const ready = await fetch(`${api.base}/readyz`).catch((error: unknown) =>
+    stopRun(`users bench: ${api.base}: ${String(error)}`),
+  );
+  if (!ready.ok) stopRun(`users bench: the API is not ready (${ready.status}); npm run migrate applies pending migrations`);
   const plainServer = await startServer(
     'baseline',
     [process.execPath, '--import', 'tsx', 'bench/plain-pool-server.ts'],
@@ -163,7 +151,7 @@ try {
   const report = {
     at: new Date().toISOString(),
     loadAverage: loadavg().map(round),
-    command: `npm run bench:users -- --database-url ${redactPassword(url)}${baseUrl ? ` --base-url ${baseUrl}` : ''} --users ${headlineUsers} --steps ${values.steps} --seconds ${seconds} --think ${thinkSeconds}`,
+    command: `npm run bench:users -- --database-url ${redactPassword(url)}${baseUrl ? ` --base-url ${baseUrl}` : ''} --users ${headlineUsers} --steps ${steps.join(',')} --seconds ${seconds} --think ${thinkSeconds}`,
     dataSet: totals,
     clinics: clinics.length,
     roleMix: Object.fromEntries(ROLE_MIX.map((m) => [m.role, m.share])),
@@ -186,15 +174,8 @@ try {
     steps: results,
   };
   printSummary(report);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/users.json', `${JSON.stringify(report, null, 2)}\n`);
-} catch (error) {
-  if (!(error instanceof BenchFailure)) throw error;
-  process.stderr.write(`\n${error.message}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+  await writeBenchReport('users', report);
+});
 
 /** Open clinics in id order, each with its owners, receptionists, customers who have an account, and customer records. */
 async function pickClinics(count: number): Promise<Clinic[]> {
@@ -220,7 +201,7 @@ async function pickClinics(count: number): Promise<Clinic[]> {
     [count],
   );
   const usable = rows.filter((r) => r.owners.length > 0 && r.customerIds.length > 0);
-  if (usable.length === 0) fail('users bench: no open clinic with an owner and customers');
+  if (usable.length === 0) stopRun('users bench: no open clinic with an owner and customers');
   return usable.map((r) => ({
     id: r.id,
     timeZone: r.timeZone,
@@ -338,7 +319,7 @@ async function checkPages(base: string, users: User[]): Promise<void> {
     const { opening, later } = pagesFor(user, () => 0);
     for (const path of [opening, ...later].flatMap((p) => p.waves.flat())) {
       const res = await fetch(`${base}${path}`, { headers: { cookie: user.cookie } });
-      if (res.status !== 200) fail(`users bench: GET ${path} as ${role} answered ${res.status}: ${await res.text()}`);
+      if (res.status !== 200) stopRun(`users bench: GET ${path} as ${role} answered ${res.status}: ${await res.text()}`);
     }
   }
 }
@@ -499,8 +480,4 @@ function printSummary(report: {
     '',
   ];
   process.stdout.write(out.join('\n'));
-}
-
-function fail(message: string): never {
-  throw new BenchFailure(message);
 }

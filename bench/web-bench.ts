@@ -1,12 +1,12 @@
-import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ensureDemoData } from '../src/demo/demo-data.ts';
 import { launchChromium } from '../test/support/browser.ts';
+import { writeBenchReport } from './bench-report.ts';
 import { withScratchRuntime } from './scratch-runtime.ts';
 import { round, summarise } from './timing.ts';
 
@@ -163,11 +163,14 @@ async function main(): Promise<void> {
   };
   console.table(table);
   console.table(assets.map((a) => ({ file: a.file, KB: round(a.bytes / 1024), 'KB gzip': round(a.gzipBytes / 1024) })));
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/web.json',
-    `${JSON.stringify({ at: new Date().toISOString(), loadAverage: loadavg().map(round), runs: RUNS, appointmentsToday: APPOINTMENTS_TODAY, assets, initialJsGzipBytes: jsGzip, render: result, table }, null, 2)}\n`,
-  );
+  await writeBenchReport('web', {
+    runs: RUNS,
+    appointmentsToday: APPOINTMENTS_TODAY,
+    assets,
+    initialJsGzipBytes: jsGzip,
+    render: result,
+    table,
+  });
   if (Object.values(table).some((row) => !row.met)) process.exitCode = 1;
 }
 
