@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.ts';
 import { benchOptions } from './bench-options.ts';
 import { writeBenchReport } from './bench-report.ts';
 import { principalHeader } from './baseline-principal.ts';
+import { seededRandom } from './seeded-random.ts';
 import { seededServerEnv, startBenchRun, stopRun } from './bench-run.ts';
 import { coresBusy, readCpu, type CpuSample } from './cpu-sampler.ts';
 import { fail, notSeededMessage, redactPassword, seededDatabaseUrl, seededTotals } from './seeded-database.ts';
@@ -237,7 +238,7 @@ async function raiseApiLimits(clinics: Clinic[]): Promise<void> {
  * i mod the clinic count; its role is drawn by the mix, so every prefix of the list has the same mix.
  */
 async function signIn(clinics: Clinic[], count: number): Promise<User[]> {
-  const random = randomSource(seed);
+  const random = seededRandom(seed);
   const picks = Array.from({ length: count }, (_, i) => {
     const clinic = clinics[i % clinics.length]!;
     let draw = random();
@@ -358,7 +359,7 @@ async function runStep(
   duration: number,
   { seed: stepSeed, onlyPath }: { seed: number; onlyPath?: string },
 ): Promise<StepResult> {
-  const random = randomSource(stepSeed);
+  const random = seededRandom(stepSeed);
   const think = () => -Math.log(1 - random()) * thinkSeconds * 1000;
   const opens: PageOpen[] = [];
   for (const [person, user] of stepUsers.entries()) {
@@ -413,18 +414,6 @@ async function runStep(
 /** The session for the API; the same user named for the baseline, which looks up no session. */
 function headersOf(user: User): Record<string, string> {
   return { cookie: user.cookie, ...principalHeader(user.clinic.id, user.userId) };
-}
-
-/** A small seeded generator (mulberry32), so two runs with the same --seed open the same pages at the same moments. */
-function randomSource(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function stepLine(r: StepResult): string {

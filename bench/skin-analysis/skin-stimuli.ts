@@ -1,4 +1,5 @@
 import type { RgbPixels } from './capture-perturbations.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { toSrgb, TO_LINEAR } from './linear-light.ts';
 
 // Controlled amounts of each skin concern drawn onto a real face, for the dose-response bench: spots of a
@@ -13,18 +14,6 @@ export interface StimulusMask {
   data: Uint8Array;
   width: number;
   height: number;
-}
-
-/** mulberry32: small, seedable, and the same sequence on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A pixel's share of a mark: 1 at its core, falling to 0 across a soft edge (a smoothstep). */
@@ -84,7 +73,7 @@ export function placeInMask(
   const fits = (x: number, y: number) =>
     [0, Math.PI / 2, Math.PI, (3 * Math.PI) / 2].every((a) => inside(x + margin * Math.cos(a), y + margin * Math.sin(a))) &&
     inside(x, y);
-  const next = random(seed);
+  const next = seededRandom(seed);
   const placed: [number, number][] = [];
   for (let tries = 0; placed.length < count && tries < count * 2000; tries++) {
     const x = next() * mask.width;
@@ -112,33 +101,24 @@ function discs(image: RgbPixels, centres: [number, number][], diameter: number, 
   return pixelsOf(canvas);
 }
 
-export interface SpotDose {
+export interface DiscDose {
   count: number;
   diameterPx: number;
-  /** 0–1: the share of light a spot's core absorbs in the channel melanin absorbs most. */
+  /** 0–1: the share of light a mark's core absorbs in the channel its pigment absorbs most. */
   contrast: number;
   seed?: number;
 }
 
+function drawDiscs(image: RgbPixels, mask: StimulusMask, dose: DiscDose, pigment: readonly number[], spacing: number) {
+  const centres = placeInMask(mask, dose.count, dose.diameterPx / 2, dose.diameterPx * spacing, dose.seed ?? 1);
+  return discs(image, centres, dose.diameterPx, scaled(pigment, dose.contrast));
+}
+
 /** Pigmented spots (lentigines) of one size and contrast. */
-export function drawSpots(image: RgbPixels, mask: StimulusMask, dose: SpotDose): RgbPixels {
-  const centres = placeInMask(mask, dose.count, dose.diameterPx / 2, dose.diameterPx * 1.5, dose.seed ?? 1);
-  return discs(image, centres, dose.diameterPx, scaled(MELANIN, dose.contrast));
-}
+export const drawSpots = (image: RgbPixels, mask: StimulusMask, dose: DiscDose) => drawDiscs(image, mask, dose, MELANIN, 1.5);
 
-export interface PapuleDose {
-  count: number;
-  diameterPx: number;
-  /** 0–1: how much of green and blue an inflamed papule's core absorbs. */
-  redness: number;
-  seed?: number;
-}
-
-/** Inflamed acne papules: small red discs. */
-export function drawPapules(image: RgbPixels, mask: StimulusMask, dose: PapuleDose): RgbPixels {
-  const centres = placeInMask(mask, dose.count, dose.diameterPx / 2, dose.diameterPx * 2, dose.seed ?? 2);
-  return discs(image, centres, dose.diameterPx, scaled(HAEMOGLOBIN, dose.redness));
-}
+/** Inflamed acne papules: small red discs, further apart than spots. */
+export const drawPapules = (image: RgbPixels, mask: StimulusMask, dose: DiscDose) => drawDiscs(image, mask, dose, HAEMOGLOBIN, 2);
 
 /** Diffuse redness over the whole mask, `strength` 0–1, feathered over `featherPx` at its border. */
 export function drawDiffuseRedness(image: RgbPixels, mask: StimulusMask, strength: number, featherPx = 6): RgbPixels {

@@ -80,7 +80,7 @@ describe('skin stimuli for the dose-response bench', () => {
     expect(g).toBeLessThan(140);
     expect(b).toBeLessThan(128);
     expect(at(red, 5, 5)).toEqual([196, 150, 128]);
-    const papules = drawPapules(plain, mask, { count: 4, diameterPx: 6, redness: 0.5 });
+    const papules = drawPapules(plain, mask, { count: 4, diameterPx: 6, contrast: 0.5 });
     const touched = changed(plain, papules);
     expect(touched.length).toBeGreaterThan(4 * 9);
     expect(touched.length).toBeLessThan(4 * 40);
