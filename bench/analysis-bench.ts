@@ -7,6 +7,7 @@ import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
 import { writeBenchReport } from './bench-report.ts';
+import { pickSpread } from './skin-analysis/sample-faces.ts';
 import { benchOptions } from './bench-options.ts';
 import { round, summarise } from './timing.ts';
 
@@ -62,19 +63,6 @@ await writeBenchReport('analysis', {
   skinToneBands: bands,
   note: 'All sample faces are of young women (face-api demo photos); darker ITA° bands come from the same faces rendered darker with sharp, not from other people.',
 });
-
-function pickSpread(faces: DerivedFace[], count: number): DerivedFace[] {
-  const bySample = new Map<string, DerivedFace[]>();
-  for (const face of faces) {
-    const sample = face.name.split('-')[0]!;
-    bySample.set(sample, [...(bySample.get(sample) ?? []), face]);
-  }
-  const picked: DerivedFace[] = [];
-  for (let rank = 0; picked.length < count && rank < 10; rank++) {
-    for (const group of bySample.values()) if (group[rank] && picked.length < count) picked.push(group[rank]!);
-  }
-  return picked;
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; sample: Sample }> {
   const cpu = process.cpuUsage();
