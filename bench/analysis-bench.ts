@@ -3,11 +3,11 @@ import sharp from 'sharp';
 import { decodeRgb, loadFaceModel, type FaceModel } from '../src/analysis/face-model.ts';
 import { itaBand, ITA_BANDS, type ItaBand } from '../src/analysis/local/colour.ts';
 import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } from '../src/analysis/local-analyzer.ts';
-import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.ts';
+import { PhotoRejectedError } from '../src/analysis/quality-gate.ts';
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
-import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
+import type { DerivedFace } from '../test/analysis/face-photos.ts';
 import { writeBenchReport } from './bench-report.ts';
-import { pickSpread } from './skin-analysis/sample-faces.ts';
+import { acceptedSampleFaces } from './skin-analysis/sample-faces.ts';
 import { benchOptions } from './bench-options.ts';
 import { round, summarise } from './timing.ts';
 
@@ -37,9 +37,7 @@ const model = await loadFaceModel();
 const freshModel: FaceModel = { loadMs: model.loadMs, detect: (image) => model.detect(image, { reuse: false }) };
 const analyzer = createLocalAnalyzer({ faceModel: async () => freshModel });
 
-// Spread over the six sample photos, skipping the two crops under coloured stage light the gate rejects.
-const derived = (await deriveFacePhotos(model)).filter((face) => assessQuality(face.pixels, face.faces).passed);
-const subjects = pickSpread(derived, photoCount);
+const subjects = await acceptedSampleFaces(model, photoCount);
 
 const results = [];
 for (const subject of subjects) results.push(await measure(subject));

@@ -1,15 +1,12 @@
 import { loadFaceModel } from '../src/analysis/face-model.ts';
 import { itaBand, type ItaBand } from '../src/analysis/local/colour.ts';
-import { createLocalAnalyzer } from '../src/analysis/local-analyzer.ts';
-import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.ts';
 import { CONCERNS, type Concern } from '../src/analysis/skin-analyzer.ts';
-import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { benchOptions } from './bench-options.ts';
 import { writeBenchReport } from './bench-report.ts';
-import { encodeJpeg, type RgbPixels } from './skin-analysis/capture-perturbations.ts';
+import { captureAnalyser, type CaptureAnalysis } from './skin-analysis/analyse-capture.ts';
 import { repeatability, type Repeatability } from './skin-analysis/measurement-error.ts';
 import { CAPTURES, type PerturbationFamily } from './skin-analysis/perturbation-plan.ts';
-import { pickSpread } from './skin-analysis/sample-faces.ts';
+import { acceptedSampleFaces } from './skin-analysis/sample-faces.ts';
 import { round } from './timing.ts';
 
 // How far a concern's score moves between captures of the same skin (bench/skin-analysis/perturbation-plan.ts:
@@ -25,40 +22,18 @@ const TARGET_SD = 3;
 
 const { faces: faceCount } = benchOptions('repeatability bench', { numbers: { faces: 8 } });
 
-interface Measurement {
+interface Measurement extends CaptureAnalysis {
   face: string;
   family: PerturbationFamily;
   label: string;
   /** The size of the photo analysed. */
   side: number;
-  scores: Record<Concern, number | null> | null;
-  ita: number | null;
-  refused: string[];
 }
 
 const model = await loadFaceModel();
-const analyzer = createLocalAnalyzer({ faceModel: async () => model });
+const analyse = captureAnalyser(model);
 
-/** One capture through the analyser as an upload would go: JPEG in, scores and ITA° out, or the gate's reasons. */
-async function analyse(pixels: RgbPixels): Promise<Pick<Measurement, 'scores' | 'ita' | 'refused'>> {
-  const image = await encodeJpeg(pixels);
-  try {
-    const { result, details } = await analyzer.analyzeDetailed({ image, width: pixels.width, height: pixels.height });
-    const scores = Object.fromEntries(CONCERNS.map((c) => [c, result.concerns[c]?.score ?? null])) as Record<
-      Concern,
-      number | null
-    >;
-    return { scores, ita: details.reference.ita, refused: [] };
-  } catch (error) {
-    if (!(error instanceof PhotoRejectedError)) throw error;
-    return { scores: null, ita: null, refused: error.quality.problems.map((p) => p.code) };
-  }
-}
-
-const faces = pickSpread(
-  (await deriveFacePhotos(model)).filter((face) => assessQuality(face.pixels, face.faces).passed),
-  faceCount,
-);
+const faces = await acceptedSampleFaces(model, faceCount);
 process.stdout.write(`repeatability bench: ${faces.length} faces × ${CAPTURES.length} captures\n`);
 const measurements: Measurement[] = [];
 for (const [i, face] of faces.entries()) {

@@ -1,4 +1,6 @@
-import type { DerivedFace } from '../../test/analysis/face-photos.ts';
+import type { FaceModel } from '../../src/analysis/face-model.ts';
+import { assessQuality } from '../../src/analysis/quality-gate.ts';
+import { deriveFacePhotos, type DerivedFace } from '../../test/analysis/face-photos.ts';
 
 /**
  * `count` faces taking turns across the sample photos, the largest face of each first, so no one group
@@ -14,4 +16,16 @@ export function pickSpread(all: DerivedFace[], count: number): DerivedFace[] {
   for (let rank = 0; picked.length < count && rank < 10; rank++)
     for (const group of bySample.values()) if (group[rank] && picked.length < count) picked.push(group[rank]!);
   return picked;
+}
+
+/**
+ * The faces a bench analyses: 1,080 px crops of the sample photos that the quality gate accepts as they are
+ * (it refuses the crops under coloured stage light), spread over the photos.
+ */
+export async function acceptedSampleFaces(model: FaceModel, count: number): Promise<DerivedFace[]> {
+  const derived = await deriveFacePhotos(model);
+  return pickSpread(
+    derived.filter((face) => assessQuality(face.pixels, face.faces).passed),
+    count,
+  );
 }

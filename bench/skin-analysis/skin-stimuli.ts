@@ -57,28 +57,35 @@ function absorb(
     }
 }
 
+/** The points around a centre that must be in the mask for a mark there to fit. */
+type Reach = (x: number, y: number) => [number, number][];
+
+/** A disc's reach: four points on its rim. */
+export const discReach =
+  (radius: number): Reach =>
+  (x, y) =>
+    [0, 1, 2, 3].map((q) => [x + radius * Math.cos((q * Math.PI) / 2), y + radius * Math.sin((q * Math.PI) / 2)]);
+
 /**
- * `count` centres inside the mask, each with `margin` pixels of mask around it, at least `spacing` apart,
- * in the generator's order: the first k are the same for every count ≥ k.
+ * `count` centres inside the mask whose `reach` is inside it too, at least `spacing` apart, in the
+ * generator's order: the first k are the same for every count ≥ k.
  */
-export function placeInMask(
-  mask: StimulusMask,
-  count: number,
-  margin: number,
-  spacing: number,
-  seed: number,
-): [number, number][] {
-  const inside = (x: number, y: number) =>
-    x >= 0 && y >= 0 && x < mask.width && y < mask.height && mask.data[Math.round(y) * mask.width + Math.round(x)] === 1;
-  const fits = (x: number, y: number) =>
-    [0, Math.PI / 2, Math.PI, (3 * Math.PI) / 2].every((a) => inside(x + margin * Math.cos(a), y + margin * Math.sin(a))) &&
-    inside(x, y);
+export function placeInMask(mask: StimulusMask, count: number, reach: Reach, spacing: number, seed: number): [number, number][] {
+  const inside = (x: number, y: number) => {
+    const [px, py] = [Math.round(x), Math.round(y)];
+    return px >= 0 && py >= 0 && px < mask.width && py < mask.height && mask.data[py * mask.width + px] === 1;
+  };
   const next = seededRandom(seed);
   const placed: [number, number][] = [];
   for (let tries = 0; placed.length < count && tries < count * 2000; tries++) {
     const x = next() * mask.width;
     const y = next() * mask.height;
-    if (fits(x, y) && placed.every(([px, py]) => Math.hypot(px - x, py - y) >= spacing)) placed.push([x, y]);
+    if (
+      inside(x, y) &&
+      reach(x, y).every(([rx, ry]) => inside(rx, ry)) &&
+      placed.every(([px, py]) => Math.hypot(px - x, py - y) >= spacing)
+    )
+      placed.push([x, y]);
   }
   if (placed.length < count) throw new RangeError(`only ${placed.length} of ${count} marks fit in the mask`);
   return placed;
@@ -110,7 +117,7 @@ export interface DiscDose {
 }
 
 function drawDiscs(image: RgbPixels, mask: StimulusMask, dose: DiscDose, pigment: readonly number[], spacing: number) {
-  const centres = placeInMask(mask, dose.count, dose.diameterPx / 2, dose.diameterPx * spacing, dose.seed ?? 1);
+  const centres = placeInMask(mask, dose.count, discReach(dose.diameterPx / 2), dose.diameterPx * spacing, dose.seed ?? 1);
   return discs(image, centres, dose.diameterPx, scaled(pigment, dose.contrast));
 }
 
@@ -120,13 +127,24 @@ export const drawSpots = (image: RgbPixels, mask: StimulusMask, dose: DiscDose) 
 /** Inflamed acne papules: small red discs, further apart than spots. */
 export const drawPapules = (image: RgbPixels, mask: StimulusMask, dose: DiscDose) => drawDiscs(image, mask, dose, HAEMOGLOBIN, 2);
 
-/** Diffuse redness over the whole mask, `strength` 0–1, feathered over `featherPx` at its border. */
-export function drawDiffuseRedness(image: RgbPixels, mask: StimulusMask, strength: number, featherPx = 6): RgbPixels {
+/** Dark circles: shadow and venous blood under thin skin, absorbing a little more blue and green than red. */
+const UNDER_EYE = [0.8, 0.95, 1] as const;
+
+/** A diffuse change over the whole mask, `strength` 0–1, feathered over `featherPx` at its border. */
+function drawDiffuse(image: RgbPixels, mask: StimulusMask, pigment: readonly number[], strength: number, featherPx: number) {
   const canvas = canvasOf(image);
   const weight = featheredMask(mask, featherPx);
-  absorb(canvas, [0, 0, mask.width - 1, mask.height - 1], scaled(HAEMOGLOBIN, strength), (x, y) => weight[y * mask.width + x]!);
+  absorb(canvas, [0, 0, mask.width - 1, mask.height - 1], scaled(pigment, strength), (x, y) => weight[y * mask.width + x]!);
   return pixelsOf(canvas);
 }
+
+/** Diffuse redness (erythema) over the whole mask. */
+export const drawDiffuseRedness = (image: RgbPixels, mask: StimulusMask, strength: number, featherPx = 6) =>
+  drawDiffuse(image, mask, HAEMOGLOBIN, strength, featherPx);
+
+/** Darkening under the eyes over the whole mask. */
+export const drawDarkCircles = (image: RgbPixels, mask: StimulusMask, strength: number, featherPx = 6) =>
+  drawDiffuse(image, mask, UNDER_EYE, strength, featherPx);
 
 /** The mask blurred by a box of `radius` in each direction (two passes of a running sum): a soft border. */
 function featheredMask(mask: StimulusMask, radius: number): Float64Array {
@@ -163,9 +181,13 @@ export interface LineDose {
 /** Fine lines or wrinkles: straight dark strokes with a soft profile across them. */
 export function drawLines(image: RgbPixels, mask: StimulusMask, dose: LineDose): RgbPixels {
   const half = dose.lengthPx / 2;
-  const centres = placeInMask(mask, dose.count, half, dose.widthPx * 4, dose.seed ?? 3);
-  const canvas = canvasOf(image);
   const [dx, dy] = [Math.cos((dose.angleDeg * Math.PI) / 180), Math.sin((dose.angleDeg * Math.PI) / 180)];
+  const ends: Reach = (x, y) => [
+    [x - half * dx, y - half * dy],
+    [x + half * dx, y + half * dy],
+  ];
+  const centres = placeInMask(mask, dose.count, ends, dose.widthPx * 4, dose.seed ?? 3);
+  const canvas = canvasOf(image);
   const shadow = [dose.depth, dose.depth, dose.depth];
   for (const [cx, cy] of centres)
     absorb(
@@ -193,7 +215,7 @@ export interface PoreDose {
 export function drawPores(image: RgbPixels, mask: StimulusMask, dose: PoreDose): RgbPixels {
   const area = mask.data.reduce((a, v) => a + v, 0);
   const count = Math.round((dose.density * area) / 1000);
-  const centres = placeInMask(mask, count, dose.diameterPx / 2, dose.diameterPx * 1.5, dose.seed ?? 4);
+  const centres = placeInMask(mask, count, discReach(dose.diameterPx / 2), dose.diameterPx * 1.5, dose.seed ?? 4);
   return discs(image, centres, dose.diameterPx, [dose.depth, dose.depth, dose.depth]);
 }
 
@@ -206,7 +228,7 @@ export function drawShine(
   mask: StimulusMask,
   dose: { strength: number; blobs: number; diameterPx: number; seed?: number },
 ): RgbPixels {
-  const centres = placeInMask(mask, dose.blobs, dose.diameterPx / 4, dose.diameterPx / 2, dose.seed ?? 5);
+  const centres = placeInMask(mask, dose.blobs, discReach(dose.diameterPx / 4), dose.diameterPx / 2, dose.seed ?? 5);
   const canvas = canvasOf(image);
   const radius = dose.diameterPx / 2;
   for (const [cx, cy] of centres)

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbPixels } from '../../bench/skin-analysis/capture-perturbations.ts';
 import {
+  drawDarkCircles,
   drawDiffuseRedness,
   drawLines,
   drawPapules,
   drawPores,
   drawShine,
+  discReach,
   drawSpots,
   placeInMask,
   type StimulusMask,
@@ -43,8 +45,8 @@ const insideMask = ([x, y]: [number, number]) => mask.data[y * W + x] === 1;
 
 describe('skin stimuli for the dose-response bench', () => {
   it('places marks inside the mask with their margin, apart, and the same first ones for a larger count', () => {
-    const five = placeInMask(mask, 5, 6, 12, 7);
-    const nine = placeInMask(mask, 9, 6, 12, 7);
+    const five = placeInMask(mask, 5, discReach(6), 12, 7);
+    const nine = placeInMask(mask, 9, discReach(6), 12, 7);
     expect(nine.slice(0, 5)).toEqual(five);
     for (const [x, y] of nine) {
       expect(x).toBeGreaterThanOrEqual(20 + 5);
@@ -53,7 +55,7 @@ describe('skin stimuli for the dose-response bench', () => {
     }
     for (const [i, [x, y]] of nine.entries())
       for (const [ox, oy] of nine.slice(i + 1)) expect(Math.hypot(x - ox, y - oy)).toBeGreaterThanOrEqual(12);
-    expect(() => placeInMask(box(0, 0, 4, 4), 3, 6, 12, 1)).toThrow(RangeError);
+    expect(() => placeInMask(box(0, 0, 4, 4), 3, discReach(6), 12, 1)).toThrow(RangeError);
   });
 
   it("spots darken only inside the mask, brown (blue loses most), and a larger dose keeps the smaller one's spots", () => {
@@ -64,7 +66,7 @@ describe('skin stimuli for the dose-response bench', () => {
     expect(changed(three, six).length).toBeGreaterThan(0);
     // Every pixel the three spots changed is the same in the six-spot image.
     for (const [x, y] of changed(plain, three)) expect(at(six, x, y)).toEqual(at(three, x, y));
-    const [cx, cy] = placeInMask(mask, 1, 5, 15, 1)[0]!.map(Math.round) as [number, number];
+    const [cx, cy] = placeInMask(mask, 1, discReach(5), 15, 1)[0]!.map(Math.round) as [number, number];
     // At a spot's core: red keeps the most of its light, blue the least (linear light, as drawn).
     const [r, g, b] = at(three, cx, cy).map((v, c) => linear(v) / linear([196, 150, 128][c]!));
     expect(r).toBeLessThan(0.8);
@@ -84,6 +86,14 @@ describe('skin stimuli for the dose-response bench', () => {
     const touched = changed(plain, papules);
     expect(touched.length).toBeGreaterThan(4 * 9);
     expect(touched.length).toBeLessThan(4 * 40);
+  });
+
+  it('dark circles darken the whole mask, blue most and red least', () => {
+    const plain = skin();
+    const [r, g, b] = at(drawDarkCircles(plain, mask, 0.3), 100, 80).map((v, c) => linear(v) / linear([196, 150, 128][c]!));
+    expect(r).toBeLessThan(0.85);
+    expect(g).toBeLessThan(r!);
+    expect(b).toBeLessThan(g!);
   });
 
   it('a line darkens a stroke of its length and direction', () => {
