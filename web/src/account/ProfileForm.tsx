@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isLocale, LOCALES, type Locale } from '../../../src/i18n/locale-vocabulary.ts';
+import type { Locale } from '../../../src/i18n/locale-vocabulary.ts';
 import { api } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { meQuery, useSignedIn } from '../auth/use-me.ts';
 import { chooseLanguage } from '../i18n/i18n.ts';
-import { LANGUAGE_NAMES } from '../i18n/language-names.ts';
+import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
 
 /** Name, phone and language of the signed-in user. */
 export function ProfileForm() {
@@ -39,16 +39,7 @@ export function ProfileForm() {
         {t('profile.phone')}
         <input type="tel" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
       </label>
-      <label>
-        {t('profile.language')}
-        <select value={locale} onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)}>
-          {LOCALES.map((l) => (
-            <option key={l} value={l}>
-              {LANGUAGE_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect label={t('profile.language')} value={locale} onChange={setLocale} />
       <ProblemMessage error={save.error} />
       {save.isSuccess && <p role="status">{t('profile.saved')}</p>}
       <button type="submit" disabled={save.isPending}>
