@@ -3,11 +3,14 @@ import fp from 'fastify-plugin';
 import type { AuthService } from '../auth/auth-service.ts';
 import { AppError } from '../errors/app-error.ts';
 
-// What a session held to enrolment may still do: read who it is, turn two-factor sign-in on, leave.
+// What a session held to enrolment may still do: read who it is, turn two-factor sign-in on, leave
+// (or sign in as someone else over it).
 const OPEN_WHILE_ENROLLING = new Set([
   'GET /api/me',
   'GET /api/auth/csrf',
   'POST /api/auth/sign-out',
+  'POST /api/auth/sign-in',
+  'POST /api/auth/sign-in/two-factor',
   'GET /api/me/two-factor',
   'POST /api/me/two-factor/enrolment',
   'POST /api/me/two-factor/enrolment/confirm',
