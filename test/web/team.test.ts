@@ -31,6 +31,14 @@ describe.runIf(browserAvailable)('the team pages in the web app', () => {
     const ploy = `ploy-${Date.now()}@example.test`;
     await invite(ploy, 'Ploy');
     await page.getByRole('button', { name: `Revoke the invitation of ${ploy}` }).waitFor();
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: new RegExp(ploy) })
+          .last()
+          .textContent(),
+      )
+      .toContain('Invited');
 
     await invite(`mint-${Date.now()}@example.test`, 'Mint');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain("Your plan's user limit is reached");

@@ -6,13 +6,17 @@ import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { TEAM_KEY, type PendingInvitation, type PendingInvitations } from './team-types.ts';
 
-/** Invitations not accepted yet: each can be sent again (a new link) or revoked. */
-export function PendingInvitationsTable({ timeZone }: { timeZone: string }) {
-  const { t } = useTranslation('team');
-  const invitations = useQuery({
+/** The first hundred invitations not accepted yet: a clinic's plan seats far fewer. */
+export const usePendingInvitations = () =>
+  useQuery({
     queryKey: [...TEAM_KEY, 'invitations'],
     queryFn: ({ signal }) => api<PendingInvitations>('/api/staff/invitations?limit=100', { signal }),
   });
+
+/** Invitations not accepted yet: each can be sent again (a new link) or revoked. */
+export function PendingInvitationsTable({ timeZone }: { timeZone: string }) {
+  const { t } = useTranslation('team');
+  const invitations = usePendingInvitations();
   if (invitations.isError) return <ProblemMessage error={invitations.error} />;
   if (!invitations.data?.items.length) return null;
   return (

@@ -6,7 +6,7 @@ import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { TableHead } from '../app/TableHead.tsx';
 import { useClinicMember } from '../auth/use-me.ts';
 import { InviteForm } from './InviteForm.tsx';
-import { PendingInvitationsTable } from './PendingInvitationsTable.tsx';
+import { PendingInvitationsTable, usePendingInvitations } from './PendingInvitationsTable.tsx';
 import { TEAM_KEY, type StaffList } from './team-types.ts';
 import './team.css';
 
@@ -19,6 +19,8 @@ export function TeamPage() {
     // The first hundred: a clinic's plan seats far fewer.
     queryFn: ({ signal }) => api<StaffList>('/api/staff?includeDisabled=true&limit=100', { signal }),
   });
+  // An invited account exists from the invitation on; until it is accepted it is shown as invited.
+  const invited = new Set(usePendingInvitations().data?.items.map((i) => i.id));
   if (!member) return null;
   return (
     <section className="team">
@@ -43,7 +45,9 @@ export function TeamPage() {
                   <td>{person.email}</td>
                   <td>{t(`role.${person.role}`)}</td>
                   <td>
-                    <span className="badge">{person.disabledAt ? t('staff.disabled') : t('staff.active')}</span>
+                    <span className="badge">
+                      {person.disabledAt ? t('staff.disabled') : invited.has(person.id) ? t('staff.invited') : t('staff.active')}
+                    </span>
                   </td>
                 </tr>
               ))}
