@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appFor, fromBase32 } from '../support/authenticator.ts';
+import { appFor, enrolTwoFactor, fromBase32 } from '../support/authenticator.ts';
 import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
-import { createClinic, createUser, PASSWORD } from '../support/factories.ts';
+import { createClinic, createUser, PASSWORD, signInAs } from '../support/factories.ts';
 
 const NEW_PASSWORD = 'a brand new password 42';
 
@@ -26,7 +26,7 @@ async function enrolOnPage(page: Page) {
 describe.runIf(browserAvailable)('the account pages in the web app', () => {
   let t: BrowserApp;
   beforeAll(async () => {
-    t = await startBrowserApp({ TWO_FACTOR_REQUIRED_ROLES: 'super_admin' });
+    t = await startBrowserApp({ TWO_FACTOR_REQUIRED_ROLES: 'super_admin,clinic_owner' });
   });
   afterAll(() => t?.stop());
 
@@ -88,5 +88,19 @@ describe.runIf(browserAvailable)('the account pages in the web app', () => {
     await page.getByRole('link', { name: 'Clinics' }).click();
     await page.waitForURL('**/admin/clinics');
     await page.getByRole('heading', { name: 'Clinics', exact: true }).waitFor();
+  });
+
+  it('an admin made owner while signed in is taken to enrolment at their next page', async () => {
+    const clinic = await createClinic(t);
+    const owner = await signInAs(t, await createUser(t, clinic.id, 'clinic_owner'));
+    await enrolTwoFactor(owner);
+    const admin = await createUser(t, clinic.id, 'clinic_admin');
+    const page = await t.signedInPage(admin);
+    await page.waitForURL('**/dashboard');
+
+    expect((await owner.patch(`/api/staff/${admin.id}`, { role: 'clinic_owner' })).status).toBe(200);
+    await page.getByRole('link', { name: 'Customers', exact: true }).click();
+    await page.waitForURL('**/account/two-factor');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).waitFor();
   });
 });
