@@ -13,6 +13,7 @@ import type { ErrorTracking } from './errors/error-tracking.ts';
 import type { Logger } from './logger.ts';
 import type { Services } from './services.ts';
 import { authenticate, sessionLookup } from './http/authenticate.ts';
+import { twoFactorEnrolmentGuard } from './http/two-factor-enrolment-guard.ts';
 import { eventStreams } from './http/event-stream.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { fastifyTrustProxy } from './http/trust-proxy.ts';
@@ -140,6 +141,7 @@ export async function buildApp({
     await typed.register(etags);
     await typed.register(jsonCompression);
     await typed.register(authenticate, { pool: db.app, sessions: services.sessions, idleHours: config.SESSION_IDLE_HOURS });
+    await typed.register(twoFactorEnrolmentGuard, { auth: services.auth });
     // Before the CSRF check, so requests refused for a bad token count against the limit too.
     await typed.register(apiRateLimit, { config, redis, clinics: services.clinics });
     // Every state-changing API call carries the CSRF token; cookies alone never authorise a write.

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ROLES, type Role } from './users/role-vocabulary.ts';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const cidrList = z
@@ -42,6 +44,14 @@ function isAddressOrCidr(value: string): boolean {
   if (prefix === undefined) return true;
   return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
+
+const roleList = z
+  .string()
+  .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((r) => r.trim())))
+  .refine(
+    (roles): roles is Role[] => roles.every((r) => (ROLES as readonly string[]).includes(r)),
+    `none, or a comma-separated list of roles (${ROLES.join(', ')})`,
+  );
 
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL');
 
@@ -174,6 +184,11 @@ const EnvSchema = z.object({
   EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
   INVITATION_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  // AES-256-GCM key for the TOTP secrets kept in the database: a copy of the database alone gives no one's codes.
+  // The AES key is the SHA-256 of this value (openssl rand -hex 32 gives a good one).
+  TOTP_ENCRYPTION_KEY: z.string().min(32).optional(),
+  // Roles that must turn on two-factor sign-in before anything else; "none" for no one.
+  TWO_FACTOR_REQUIRED_ROLES: roleList.optional(),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
@@ -217,7 +232,14 @@ const EnvSchema = z.object({
   UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(268_402_689).default(50_000_000),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { cookieSecret: string };
+export type Config = z.infer<typeof EnvSchema> & {
+  cookieSecret: string;
+  totpKey: Buffer;
+  twoFactorRequiredRoles: readonly Role[];
+};
+
+/** Production asks the platform's and the clinics' holders for a second factor; a laptop demo does not. */
+const PRODUCTION_TWO_FACTOR_ROLES: readonly Role[] = ['super_admin', 'clinic_owner'];
 
 /** Every environment variable the app reads; deploy files are checked against it, as a misspelt name is silently ignored. */
 export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -247,7 +269,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)');
   }
   // Outside production a fixed secret keeps sessions valid across restarts of a laptop demo.
-  return { ...config, cookieSecret: config.COOKIE_SECRET ?? LOCAL_COOKIE_SECRET };
+  const cookieSecret = config.COOKIE_SECRET ?? LOCAL_COOKIE_SECRET;
+  return {
+    ...config,
+    cookieSecret,
+    // Outside production the key follows the cookie secret, so a laptop needs no setup (production requires its own).
+    totpKey: config.TOTP_ENCRYPTION_KEY
+      ? createHash('sha256').update(config.TOTP_ENCRYPTION_KEY).digest()
+      : createHash('sha256').update(`totp-secret-key:${cookieSecret}`).digest(),
+    twoFactorRequiredRoles:
+      config.TWO_FACTOR_REQUIRED_ROLES ?? (config.NODE_ENV === 'production' ? PRODUCTION_TWO_FACTOR_ROLES : []),
+  };
 }
 
 // Anyone who reads this repository knows the built-in values: in production they would be open doors.
@@ -257,6 +289,9 @@ function assertNoLocalDefaults(config: z.infer<typeof EnvSchema>): void {
   }
   if (config.COOKIE_SECRET === LOCAL_COOKIE_SECRET) {
     throw new ConfigError('invalid COOKIE_SECRET: expected a secret of your own, not the built-in development value');
+  }
+  if (!config.TOTP_ENCRYPTION_KEY) {
+    throw new ConfigError('invalid TOTP_ENCRYPTION_KEY: expected at least 32 characters (required in production)');
   }
   const appPasswordUsed = !config.DATABASE_APP_URL || config.DATABASE_REPLICA_URL !== undefined;
   const appUrlPassword = config.DATABASE_APP_URL ? decodeURIComponent(new URL(config.DATABASE_APP_URL).password) : '';

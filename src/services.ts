@@ -72,7 +72,7 @@ export function createServices({
   const systemNodes = createSystemNodes({ config, redis, registry: metrics.registry, log });
   const sessions = createSessionCache({ config, invalidations, log, metrics: metrics.cache });
   const signInThrottle = createSignInThrottle(config, redis);
-  const twoFactor = createTwoFactorService({ pool: db.app, redis, config });
+  const twoFactor = createTwoFactorService({ pool: db.app, redis, config, sessions });
   const sendAccountEmail = createAccountMail(email, log);
   return {
     invalidations,

@@ -98,6 +98,7 @@ const REPO_ROOT = resolve(import.meta.dirname, '../..');
 interface Secrets {
   appPassword: string;
   cookieSecret: string;
+  totpKey: string;
 }
 
 /**
@@ -148,6 +149,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     COOKIE_SECRET: secrets.cookieSecret,
+    TOTP_ENCRYPTION_KEY: secrets.totpKey,
     DATABASE_URL: urls.primary,
     DATABASE_APP_URL: urls.pgbouncer,
     // Debian's PgBouncer 1.18 cannot keep a named statement with its client in transaction mode.
@@ -413,13 +415,19 @@ function chownFile(path: string, user: ServiceUser): Promise<void> {
 /** The secrets of this base folder, made once so a restarted cluster keeps its sessions and password. */
 async function loadSecrets(dir: string): Promise<Secrets> {
   const file = join(dir, 'secrets.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Secrets;
-  } catch {
-    const secrets = { appPassword: randomBytes(18).toString('base64url'), cookieSecret: randomBytes(32).toString('base64url') };
-    await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
-    return secrets;
-  }
+  const made = {
+    appPassword: randomBytes(18).toString('base64url'),
+    cookieSecret: randomBytes(32).toString('base64url'),
+    totpKey: randomBytes(32).toString('hex'),
+  };
+  const kept = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as Partial<Secrets>,
+    () => ({}),
+  );
+  // A folder made before a secret existed keeps its others and gains the new one.
+  const secrets = { ...made, ...kept };
+  if (Object.keys(kept).length < Object.keys(made).length) await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
 }
 
 /**

@@ -19,7 +19,12 @@ export const SignInBody = z.object({
 export const SessionResponse = z.object({ user: User, expiresAt: z.iso.datetime() });
 export const CsrfResponse = z.object({ token: z.string() });
 export const RevokedResponse = z.object({ revokedSessions: z.number().int() });
-export const MeResponse = User.extend({ clinic: ClinicSummary.nullable() }).meta({ id: 'Me' });
+export const MeResponse = User.extend({
+  clinic: ClinicSummary.nullable(),
+  twoFactorEnrolmentRequired: z.boolean().meta({
+    description: 'The role must have two-factor sign-in and it is off: only enrolment is open until it is on.',
+  }),
+}).meta({ id: 'Me' });
 
 /** The one answer to every accepted sign-up, new address or not: nothing in it tells the two apart. */
 export const CheckYourEmail = z
@@ -47,6 +52,7 @@ export const TwoFactorStatus = z.object({
   enabled: z.boolean(),
   recoveryCodesLeft: z.number().int(),
   recommended: z.boolean().meta({ description: 'Super admins and clinic owners are asked to turn it on.' }),
+  required: z.boolean().meta({ description: 'This role must have it on (TWO_FACTOR_REQUIRED_ROLES).' }),
 });
 export const TwoFactorEnrolment = z.object({
   secret: z.string().meta({ description: 'Base32, for typing into an authenticator app by hand' }),

@@ -52,11 +52,20 @@ interface AccountRow {
 export function createAuthService(
   pool: pg.Pool,
   throttle: SignInThrottle,
-  config: Pick<Config, 'SESSION_TTL_HOURS'>,
+  config: Pick<Config, 'SESSION_TTL_HOURS' | 'twoFactorRequiredRoles'>,
   clinics: Pick<ClinicService, 'findPublicClinicBySlug' | 'clinicSummary'>,
   sessions: SessionCache,
   twoFactor: TwoFactorService,
 ) {
+  const mustEnrol = (user: UserRow) => config.twoFactorRequiredRoles.includes(user.role) && !user.two_factor_on;
+  async function signedInUser(principal: Principal): Promise<UserRow> {
+    const user = await sessions.user(principal.userId, () =>
+      withOwnRow(pool, principal, (tx) => findUserById(tx, principal.userId)),
+    );
+    if (!user) throw new AppError('unauthenticated');
+    return user;
+  }
+
   const sessionExpiry = () => new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000);
 
   async function openSession(scope: TenantScope & { userId: string }, meta: RequestMeta) {
@@ -183,13 +192,15 @@ export function createAuthService(
     },
 
     /** The signed-in user (from the session cache) with their clinic in brief (from the clinic cache). */
-    async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null }> {
-      const [user, clinic] = await Promise.all([
-        sessions.user(principal.userId, () => withOwnRow(pool, principal, (tx) => findUserById(tx, principal.userId))),
-        clinics.clinicSummary(principal),
-      ]);
-      if (!user) throw new AppError('unauthenticated');
-      return { user, clinic };
+    async me(principal: Principal): Promise<{ user: UserRow; clinic: ClinicSummary | null; enrolmentRequired: boolean }> {
+      const [user, clinic] = await Promise.all([signedInUser(principal), clinics.clinicSummary(principal)]);
+      return { user, clinic, enrolmentRequired: mustEnrol(user) };
+    },
+
+    /** True while a user of a role that must have two-factor sign-in has not turned it on yet. */
+    async twoFactorEnrolmentRequired(principal: Principal): Promise<boolean> {
+      if (!config.twoFactorRequiredRoles.includes(principal.role)) return false;
+      return mustEnrol(await signedInUser(principal));
     },
   };
 }

@@ -101,8 +101,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     '/me',
     { schema: { tags, summary: 'The signed-in user and their clinic', response: { 200: MeResponse } } },
     async (request) => {
-      const { user, clinic } = await auth.me(principalOf(request));
-      return { ...toUser(user), clinic };
+      const { user, clinic, enrolmentRequired } = await auth.me(principalOf(request));
+      return { ...toUser(user), clinic, twoFactorEnrolmentRequired: enrolmentRequired };
     },
   );
 };

@@ -14,7 +14,7 @@ export async function findTwoFactor(tx: Tx, userId: string): Promise<TwoFactorRo
   return rows[0];
 }
 
-/** A new secret awaiting its first code; replaces an earlier unconfirmed one, never an enabled one. */
+/** A new (sealed) secret awaiting its first code; replaces an earlier unconfirmed one, never an enabled one. */
 export async function setPendingSecret(tx: Tx, userId: string, secret: Buffer): Promise<boolean> {
   const { rowCount } = await tx.query(
     `UPDATE users SET totp_secret = $2, totp_last_step = NULL, totp_recovery_hashes = '{}', updated_at = now()
@@ -22,6 +22,11 @@ export async function setPendingSecret(tx: Tx, userId: string, secret: Buffer): 
     [userId, secret],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/** Seals a secret stored before encryption, in place; only if it is still the value read. */
+export async function replaceTotpSecret(tx: Tx, userId: string, was: Buffer, sealed: Buffer): Promise<void> {
+  await tx.query(`UPDATE users SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2`, [userId, was, sealed]);
 }
 
 /**

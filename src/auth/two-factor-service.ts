@@ -9,12 +9,15 @@ import type { Role } from '../users/role-vocabulary.ts';
 import { findUserById } from '../users/user-repo.ts';
 import { createAttemptBudget } from './attempt-budget.ts';
 import { withOwnRow } from './auth-service.ts';
+import type { SessionCache } from './session-cache.ts';
 import { base32, matchingStep, newTotpSecret, otpauthUri } from './totp.ts';
+import { openTotpSecret, sealTotpSecret } from './totp-secret-box.ts';
 import {
   acceptStep,
   disableTwoFactor,
   enableTwoFactor,
   findTwoFactor,
+  replaceTotpSecret,
   setPendingSecret,
   spendRecoveryCode,
 } from './two-factor-repo.ts';
@@ -43,10 +46,15 @@ export function createTwoFactorService({
   pool,
   redis,
   config,
+  sessions,
 }: {
   pool: pg.Pool;
   redis: Redis | null;
-  config: Pick<Config, 'REDIS_KEY_PREFIX' | 'SIGN_IN_MAX_FAILURES_PER_ACCOUNT' | 'SIGN_IN_LOCKOUT_SECONDS'>;
+  config: Pick<
+    Config,
+    'REDIS_KEY_PREFIX' | 'SIGN_IN_MAX_FAILURES_PER_ACCOUNT' | 'SIGN_IN_LOCKOUT_SECONDS' | 'totpKey' | 'twoFactorRequiredRoles'
+  >;
+  sessions: SessionCache;
 }) {
   const guesses = createAttemptBudget(redis, {
     keyPrefix: `${config.REDIS_KEY_PREFIX}two-factor`,
@@ -59,7 +67,10 @@ export function createTwoFactorService({
   async function proveSecondFactor(tx: Tx, userId: string, code: string): Promise<SecondFactor | undefined> {
     const row = await findTwoFactor(tx, userId);
     if (!row?.totp_secret) return undefined;
-    const step = matchingStep(row.totp_secret, code.trim(), new Date());
+    const { secret, wasPlain } = openTotpSecret(config.totpKey, userId, row.totp_secret);
+    // Stored before secrets were encrypted: sealed on its first use.
+    if (wasPlain) await replaceTotpSecret(tx, userId, row.totp_secret, sealTotpSecret(config.totpKey, userId, secret));
+    const step = matchingStep(secret, code.trim(), new Date());
     if (step !== undefined) return (await acceptStep(tx, userId, step)) ? 'totp' : undefined;
     if (row.totp_enabled_at && (await spendRecoveryCode(tx, userId, recoveryHash(code)))) return 'recovery-code';
     return undefined;
@@ -98,6 +109,7 @@ export function createTwoFactorService({
         enabled: Boolean(row?.totp_enabled_at),
         recoveryCodesLeft: row?.totp_enabled_at ? row.recovery_codes_left : 0,
         recommended: RECOMMENDED_FOR.includes(actor.role),
+        required: config.twoFactorRequiredRoles.includes(actor.role),
       };
     },
 
@@ -105,7 +117,8 @@ export function createTwoFactorService({
     async beginEnrolment(actor: Actor): Promise<{ secret: string; otpauthUri: string }> {
       const secret = newTotpSecret();
       const email = await withOwnRow(pool, actor, async (tx) => {
-        if (!(await setPendingSecret(tx, actor.userId, secret))) throw conflict('Two-factor sign-in is already on.');
+        if (!(await setPendingSecret(tx, actor.userId, sealTotpSecret(config.totpKey, actor.userId, secret))))
+          throw conflict('Two-factor sign-in is already on.');
         return (await findUserById(tx, actor.userId))!.email;
       });
       return { secret: base32(secret), otpauthUri: otpauthUri(secret, email, ISSUER) };
@@ -126,6 +139,8 @@ export function createTwoFactorService({
           meta,
         );
       });
+      // The cached user row says whether the session is held to enrolment only.
+      await sessions.forget({ userId: actor.userId });
       return codes;
     },
 
@@ -147,6 +162,7 @@ export function createTwoFactorService({
           meta,
         );
       });
+      await sessions.forget({ userId: actor.userId });
     },
   };
 }

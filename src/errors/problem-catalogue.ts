@@ -63,6 +63,12 @@ export const PROBLEMS = {
     detail:
       'Send the 6-digit code your authenticator app shows now (each code works once), or one of your unused recovery codes.',
   },
+  'two-factor-enrolment-required': {
+    status: 403,
+    title: 'Turn on two-factor sign-in first',
+    detail:
+      'Your role must sign in with a second factor: start at POST /api/me/two-factor/enrolment and confirm with a code; until then nothing else is open.',
+  },
   'account-disabled': {
     status: 403,
     title: 'This account is disabled',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PageQuery, pageSchema } from '../http/pagination.ts';
 import { Email, FullName, Locale, NewPassword } from '../users/user-schemas.ts';
+import { ASSIGNABLE_ON_CREATE } from '../users/role-vocabulary.ts';
 import type { InvitationRow } from './invitation-repo.ts';
-import { ASSIGNABLE_ON_CREATE } from './staff-roles.ts';
 
 export const InviteStaffBody = z
   .object({

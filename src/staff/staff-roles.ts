@@ -1,7 +1,4 @@
-import type { Role, StaffRole } from '../users/role-vocabulary.ts';
-
-/** Roles a manager can hand out when creating an account: owners are made only by the platform. */
-export const ASSIGNABLE_ON_CREATE = ['clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly StaffRole[];
+import type { Role } from '../users/role-vocabulary.ts';
 
 const RANK: Record<Role, number> = {
   super_admin: 4,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { PageQuery, pageSchema } from '../http/pagination.ts';
 import { Email, FullName, Locale, NewPassword, Phone, User } from '../users/user-schemas.ts';
-import { STAFF_ROLES } from '../users/role-vocabulary.ts';
-import { ASSIGNABLE_ON_CREATE } from './staff-roles.ts';
+import { ASSIGNABLE_ON_CREATE, STAFF_ROLES } from '../users/role-vocabulary.ts';
 
 export const StaffRoleName = z.enum(STAFF_ROLES);
 

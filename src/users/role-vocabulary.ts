@@ -8,6 +8,9 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/** Roles a manager can hand out when creating an account: owners are made only by the platform. */
+export const ASSIGNABLE_ON_CREATE = ['clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly StaffRole[];
+
 /** The staff who change the clinic's settings, catalogue and accounts. */
 export const CLINIC_MANAGERS = ['clinic_owner', 'clinic_admin'] as const satisfies readonly StaffRole[];
 

@@ -13,9 +13,11 @@ export interface UserRow {
   last_sign_in_at: Date | null;
   disabled_at: Date | null;
   created_at: Date;
+  two_factor_on: boolean;
 }
 
-const USER_COLUMNS = 'id, clinic_id, email, role, full_name, phone, locale, last_sign_in_at, disabled_at, created_at';
+const USER_COLUMNS =
+  'id, clinic_id, email, role, full_name, phone, locale, last_sign_in_at, disabled_at, created_at, totp_enabled_at IS NOT NULL AS two_factor_on';
 
 export interface NewUser {
   clinicId: string | null;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/auth/session-token.ts';
-import { timeStep, totpCode } from '../../src/auth/totp.ts';
+import { appFor, fromBase32 } from '../support/authenticator.ts';
 import { createClinic, createUser, PASSWORD, signInAs, type TestUser } from '../support/factories.ts';
 import { HttpClient } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -14,29 +14,6 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const fromNewAddress = () => new HttpClient(t.app, `10.79.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`);
-
-/** RFC 4648 base32, as an authenticator app reads the secret. */
-function fromBase32(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const char of text) {
-    value = (value << 5) | alphabet.indexOf(char);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** An authenticator app holding the secret: the code of the current step, or of the one before or after. */
-const appFor =
-  (secret: Buffer) =>
-  (offset: -1 | 0 | 1 = 0) =>
-    totpCode(secret, timeStep(new Date()) + offset);
 
 /** Turns two-factor sign-in on for the user, as they would in the browser; returns their app and recovery codes. */
 async function enrol(user: TestUser) {
@@ -110,7 +87,12 @@ describe('two-factor sign-in', () => {
       code: recoveryCodes[3],
     });
     expect(reused.body.type).toBe('/problems/two-factor-code-invalid');
-    expect((await enrolled.get('/api/me/two-factor')).body).toEqual({ enabled: true, recoveryCodesLeft: 9, recommended: true });
+    expect((await enrolled.get('/api/me/two-factor')).body).toEqual({
+      enabled: true,
+      recoveryCodesLeft: 9,
+      recommended: true,
+      required: false,
+    });
     // Only hashes are stored.
     const { rows } = await t.db.owner.query(
       `SELECT array_to_string(totp_recovery_hashes, ',') AS stored FROM users WHERE id = $1`,
@@ -157,7 +139,12 @@ describe('enrolment and turning it off', () => {
   it('nothing changes until the first code confirms the secret; a wrong first code leaves it off', async () => {
     const user = await createUser(t, (await createClinic(t)).id, 'customer');
     const client = await signInAs(t, user);
-    expect((await client.get('/api/me/two-factor')).body).toEqual({ enabled: false, recoveryCodesLeft: 0, recommended: false });
+    expect((await client.get('/api/me/two-factor')).body).toEqual({
+      enabled: false,
+      recoveryCodesLeft: 0,
+      recommended: false,
+      required: false,
+    });
     const started = await client.post('/api/me/two-factor/enrolment');
     const code = appFor(fromBase32(started.body.secret));
     const wrong = await client.post('/api/me/two-factor/enrolment/confirm', { code: code(0) === '000000' ? '111111' : '000000' });

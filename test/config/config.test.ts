@@ -53,6 +53,11 @@ describe('configuration', () => {
       'invalid METRICS_ALLOW: expected a comma-separated list of addresses with prefix lengths (10.0.0.0/8, ::1/128)',
     ],
     [{ METRICS_TOKEN: 'short' }, 'invalid METRICS_TOKEN: expected at least 16 characters'],
+    [{ TOTP_ENCRYPTION_KEY: 'short' }, 'invalid TOTP_ENCRYPTION_KEY: expected at least 32 characters'],
+    [
+      { TWO_FACTOR_REQUIRED_ROLES: 'clinic_owner,boss' },
+      'invalid TWO_FACTOR_REQUIRED_ROLES: expected none, or a comma-separated list of roles (super_admin, clinic_owner, clinic_admin, clinic_staff, receptionist, customer)',
+    ],
     [
       { ANALYSIS_DEFAULT_PROVIDER: 'openai' },
       'invalid OPENAI_API_KEY: expected an API key (required when ANALYSIS_DEFAULT_PROVIDER is openai)',
@@ -62,7 +67,11 @@ describe('configuration', () => {
   });
 
   describe('production refuses the built-in values anyone can read in this repository', () => {
-    const production = { NODE_ENV: 'production', COOKIE_SECRET: 'a-cookie-secret-of-this-deployment-0001' };
+    const production = {
+      NODE_ENV: 'production',
+      COOKIE_SECRET: 'a-cookie-secret-of-this-deployment-0001',
+      TOTP_ENCRYPTION_KEY: '0f'.repeat(32),
+    };
 
     it('with its own secrets and no demo data it starts', () => {
       expect(loadConfig({ ...production, DATABASE_APP_PASSWORD: 'a-rotated-app-password' }).NODE_ENV).toBe('production');
@@ -86,11 +95,22 @@ describe('configuration', () => {
         'invalid COOKIE_SECRET: expected a secret of your own, not the built-in development value',
       ],
       [
+        { DATABASE_APP_PASSWORD: 'a-rotated-app-password', TOTP_ENCRYPTION_KEY: undefined },
+        'invalid TOTP_ENCRYPTION_KEY: expected at least 32 characters (required in production)',
+      ],
+      [
         { DATABASE_APP_PASSWORD: 'a-rotated-app-password', DEMO_DATA: 'on' },
         'invalid DEMO_DATA: expected off or auto (demo accounts with published passwords are refused in production)',
       ],
     ])('%o is refused with one line naming the variable', (env, message) => {
       expect(() => loadConfig({ ...production, ...env })).toThrow(new ConfigError(message));
+    });
+
+    it('super admins and clinic owners must use two-factor sign-in in production, unless told otherwise', () => {
+      const own = { ...production, DATABASE_APP_PASSWORD: 'a-rotated-app-password' };
+      expect(loadConfig(own).twoFactorRequiredRoles).toEqual(['super_admin', 'clinic_owner']);
+      expect(loadConfig({ ...own, TWO_FACTOR_REQUIRED_ROLES: 'none' }).twoFactorRequiredRoles).toEqual([]);
+      expect(loadConfig({}).twoFactorRequiredRoles).toEqual([]);
     });
 
     it('start-up stops before touching a database', () => {

@@ -1,23 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { timeStep, totpCode } from '../../src/auth/totp.ts';
+import { enrolTwoFactor } from '../support/authenticator.ts';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser.ts';
 import { createUser, PASSWORD, signInAs } from '../support/factories.ts';
-
-/** RFC 4648 base32, as an authenticator app reads the secret. */
-function fromBase32(text: string): Buffer {
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const char of text) {
-    value = (value << 5) | 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(char);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
 
 describe.runIf(browserAvailable)('two-factor sign-in in the web app', () => {
   let t: BrowserApp;
@@ -28,10 +12,7 @@ describe.runIf(browserAvailable)('two-factor sign-in in the web app', () => {
 
   it('a super admin with two-factor sign-in on is asked for the code after the password, and a wrong one is refused', async () => {
     const admin = await createUser(t, null, 'super_admin');
-    const api = await signInAs(t, admin);
-    const secret = fromBase32((await api.post('/api/me/two-factor/enrolment')).body.secret);
-    const code = (offset: number) => totpCode(secret, timeStep(new Date()) + offset);
-    expect((await api.post('/api/me/two-factor/enrolment/confirm', { code: code(-1) })).status).toBe(200);
+    const { code } = await enrolTwoFactor(await signInAs(t, admin));
 
     const page = await t.newPage({ language: 'en' });
     await page.goto('/');

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearch } from 'wouter';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { NewPasswordField } from './NewPasswordField.tsx';
 
 /** Opened from a staff invitation email (/accept-invitation?token=…): the invitee chooses a password. */
 export function AcceptInvitationPage() {
@@ -29,19 +30,7 @@ export function AcceptInvitationPage() {
         ) : (
           <>
             <p>{t('intro')}</p>
-            <label>
-              {t('password')}
-              <input
-                type="password"
-                autoComplete="new-password"
-                minLength={10}
-                required
-                aria-describedby="invitation-password-rule"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </label>
-            <p id="invitation-password-rule">{t('passwordRule')}</p>
+            <NewPasswordField label={t('password')} rule={t('passwordRule')} value={password} onChange={setPassword} />
             <ProblemMessage error={accept.error} />
             <button type="submit" disabled={accept.isPending}>
               {accept.isPending ? t('accepting') : t('accept')}

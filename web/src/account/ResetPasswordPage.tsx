@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearch } from 'wouter';
 import { api, ApiError } from '../api/client.ts';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
+import { NewPasswordField } from './NewPasswordField.tsx';
 
 /** Opened from the emailed link (/reset-password?token=…). */
 export function ResetPasswordPage() {
@@ -31,19 +32,7 @@ export function ResetPasswordPage() {
           <p role="status">{t('done')}</p>
         ) : (
           <>
-            <label>
-              {t('newPassword')}
-              <input
-                type="password"
-                autoComplete="new-password"
-                minLength={10}
-                required
-                aria-describedby="password-rule"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </label>
-            <p id="password-rule">{t('passwordRule')}</p>
+            <NewPasswordField label={t('newPassword')} rule={t('passwordRule')} value={password} onChange={setPassword} />
             <ProblemMessage error={reset.error} />
             <button type="submit" disabled={reset.isPending}>
               {reset.isPending ? t('saving') : t('save')}

@@ -39,9 +39,13 @@ const SIGNED_OUT_PAGES: [string, Page][] = [
   ['/accept-invitation', acceptInvitationPage],
 ];
 
+const twoFactorPage = lazyPage(() => import('../account/TwoFactorPage.tsx'), 'TwoFactorPage');
+
 // In the order the router tries them.
 const PAGES: [string, Page, OpeningData?][] = [
   ['/reset-password', resetPasswordPage],
+  ['/account', lazyPage(() => import('../account/AccountPage.tsx'), 'AccountPage')],
+  ['/account/two-factor', twoFactorPage],
   ['/accept-invitation', acceptInvitationPage],
   ['/my-appointments', lazyPage(() => import('../appointments/MyAppointmentsPage.tsx'), 'MyAppointmentsPage')],
   ['/my-appointments/book', lazyPage(() => import('../appointments/BookingPage.tsx'), 'BookingPage')],
@@ -57,6 +61,8 @@ const PAGES: [string, Page, OpeningData?][] = [
   ['/dashboard/book', lazyPage(() => import('../dashboard/StaffBookingPage.tsx'), 'StaffBookingPage')],
   ['/customers', lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage')],
   ['/customers/:id', lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage')],
+  ['/team', lazyPage(() => import('../team/TeamPage.tsx'), 'TeamPage')],
+  ['/team/:id', lazyPage(() => import('../team/MemberPage.tsx'), 'MemberPage')],
   ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],
   ['/admin/clinics', lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage')],
   ['/admin/clinics/:id', lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage')],
@@ -121,17 +127,27 @@ export function App() {
     <SignedInUser.Provider value={me.data}>
       <Layout me={me.data}>
         <Suspense fallback={<p className="loading">{t('loading')}</p>}>
-          <Switch>
-            <Route path="/">
-              <Redirect to={home} replace />
-            </Route>
-            {PAGES.map(([path, Page]) => (
-              <Route key={path} path={path} component={Page} />
-            ))}
-            <Route>
-              <p>{t('pageNotFound')}</p>
-            </Route>
-          </Switch>
+          {me.data.twoFactorEnrolmentRequired ? (
+            // The API answers nothing else until a required second factor is on.
+            <Switch>
+              <Route path="/account/two-factor" component={twoFactorPage} />
+              <Route>
+                <Redirect to="/account/two-factor" replace />
+              </Route>
+            </Switch>
+          ) : (
+            <Switch>
+              <Route path="/">
+                <Redirect to={home} replace />
+              </Route>
+              {PAGES.map(([path, Page]) => (
+                <Route key={path} path={path} component={Page} />
+              ))}
+              <Route>
+                <p>{t('pageNotFound')}</p>
+              </Route>
+            </Switch>
+          )}
         </Suspense>
       </Layout>
     </SignedInUser.Provider>

@@ -6,9 +6,8 @@ import { api } from '../api/client.ts';
 import type { Me } from '../auth/use-me.ts';
 import { isLocale, LOCALES } from '../../../src/i18n/locale-vocabulary.ts';
 import { chooseLanguage } from '../i18n/i18n.ts';
+import { LANGUAGE_NAMES } from '../i18n/language-names.ts';
 import { navigationFor } from './navigation.ts';
-
-const LANGUAGE_NAMES: Record<string, string> = { en: 'English', th: 'ไทย', zh: '中文' };
 
 export function Layout({ me, children }: { me: Me; children: ReactNode }) {
   const { t, i18n } = useTranslation();
@@ -27,13 +26,16 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
       <header className="top-bar">
         <span className="brand">{me.clinic?.name ?? t('platform')}</span>
         <nav aria-label={t('nav.label')}>
-          {navigationFor(me.role).map((item) => (
+          {/* Until a required second factor is on, every other page would be refused. */}
+          {(me.twoFactorEnrolmentRequired ? [] : navigationFor(me.role)).map((item) => (
             <Link key={item.path} href={item.path} aria-current={location.startsWith(item.path) ? 'page' : undefined}>
               {t(item.label)}
             </Link>
           ))}
         </nav>
-        <span className="who">{me.fullName}</span>
+        <Link href="/account" className="who" aria-current={location.startsWith('/account') ? 'page' : undefined}>
+          {me.fullName}
+        </Link>
         <select
           aria-label={t('language')}
           value={i18n.language}

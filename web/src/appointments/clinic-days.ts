@@ -46,14 +46,18 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** The instant a local date begins in the zone. */
-export function startOfLocalDay(date: string, timeZone: string): Date {
+/** The instant a local date and wall-clock time (HH:MM) is in the zone. */
+export function localInstant(date: string, time: string, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const midnightUtc = Date.UTC(y, m - 1, d);
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const wallUtc = Date.UTC(y, m - 1, d, hours, minutes);
   // The second pass takes the offset at the answer itself, which differs when a DST change falls in between.
-  const first = midnightUtc - offsetAt(midnightUtc, timeZone);
-  return new Date(midnightUtc - offsetAt(first, timeZone));
+  const first = wallUtc - offsetAt(wallUtc, timeZone);
+  return new Date(wallUtc - offsetAt(first, timeZone));
 }
+
+/** The instant a local date begins in the zone. */
+export const startOfLocalDay = (date: string, timeZone: string): Date => localInstant(date, '00:00', timeZone);
 
 /** [from, until) of a local date, as the calendar API takes them. */
 export function dayBounds(date: string, timeZone: string): { from: string; until: string } {
