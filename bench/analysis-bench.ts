@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import sharp from 'sharp';
-import { decodeRgb, loadFaceModel, type FaceModel } from '../src/analysis/face-model.ts';
-import { itaBand, ITA_BANDS, type ItaBand } from '../src/analysis/local/colour.ts';
-import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } from '../src/analysis/local-analyzer.ts';
-import { assessQuality, PhotoRejectedError } from '../src/analysis/quality-gate.ts';
+import { decodeRgb, loadFaceModel, type FaceModel } from '../src/analysis/engine/face-model.ts';
+import { itaBand, ITA_BANDS, type ItaBand } from '../src/analysis/engine/local/colour.ts';
+import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } from '../src/analysis/engine/local-analyzer.ts';
+import { assessQuality, PhotoRejectedError } from '../src/analysis/engine/quality-gate.ts';
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
 import { benchOptions } from './bench-options.ts';

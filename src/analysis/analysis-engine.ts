@@ -1,8 +1,8 @@
 import type { Config } from '../config.ts';
-import { loadFaceModel, type FaceModel } from './face-model.ts';
-import { createLocalAnalyzer, type LocalSkinAnalyzer } from './local-analyzer.ts';
+import { loadFaceModel, type FaceModel } from './engine/face-model.ts';
+import { createLocalAnalyzer, type LocalSkinAnalyzer } from './engine/local-analyzer.ts';
 import { createOpenAiAnalyzer } from './openai-analyzer.ts';
-import { assessQuality } from './quality-gate.ts';
+import { assessQuality } from './engine/quality-gate.ts';
 import type { SkinAnalyzer } from './skin-analyzer.ts';
 
 export interface AnalysisEngine {

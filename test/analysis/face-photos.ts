@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { decodeRgb, type FaceDetection, type FaceModel, type RgbImage } from '../../src/analysis/face-model.ts';
+import { decodeRgb, type FaceDetection, type FaceModel, type RgbImage } from '../../src/analysis/engine/face-model.ts';
 
 // Test faces are derived at run time from the group photos that ship with @vladmandic/face-api (MIT):
 // no third-party photo is kept in the repository. All of them show young women.

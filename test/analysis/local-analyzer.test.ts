@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFaceModel, type FaceModel } from '../../src/analysis/face-model.ts';
-import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/local-analyzer.ts';
-import { REGION_LANDMARKS } from '../../src/analysis/local/regions.ts';
-import { PhotoRejectedError } from '../../src/analysis/quality-gate.ts';
+import { loadFaceModel, type FaceModel } from '../../src/analysis/engine/face-model.ts';
+import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/engine/local-analyzer.ts';
+import { REGION_LANDMARKS } from '../../src/analysis/engine/local/regions.ts';
+import { PhotoRejectedError } from '../../src/analysis/engine/quality-gate.ts';
 import {
   CONCERNS,
   REGIONS,

@@ -1,4 +1,4 @@
-import { CONCERNS, type Concern, type SkinAnalysisResult, type SkinAnalyzer, type AnalysisInput } from './skin-analyzer.ts';
+import { CONCERNS, type Concern, type SkinAnalysisResult, type SkinAnalyzer, type AnalysisInput } from '../skin-analyzer.ts';
 import { decodeRgb, loadFaceModel, type FaceModel, type RgbImage } from './face-model.ts';
 import { assessQuality, MIN_SHARPNESS, PhotoRejectedError, primaryFace, type QualityMeasures } from './quality-gate.ts';
 import { HEATMAP_FULL_SCALE, renderHeatmap } from './local/heatmap.ts';
@@ -6,7 +6,7 @@ import { boxBlur } from './local/measures.ts';
 import { cropFace } from './local/regions.ts';
 import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scores.ts';
 import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
-import { inSpan } from '../telemetry/trace-context.ts';
+import { inSpan } from '../../telemetry/trace-context.ts';
 
 /** Changes whenever a measure, a threshold or a calibration changes: results compare only within one version. */
 export const LOCAL_MODEL_VERSION = 'local-cv-1.1+human-3.3.6';

@@ -1,5 +1,5 @@
-import type { Locale } from '../i18n/locale-vocabulary.ts';
-import type { QualityProblemCode } from './analysis-vocabulary.ts';
+import type { Locale } from '../../i18n/locale-vocabulary.ts';
+import type { QualityProblemCode } from '../analysis-vocabulary.ts';
 import { asRgb, type FaceDetection, type RgbImage } from './face-model.ts';
 import { hueAngle, rgbToLab } from './local/colour.ts';
 import { quantile } from './local/measures.ts';

@@ -1,4 +1,4 @@
-import { CONCERNS, REGIONS, type Concern, type ConcernResult, type Region, type SkinType } from '../skin-analyzer.ts';
+import { CONCERNS, REGIONS, type Concern, type ConcernResult, type Region, type SkinType } from '../../skin-analyzer.ts';
 import type { RegionMeasure } from './skin-measures.ts';
 
 /*
