@@ -1,17 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import sharp from 'sharp';
-import { decodeRgb, loadFaceModel, type FaceModel } from '../src/analysis/engine/face-model.ts';
+import { decodeRgb, loadFaceModel } from '../src/analysis/engine/face-model.ts';
 import { itaBand, ITA_BANDS, type ItaBand } from '../src/analysis/engine/local/colour.ts';
-import { createLocalAnalyzer, LOCAL_MODEL_VERSION, type LocalAnalysisDetails } from '../src/analysis/engine/local-analyzer.ts';
-import { assessQuality, PhotoRejectedError } from '../src/analysis/engine/quality-gate.ts';
+import { createLocalAnalyzer, type LocalAnalysisDetails } from '../src/analysis/engine/local-analyzer.ts';
+import { LOCAL_MODEL_VERSION } from '../src/analysis/engine/model-version.ts';
+import { passPhoto, type PhotoStage } from '../src/analysis/engine/photo-pass.ts';
+import { assessQuality } from '../src/analysis/engine/quality-gate.ts';
 import { CONCERNS, type SkinAnalysisResult } from '../src/analysis/skin-analyzer.ts';
 import { deriveFacePhotos, type DerivedFace } from '../test/analysis/face-photos.ts';
 import { benchOptions } from './bench-options.ts';
 import { round, summarise } from './timing.ts';
 
-// The local skin analysis of a 1080×1080 face photo (JPEG in, scores and nine heatmap PNGs out, its
-// own face detection included), against the face model's own warm detect on the same photo in the
+// The local skin analysis of a 1080×1080 face photo (JPEG in, scores and nine heatmap PNGs out: the
+// photo pass of decode, detect and gate, then the analyser), against the face model's own warm detect on the same photo in the
 // same run. Targets (DESIGN.md §5): under 0.75 s per photo on one core, at most 3× the detect time.
 // libvips is held to one thread; CPU time (all threads) is reported next to wall time because the
 // machine may be shared. For strictly one core run it under `taskset -c 0`.
@@ -31,10 +33,7 @@ interface Sample {
 }
 
 const model = await loadFaceModel();
-// The analyser is given the model without its memory of recent photos, so every analysis pays for
-// its own detection, as a photo analysed without a separate gate step does.
-const freshModel: FaceModel = { loadMs: model.loadMs, detect: (image) => model.detect(image, { reuse: false }) };
-const analyzer = createLocalAnalyzer({ faceModel: async () => freshModel });
+const analyzer = createLocalAnalyzer();
 
 // Spread over the six sample photos, skipping the two crops under coloured stage light the gate rejects.
 const derived = (await deriveFacePhotos(model)).filter((face) => assessQuality(face.pixels, face.faces).passed);
@@ -96,24 +95,39 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; sample: Sam
   return { value, sample: { wall, cpu: (used.user + used.system) / 1000 } };
 }
 
+/** What the worker does with a photo: one pass (decode, detect, gate), then the analyser unless the gate refuses it. */
+async function analyzePhoto(photo: Buffer) {
+  const pass = await passPhoto(model, photo);
+  if (!pass.passed) return { passed: false as const, rejected: pass.quality.problems.map((problem) => problem.code) };
+  const { result, details } = await analyzer.analyzeDetailed(pass.input);
+  return { passed: true as const, result, details, timings: { ...pass.timings, ...details.timings } };
+}
+
+async function analyzePassed(photo: Buffer) {
+  const analysis = await analyzePhoto(photo);
+  if (!analysis.passed) throw new Error(`the gate refused a photo it passed before: ${analysis.rejected.join(', ')}`);
+  return analysis;
+}
+
 async function measure(subject: DerivedFace) {
   const pixels = await decodeRgb(subject.photo);
-  const input = { image: subject.photo, width: pixels.width, height: pixels.height };
   for (let i = 0; i < warmup; i++) {
-    await model.detect(pixels, { reuse: false });
-    await analyzer.analyze(input);
+    await model.detect(pixels);
+    await analyzePassed(subject.photo);
   }
   const detect: Sample[] = [];
   const analysis: Sample[] = [];
-  const stages: LocalAnalysisDetails['timings'][] = [];
+  const stages: (Record<PhotoStage, number> & LocalAnalysisDetails['timings'])[] = [];
   let result: SkinAnalysisResult | null = null;
   let details: LocalAnalysisDetails | null = null;
   // Interleaved, so both see the same machine load.
   for (let i = 0; i < iterations; i++) {
-    detect.push((await timed(() => model.detect(pixels, { reuse: false }))).sample);
-    const run = await timed(() => analyzer.analyzeDetailed(input));
+    detect.push((await timed(() => model.detect(pixels))).sample);
+    const run = await timed(() => analyzePassed(subject.photo));
     analysis.push(run.sample);
-    stages.push(run.value.details.timings);
+    // The analyser's total leaves out the pass: the whole is the pass's stages plus the analyser's.
+    const { decode, detect: detected, gate, measure, heatmaps } = run.value.timings;
+    stages.push({ decode, detect: detected, gate, measure, heatmaps, total: run.sample.wall });
     ({ result, details } = run.value);
   }
   const detectWall = summarise(detect.map((s) => s.wall));
@@ -161,8 +175,10 @@ async function skinToneBands(faces: DerivedFace[]) {
     ] as const) {
       const photo =
         brightness === 1 ? face.photo : await sharp(face.photo).modulate({ brightness }).jpeg({ quality: 92 }).toBuffer();
-      try {
-        const { result, details } = await analyzer.analyzeDetailed({ image: photo, width: 1080, height: 1080 });
+      const analysis = await analyzePhoto(photo);
+      if (!analysis.passed) rejected.push({ photo: face.name, rendering, problems: analysis.rejected });
+      else {
+        const { result, details } = analysis;
         const concerns = Object.fromEntries(CONCERNS.map((concern) => [concern, result.concerns[concern].score]));
         rows.push({
           band: itaBand(details.reference.ita),
@@ -172,9 +188,6 @@ async function skinToneBands(faces: DerivedFace[]) {
           overall: result.overallScore,
           concerns,
         });
-      } catch (error) {
-        if (!(error instanceof PhotoRejectedError)) throw error;
-        rejected.push({ photo: face.name, rendering, problems: error.quality.problems.map((problem) => problem.code) });
       }
     }
   }

@@ -3,6 +3,9 @@
  * OpenAI vision provider), and the result shape the API stores and serves.
  */
 
+import type { FaceDetection, RgbImage } from './engine/face-model.ts';
+import type { QualityMeasures } from './engine/quality-gate.ts';
+
 export const CONCERNS = [
   'redness',
   'pigmentation',
@@ -69,14 +72,24 @@ export interface SkinAnalysisResult {
 /** Hears the tokens a provider reports one analysis used (OpenAI's `usage`), for the figures, not the result. */
 export type UsageReport = (model: string, usage: { prompt: number; completion: number }) => void;
 
-export interface AnalysisInput {
+/** What a provider that looks at the photo itself (OpenAI) is given. */
+export interface PhotoInput {
   /** The normalised working copy: JPEG, orientation applied, metadata stripped, long side ≤ 2560 px. */
   image: Buffer;
   width: number;
   height: number;
 }
 
-export interface SkinAnalyzer {
+/** A photo the quality gate passed, as the photo pass hands it on: decoded and detected once. */
+export interface AnalysisInput extends PhotoInput {
+  pixels: Required<RgbImage>;
+  /** The face the gate judged (the only counted face). */
+  face: FaceDetection;
+  quality: QualityMeasures;
+}
+
+/** A provider, given the photo as `Input` (the OpenAI provider needs only the image; the local analyser the pixels and the face). */
+export interface SkinAnalyzer<Input extends PhotoInput = AnalysisInput> {
   readonly provider: 'local' | 'openai';
-  analyze(input: AnalysisInput, signal?: AbortSignal, onUsage?: UsageReport): Promise<SkinAnalysisResult>;
+  analyze(input: Input, signal?: AbortSignal, onUsage?: UsageReport): Promise<SkinAnalysisResult>;
 }

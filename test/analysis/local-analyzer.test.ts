@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFaceModel, type FaceModel } from '../../src/analysis/engine/face-model.ts';
 import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/engine/local-analyzer.ts';
 import { REGION_LANDMARKS } from '../../src/analysis/engine/local/regions.ts';
-import { PhotoRejectedError } from '../../src/analysis/engine/quality-gate.ts';
+import { passPhoto } from '../../src/analysis/engine/photo-pass.ts';
 import {
   CONCERNS,
   REGIONS,
@@ -12,7 +12,7 @@ import {
   type Region,
   type SkinAnalysisResult,
 } from '../../src/analysis/skin-analyzer.ts';
-import { deriveFacePhotos, type DerivedFace } from './face-photos.ts';
+import { deriveFacePhotos, passedInput, type DerivedFace } from './face-photos.ts';
 
 let analyzer: LocalSkinAnalyzer;
 let model: FaceModel;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   subjects = ['sample1-face3', 'sample6-face4'].map((name) => derived.find((face) => face.name === name)!);
 }, 120_000);
 
-const analyze = (photo: Buffer) => analyzer.analyze({ image: photo, width: 1080, height: 1080 });
+const analyze = async (photo: Buffer) => analyzer.analyze(await passedInput(model, photo));
 
 function outline(subject: DerivedFace, region: Region): [number, number][] {
   return REGION_LANDMARKS[region].map((index) => {
@@ -115,12 +115,8 @@ function scoresIn(result: SkinAnalysisResult): number[] {
 
 describe('the local skin analyser', () => {
   it('gives the same result, heatmaps included, when the same photo is analysed twice', async () => {
-    // The model re-runs on each call (the shared one remembers recent photos), so this is the pixels' own determinism.
-    const rerun = createLocalAnalyzer({
-      faceModel: async () => ({ loadMs: model.loadMs, detect: (image) => model.detect(image, { reuse: false }) }),
-    });
-    const input = { image: subjects[0]!.photo, width: 1080, height: 1080 };
-    const [first, second] = [await rerun.analyze(input), await rerun.analyze(input)];
+    // Each pass runs the model again (nothing is remembered), so this is the pixels' own determinism.
+    const [first, second] = [await analyze(subjects[0]!.photo), await analyze(subjects[0]!.photo)];
     expect(second).toEqual(first);
     expect(Buffer.compare(second.heatmaps.redness!, first.heatmaps.redness!)).toBe(0);
   });
@@ -150,7 +146,7 @@ describe('the local skin analyser', () => {
       .composite([{ input: subjects[1]!.photo, left: 0, top: 180 }])
       .jpeg()
       .toBuffer();
-    const result = await analyzer.analyze({ image: portrait, width: 1080, height: 1440 });
+    const result = await analyze(portrait);
     expect(Object.keys(result.heatmaps).sort()).toEqual([...CONCERNS].sort());
     for (const png of Object.values(result.heatmaps)) {
       expect(await sharp(png!).metadata()).toMatchObject({ format: 'png', width: 1080, height: 1440, channels: 4 });
@@ -230,12 +226,9 @@ describe('the local skin analyser', () => {
   // band under the same light) measures the same concerns.
   it('gives a darker rendering of the same face nearly the same scores', async () => {
     for (const subject of subjects) {
-      const before = await analyzer.analyzeDetailed({ image: subject.photo, width: 1080, height: 1080 });
-      const after = await analyzer.analyzeDetailed({
-        image: await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer(),
-        width: 1080,
-        height: 1080,
-      });
+      const before = await analyzer.analyzeDetailed(await passedInput(model, subject.photo));
+      const darker = await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer();
+      const after = await analyzer.analyzeDetailed(await passedInput(model, darker));
       expect(after.details.reference.ita).toBeLessThan(before.details.reference.ita - 20);
       for (const concern of CONCERNS) {
         expect(
@@ -246,18 +239,18 @@ describe('the local skin analyser', () => {
     }
   });
 
-  it('refuses a photo the quality gate rejects, with the gate report', async () => {
+  it('never gets a photo the quality gate rejects: the photo pass stops with the gate report', async () => {
     const blurred = await sharp(subjects[0]!.photo).blur(8).jpeg().toBuffer();
-    const error = await analyze(blurred).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(PhotoRejectedError);
-    expect((error as PhotoRejectedError).quality.problems.map((problem) => problem.code)).toContain('too-blurry');
+    const pass = await passPhoto(model, blurred);
+    expect(pass.passed).toBe(false);
+    expect(pass.quality.problems.map((problem) => problem.code)).toContain('too-blurry');
+    expect(pass).not.toHaveProperty('input');
   });
 
   it('stops when the analysis is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('worker shutting down'));
-    await expect(analyzer.analyze({ image: subjects[0]!.photo, width: 1080, height: 1080 }, controller.signal)).rejects.toThrow(
-      'worker shutting down',
-    );
+    const input = await passedInput(model, subjects[0]!.photo);
+    await expect(analyzer.analyze(input, controller.signal)).rejects.toThrow('worker shutting down');
   });
 });

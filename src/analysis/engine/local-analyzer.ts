@@ -1,15 +1,12 @@
-import { CONCERNS, type Concern, type SkinAnalysisResult, type SkinAnalyzer, type AnalysisInput } from '../skin-analyzer.ts';
-import { decodeRgb, loadFaceModel, type FaceModel, type RgbImage } from './face-model.ts';
-import { assessQuality, MIN_SHARPNESS, PhotoRejectedError, primaryFace, type QualityMeasures } from './quality-gate.ts';
+import { CONCERNS, type AnalysisInput, type Concern, type SkinAnalysisResult, type SkinAnalyzer } from '../skin-analyzer.ts';
+import { inSpan } from '../../telemetry/trace-context.ts';
 import { HEATMAP_FULL_SCALE, renderHeatmap } from './local/heatmap.ts';
 import { boxBlur } from './local/measures.ts';
 import { cropFace } from './local/regions.ts';
 import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scores.ts';
 import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
-import { inSpan } from '../../telemetry/trace-context.ts';
-
-/** Changes whenever a measure, a threshold or a calibration changes: results compare only within one version. */
-export const LOCAL_MODEL_VERSION = 'local-cv-1.1+human-3.3.6';
+import { LOCAL_MODEL_VERSION } from './model-version.ts';
+import { MIN_SHARPNESS, type QualityMeasures } from './quality-gate.ts';
 
 export interface LocalAnalysisDetails {
   /** The person's own skin baseline (cheek medians) and its ITA° skin-tone angle. */
@@ -17,8 +14,8 @@ export interface LocalAnalysisDetails {
   /** Whole-face raw measure per concern, in the units of CALIBRATION. */
   raw: Record<Concern, number | null>;
   quality: QualityMeasures;
-  /** Milliseconds per stage of this analysis. */
-  timings: { decode: number; detect: number; gate: number; measure: number; heatmaps: number; total: number };
+  /** Milliseconds per stage of this analysis (the photo pass times decode, detect and gate). */
+  timings: { measure: number; heatmaps: number; total: number };
 }
 
 export interface LocalSkinAnalyzer extends SkinAnalyzer {
@@ -53,28 +50,16 @@ function throwIfAborted(signal?: AbortSignal): void {
 
 /**
  * The built-in analyser: classical computer vision on the pixels, offline and deterministic (the same
- * photo gives the same result). The face model finds the face and its mesh; regions come from the
- * mesh; every measure is taken in CIELAB against the person's own skin (see local/skin-measures.ts).
+ * photo gives the same result). It is given the photo's pixels and the face mesh the photo pass found
+ * (it never decodes or detects itself); regions come from the mesh; every measure is taken in CIELAB against the person's own skin (see local/skin-measures.ts).
  */
-export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceModel> } = {}): LocalSkinAnalyzer {
-  const faceModel = options.faceModel ?? loadFaceModel;
-
+export function createLocalAnalyzer(): LocalSkinAnalyzer {
   async function analyzeDetailed(input: AnalysisInput, signal?: AbortSignal) {
     const started = performance.now();
     throwIfAborted(signal);
-    const image: RgbImage = await decodeRgb(input.image);
-    const decoded = performance.now();
-    const model = await faceModel();
-    const faces = await model.detect(image);
-    const detected = performance.now();
-    throwIfAborted(signal);
+    const { pixels: image, face, quality } = input;
 
-    const quality = assessQuality(image, faces);
-    const face = primaryFace(faces);
-    if (!quality.passed || !face) throw new PhotoRejectedError(quality);
-    const gated = performance.now();
-
-    // Spans for the two stages only this analyser runs (the job's own spans cover decode, detect, gate).
+    // Spans for the two stages only this analyser runs (the photo pass's cover decode, detect, gate).
     const { crop, skin, concerns, raw } = inSpan('analysis measure', () => {
       const crop = cropFace(image, face, ANALYSIS_FACE_WIDTH);
       const skin = measureSkin(crop);
@@ -106,18 +91,15 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
       concerns,
       skinType: skinTypeOf(skin.regions),
       skinAge: skinAgeOf(face.age, concerns),
-      confidence: confidenceOf(face.score, coverage, quality.measures),
+      confidence: confidenceOf(face.score, coverage, quality),
       heatmaps,
     };
     const details: LocalAnalysisDetails = {
       reference: skin.reference,
       raw,
-      quality: quality.measures,
+      quality,
       timings: {
-        decode: decoded - started,
-        detect: detected - decoded,
-        gate: gated - detected,
-        measure: measured - gated,
+        measure: measured - started,
         heatmaps: finished - measured,
         total: finished - started,
       },

@@ -333,11 +333,3 @@ export function assessQuality(image: RgbImage, faces: readonly FaceDetection[]):
 export function primaryFace(faces: readonly FaceDetection[]): FaceDetection | null {
   return countedFaces(faces)[0] ?? null;
 }
-
-/** Thrown by an analyser handed a photo the gate rejects; carries the gate's report. */
-export class PhotoRejectedError extends Error {
-  constructor(readonly quality: QualityReport) {
-    super(`photo rejected by the quality gate: ${quality.problems.map((p) => p.code).join(', ')}`);
-    this.name = 'PhotoRejectedError';
-  }
-}
