@@ -8,6 +8,7 @@ import type { ObjectStorage } from '../storage/object-storage.ts';
 import { inSpan } from '../telemetry/trace-context.ts';
 import { photoKeys } from '../uploads/photo-pipeline.ts';
 import { analysisEngine } from './analysis-engine.ts';
+import { skinToneOf } from './engine/local/colour.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import {
   addStorageBytes,
@@ -115,8 +116,9 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
       const engine = await analysisEngine(config);
       const working = await bodyOf(await storage.get(photoKeys(row.clinic_id, row.photo_sha256, row.photo_format).working));
       const pass = await engine.passPhoto(working, (stage, work) => timed(row, stage, work));
+      const skinTone = skinToneOf(pass.quality.measures.skinIta);
       if (!pass.passed) {
-        await end(scope, row, { status: 'rejected', quality: pass.quality });
+        await end(scope, row, { status: 'rejected', quality: pass.quality, skinTone });
         return;
       }
 
@@ -168,6 +170,7 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
         heatmapConcerns: concerns,
         heatmapBytes: concerns.reduce((sum, c) => sum + heatmaps[c]!.length, 0),
         quality,
+        skinTone,
       });
     },
 

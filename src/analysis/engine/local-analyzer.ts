@@ -1,12 +1,13 @@
 import { CONCERNS, type AnalysisInput, type Concern, type SkinAnalysisResult, type SkinAnalyzer } from '../skin-analyzer.ts';
 import { inSpan } from '../../telemetry/trace-context.ts';
+import { confidenceLimits, confidenceOf, type ConfidenceLimits } from './local/confidence.ts';
 import { HEATMAP_FULL_SCALE, renderHeatmap } from './local/heatmap.ts';
 import { boxBlur } from './local/measures.ts';
 import { cropFace } from './local/regions.ts';
 import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scores.ts';
 import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
 import { LOCAL_MODEL_VERSION } from './model-version.ts';
-import { MIN_SHARPNESS, type QualityMeasures } from './quality-gate.ts';
+import type { QualityMeasures } from './quality-gate.ts';
 
 export interface LocalAnalysisDetails {
   /** The person's own skin baseline (cheek medians) and its ITA° skin-tone angle. */
@@ -14,6 +15,8 @@ export interface LocalAnalysisDetails {
   /** Whole-face raw measure per concern, in the units of CALIBRATION. */
   raw: Record<Concern, number | null>;
   quality: QualityMeasures;
+  /** What the confidence was derived from: it is the smallest of these. */
+  limits: ConfidenceLimits;
   /** Milliseconds per stage of this analysis (the photo pass times decode, detect and gate). */
   timings: { measure: number; heatmaps: number; total: number };
 }
@@ -25,23 +28,6 @@ export interface LocalSkinAnalyzer extends SkinAnalyzer {
     input: AnalysisInput,
     signal?: AbortSignal,
   ): Promise<{ result: SkinAnalysisResult; details: LocalAnalysisDetails }>;
-}
-
-/**
- * 0–1 trust in a result: the detector's confidence, lowered when regions are hidden (a turned face,
- * hair), when the photo is barely sharp enough, and when its light is far from even and neutral.
- * Each factor stays ≥ 0.6 so no single one dominates; the gate has already refused the bad cases.
- */
-function confidenceOf(faceScore: number, coverage: number, quality: QualityMeasures): number {
-  const visible = 0.5 + 0.5 * coverage;
-  const sharpness = quality.sharpness ?? MIN_SHARPNESS;
-  const sharp = 0.7 + 0.3 * Math.min(1, Math.max(0, (sharpness - MIN_SHARPNESS) / (2 - MIN_SHARPNESS)));
-  const lightness = quality.faceLightness ?? 50;
-  const exposure = lightness < 35 ? 0.8 + (0.2 * Math.max(0, lightness - 22)) / 13 : lightness > 75 ? 0.85 : 1;
-  const hue = quality.skinHue ?? 55;
-  const colour = hue < 35 || hue > 80 ? 0.85 : 1;
-  const confidence = faceScore * visible * sharp * exposure * colour;
-  return Math.round(Math.min(0.99, Math.max(0.05, confidence)) * 100) / 100;
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -67,6 +53,7 @@ export function createLocalAnalyzer(): LocalSkinAnalyzer {
     });
     const regionList = Object.values(skin.regions);
     const coverage = regionList.reduce((sum, region) => sum + Math.min(1, region.coverage), 0) / regionList.length;
+    const limits = confidenceLimits(quality, face.score, coverage);
     const measured = performance.now();
     throwIfAborted(signal);
 
@@ -91,13 +78,14 @@ export function createLocalAnalyzer(): LocalSkinAnalyzer {
       concerns,
       skinType: skinTypeOf(skin.regions),
       skinAge: skinAgeOf(face.age, concerns),
-      confidence: confidenceOf(face.score, coverage, quality),
+      confidence: confidenceOf(limits),
       heatmaps,
     };
     const details: LocalAnalysisDetails = {
       reference: skin.reference,
       raw,
       quality,
+      limits,
       timings: {
         measure: measured - started,
         heatmaps: finished - measured,
