@@ -239,6 +239,23 @@ describe('the local skin analyser', () => {
     }
   });
 
+  // Confidence is the weakest capture limit: fewer real pixels on the face (at 480 px the face oval is
+  // narrower than the 360 px it is measured at), or a softer photo, lowers it.
+  it('never trusts a smaller or softer photo of the same face more: its resolution or sharpness limit falls', async () => {
+    for (const subject of subjects) {
+      const detailed = async (photo: Buffer) => analyzer.analyzeDetailed(await passedInput(model, photo));
+      const full = await detailed(subject.photo);
+      const small = await detailed(await sharp(subject.photo).resize(480).jpeg({ quality: 92 }).toBuffer());
+      const soft = await detailed(await sharp(subject.photo).blur(1.2).jpeg({ quality: 92 }).toBuffer());
+      expect(small.details.limits.resolution, subject.name).toBeLessThan(full.details.limits.resolution);
+      expect(soft.details.limits.sharpness, subject.name).toBeLessThan(full.details.limits.sharpness);
+      for (const { result, details } of [full, small, soft])
+        expect(result.confidence).toBe(Math.round(Math.min(...Object.values(details.limits)) * 100) / 100);
+      expect(small.result.confidence, subject.name).toBeLessThanOrEqual(full.result.confidence);
+      expect(soft.result.confidence, subject.name).toBeLessThanOrEqual(full.result.confidence);
+    }
+  });
+
   it('never gets a photo the quality gate rejects: the photo pass stops with the gate report', async () => {
     const blurred = await sharp(subjects[0]!.photo).blur(8).jpeg().toBuffer();
     const pass = await passPhoto(model, blurred);

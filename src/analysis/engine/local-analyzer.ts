@@ -37,7 +37,8 @@ function throwIfAborted(signal?: AbortSignal): void {
 /**
  * The built-in analyser: classical computer vision on the pixels, offline and deterministic (the same
  * photo gives the same result). It is given the photo's pixels and the face mesh the photo pass found
- * (it never decodes or detects itself); regions come from the mesh; every measure is taken in CIELAB against the person's own skin (see local/skin-measures.ts).
+ * (it never decodes or detects itself); regions come from the mesh; every measure is taken in CIELAB
+ * against the person's own skin (see local/skin-measures.ts).
  */
 export function createLocalAnalyzer(): LocalSkinAnalyzer {
   async function analyzeDetailed(input: AnalysisInput, signal?: AbortSignal) {
