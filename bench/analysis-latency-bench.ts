@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFaceModel } from '../src/analysis/face-model.ts';
+import { loadFaceModel } from '../src/analysis/engine/face-model.ts';
 import { deriveFacePhotos } from '../test/analysis/face-photos.ts';
 import { startWorkerProcess, stopProcess } from '../test/support/worker-process.ts';
 import { writeBenchReport } from './bench-report.ts';

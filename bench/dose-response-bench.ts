@@ -1,6 +1,6 @@
-import { loadFaceModel } from '../src/analysis/face-model.ts';
-import { itaBand, type ItaBand } from '../src/analysis/local/colour.ts';
-import { fillPolygon, ovalExtent, REGION_LANDMARKS } from '../src/analysis/local/regions.ts';
+import { loadFaceModel } from '../src/analysis/engine/face-model.ts';
+import { itaBand, type ItaBand } from '../src/analysis/engine/local/colour.ts';
+import { fillPolygon, ovalExtent, REGION_LANDMARKS } from '../src/analysis/engine/local/regions.ts';
 import { CONCERNS, type Concern } from '../src/analysis/skin-analyzer.ts';
 import type { DerivedFace } from '../test/analysis/face-photos.ts';
 import { benchOptions } from './bench-options.ts';

@@ -1,5 +1,5 @@
-import { loadFaceModel } from '../src/analysis/face-model.ts';
-import { itaBand, type ItaBand } from '../src/analysis/local/colour.ts';
+import { loadFaceModel } from '../src/analysis/engine/face-model.ts';
+import { itaBand, type ItaBand } from '../src/analysis/engine/local/colour.ts';
 import { CONCERNS, type Concern } from '../src/analysis/skin-analyzer.ts';
 import { benchOptions } from './bench-options.ts';
 import { writeBenchReport } from './bench-report.ts';
@@ -10,7 +10,7 @@ import { acceptedSampleFaces } from './skin-analysis/sample-faces.ts';
 import { round } from './timing.ts';
 
 // How far a concern's score moves between captures of the same skin (bench/skin-analysis/perturbation-plan.ts:
-// distance, exposure, colour of light, JPEG quality, tilt), per concern: the pooled within-subject SD and the
+// distance, exposure, colour of light, JPEG quality, tilt, landmarks a pixel or two off), per concern: the pooled within-subject SD and the
 // minimum detectable change (MDC95 = 2.77 × SD), the smallest change between two visits that is more than
 // noise. Target (issue: scores people can trust): SD at most 3 points for every concern. The baseline in the
 // same run is how much the same concern differs between the faces as taken: error is only small if it is
@@ -45,7 +45,7 @@ for (const [i, face] of faces.entries()) {
       family: capture.family,
       label: capture.label,
       side: pixels.width,
-      ...(await analyse(pixels)),
+      ...(await analyse(pixels, capture.meshJitter)),
     });
   }
   const refused = measurements.filter((m) => m.face === face.name && m.scores === null).length;

@@ -5,13 +5,15 @@ import { exposure, jpegRoundTrip, rescale, tilt, whiteBalance, type RgbPixels } 
 // to the photo as taken; the analyser's gate decides which sizes it accepts, and the bench counts the
 // refused ones apart.
 
-export type PerturbationFamily = 'as taken' | 'scale' | 'exposure' | 'white balance' | 'jpeg' | 'tilt';
+export type PerturbationFamily = 'as taken' | 'scale' | 'exposure' | 'white balance' | 'jpeg' | 'tilt' | 'landmarks';
 
 export interface Capture {
   family: PerturbationFamily;
   /** e.g. `scale ×1.5`, `exposure +0.3 EV`. */
   label: string;
   make: (taken: RgbPixels) => Promise<RgbPixels>;
+  /** Landmarks moved by up to `px` before the analyser reads them: two detections of one face differ by about a pixel. */
+  meshJitter?: { px: number; seed: number };
 }
 
 const signed = (v: number) => (v > 0 ? `+${v}` : String(v));
@@ -43,4 +45,12 @@ export const CAPTURES: readonly Capture[] = [
     label: `tilt ${signed(degrees)}°`,
     make: (taken) => tilt(taken, degrees),
   })),
+  ...[1, 2].flatMap((px) =>
+    [1, 2].map((seed): Capture => ({
+      family: 'landmarks',
+      label: `landmarks ±${px} px (${seed})`,
+      make: async (taken) => taken,
+      meshJitter: { px, seed },
+    })),
+  ),
 ];

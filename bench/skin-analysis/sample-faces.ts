@@ -1,5 +1,5 @@
-import type { FaceModel } from '../../src/analysis/face-model.ts';
-import { assessQuality } from '../../src/analysis/quality-gate.ts';
+import type { FaceModel } from '../../src/analysis/engine/face-model.ts';
+import { assessQuality } from '../../src/analysis/engine/quality-gate.ts';
 import { deriveFacePhotos, type DerivedFace } from '../../test/analysis/face-photos.ts';
 
 /**

@@ -1,16 +1,16 @@
 import type { Config } from '../config.ts';
-import { loadFaceModel, type FaceModel } from './face-model.ts';
-import { createLocalAnalyzer, type LocalSkinAnalyzer } from './local-analyzer.ts';
+import { loadFaceModel } from './engine/face-model.ts';
+import { createLocalAnalyzer, type LocalSkinAnalyzer } from './engine/local-analyzer.ts';
+import { passPhoto, type PhotoPass, type StageRunner } from './engine/photo-pass.ts';
 import { createOpenAiAnalyzer } from './openai-analyzer.ts';
-import { assessQuality } from './quality-gate.ts';
-import type { SkinAnalyzer } from './skin-analyzer.ts';
+import type { PhotoInput, SkinAnalyzer } from './skin-analyzer.ts';
 
 export interface AnalysisEngine {
-  faceModel: FaceModel;
-  assessQuality: typeof assessQuality;
+  /** Decode → detect → gate, once per photo: the input every provider is given. */
+  passPhoto(image: Buffer, stage?: StageRunner): Promise<PhotoPass>;
   local: LocalSkinAnalyzer;
   /** Null when no OpenAI key is configured. */
-  openai: SkinAnalyzer | null;
+  openai: SkinAnalyzer<PhotoInput> | null;
 }
 
 let engine: Promise<AnalysisEngine> | undefined;
@@ -21,9 +21,8 @@ export function analysisEngine(
 ): Promise<AnalysisEngine> {
   engine ??= loadFaceModel().then(
     (faceModel) => ({
-      faceModel,
-      assessQuality,
-      local: createLocalAnalyzer({ faceModel: async () => faceModel }),
+      passPhoto: (image, stage) => passPhoto(faceModel, image, stage),
+      local: createLocalAnalyzer(),
       openai: createOpenAiAnalyzer(config),
     }),
     (error: unknown) => {

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/tenant-transaction.ts';
 import type { Cursor } from '../http/pagination.ts';
 import type { AnalysisStatus } from './analysis-vocabulary.ts';
+import type { ItaBand, SkinTone } from './engine/local/colour.ts';
 
 export interface AnalysisRow {
   id: string;
@@ -23,6 +24,8 @@ export interface AnalysisRow {
   overall_score: number | null;
   failure_code: string | null;
   failure_reason: string | null;
+  skin_tone_ita: number | null;
+  skin_tone_band: ItaBand | null;
   quota_month: string;
   counts_toward_quota: boolean;
   attempts: number;
@@ -253,8 +256,9 @@ export async function finishAnalysis(
         heatmapConcerns: string[];
         heatmapBytes: number;
         quality: unknown;
+        skinTone: SkinTone | null;
       }
-    | { status: 'rejected'; quality: unknown }
+    | { status: 'rejected'; quality: unknown; skinTone: SkinTone | null }
     | { status: 'failed'; code: string; reason: string },
 ): Promise<boolean> {
   if (outcome.status === 'completed') {
@@ -262,7 +266,7 @@ export async function finishAnalysis(
     // count the heatmaps' bytes twice.
     const { rowCount } = await tx.query(
       `UPDATE skin_analyses SET status = 'completed', progress = 100, result = $2, overall_score = $3, heatmap_concerns = $4,
-         quality = $5, stored_bytes = stored_bytes + $6, finished_at = now()
+         quality = $5, stored_bytes = stored_bytes + $6, skin_tone_ita = $7, skin_tone_band = $8, finished_at = now()
        WHERE id = $1 AND status NOT IN ('completed', 'rejected', 'failed')`,
       [
         id,
@@ -271,13 +275,16 @@ export async function finishAnalysis(
         outcome.heatmapConcerns,
         JSON.stringify(outcome.quality),
         outcome.heatmapBytes,
+        outcome.skinTone?.ita ?? null,
+        outcome.skinTone?.band ?? null,
       ],
     );
     return rowCount === 1;
   } else if (outcome.status === 'rejected') {
     await tx.query(
-      `UPDATE skin_analyses SET status = 'rejected', progress = 100, quality = $2, counts_toward_quota = false, finished_at = now() WHERE id = $1`,
-      [id, JSON.stringify(outcome.quality)],
+      `UPDATE skin_analyses SET status = 'rejected', progress = 100, quality = $2, counts_toward_quota = false,
+         skin_tone_ita = $3, skin_tone_band = $4, finished_at = now() WHERE id = $1`,
+      [id, JSON.stringify(outcome.quality), outcome.skinTone?.ita ?? null, outcome.skinTone?.band ?? null],
     );
   } else {
     await tx.query(

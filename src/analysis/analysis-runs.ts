@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
-import sharp from 'sharp';
 import type { Config } from '../config.ts';
 import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
 import { inTransaction, sendJob } from '../jobs/job-queue.ts';
@@ -9,6 +8,7 @@ import type { ObjectStorage } from '../storage/object-storage.ts';
 import { inSpan } from '../telemetry/trace-context.ts';
 import { photoKeys } from '../uploads/photo-pipeline.ts';
 import { analysisEngine } from './analysis-engine.ts';
+import { skinToneOf } from './engine/local/colour.ts';
 import { ANALYSIS_QUEUE, type AnalysisJobData } from './analysis-queue.ts';
 import {
   addStorageBytes,
@@ -98,8 +98,10 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
 
   return {
     /**
-     * One analysis: quality gate, then the clinic's provider, then the result. Safe to run again after a
-     * crash (a finished analysis is left alone; the work is redone from the stored photo).
+     * One analysis: one pass over the photo (decode, detect, quality gate), then the clinic's provider
+     * with what the pass found, then the result. A photo the gate refuses is recorded as rejected, never
+     * retried. Safe to run again after a crash (a finished analysis is left alone; the work is redone
+     * from the stored photo).
      */
     async run(data: AnalysisJobData): Promise<void> {
       const scope = clinicScope(data.clinicId);
@@ -113,17 +115,10 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
       await progress('quality_check', STAGE_PROGRESS.qualityCheck, { startedNow: true, attempt: true });
       const engine = await analysisEngine(config);
       const working = await bodyOf(await storage.get(photoKeys(row.clinic_id, row.photo_sha256, row.photo_format).working));
-      const { data: pixels, info } = await timed(row, 'decode', () =>
-        sharp(working).removeAlpha().raw().toBuffer({ resolveWithObject: true }),
-      );
-      const faces = await timed(row, 'detect', () =>
-        engine.faceModel.detect({ data: pixels, width: info.width, height: info.height }),
-      );
-      const quality = await timed(row, 'gate', () =>
-        engine.assessQuality({ data: pixels, width: info.width, height: info.height, channels: info.channels }, faces),
-      );
-      if (!quality.passed) {
-        await end(scope, row, { status: 'rejected', quality });
+      const pass = await engine.passPhoto(working, (stage, work) => timed(row, stage, work));
+      const skinTone = skinToneOf(pass.quality.measures.skinIta);
+      if (!pass.passed) {
+        await end(scope, row, { status: 'rejected', quality: pass.quality, skinTone });
         return;
       }
 
@@ -137,11 +132,11 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
         });
         return;
       }
-      const input = { image: working, width: info.width, height: info.height };
+      const { input, quality } = pass;
       let result;
       try {
         if (analyzer === engine.local) {
-          // The local analyser times its own stages; measure and heatmaps are the ones the gate above did not.
+          // The local analyser times its own stages; measure and heatmaps are the ones the photo pass did not.
           const detailed = await engine.local.analyzeDetailed(input);
           metrics.stage(row.provider, 'measure', detailed.details.timings.measure / 1000);
           metrics.stage(row.provider, 'heatmaps', detailed.details.timings.heatmaps / 1000);
@@ -175,6 +170,7 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
         heatmapConcerns: concerns,
         heatmapBytes: concerns.reduce((sum, c) => sum + heatmaps[c]!.length, 0),
         quality,
+        skinTone,
       });
     },
 

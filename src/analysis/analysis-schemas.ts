@@ -4,7 +4,8 @@ import { Locale } from '../users/user-schemas.ts';
 import type { AnalysisRow } from './analysis-repo.ts';
 import { ANALYSIS_STATUSES } from './analysis-vocabulary.ts';
 import type { Recommendation } from './recommendations.ts';
-import { CONCERNS, LATER_CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
+import { ITA_BANDS, type ItaBand } from './engine/local/colour.ts';
+import { CONCERNS, LATER_CONCERNS, NOT_MEASURED_REASONS, REGIONS, SKIN_TYPES } from './skin-analyzer.ts';
 
 export const CustomerQuery = z.object({
   customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }),
@@ -27,7 +28,13 @@ export const ImageParams = z.object({
 });
 
 const Score = z.number().int().min(1).max(100);
-const ConcernScore = z.object({ score: Score, regions: z.partialRecord(z.enum(REGIONS), Score) });
+const ConcernScore = z.object({
+  score: Score.nullable().meta({ description: '1–100, higher is healthier; null when the concern could not be measured' }),
+  notMeasured: z.enum(NOT_MEASURED_REASONS).optional().meta({
+    description: 'Why the score is null: region-not-visible (a turned face, hair or a hand hid every region it is measured on)',
+  }),
+  regions: z.partialRecord(z.enum(REGIONS), Score),
+});
 const LaterConcernScore = ConcernScore.optional().meta({
   description: 'Absent in results stored before this concern was measured',
 });
@@ -59,12 +66,32 @@ export const Analysis = z
         modelVersion: z.string(),
         overallScore: Score,
         concerns: ConcernScores,
-        skinType: z.enum(SKIN_TYPES),
-        skinAge: z.number().nullable(),
-        confidence: z.number(),
+        skinType: z.enum(SKIN_TYPES).meta({
+          description: 'From shine and roughness by zone: it depends on the lighting of the photo (flash or sun reads as shine)',
+        }),
+        skinAge: z.number().nullable().meta({
+          description:
+            'Apparent age in years: the face model’s estimate of the person’s age from the photo, adjusted by at most −5…+10 years by the fine-lines, spots, texture and dark-circle scores (OpenAI: the vision model’s estimate). Not a biological measure; null when the provider cannot tell',
+        }),
+        confidence: z.number().meta({
+          description:
+            '0–1. Local provider: the weakest of its capture limits (face resolution, sharpness, light, visibility of the regions, detection)',
+        }),
         heatmapUrls: z.record(z.string(), z.string()),
       })
       .nullable(),
+    skinTone: z
+      .object({
+        ita: z.number().meta({ description: 'Individual typology angle (ITA°) of the face’s skin, as lit in the photo' }),
+        band: z.enum(ITA_BANDS.map((entry) => entry.band) as [ItaBand, ...ItaBand[]]).meta({
+          description: 'very-light > 55°, light 41–55°, intermediate 28–41°, tan 10–28°, brown −30–10°, dark < −30°',
+        }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'Null before the photo was checked, for a photo without a face, and for analyses stored before it was measured',
+      }),
     failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
     recommendations: z.array(
       z.object({
@@ -139,6 +166,8 @@ export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] =
       confidence: result.confidence,
       heatmapUrls: Object.fromEntries(row.heatmap_concerns.map((c) => [c, `${base}/heatmap-${c}`])),
     },
+    skinTone:
+      row.skin_tone_ita === null || row.skin_tone_band === null ? null : { ita: row.skin_tone_ita, band: row.skin_tone_band },
     failure: row.failure_code ? { code: row.failure_code, reason: row.failure_reason ?? '' } : null,
     recommendations,
   };

@@ -11,7 +11,7 @@ import { ZodError } from 'zod';
 import type { Config } from '../config.ts';
 import { ProviderPermanentError, ProviderRetryableError, retryAfterSeconds } from './openai/provider-errors.ts';
 import { SkinReportSchema, toSkinAnalysisResult } from './openai/skin-report-schema.ts';
-import type { AnalysisInput, SkinAnalysisResult, SkinAnalyzer, UsageReport } from './skin-analyzer.ts';
+import type { PhotoInput, SkinAnalysisResult, SkinAnalyzer, UsageReport } from './skin-analyzer.ts';
 
 export {
   MAX_RETRY_AFTER_SECONDS,
@@ -39,7 +39,7 @@ const INSTRUCTIONS = [
  * no cap, which would hold a worker slot for as long as the provider says. Failures surface as
  * ProviderRetryableError / ProviderPermanentError and the job queue decides.
  */
-export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer | null {
+export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer<PhotoInput> | null {
   if (!config.OPENAI_API_KEY) return null;
   const client = new OpenAI({
     apiKey: config.OPENAI_API_KEY,
@@ -51,7 +51,7 @@ export function createOpenAiAnalyzer(config: OpenAiAnalyzerConfig): SkinAnalyzer
 
   return {
     provider: 'openai',
-    async analyze(input: AnalysisInput, signal?: AbortSignal, onUsage?: UsageReport): Promise<SkinAnalysisResult> {
+    async analyze(input: PhotoInput, signal?: AbortSignal, onUsage?: UsageReport): Promise<SkinAnalysisResult> {
       let completion;
       try {
         completion = await client.chat.completions.parse(

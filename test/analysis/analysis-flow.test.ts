@@ -5,7 +5,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
+import { itaBand } from '../../src/analysis/engine/local/colour.ts';
+import { LOCAL_MODEL_VERSION } from '../../src/analysis/engine/model-version.ts';
 import { CONCERNS } from '../../src/analysis/skin-analyzer.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
@@ -99,6 +101,9 @@ describe('upload and analysis', () => {
       'wrinkles',
     ]);
     expect(Object.keys(detail.result.heatmapUrls).length).toBeGreaterThan(0);
+    expect(detail.result.modelVersion).toBe(LOCAL_MODEL_VERSION);
+    // The skin tone the photo pass measured is stored and served with the result.
+    expect(detail.skinTone).toEqual({ ita: expect.any(Number), band: itaBand(detail.skinTone.ita) });
 
     const working = await customer.get(detail.image.workingUrl);
     expect(working.status).toBe(200);
@@ -122,6 +127,8 @@ describe('upload and analysis', () => {
     expect(detail.status).toBe('rejected');
     expect(detail.quality.problems.map((p: { code: string }) => p.code)).toContain('too-blurry');
     expect(detail.quality.problems[0].message.th.length).toBeGreaterThan(0);
+    // A refused photo with a face keeps its skin tone too: refusals can be counted per tone.
+    expect(detail.skinTone).toMatchObject({ ita: expect.any(Number) });
     expect(await analysesUsed(t, clinic.id)).toBe(0);
   });
 
@@ -199,6 +206,25 @@ describe('history', () => {
     const scores = Object.fromEntries(trend.body.map((p: { analysisId: string; scores: object }) => [p.analysisId, p.scores]));
     expect(scores[a.id]).not.toHaveProperty('wrinkles');
     expect(scores[b.id].wrinkles).toBe(b.result.concerns.wrinkles.score);
+  });
+  it('a concern the analyser could not measure is served as not measured, and left out of comparisons and trends', async () => {
+    const { customer, a, b } = await twoAnalyses();
+    const notMeasured = { score: null, notMeasured: 'region-not-visible', regions: {} };
+    await t.db.owner.query(`UPDATE skin_analyses SET result = jsonb_set(result, '{concerns,dark_circles}', $2) WHERE id = $1`, [
+      a.id,
+      JSON.stringify(notMeasured),
+    ]);
+
+    const shown = await customer.get(`/api/analyses/${a.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.result.concerns.dark_circles).toEqual(notMeasured);
+    const comparison = await customer.get(`/api/analyses/compare?a=${a.id}&b=${b.id}`);
+    expect(comparison.status).toBe(200);
+    expect(comparison.body.concerns.map((c: { concern: string }) => c.concern)).not.toContain('dark_circles');
+    const trend = await customer.get('/api/analyses/trend');
+    const scores = Object.fromEntries(trend.body.map((p: { analysisId: string; scores: object }) => [p.analysisId, p.scores]));
+    expect(scores[a.id]).not.toHaveProperty('dark_circles');
+    expect(scores[b.id].dark_circles).toBe(b.result.concerns.dark_circles.score);
   });
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { ANALYSIS_QUEUE } from '../../src/analysis/analysis-queue.ts';
 import type { ProgressEvent } from '../../src/analysis/analysis-repo.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { queuePolicy } from '../../src/jobs/job-queue.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { photoKeys } from '../../src/uploads/photo-pipeline.ts';

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { createClinic, createUser, signInAs, type TestClinic } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';

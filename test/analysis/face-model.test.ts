@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeRgb, loadFaceModel, MESH_POINTS, type FaceModel } from '../../src/analysis/face-model.ts';
+import { decodeRgb, loadFaceModel, MESH_POINTS, type FaceModel } from '../../src/analysis/engine/face-model.ts';
 import { samplePhoto } from './face-photos.ts';
 
 let model: FaceModel;

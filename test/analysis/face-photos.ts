@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { decodeRgb, type FaceDetection, type FaceModel, type RgbImage } from '../../src/analysis/face-model.ts';
+import { decodeRgb, type FaceDetection, type FaceModel, type RgbImage } from '../../src/analysis/engine/face-model.ts';
+import { passPhoto } from '../../src/analysis/engine/photo-pass.ts';
+import type { AnalysisInput } from '../../src/analysis/skin-analyzer.ts';
 
 // Test faces are derived at run time from the group photos that ship with @vladmandic/face-api (MIT):
 // no third-party photo is kept in the repository. All of them show young women.
@@ -62,4 +64,11 @@ export async function deriveFacePhotos(
 export async function detectIn(model: FaceModel, photo: Buffer): Promise<{ pixels: Required<RgbImage>; faces: FaceDetection[] }> {
   const pixels = await decodeRgb(photo);
   return { pixels, faces: await model.detect(pixels) };
+}
+
+/** The photo pass's input for a provider, as the worker hands it on; a photo the gate refuses fails the test. */
+export async function passedInput(model: FaceModel, photo: Buffer): Promise<AnalysisInput> {
+  const pass = await passPhoto(model, photo);
+  if (!pass.passed) throw new Error(`the quality gate refused the photo: ${pass.quality.problems.map((p) => p.code).join(', ')}`);
+  return pass.input;
 }

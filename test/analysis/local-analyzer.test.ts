@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFaceModel, type FaceModel } from '../../src/analysis/face-model.ts';
-import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/local-analyzer.ts';
-import { REGION_LANDMARKS } from '../../src/analysis/local/regions.ts';
-import { PhotoRejectedError } from '../../src/analysis/quality-gate.ts';
+import { loadFaceModel, type FaceModel } from '../../src/analysis/engine/face-model.ts';
+import { createLocalAnalyzer, type LocalSkinAnalyzer } from '../../src/analysis/engine/local-analyzer.ts';
+import { REGION_LANDMARKS } from '../../src/analysis/engine/local/regions.ts';
+import { passPhoto } from '../../src/analysis/engine/photo-pass.ts';
 import {
   CONCERNS,
   REGIONS,
@@ -12,7 +12,7 @@ import {
   type Region,
   type SkinAnalysisResult,
 } from '../../src/analysis/skin-analyzer.ts';
-import { deriveFacePhotos, type DerivedFace } from './face-photos.ts';
+import { deriveFacePhotos, passedInput, type DerivedFace } from './face-photos.ts';
 
 let analyzer: LocalSkinAnalyzer;
 let model: FaceModel;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   subjects = ['sample1-face3', 'sample6-face4'].map((name) => derived.find((face) => face.name === name)!);
 }, 120_000);
 
-const analyze = (photo: Buffer) => analyzer.analyze({ image: photo, width: 1080, height: 1080 });
+const analyze = async (photo: Buffer) => analyzer.analyze(await passedInput(model, photo));
 
 function outline(subject: DerivedFace, region: Region): [number, number][] {
   return REGION_LANDMARKS[region].map((index) => {
@@ -106,7 +106,7 @@ function dotsOverForehead(subject: DerivedFace): string {
   return dots.join('');
 }
 
-function scoresIn(result: SkinAnalysisResult): number[] {
+function scoresIn(result: SkinAnalysisResult): (number | null)[] {
   return [
     result.overallScore,
     ...CONCERNS.flatMap((concern) => [result.concerns[concern].score, ...Object.values(result.concerns[concern].regions)]),
@@ -115,12 +115,8 @@ function scoresIn(result: SkinAnalysisResult): number[] {
 
 describe('the local skin analyser', () => {
   it('gives the same result, heatmaps included, when the same photo is analysed twice', async () => {
-    // The model re-runs on each call (the shared one remembers recent photos), so this is the pixels' own determinism.
-    const rerun = createLocalAnalyzer({
-      faceModel: async () => ({ loadMs: model.loadMs, detect: (image) => model.detect(image, { reuse: false }) }),
-    });
-    const input = { image: subjects[0]!.photo, width: 1080, height: 1080 };
-    const [first, second] = [await rerun.analyze(input), await rerun.analyze(input)];
+    // Each pass runs the model again (nothing is remembered), so this is the pixels' own determinism.
+    const [first, second] = [await analyze(subjects[0]!.photo), await analyze(subjects[0]!.photo)];
     expect(second).toEqual(first);
     expect(Buffer.compare(second.heatmaps.redness!, first.heatmaps.redness!)).toBe(0);
   });
@@ -150,7 +146,7 @@ describe('the local skin analyser', () => {
       .composite([{ input: subjects[1]!.photo, left: 0, top: 180 }])
       .jpeg()
       .toBuffer();
-    const result = await analyzer.analyze({ image: portrait, width: 1080, height: 1440 });
+    const result = await analyze(portrait);
     expect(Object.keys(result.heatmaps).sort()).toEqual([...CONCERNS].sort());
     for (const png of Object.values(result.heatmaps)) {
       expect(await sharp(png!).metadata()).toMatchObject({ format: 'png', width: 1080, height: 1440, channels: 4 });
@@ -165,7 +161,7 @@ describe('the local skin analyser', () => {
         before.concerns.redness.regions.right_cheek! - 5,
       );
       expect(after.concerns.acne.regions.right_cheek!, subject.name).toBeLessThan(before.concerns.acne.regions.right_cheek! - 20);
-      expect(after.concerns.acne.score, subject.name).toBeLessThan(before.concerns.acne.score);
+      expect(after.concerns.acne.score!, subject.name).toBeLessThan(before.concerns.acne.score!);
     }
   });
 
@@ -177,7 +173,7 @@ describe('the local skin analyser', () => {
           .join(' ')}" fill="rgb(40,30,40)" fill-opacity="0.3" filter="url(#soft)"/>`;
       const before = await analyze(subject.photo);
       const after = await analyze(await paint(subject, shade('under_eye_left') + shade('under_eye_right')));
-      expect(after.concerns.dark_circles.score, subject.name).toBeLessThan(before.concerns.dark_circles.score - 15);
+      expect(after.concerns.dark_circles.score!, subject.name).toBeLessThan(before.concerns.dark_circles.score! - 15);
       for (const region of ['under_eye_left', 'under_eye_right'] as const) {
         expect(after.concerns.dark_circles.regions[region]!, subject.name).toBeLessThan(
           before.concerns.dark_circles.regions[region]!,
@@ -195,7 +191,7 @@ describe('the local skin analyser', () => {
       expect(lower('wrinkles'), subject.name).toBeGreaterThan(25);
       expect(Math.abs(lower('pores')), subject.name).toBeLessThan(lower('wrinkles') / 3);
       expect(Math.abs(lower('pigmentation')), subject.name).toBeLessThan(lower('wrinkles') / 3);
-      expect(after.concerns.wrinkles.score, subject.name).toBeLessThan(before.concerns.wrinkles.score);
+      expect(after.concerns.wrinkles.score!, subject.name).toBeLessThan(before.concerns.wrinkles.score!);
     }
   });
 
@@ -216,10 +212,10 @@ describe('the local skin analyser', () => {
   // gate's sharpness floor that keeps a blurred photo from flattering the skin.
   it('never scores a blurrier photo of the same face as rougher skin', async () => {
     for (const subject of subjects) {
-      let previous = (await analyze(subject.photo)).concerns.texture.score;
+      let previous = (await analyze(subject.photo)).concerns.texture.score!;
       for (const sigma of [0.6, 1, 1.5]) {
         const texture = (await analyze(await sharp(subject.photo).blur(sigma).jpeg({ quality: 92 }).toBuffer())).concerns.texture
-          .score;
+          .score!;
         expect(texture, `${subject.name} blur ${sigma}`).toBeGreaterThanOrEqual(previous);
         previous = texture;
       }
@@ -230,34 +226,48 @@ describe('the local skin analyser', () => {
   // band under the same light) measures the same concerns.
   it('gives a darker rendering of the same face nearly the same scores', async () => {
     for (const subject of subjects) {
-      const before = await analyzer.analyzeDetailed({ image: subject.photo, width: 1080, height: 1080 });
-      const after = await analyzer.analyzeDetailed({
-        image: await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer(),
-        width: 1080,
-        height: 1080,
-      });
+      const before = await analyzer.analyzeDetailed(await passedInput(model, subject.photo));
+      const darker = await sharp(subject.photo).modulate({ brightness: 0.75 }).jpeg({ quality: 92 }).toBuffer();
+      const after = await analyzer.analyzeDetailed(await passedInput(model, darker));
       expect(after.details.reference.ita).toBeLessThan(before.details.reference.ita - 20);
       for (const concern of CONCERNS) {
         expect(
-          Math.abs(after.result.concerns[concern].score - before.result.concerns[concern].score),
+          Math.abs(after.result.concerns[concern].score! - before.result.concerns[concern].score!),
           `${subject.name} ${concern}`,
         ).toBeLessThanOrEqual(5);
       }
     }
   });
 
-  it('refuses a photo the quality gate rejects, with the gate report', async () => {
+  // Confidence is the weakest capture limit: fewer real pixels on the face (at 480 px the face oval is
+  // narrower than the 360 px it is measured at), or a softer photo, lowers it.
+  it('never trusts a smaller or softer photo of the same face more: its resolution or sharpness limit falls', async () => {
+    for (const subject of subjects) {
+      const detailed = async (photo: Buffer) => analyzer.analyzeDetailed(await passedInput(model, photo));
+      const full = await detailed(subject.photo);
+      const small = await detailed(await sharp(subject.photo).resize(480).jpeg({ quality: 92 }).toBuffer());
+      const soft = await detailed(await sharp(subject.photo).blur(1.2).jpeg({ quality: 92 }).toBuffer());
+      expect(small.details.limits.resolution, subject.name).toBeLessThan(full.details.limits.resolution);
+      expect(soft.details.limits.sharpness, subject.name).toBeLessThan(full.details.limits.sharpness);
+      for (const { result, details } of [full, small, soft])
+        expect(result.confidence).toBe(Math.round(Math.min(...Object.values(details.limits)) * 100) / 100);
+      expect(small.result.confidence, subject.name).toBeLessThanOrEqual(full.result.confidence);
+      expect(soft.result.confidence, subject.name).toBeLessThanOrEqual(full.result.confidence);
+    }
+  });
+
+  it('never gets a photo the quality gate rejects: the photo pass stops with the gate report', async () => {
     const blurred = await sharp(subjects[0]!.photo).blur(8).jpeg().toBuffer();
-    const error = await analyze(blurred).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(PhotoRejectedError);
-    expect((error as PhotoRejectedError).quality.problems.map((problem) => problem.code)).toContain('too-blurry');
+    const pass = await passPhoto(model, blurred);
+    expect(pass.passed).toBe(false);
+    expect(pass.quality.problems.map((problem) => problem.code)).toContain('too-blurry');
+    expect(pass).not.toHaveProperty('input');
   });
 
   it('stops when the analysis is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('worker shutting down'));
-    await expect(analyzer.analyze({ image: subjects[0]!.photo, width: 1080, height: 1080 }, controller.signal)).rejects.toThrow(
-      'worker shutting down',
-    );
+    const input = await passedInput(model, subjects[0]!.photo);
+    await expect(analyzer.analyze(input, controller.signal)).rejects.toThrow('worker shutting down');
   });
 });

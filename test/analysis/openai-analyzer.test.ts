@@ -6,7 +6,7 @@ import {
   ProviderRetryableError,
   type OpenAiAnalyzerConfig,
 } from '../../src/analysis/openai-analyzer.ts';
-import { CONCERNS, WRINKLE_REGIONS, type AnalysisInput, type SkinAnalyzer } from '../../src/analysis/skin-analyzer.ts';
+import { CONCERNS, WRINKLE_REGIONS, type PhotoInput, type SkinAnalyzer } from '../../src/analysis/skin-analyzer.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { openAiSkinReport } from '../support/openai-answers.ts';
@@ -14,8 +14,8 @@ import { openAiSkinReport } from '../support/openai-answers.ts';
 describe('OpenAI skin analysis provider', () => {
   let server: FakeOpenAiServer;
   let config: OpenAiAnalyzerConfig;
-  let analyzer: SkinAnalyzer;
-  let input: AnalysisInput;
+  let analyzer: SkinAnalyzer<PhotoInput>;
+  let input: PhotoInput;
 
   beforeAll(async () => {
     server = await startFakeOpenAiServer();

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFaceModel, type FaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel, type FaceModel } from '../../src/analysis/engine/face-model.ts';
 import { QUALITY_PROBLEM_CODES, type QualityProblemCode } from '../../src/analysis/analysis-vocabulary.ts';
-import { assessQuality, type QualityReport } from '../../src/analysis/quality-gate.ts';
+import { assessQuality, type QualityReport } from '../../src/analysis/engine/quality-gate.ts';
 import { deriveFacePhotos, detectIn, samplePhoto, type DerivedFace } from './face-photos.ts';
 
 let model: FaceModel;

@@ -3,7 +3,7 @@ import { stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { heatmapKey } from '../../src/analysis/heatmap-key.ts';
 import { ORPHAN_OBJECTS_QUEUE, orphanObjectsJob } from '../../src/analysis/orphan-objects-job.ts';
 import { JOBS } from '../../src/jobs/job-registry.ts';

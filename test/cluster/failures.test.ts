@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';
 import { createClinic, createUser } from '../support/factories.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';
 import { ALL_WEEK, localDateInDays, localInstant } from '../support/clinic-operations.ts';
 import { createClinic, createUser } from '../support/factories.ts';

@@ -408,6 +408,7 @@ async function completedAnalysis(
     heatmapConcerns: ['redness'],
     heatmapBytes: heatmap.length,
     quality: { passed: true, problems: [] },
+    skinTone: null,
   });
   return { id };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import type { JobDefinition } from '../../src/jobs/job-context.ts';
 import { sendJob } from '../../src/jobs/job-queue.ts';
 import { startWorker } from '../../src/jobs/worker.ts';

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { freePort } from '../../bench/child-server.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';
 import { createClinic, createUser, PASSWORD } from '../support/factories.ts';

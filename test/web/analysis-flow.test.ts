@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { finishedAnalysis, uploadPhoto } from '../analysis/analysis-steps.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';
@@ -14,6 +15,14 @@ import { createClinic, createUser, signInAs, type TestClinic, type TestUser } fr
 const soon = { timeout: 15_000 };
 
 const SKIN_TYPES: Record<string, string> = { normal: 'Normal', oily: 'Oily', dry: 'Dry', combination: 'Combination' };
+const SKIN_TONE_BANDS: Record<string, string> = {
+  'very-light': 'Very light',
+  light: 'Light',
+  intermediate: 'Intermediate',
+  tan: 'Tan',
+  brown: 'Brown',
+  dark: 'Dark',
+};
 const REGIONS: Record<string, string> = {
   forehead: 'Forehead',
   left_cheek: 'Left cheek',
@@ -144,7 +153,9 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     expect(await liveText()).toEqual(expect.arrayContaining(['Checking photo quality · 10%', 'Analysing skin · 40%']));
 
     const id = page.url().split('/').pop()!;
-    const stored = (await t.db.owner.query('SELECT result FROM skin_analyses WHERE id = $1', [id])).rows[0].result;
+    const row = (await t.db.owner.query('SELECT result, skin_tone_ita, skin_tone_band FROM skin_analyses WHERE id = $1', [id]))
+      .rows[0];
+    const stored = row.result;
     await expect.poll(() => page.locator('dd.overall-score').textContent(), soon).toBe(String(stored.overallScore));
     const summary = Object.fromEntries(
       await page
@@ -153,8 +164,9 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     );
     expect(summary).toEqual({
       'Overall score': String(stored.overallScore),
-      'Skin age': stored.skinAge === null ? 'Not estimated' : `${stored.skinAge} years`,
+      'Apparent skin age': stored.skinAge === null ? 'Not estimated' : `${stored.skinAge} years`,
       'Skin type': SKIN_TYPES[stored.skinType],
+      'Skin tone': `${SKIN_TONE_BANDS[row.skin_tone_band]} (ITA ${row.skin_tone_ita.toFixed(1).replace(/\.0$/, '')}°)`,
       Confidence: `${Math.round(stored.confidence * 100)}%`,
     });
     for (const [concern, { score, regions }] of Object.entries<{ score: number; regions: Record<string, number> }>(
@@ -197,6 +209,27 @@ describe.runIf(browserAvailable)('skin analysis in the web app', () => {
     expect(rows.rows).toEqual([{ status: 'rejected', counts_toward_quota: false }]);
     // The customer can try again with another photo straight away.
     expect(await page.getByLabel('ภาพถ่าย (JPEG, PNG หรือ WebP)').isEnabled()).toBe(true);
+  });
+
+  it('a concern that could not be measured shows as not measured with the reason, in English and Thai', async () => {
+    const { user, id } = await customerWithAnalysis(clinic);
+    await t.db.owner.query(`UPDATE skin_analyses SET result = jsonb_set(result, '{concerns,dark_circles}', $2) WHERE id = $1`, [
+      id,
+      JSON.stringify({ score: null, notMeasured: 'region-not-visible', regions: {} }),
+    ]);
+    for (const [language, text] of [
+      ['en', 'Not measured: the area was not visible in the photo'],
+      ['th', 'วัดไม่ได้: มองไม่เห็นบริเวณนี้ในภาพถ่าย'],
+    ] as const) {
+      const page = await t.signedInPage(user, { language });
+      await page.goto(`/analyses/${id}`);
+      const card = page.locator('li[data-concern=dark_circles]');
+      await expect.poll(() => card.locator('.not-measured').textContent(), soon).toBe(text);
+      expect(await card.getByRole('meter').count()).toBe(0);
+      // Measured concerns come first; the one without a score is last.
+      expect(await page.locator('li[data-concern]').last().getAttribute('data-concern')).toBe('dark_circles');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    }
   });
 
   it("the heatmap switch overlays the chosen concern's heatmap, which only its owner's clinic can load", async () => {

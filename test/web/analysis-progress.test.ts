@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
-import { loadFaceModel } from '../../src/analysis/face-model.ts';
+import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { finishedAnalysis, uploadPhoto } from '../analysis/analysis-steps.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';

@@ -65,11 +65,12 @@ export function toSkinAnalysisResult(report: SkinReport, modelVersion: string): 
     Concern,
     ConcernResult
   >;
-  const scores = CONCERNS.map((concern) => concerns[concern].score);
+  // The model scores every concern (its schema requires it).
+  const scores = CONCERNS.map((concern) => clampScore(report.concerns[concern].score));
   return {
     provider: 'openai',
     modelVersion,
-    overallScore: clampScore(scores.reduce((sum, s) => sum + s, 0) / scores.length),
+    overallScore: clampScore(scores.reduce((sum, score) => sum + score, 0) / scores.length),
     concerns,
     skinType: report.skin_type,
     skinAge: report.skin_age === null ? null : clamp(Math.round(report.skin_age), 1, 120),

@@ -67,14 +67,29 @@ function Result({ analysis, result }: { analysis: Analysis; result: AnalysisResu
         <div className="card">
           <dt>{t('result.skinAge')}</dt>
           <dd>{result.skinAge === null ? t('result.notEstimated') : t('result.years', { count: Math.round(result.skinAge) })}</dd>
+          <dd className="muted hint">{t('result.skinAgeHint')}</dd>
         </div>
         <div className="card">
           <dt>{t('result.skinType')}</dt>
           <dd>{t(`skinType.${result.skinType}`)}</dd>
+          <dd className="muted hint">{t('result.skinTypeHint')}</dd>
         </div>
+        {analysis.skinTone && (
+          <div className="card" data-skin-tone={analysis.skinTone.band}>
+            <dt>{t('result.skinTone')}</dt>
+            <dd>
+              {t('result.skinToneValue', {
+                band: t(`skinToneBand.${analysis.skinTone.band}`),
+                ita: format.number(analysis.skinTone.ita, 1),
+              })}
+            </dd>
+            <dd className="muted hint">{t('result.skinToneHint')}</dd>
+          </div>
+        )}
         <div className="card">
           <dt>{t('result.confidence')}</dt>
           <dd>{format.percent(result.confidence)}</dd>
+          <dd className="muted hint">{t('result.confidenceHint')}</dd>
         </div>
       </dl>
       <p className="muted">{t('result.scale')}</p>

@@ -1,15 +1,13 @@
-import { CONCERNS, type Concern, type SkinAnalysisResult, type SkinAnalyzer, type AnalysisInput } from './skin-analyzer.ts';
-import { decodeRgb, loadFaceModel, type FaceModel, type RgbImage } from './face-model.ts';
-import { assessQuality, MIN_SHARPNESS, PhotoRejectedError, primaryFace, type QualityMeasures } from './quality-gate.ts';
+import { CONCERNS, type AnalysisInput, type Concern, type SkinAnalysisResult, type SkinAnalyzer } from '../skin-analyzer.ts';
+import { inSpan } from '../../telemetry/trace-context.ts';
+import { confidenceLimits, confidenceOf, type ConfidenceLimits } from './local/confidence.ts';
 import { HEATMAP_FULL_SCALE, renderHeatmap } from './local/heatmap.ts';
 import { boxBlur } from './local/measures.ts';
 import { cropFace } from './local/regions.ts';
 import { overallScore, scoreConcerns, skinAgeOf, skinTypeOf } from './local/scores.ts';
 import { ANALYSIS_FACE_WIDTH, measureSkin, type SkinReference } from './local/skin-measures.ts';
-import { inSpan } from '../telemetry/trace-context.ts';
-
-/** Changes whenever a measure, a threshold or a calibration changes: results compare only within one version. */
-export const LOCAL_MODEL_VERSION = 'local-cv-1.1+human-3.3.6';
+import { LOCAL_MODEL_VERSION } from './model-version.ts';
+import type { QualityMeasures } from './quality-gate.ts';
 
 export interface LocalAnalysisDetails {
   /** The person's own skin baseline (cheek medians) and its ITA° skin-tone angle. */
@@ -17,8 +15,10 @@ export interface LocalAnalysisDetails {
   /** Whole-face raw measure per concern, in the units of CALIBRATION. */
   raw: Record<Concern, number | null>;
   quality: QualityMeasures;
-  /** Milliseconds per stage of this analysis. */
-  timings: { decode: number; detect: number; gate: number; measure: number; heatmaps: number; total: number };
+  /** What the confidence was derived from: it is the smallest of these. */
+  limits: ConfidenceLimits;
+  /** Milliseconds per stage of this analysis (the photo pass times decode, detect and gate). */
+  timings: { measure: number; heatmaps: number; total: number };
 }
 
 export interface LocalSkinAnalyzer extends SkinAnalyzer {
@@ -30,51 +30,23 @@ export interface LocalSkinAnalyzer extends SkinAnalyzer {
   ): Promise<{ result: SkinAnalysisResult; details: LocalAnalysisDetails }>;
 }
 
-/**
- * 0–1 trust in a result: the detector's confidence, lowered when regions are hidden (a turned face,
- * hair), when the photo is barely sharp enough, and when its light is far from even and neutral.
- * Each factor stays ≥ 0.6 so no single one dominates; the gate has already refused the bad cases.
- */
-function confidenceOf(faceScore: number, coverage: number, quality: QualityMeasures): number {
-  const visible = 0.5 + 0.5 * coverage;
-  const sharpness = quality.sharpness ?? MIN_SHARPNESS;
-  const sharp = 0.7 + 0.3 * Math.min(1, Math.max(0, (sharpness - MIN_SHARPNESS) / (2 - MIN_SHARPNESS)));
-  const lightness = quality.faceLightness ?? 50;
-  const exposure = lightness < 35 ? 0.8 + (0.2 * Math.max(0, lightness - 22)) / 13 : lightness > 75 ? 0.85 : 1;
-  const hue = quality.skinHue ?? 55;
-  const colour = hue < 35 || hue > 80 ? 0.85 : 1;
-  const confidence = faceScore * visible * sharp * exposure * colour;
-  return Math.round(Math.min(0.99, Math.max(0.05, confidence)) * 100) / 100;
-}
-
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('analysis aborted');
 }
 
 /**
  * The built-in analyser: classical computer vision on the pixels, offline and deterministic (the same
- * photo gives the same result). The face model finds the face and its mesh; regions come from the
- * mesh; every measure is taken in CIELAB against the person's own skin (see local/skin-measures.ts).
+ * photo gives the same result). It is given the photo's pixels and the face mesh the photo pass found
+ * (it never decodes or detects itself); regions come from the mesh; every measure is taken in CIELAB
+ * against the person's own skin (see local/skin-measures.ts).
  */
-export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceModel> } = {}): LocalSkinAnalyzer {
-  const faceModel = options.faceModel ?? loadFaceModel;
-
+export function createLocalAnalyzer(): LocalSkinAnalyzer {
   async function analyzeDetailed(input: AnalysisInput, signal?: AbortSignal) {
     const started = performance.now();
     throwIfAborted(signal);
-    const image: RgbImage = await decodeRgb(input.image);
-    const decoded = performance.now();
-    const model = await faceModel();
-    const faces = await model.detect(image);
-    const detected = performance.now();
-    throwIfAborted(signal);
+    const { pixels: image, face, quality } = input;
 
-    const quality = assessQuality(image, faces);
-    const face = primaryFace(faces);
-    if (!quality.passed || !face) throw new PhotoRejectedError(quality);
-    const gated = performance.now();
-
-    // Spans for the two stages only this analyser runs (the job's own spans cover decode, detect, gate).
+    // Spans for the two stages only this analyser runs (the photo pass's cover decode, detect, gate).
     const { crop, skin, concerns, raw } = inSpan('analysis measure', () => {
       const crop = cropFace(image, face, ANALYSIS_FACE_WIDTH);
       const skin = measureSkin(crop);
@@ -82,6 +54,7 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
     });
     const regionList = Object.values(skin.regions);
     const coverage = regionList.reduce((sum, region) => sum + Math.min(1, region.coverage), 0) / regionList.length;
+    const limits = confidenceLimits(quality, face.score, coverage);
     const measured = performance.now();
     throwIfAborted(signal);
 
@@ -106,18 +79,16 @@ export function createLocalAnalyzer(options: { faceModel?: () => Promise<FaceMod
       concerns,
       skinType: skinTypeOf(skin.regions),
       skinAge: skinAgeOf(face.age, concerns),
-      confidence: confidenceOf(face.score, coverage, quality.measures),
+      confidence: confidenceOf(limits),
       heatmaps,
     };
     const details: LocalAnalysisDetails = {
       reference: skin.reference,
       raw,
-      quality: quality.measures,
+      quality,
+      limits,
       timings: {
-        decode: decoded - started,
-        detect: detected - decoded,
-        gate: gated - detected,
-        measure: measured - gated,
+        measure: measured - started,
         heatmaps: finished - measured,
         total: finished - started,
       },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -35,19 +34,13 @@ export interface FaceDetection {
 export interface FaceModel {
   /** How long loading the models took, in milliseconds. */
   readonly loadMs: number;
-  /**
-   * Faces found in the image, largest first. The last few results are remembered by a digest of the
-   * pixels (the worker gates a photo, then analyses it); `reuse: false` always runs the model.
-   */
-  detect(image: RgbImage, options?: { reuse?: boolean }): Promise<FaceDetection[]>;
+  /** Faces found in the image, largest first. Each call runs the model: a photo is detected once, by the photo pass. */
+  detect(image: RgbImage): Promise<FaceDetection[]>;
 }
 
 export const MESH_POINTS = 468;
 // Enough to tell one face from several; every detected face costs a mesh and a description pass.
 const MAX_FACES = 4;
-// The worker gates a photo and then analyses the same photo: remember the last few detections, keyed by
-// a digest of the pixels, so the dominant cost (~0.2 s on WASM) is paid once. Detection is deterministic.
-const REMEMBERED_DETECTIONS = 4;
 
 const require = createRequire(import.meta.url);
 
@@ -64,7 +57,8 @@ interface TfIo {
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): { dispose(): void };
 }
 
-function packageFolder(name: string, entry: string): string {
+/** A file or folder (`entry`) inside an installed package. */
+export function packageFolder(name: string, entry: string): string {
   // Resolve the package's main entry (its exports map hides package.json and the WASM build) and walk up.
   let folder = path.dirname(require.resolve(name));
   while (!folder.endsWith(path.join('node_modules', ...name.split('/')))) {
@@ -220,15 +214,11 @@ async function createFaceModel(): Promise<FaceModel> {
   if (missing.length > 0) throw new Error(`face model: could not load ${missing.join(', ')}`);
   const loadMs = performance.now() - started;
 
-  const remembered = new Map<string, FaceDetection[]>();
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function run(image: RgbImage, reuse: boolean): Promise<FaceDetection[]> {
+  async function run(image: RgbImage): Promise<FaceDetection[]> {
     const rgb = asRgb(image);
     const pixels = new Uint8Array(rgb.buffer, rgb.byteOffset, image.width * image.height * 3);
-    const key = `${image.width}x${image.height}:${createHash('sha1').update(pixels).digest('hex')}`;
-    const known = reuse ? remembered.get(key) : undefined;
-    if (known) return structuredClone(known);
     const square = squared(pixels, image.width, image.height);
     const tensor = (human.tf as TfIo).tensor3d(square.pixels, [square.side, square.side, 3], 'int32');
     let result: Result;
@@ -242,16 +232,14 @@ async function createFaceModel(): Promise<FaceModel> {
       .map((face) => toDetection(face, square.offsetX, square.offsetY))
       .filter((face): face is FaceDetection => face !== null)
       .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
-    remembered.set(key, structuredClone(faces));
-    if (remembered.size > REMEMBERED_DETECTIONS) remembered.delete(remembered.keys().next().value!);
     return faces;
   }
 
   return {
     loadMs,
-    detect(image, options = {}) {
+    detect(image) {
       // One WASM instance, one inference at a time: callers queue rather than interleave inside human.
-      const next = queue.then(() => run(image, options.reuse ?? true));
+      const next = queue.then(() => run(image));
       queue = next.catch(() => undefined);
       return next;
     },

@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { Concern } from '../skin-analyzer.ts';
+import type { Concern } from '../../skin-analyzer.ts';
 import type { FaceCrop } from './regions.ts';
 
 /**

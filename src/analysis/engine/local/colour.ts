@@ -77,6 +77,18 @@ export function itaBand(ita: number): ItaBand {
   return ITA_BANDS.find((entry) => ita > entry.min)!.band;
 }
 
+/** The skin tone a result is stored and shown with: ITA° to a tenth of a degree, and its band. */
+export interface SkinTone {
+  ita: number;
+  band: ItaBand;
+}
+
+export function skinToneOf(ita: number | null): SkinTone | null {
+  if (ita === null) return null;
+  const rounded = Math.round(ita * 10) / 10;
+  return { ita: rounded, band: itaBand(rounded) };
+}
+
 /** Hue angle h_ab in degrees (0 = red, 90 = yellow). */
 export function hueAngle(a: number, b: number): number {
   return (Math.atan2(b, a) * 180) / Math.PI;

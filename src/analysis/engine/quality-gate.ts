@@ -1,7 +1,7 @@
-import type { Locale } from '../i18n/locale-vocabulary.ts';
-import type { QualityProblemCode } from './analysis-vocabulary.ts';
+import type { Locale } from '../../i18n/locale-vocabulary.ts';
+import type { QualityProblemCode } from '../analysis-vocabulary.ts';
 import { asRgb, type FaceDetection, type RgbImage } from './face-model.ts';
-import { hueAngle, rgbToLab } from './local/colour.ts';
+import { hueAngle, individualTypologyAngle, rgbToLab } from './local/colour.ts';
 import { quantile } from './local/measures.ts';
 import { cropFace, faceMask, ovalExtent, regionLabels } from './local/regions.ts';
 
@@ -36,6 +36,11 @@ export interface QualityMeasures {
   /** Median hue angle h_ab (degrees) and chroma C*ab of the skin of cheeks, forehead and nose. */
   skinHue: number | null;
   skinChroma: number | null;
+  /**
+   * Individual typology angle (ITA°) of the same skin's median L* and b*: the skin tone every result is
+   * stored with, whichever provider analyses it. It depends on the light, like any colour in a photo.
+   */
+  skinIta: number | null;
 }
 
 export interface QualityReport {
@@ -140,6 +145,7 @@ export function measureQuality(image: RgbImage, faces: readonly FaceDetection[])
     sharpness: null,
     skinHue: null,
     skinChroma: null,
+    skinIta: null,
   };
   const face = counted[0];
   if (!face) return measures;
@@ -191,11 +197,13 @@ export function measureQuality(image: RgbImage, faces: readonly FaceDetection[])
   const skin = new Uint8Array(labels.length);
   // forehead, cheeks and nose (ids 1–4): the largest patches of bare skin.
   for (let i = 0; i < labels.length; i++) skin[i] = labels[i]! >= 1 && labels[i]! <= 4 && oval[i] ? 1 : 0;
+  const L = quantile(lab.L, skin, 0.5);
   const a = quantile(lab.a, skin, 0.5);
   const b = quantile(lab.b, skin, 0.5);
-  if (Number.isFinite(a) && Number.isFinite(b)) {
+  if (Number.isFinite(L) && Number.isFinite(a) && Number.isFinite(b)) {
     measures.skinHue = hueAngle(a, b);
     measures.skinChroma = Math.hypot(a, b);
+    measures.skinIta = individualTypologyAngle(L, b);
   }
   return measures;
 }
@@ -332,12 +340,4 @@ export function assessQuality(image: RgbImage, faces: readonly FaceDetection[]):
 /** The face the gate judged and the analysis measures: the widest of the counted faces. */
 export function primaryFace(faces: readonly FaceDetection[]): FaceDetection | null {
   return countedFaces(faces)[0] ?? null;
-}
-
-/** Thrown by an analyser handed a photo the gate rejects; carries the gate's report. */
-export class PhotoRejectedError extends Error {
-  constructor(readonly quality: QualityReport) {
-    super(`photo rejected by the quality gate: ${quality.problems.map((p) => p.code).join(', ')}`);
-    this.name = 'PhotoRejectedError';
-  }
 }

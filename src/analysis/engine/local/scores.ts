@@ -1,4 +1,12 @@
-import { CONCERNS, REGIONS, type Concern, type ConcernResult, type Region, type SkinType } from '../skin-analyzer.ts';
+import {
+  CONCERNS,
+  concernScores,
+  REGIONS,
+  type Concern,
+  type ConcernResult,
+  type Region,
+  type SkinType,
+} from '../../skin-analyzer.ts';
 import type { RegionMeasure } from './skin-measures.ts';
 
 /*
@@ -89,20 +97,25 @@ export function scoreConcerns(regions: Record<Region, RegionMeasure>): ConcernSc
     }
     const whole = weightedMean(regions, concern);
     raw[concern] = whole;
-    // A concern with no visible region (a face turned away, hair over it) gets a neutral score; the
-    // result's confidence carries the doubt.
-    concerns[concern] = { score: whole === null ? 50 : scoreOf(concern, whole), regions: perRegion };
+    // A concern with no visible region (a face turned away, hair over it) is not measured: no score.
+    concerns[concern] =
+      whole === null
+        ? { score: null, notMeasured: 'region-not-visible', regions: perRegion }
+        : { score: scoreOf(concern, whole), regions: perRegion };
   }
   return { concerns, raw };
 }
 
+/** The weighted mean of the concerns measured; a concern not measured counts for nothing rather than for a guess. */
 export function overallScore(concerns: Record<Concern, ConcernResult>): number {
   let sum = 0;
   let weight = 0;
-  for (const concern of CONCERNS) {
-    sum += concerns[concern].score * OVERALL_WEIGHTS[concern];
+  for (const [concern, score] of Object.entries(concernScores(concerns)) as [Concern, number][]) {
+    sum += score * OVERALL_WEIGHTS[concern];
     weight += OVERALL_WEIGHTS[concern];
   }
+  // The gate passed one visible face, so its cheeks at least are measured; nothing measured is a defect.
+  if (weight === 0) throw new Error('no concern could be measured on a face the quality gate passed');
   return Math.round(sum / weight);
 }
 
@@ -126,9 +139,10 @@ export function skinTypeOf(regions: Record<Region, RegionMeasure>): SkinType {
 }
 
 /**
- * Skin age: the face model's age estimate, moved by how the skin compares with a typical face of
- * that age (score 80): each fine-lines point below 80 adds 0.12 years, pigmentation 0.08, texture and
- * dark circles 0.05; the shift is held to −5…+10 years so the skin measures refine the model's
+ * Skin age, i.e. apparent age: the face model's estimate of the person's age from the photo (not a
+ * measure of the skin itself), moved by how the skin compares with a typical face of that age (score
+ * 80; a concern not measured moves nothing): each fine-lines point below 80 adds 0.12 years,
+ * pigmentation 0.08, texture and dark circles 0.05; the shift is held to −5…+10 years so the skin measures refine the model's
  * estimate rather than replace it. Null when the model gave no age.
  * Lines are the most visible sign of skin ageing, so they take the weight texture had while it stood
  * in for them; texture still rises with every line, so it keeps only a small share for roughness.
@@ -145,8 +159,9 @@ const SKIN_AGE_SHIFT: [number, number] = [-5, 10];
 export function skinAgeOf(modelAge: number | null, concerns: Record<Concern, ConcernResult>): number | null {
   if (modelAge === null) return null;
   let shift = 0;
+  const scores = concernScores(concerns);
   for (const [concern, weight] of Object.entries(SKIN_AGE_WEIGHTS) as [Concern, number][])
-    shift += weight * (SKIN_AGE_TYPICAL_SCORE - concerns[concern].score);
+    shift += weight * (SKIN_AGE_TYPICAL_SCORE - (scores[concern] ?? SKIN_AGE_TYPICAL_SCORE));
   shift = Math.min(SKIN_AGE_SHIFT[1], Math.max(SKIN_AGE_SHIFT[0], shift));
   return Math.round(Math.max(10, modelAge + shift));
 }

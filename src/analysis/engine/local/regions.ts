@@ -1,4 +1,4 @@
-import type { Region } from '../skin-analyzer.ts';
+import type { Region } from '../../skin-analyzer.ts';
 import type { FaceDetection, MeshPoint, RgbImage } from '../face-model.ts';
 import { asRgb } from '../face-model.ts';
 

@@ -1,4 +1,4 @@
-import { CONCERNS, REGIONS, WRINKLE_REGIONS, type Concern, type Region } from '../skin-analyzer.ts';
+import { CONCERNS, REGIONS, WRINKLE_REGIONS, type Concern, type Region } from '../../skin-analyzer.ts';
 import { individualTypologyAngle, rgbToLab } from './colour.ts';
 import { connectedComponents, MaskedBlur, orientedEnergy, quantile } from './measures.ts';
 import { faceMask, REGION_ORDER, regionLabels, type FaceCrop } from './regions.ts';
