@@ -1,6 +1,9 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { loadFaceModel } from '../src/analysis/engine/face-model.ts';
 import { itaBand, type ItaBand } from '../src/analysis/engine/local/colour.ts';
-import { CONCERNS, type Concern } from '../src/analysis/skin-analyzer.ts';
+import { CONCERNS } from '../src/analysis/skin-analyzer.ts';
+import type { MeasurementErrorEntry, ScoreName } from '../src/analysis/engine/measurement-error.ts';
+import { LOCAL_MODEL_VERSION } from '../src/analysis/engine/model-version.ts';
 import { benchOptions } from './bench-options.ts';
 import { writeBenchReport } from './bench-report.ts';
 import { captureAnalyser, type CaptureAnalysis } from './skin-analysis/analyse-capture.ts';
@@ -20,7 +23,11 @@ import { round } from './timing.ts';
 // capture the gate refuses is counted apart, not scored.
 const TARGET_SD = 3;
 
-const { faces: faceCount } = benchOptions('repeatability bench', { numbers: { faces: 8 } });
+const { faces: faceCount, 'write-table': writeTable } = benchOptions('repeatability bench', {
+  numbers: { faces: 8 },
+  switches: ['write-table'],
+});
+const SCORES: ScoreName[] = ['overall', ...CONCERNS];
 
 interface Measurement extends CaptureAnalysis {
   face: string;
@@ -60,14 +67,14 @@ const bandOf = new Map(
 const scored = measurements.filter((m) => m.scores !== null && bandOf.has(m.face));
 
 /** Repeatability of `concern` over the measurements `keep` lets through, grouped by face. */
-function errorOf(concern: Concern, keep: (m: Measurement) => boolean): Repeatability {
+function errorOf(concern: ScoreName, keep: (m: Measurement) => boolean): Repeatability {
   const byFace = new Map<string, (number | null)[]>();
   for (const m of scored.filter(keep)) byFace.set(m.face, [...(byFace.get(m.face) ?? []), m.scores![concern]]);
   return repeatability([...byFace].map(([subject, scores]) => ({ subject, scores })));
 }
 
 /** How much the faces as taken differ in `concern`: the spread a useful measure must resolve. */
-function betweenFaces(concern: Concern): number {
+function betweenFaces(concern: ScoreName): number {
   const values = scored
     .filter((m) => m.family === 'as taken')
     .map((m) => m.scores![concern])
@@ -79,7 +86,7 @@ function betweenFaces(concern: Concern): number {
 
 const families = [...new Set(CAPTURES.map((c) => c.family))].filter((f) => f !== 'as taken');
 const bands = [...new Set(bandOf.values())] as ItaBand[];
-const rows = CONCERNS.map((concern) => {
+const rows = SCORES.map((concern) => {
   const all = errorOf(concern, () => true);
   return {
     concern,
@@ -130,3 +137,23 @@ const path = await writeBenchReport('repeatability', {
   note: 'All sample faces are of young women (face-api demo photos): per-band figures cover the bands those faces fall in, not the others.',
 });
 console.log(`${rows.filter((r) => r.met).length} of ${rows.length} concerns within SD ≤ ${TARGET_SD}; written: ${path}`);
+if (writeTable) console.log(`measurement error table: ${await recordMeasurementError()}`);
+
+/**
+ * This run's MDC95 per score as the analyser version's entry in the table the comparison and trend pages
+ * read, replacing an older entry of the same version.
+ */
+async function recordMeasurementError(): Promise<string> {
+  const file = new URL('../src/analysis/engine/measurement-error.json', import.meta.url);
+  const table = JSON.parse(await readFile(file, 'utf8')) as { entries: MeasurementErrorEntry[] };
+  const entry: MeasurementErrorEntry = {
+    modelVersion: LOCAL_MODEL_VERSION,
+    measuredAt: new Date().toISOString(),
+    faces: faces.length,
+    captures: scored.length,
+    mdc: Object.fromEntries(rows.filter((r) => Number.isFinite(r.mdc)).map((r) => [r.concern, r.mdc])),
+  };
+  table.entries = [...table.entries.filter((e) => e.modelVersion !== LOCAL_MODEL_VERSION), entry];
+  await writeFile(file, `${JSON.stringify(table, null, 2)}\n`);
+  return `${LOCAL_MODEL_VERSION} written to src/analysis/engine/measurement-error.json`;
+}

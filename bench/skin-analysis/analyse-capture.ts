@@ -1,7 +1,8 @@
 import type { FaceModel } from '../../src/analysis/engine/face-model.ts';
 import { createLocalAnalyzer, type LocalAnalysisDetails } from '../../src/analysis/engine/local-analyzer.ts';
+import type { ScoreName } from '../../src/analysis/engine/measurement-error.ts';
 import { passPhoto, type PhotoStage } from '../../src/analysis/engine/photo-pass.ts';
-import { CONCERNS, type AnalysisInput, type Concern, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
+import { CONCERNS, type AnalysisInput, type SkinAnalysisResult } from '../../src/analysis/skin-analyzer.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { encodeJpeg, type RgbPixels } from './capture-perturbations.ts';
 
@@ -40,8 +41,8 @@ export function photoAnalyser(model: FaceModel) {
 }
 
 export interface CaptureAnalysis {
-  /** Each concern's score, null where the analyser did not measure it; null as a whole when the gate refused the photo. */
-  scores: Record<Concern, number | null> | null;
+  /** The overall and each concern's score, null where not measured; null as a whole when the gate refused the photo. */
+  scores: Record<ScoreName, number | null> | null;
   ita: number | null;
   /** The gate's problem codes when it refused the photo. */
   refused: string[];
@@ -53,8 +54,11 @@ export function captureAnalyser(model: FaceModel) {
   return async (pixels: RgbPixels, meshJitter?: { px: number; seed: number }): Promise<CaptureAnalysis> => {
     const analysis = await analyse(await encodeJpeg(pixels), meshJitter);
     if (!analysis.passed) return { scores: null, ita: null, refused: analysis.rejected };
-    const { concerns } = analysis.result;
-    const scores = Object.fromEntries(CONCERNS.map((c) => [c, concerns[c]?.score ?? null])) as Record<Concern, number | null>;
+    const { concerns, overallScore } = analysis.result;
+    const scores = {
+      overall: overallScore,
+      ...Object.fromEntries(CONCERNS.map((c) => [c, concerns[c]?.score ?? null])),
+    } as Record<ScoreName, number | null>;
     return { scores, ita: analysis.ita, refused: [] };
   };
 }
