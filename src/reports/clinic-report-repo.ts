@@ -7,6 +7,11 @@ export interface ReportSpan {
   from: string;
   to: string;
   groupBy: ReportGrouping;
+  /**
+   * The clinic's, passed in rather than joined: the local days' bounds are then computed once from
+   * parameters, and serve as the range of appointments (clinic_id, starts_at).
+   */
+  timeZone: string;
 }
 
 export interface ReportCalendar {
@@ -65,7 +70,7 @@ export async function rolledUpFigures(tx: Tx, clinicId: string, span: ReportSpan
        SELECT g.day, ${ROLLED_UP.map(total).join(', ')}
        FROM clinic_current_figures f
        CROSS JOIN LATERAL (SELECT d::date AS day FROM generate_series($2::date - 1, $4::date, interval '1 day') d) g
-       LEFT JOIN clinic_running_totals r ON r.clinic_id = f.clinic_id AND r.day = g.day
+       LEFT JOIN clinic_running_totals r ON r.clinic_id = $1 AND r.day = g.day AND r.day BETWEEN $2::date - 1 AND $4::date
        WHERE f.clinic_id = $1
      ),
      daily AS (
@@ -105,14 +110,13 @@ export async function returningCustomers(tx: Tx, clinicId: string, span: ReportS
     `WITH visits AS (
        SELECT a.customer_id, v.day, v.day >= $3::date AS in_period,
               CASE WHEN v.day >= $3::date THEN greatest(date_trunc($5, v.day::timestamp)::date, $3::date) END AS bucket_start,
-              (cu.created_at AT TIME ZONE k.time_zone)::date AS customer_since
-       FROM clinics k
-       JOIN appointments a ON a.clinic_id = k.id
+              (cu.created_at AT TIME ZONE $6)::date AS customer_since
+       FROM appointments a
        JOIN customers cu ON cu.clinic_id = a.clinic_id AND cu.id = a.customer_id
-       CROSS JOIN LATERAL (SELECT (a.starts_at AT TIME ZONE k.time_zone)::date AS day) v
-       WHERE k.id = $1 AND a.status = 'completed'
-         AND a.starts_at >= $2::date::timestamp AT TIME ZONE k.time_zone
-         AND a.starts_at < ($4::date + 1)::timestamp AT TIME ZONE k.time_zone
+       CROSS JOIN LATERAL (SELECT (a.starts_at AT TIME ZONE $6)::date AS day) v
+       WHERE a.clinic_id = $1 AND a.status = 'completed'
+         AND a.starts_at >= $2::date::timestamp AT TIME ZONE $6
+         AND a.starts_at < ($4::date + 1)::timestamp AT TIME ZONE $6
      )
      SELECT in_period, CASE WHEN GROUPING(bucket_start) = 0 THEN to_char(bucket_start, 'YYYY-MM-DD') END AS bucket,
             CASE WHEN GROUPING(bucket_start) = 0
@@ -122,7 +126,7 @@ export async function returningCustomers(tx: Tx, clinicId: string, span: ReportS
      FROM visits
      GROUP BY GROUPING SETS ((in_period), (in_period, bucket_start))
      HAVING GROUPING(bucket_start) = 1 OR in_period`,
-    [clinicId, span.previousFrom, span.from, span.to, span.groupBy],
+    [clinicId, span.previousFrom, span.from, span.to, span.groupBy, span.timeZone],
   );
   return rows;
 }
@@ -161,31 +165,35 @@ function groupedAppointments(groupColumn: 'staff_user_id' | 'treatment_id'): str
                  count(*) FILTER (WHERE a.status = 'no_show')::int AS no_shows,
                  coalesce(sum(a.price_satang) FILTER (WHERE a.status = 'completed'), 0)::bigint AS revenue_satang,
                  count(DISTINCT a.customer_id)::int AS customers
-          FROM clinics k JOIN appointments a ON a.clinic_id = k.id
-          WHERE k.id = $1
-            AND a.starts_at >= $2::date::timestamp AT TIME ZONE k.time_zone
-            AND a.starts_at < ($3::date + 1)::timestamp AT TIME ZONE k.time_zone
+          FROM appointments a
+          WHERE a.clinic_id = $1
+            AND a.starts_at >= $2::date::timestamp AT TIME ZONE $4
+            AND a.starts_at < ($3::date + 1)::timestamp AT TIME ZONE $4
           GROUP BY a.${groupColumn}`;
 }
 
 const FIGURE_COLUMNS = 'g.appointments, g.completed, g.cancelled, g.no_shows, g.revenue_satang::text, g.customers';
 
-export async function staffBreakdown(tx: Tx, clinicId: string, from: string, to: string): Promise<StaffBreakdownRow[]> {
+export async function staffBreakdown(tx: Tx, clinicId: string, { from, to, timeZone }: ReportSpan): Promise<StaffBreakdownRow[]> {
   const { rows } = await tx.query<StaffBreakdownRow>(
     `SELECT g.id AS staff_user_id, u.full_name, ${FIGURE_COLUMNS}
      FROM (${groupedAppointments('staff_user_id')}) g JOIN users u ON u.clinic_id = $1 AND u.id = g.id
      ORDER BY g.revenue_satang DESC, g.appointments DESC, u.full_name, g.id`,
-    [clinicId, from, to],
+    [clinicId, from, to, timeZone],
   );
   return rows;
 }
 
-export async function treatmentBreakdown(tx: Tx, clinicId: string, from: string, to: string): Promise<TreatmentBreakdownRow[]> {
+export async function treatmentBreakdown(
+  tx: Tx,
+  clinicId: string,
+  { from, to, timeZone }: ReportSpan,
+): Promise<TreatmentBreakdownRow[]> {
   const { rows } = await tx.query<TreatmentBreakdownRow>(
     `SELECT g.id AS treatment_id, t.name_en, t.name_th, t.name_zh, ${FIGURE_COLUMNS}
      FROM (${groupedAppointments('treatment_id')}) g JOIN treatments t ON t.clinic_id = $1 AND t.id = g.id
      ORDER BY g.revenue_satang DESC, g.appointments DESC, g.id`,
-    [clinicId, from, to],
+    [clinicId, from, to, timeZone],
   );
   return rows;
 }

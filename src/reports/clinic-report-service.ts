@@ -73,12 +73,18 @@ export function createClinicReportService(pool: pg.Pool, clock: () => Date = () 
         const { from, to } =
           'days' in query.period ? { from: shiftDay(calendar.today, 1 - query.period.days), to: calendar.today } : query.period;
         const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-        const span: ReportSpan = { previousFrom: shiftDay(from, -days), from, to, groupBy: query.groupBy };
+        const span: ReportSpan = {
+          previousFrom: shiftDay(from, -days),
+          from,
+          to,
+          groupBy: query.groupBy,
+          timeZone: calendar.time_zone,
+        };
         const [rolled, visitors, staff, treatments] = [
           await rolledUpFigures(tx, clinicId, span),
           await returningCustomers(tx, clinicId, span),
-          await staffBreakdown(tx, clinicId, from, to),
-          await treatmentBreakdown(tx, clinicId, from, to),
+          await staffBreakdown(tx, clinicId, span),
+          await treatmentBreakdown(tx, clinicId, span),
         ];
         const whole = (inPeriod: boolean) => (r: { in_period: boolean; bucket: string | null }) =>
           r.in_period === inPeriod && r.bucket === null;
