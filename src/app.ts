@@ -48,6 +48,7 @@ import { appointmentRoutes } from './appointments/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { analysisRoutes } from './analysis/routes.ts';
 import { analyticsRoutes } from './analytics/routes.ts';
+import { clinicReportRoutes } from './reports/routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import type { AnalysisEvents } from './analysis/analysis-events.ts';
 
@@ -180,6 +181,7 @@ export async function buildApp({
       streams,
     });
     await typed.register(analyticsRoutes, { prefix: '/api', analytics: services.analytics });
+    await typed.register(clinicReportRoutes, { prefix: '/api', reports: services.reports });
     await typed.register(systemRoutes, { prefix: '/api', system: services.system });
   });
 

@@ -31,6 +31,7 @@ import { createStaffService } from './staff/staff-service.ts';
 import { createInvitationService } from './staff/invitation-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
 import { createTreatmentService } from './treatments/treatment-service.ts';
+import { createClinicReportService } from './reports/clinic-report-service.ts';
 import { createRoomService } from './rooms/room-service.ts';
 import { createScheduleService } from './schedules/schedule-service.ts';
 import { createAppointmentService } from './appointments/appointment-service.ts';
@@ -95,6 +96,7 @@ export function createServices({
     invitations: createInvitationService({ pool: db.app, responses, send: sendAccountEmail, config }),
     customers: createCustomerService(db.app, sessions),
     treatments: createTreatmentService(db.app, responses),
+    reports: createClinicReportService(db.app),
     rooms: createRoomService(db.app, responses),
     schedules: createScheduleService(db.app, responses),
     appointments: createAppointmentService(db.app, clinics, jobs, responses),

@@ -13,15 +13,14 @@ const Day = z.iso.date();
 
 /**
  * Both ends are included, and each clinic's figures are of its own local days (a clinic in Bangkok and
- * one in Hong Kong each count their own 1 March). A period is either two dates, the same for every
- * clinic, or the last `days` days, which end on each clinic's own local today: ending them on UTC's
- * would leave out a Bangkok clinic's today from 17:00 UTC on. The period is checked here so a bad one is
- * a 400 naming the field.
+ * one in Hong Kong each count their own 1 March). A period is either two dates or the last `days` days,
+ * which end on the clinic's own local today: ending them on UTC's would leave out a Bangkok clinic's
+ * today from 17:00 UTC on. The period is checked here so a bad one is a 400 naming the field.
  */
-export const ClinicAnalyticsQuery = PageQuery.extend({
-  from: Day.optional().meta({ description: "First day (each clinic's local day, included); given with `to`." }),
+export const PeriodFields = z.object({
+  from: Day.optional().meta({ description: "First day (the clinic's local day, included); given with `to`." }),
   to: Day.optional().meta({
-    description: `Last day (each clinic's local day, included); given with \`from\`, at most ${MAX_DAYS} days from it.`,
+    description: `Last day (the clinic's local day, included); given with \`from\`, at most ${MAX_DAYS} days from it.`,
   }),
   days: z.coerce
     .number()
@@ -30,11 +29,15 @@ export const ClinicAnalyticsQuery = PageQuery.extend({
     .max(MAX_DAYS)
     .optional()
     .meta({
-      description: `Instead of \`from\` and \`to\`: the last this many days, each clinic's local today included (default ${DEFAULT_DAYS}).`,
+      description: `Instead of \`from\` and \`to\`: the last this many days, the clinic's local today included (default ${DEFAULT_DAYS}).`,
     }),
-  sort: z.enum(CLINIC_METRICS).default('revenue'),
-  order: z.enum(SORT_ORDERS).default('desc'),
-}).transform(({ from, to, days, ...q }, ctx) => {
+});
+
+/** The period that `PeriodFields` describe, or an issue on the field at fault (then z.NEVER). */
+export function periodOfFields(
+  { from, to, days }: z.output<typeof PeriodFields>,
+  ctx: z.RefinementCtx,
+): AnalyticsPeriod | typeof z.NEVER {
   if (days !== undefined && (from || to)) {
     ctx.addIssue({ code: 'custom', path: ['days'], message: 'give either days or from and to' });
     return z.NEVER;
@@ -43,7 +46,7 @@ export const ClinicAnalyticsQuery = PageQuery.extend({
     ctx.addIssue({ code: 'custom', path: [from ? 'to' : 'from'], message: 'from and to go together' });
     return z.NEVER;
   }
-  if (!from || !to) return { ...q, period: { days: days ?? DEFAULT_DAYS } as AnalyticsPeriod };
+  if (!from || !to) return { days: days ?? DEFAULT_DAYS };
   const span = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (span < 1 || span > MAX_DAYS) {
     ctx.addIssue({
@@ -53,8 +56,15 @@ export const ClinicAnalyticsQuery = PageQuery.extend({
     });
     return z.NEVER;
   }
-  return { ...q, period: { from, to } as AnalyticsPeriod };
-});
+  return { from, to };
+}
+
+/** Every clinic's figures over one period: the same two dates for all, or each clinic's own last `days`. */
+export const ClinicAnalyticsQuery = PageQuery.extend({
+  ...PeriodFields.shape,
+  sort: z.enum(CLINIC_METRICS).default('revenue'),
+  order: z.enum(SORT_ORDERS).default('desc'),
+}).transform(({ from, to, days, ...q }, ctx) => ({ ...q, period: periodOfFields({ from, to, days }, ctx) }));
 export type AnalyticsPeriod = { from: string; to: string } | { days: number };
 export type ClinicAnalyticsQuery = z.output<typeof ClinicAnalyticsQuery>;
 

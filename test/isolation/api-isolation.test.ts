@@ -855,6 +855,21 @@ describe("clinic A never reaches clinic B's rows", () => {
     expect((await asReceptionistA.request(method, url, body, headers)).status).toBe(202);
   });
 
+  it("A's report counts A's appointments only: B's bookings, staff and treatments on the same days stay out", async () => {
+    const period = `from=${localDateInDays(0)}&to=${localDateInDays(14)}`;
+    const report = await asOwnerA.get(`/api/reports/performance?${period}`);
+    expect(report.status).toBe(200);
+    const { rows } = await t.db.owner.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 AND starts_at < $3`,
+      [a.clinicId, localInstant(localDateInDays(0), '00:00'), localInstant(localDateInDays(15), '00:00')],
+    );
+    expect(report.body.summary.current.bookings).toBe(rows[0]!.n);
+    expect(report.body.staff.map((s: { staffId: string }) => s.staffId)).toEqual([a.staff.id]);
+    expect(report.body.treatments.map((x: { treatmentId: string }) => x.treatmentId)).toEqual([a.treatment.id]);
+    const csv = await asOwnerA.get(`/api/reports/performance/staff.csv?${period}`);
+    expect(csv.body).not.toContain(b.staff.id);
+  });
+
   it('every API route that takes an id is in this matrix', async () => {
     const doc = (await t.app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
     const covered = new Set(ROUTES.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`));

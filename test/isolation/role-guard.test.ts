@@ -127,6 +127,11 @@ const GUARDED: GuardedRoute[] = [
   { method: 'GET', path: '/api/admin/analytics/clinics', allowed: ['super_admin'] },
   { method: 'GET', path: '/api/admin/system', allowed: ['super_admin'] },
 
+  { method: 'GET', path: '/api/reports/performance', allowed: MANAGERS },
+  { method: 'GET', path: '/api/reports/performance/periods.csv', allowed: MANAGERS },
+  { method: 'GET', path: '/api/reports/performance/staff.csv', allowed: MANAGERS },
+  { method: 'GET', path: '/api/reports/performance/treatments.csv', allowed: MANAGERS },
+
   { method: 'GET', path: '/api/treatments', allowed: MEMBERS },
   { method: 'GET', path: '/api/treatments/:id', allowed: MEMBERS },
   {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysOf, periodOf, periodParams, queryOf, type Period } from '../../web/src/admin/period.ts';
+import { daysOf, periodOf, periodParams, queryOf, type Period } from '../../web/src/period/period.ts';
 
 const NOW = Date.parse('2026-05-11T03:00:00Z');
 

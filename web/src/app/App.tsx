@@ -63,6 +63,7 @@ const PAGES: [string, Page, OpeningData?][] = [
   ['/customers/:id', lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage')],
   ['/team', lazyPage(() => import('../team/TeamPage.tsx'), 'TeamPage')],
   ['/team/:id', lazyPage(() => import('../team/MemberPage.tsx'), 'MemberPage')],
+  ['/reports', lazyPage(() => import('../reports/ClinicReportPage.tsx'), 'ClinicReportPage')],
   ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],
   ['/admin/clinics', lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage')],
   ['/admin/clinics/:id', lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage')],

@@ -15,6 +15,7 @@ export const NAVIGATION: NavItem[] = [
   { path: '/analyses', label: 'nav.analyses', roles: [...STAFF_ROLES, 'customer'] },
   { path: '/customers', label: 'nav.customers', roles: STAFF_ROLES },
   { path: '/team', label: 'nav.team', roles: CLINIC_MANAGERS },
+  { path: '/reports', label: 'nav.reports', roles: CLINIC_MANAGERS },
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Field } from './Field.tsx';
+import { Field } from '../admin/Field.tsx';
 import { daysOf, PRESET_DAYS, type Period } from './period.ts';
+import './period.css';
 
-/** Last 7, 30 or 90 days, or any run of whole days the operator types in (each clinic's local days). */
+/** Last 7, 30 or 90 days, or any run of whole days the reader types in (the clinic's own local days). */
 export function PeriodPicker({ period, onChange }: { period: Period; onChange: (period: Period) => void }) {
-  const { t } = useTranslation('admin');
+  const { t } = useTranslation('period');
   const shown = daysOf(period);
   const [from, setFrom] = useState(shown.from);
   const [to, setTo] = useState(shown.to);
@@ -15,7 +16,7 @@ export function PeriodPicker({ period, onChange }: { period: Period; onChange: (
   };
   return (
     <div className="period-picker row">
-      <div role="group" aria-label={t('performance.period')} className="segmented">
+      <div role="group" aria-label={t('period')} className="segmented">
         {PRESET_DAYS.map((days) => (
           <button
             key={days}
@@ -24,19 +25,19 @@ export function PeriodPicker({ period, onChange }: { period: Period; onChange: (
             aria-pressed={period.kind === 'preset' && period.days === days}
             onClick={() => onChange({ kind: 'preset', days })}
           >
-            {t('performance.lastDays', { count: days })}
+            {t('lastDays', { count: days })}
           </button>
         ))}
       </div>
-      <form className="row" onSubmit={apply} aria-label={t('performance.customPeriod')}>
-        <Field label={t('performance.from')}>
+      <form className="row" onSubmit={apply} aria-label={t('customPeriod')}>
+        <Field label={t('from')}>
           {(props) => <input {...props} type="date" required value={from} max={to} onChange={(e) => setFrom(e.target.value)} />}
         </Field>
-        <Field label={t('performance.to')}>
+        <Field label={t('to')}>
           {(props) => <input {...props} type="date" required value={to} min={from} onChange={(e) => setTo(e.target.value)} />}
         </Field>
         <button type="submit" className={period.kind === 'custom' ? undefined : 'secondary'}>
-          {t('performance.showPeriod')}
+          {t('showPeriod')}
         </button>
       </form>
     </div>
