@@ -1,4 +1,4 @@
-import { STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
+import { CLINIC_MANAGERS, STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
 import type { Role } from '../auth/use-me.ts';
 
 export interface NavItem {
@@ -14,6 +14,11 @@ export const NAVIGATION: NavItem[] = [
   { path: '/my-appointments', label: 'nav.myAppointments', roles: ['customer'] },
   { path: '/analyses', label: 'nav.analyses', roles: [...STAFF_ROLES, 'customer'] },
   { path: '/customers', label: 'nav.customers', roles: STAFF_ROLES },
+  // Every member of staff may read the catalogue and the rooms; only managers change them (the API's guards).
+  { path: '/setup/treatments', label: 'nav.treatments', roles: STAFF_ROLES },
+  { path: '/setup/rooms', label: 'nav.rooms', roles: STAFF_ROLES },
+  { path: '/setup/hours', label: 'nav.workingHours', roles: CLINIC_MANAGERS },
+  { path: '/setup/clinic', label: 'nav.clinicSettings', roles: CLINIC_MANAGERS },
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },
