@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
@@ -23,7 +23,7 @@ export function TreatmentForm({
   onDone,
 }: {
   treatment: Treatment | null;
-  team: StaffMember[];
+  team: UseQueryResult<StaffMember[]>;
   onDone: () => void;
 }) {
   const { t } = useTranslation('setup');
@@ -148,11 +148,13 @@ export function TreatmentForm({
       </div>
       <fieldset>
         <legend>{t('treatments.performers')}</legend>
-        {team.length === 0 ? (
+        {team.isPending ? (
           <p className="muted">{t('app:loading')}</p>
+        ) : team.isError ? (
+          <ProblemMessage error={team.error} />
         ) : (
           <div className="performers">
-            {team.map((member) => (
+            {team.data.map((member) => (
               <label key={member.id}>
                 <input
                   type="checkbox"

@@ -39,12 +39,7 @@ export function TreatmentsPage() {
         </p>
       )}
       {canManage && editing !== undefined && (
-        <TreatmentForm
-          key={editing?.id ?? 'new'}
-          treatment={editing}
-          team={team.data ?? []}
-          onDone={() => setEditing(undefined)}
-        />
+        <TreatmentForm key={editing?.id ?? 'new'} treatment={editing} team={team} onDone={() => setEditing(undefined)} />
       )}
       {treatments.isPending ? (
         <p className="muted">{t('app:loading')}</p>

@@ -13,14 +13,11 @@ import './setup.css';
 type Window = StaffSchedule['weeklyHours'][number];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const NEW_WINDOW = { start: '09:00', end: '18:00' };
-// The API's list of performers and schedules holds only staff; customers have no hours.
-const PERFORMING_ROLES = new Set(['clinic_owner', 'clinic_admin', 'clinic_staff']);
 
 /** Each staff member's weekly hours in clinic time, edited in place (owners and admins). */
 export function WorkingHoursPage() {
   const { t } = useTranslation('setup');
   const team = useTeam();
-  const members = team.data?.filter((m) => !m.disabledAt && PERFORMING_ROLES.has(m.role));
   return (
     <section className="setup">
       <h1>{t('hours.title')}</h1>
@@ -30,7 +27,7 @@ export function WorkingHoursPage() {
       ) : team.isError ? (
         <ProblemMessage error={team.error} />
       ) : (
-        members?.map((member) => <StaffHours key={member.id} member={member} />)
+        team.data.map((member) => <StaffHours key={member.id} member={member} />)
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api } from '../api/client.ts';
+import { api, withQuery } from '../api/client.ts';
 import { useSignedIn } from '../auth/use-me.ts';
 import type { SetupProgress, StaffMember } from './setup-types.ts';
 
@@ -14,14 +14,27 @@ export const setupProgressQuery = queryOptions({
   queryFn: () => api<SetupProgress>('/api/clinic/setup-progress'),
 });
 
-// A clinic's team fits in one page of the staff list (the largest plan's user limit is 20).
 const TEAM_PAGE = 100;
 
-/** The clinic's active staff, for choosing who performs a treatment and whose hours to edit (managers only). */
+/**
+ * The clinic's active staff, for choosing who performs a treatment and whose hours to edit (managers
+ * only). Every page of the list: most teams fit in one, an enterprise clinic's may not.
+ */
 export function useTeam(enabled = true) {
   return useQuery({
     queryKey: ['staff', 'team'],
-    queryFn: async () => (await api<{ items: StaffMember[] }>(`/api/staff?limit=${TEAM_PAGE}`)).items,
+    queryFn: async () => {
+      const team: StaffMember[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await api<{ items: StaffMember[]; nextCursor: string | null }>(
+          withQuery('/api/staff', { limit: TEAM_PAGE, cursor: cursor ?? undefined }),
+        );
+        team.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return team;
+    },
     enabled,
   });
 }
