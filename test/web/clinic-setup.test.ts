@@ -127,6 +127,24 @@ describe.runIf(browserAvailable)(
       await expect.poll(() => times.first().textContent()).toBe('09:00');
     });
 
+    it('a room is renamed and deactivated, and stays listed as inactive', async () => {
+      const page = await t.signedInPage(owner);
+      await openFromNavigation(page, 'Rooms', '/setup/rooms');
+      await page.getByLabel("New room's name").fill('Room 2');
+      await page.getByRole('button', { name: 'Add room' }).click();
+      await page.getByRole('button', { name: 'Rename Room 2' }).click();
+      await page.getByRole('textbox', { name: 'Room', exact: true }).fill('Laser room');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('button', { name: 'Deactivate Laser room' }).click();
+      const row = page.getByRole('row', { name: /Laser room/ });
+      await expect.poll(() => row.getByRole('cell').nth(1).textContent()).toBe('Inactive');
+      const stored = await t.db.owner.query('SELECT name, is_active FROM rooms WHERE clinic_id = $1 ORDER BY name', [clinic.id]);
+      expect(stored.rows).toEqual([
+        { name: 'Laser room', is_active: false },
+        { name: 'Room 1', is_active: true },
+      ]);
+    });
+
     it('the clinic settings page saves the profile, sign-up policy and booking rules', async () => {
       const page = await t.signedInPage(owner);
       await openFromNavigation(page, 'Clinic settings', '/setup/clinic');
