@@ -127,6 +127,37 @@ describe.runIf(browserAvailable)(
       await expect.poll(() => times.first().textContent()).toBe('09:00');
     });
 
+    it('a treatment is edited: a Chinese name and description added, then deactivated and reactivated', async () => {
+      const page = await t.signedInPage(owner);
+      await openFromNavigation(page, 'Treatments', '/setup/treatments');
+      await page.getByRole('button', { name: 'Edit Hydrating facial' }).click();
+      await page.getByRole('group', { name: 'Name in each language (at least one)' }).getByLabel('Chinese').fill('保湿面部护理');
+      await page.getByRole('group', { name: 'Description in each language' }).getByLabel('Chinese').fill('深层补水');
+      const form = page.getByRole('form', { name: 'Change treatment' });
+      await form.getByRole('button', { name: 'Save', exact: true }).click();
+      await form.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Edit Hydrating facial' }).click();
+      await form.getByRole('button', { name: 'Deactivate' }).click();
+      const status = page
+        .getByRole('row', { name: /Hydrating facial/ })
+        .getByRole('cell')
+        .last();
+      await expect.poll(() => status.textContent()).toBe('Inactive');
+      const stored = async () =>
+        (
+          await t.db.owner.query('SELECT name_zh, description, description_zh, is_active FROM treatments WHERE clinic_id = $1', [
+            clinic.id,
+          ])
+        ).rows;
+      expect(await stored()).toEqual([
+        { name_zh: '保湿面部护理', description: 'Deep moisture', description_zh: '深层补水', is_active: false },
+      ]);
+      await page.getByRole('button', { name: 'Edit Hydrating facial' }).click();
+      await form.getByRole('button', { name: 'Reactivate' }).click();
+      await expect.poll(() => status.textContent()).toBe('Active');
+      expect((await stored())[0].is_active).toBe(true);
+    });
+
     it('a room is renamed and deactivated, and stays listed as inactive', async () => {
       const page = await t.signedInPage(owner);
       await openFromNavigation(page, 'Rooms', '/setup/rooms');
