@@ -44,6 +44,7 @@ import { customerRoutes } from './customers/routes.ts';
 import { treatmentRoutes } from './treatments/routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { scheduleRoutes } from './schedules/routes.ts';
+import { setupRoutes } from './setup/routes.ts';
 import { appointmentRoutes } from './appointments/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { analysisRoutes } from './analysis/routes.ts';
@@ -164,6 +165,7 @@ export async function buildApp({
     await typed.register(treatmentRoutes, { prefix: '/api', treatments: services.treatments });
     await typed.register(roomRoutes, { prefix: '/api', rooms: services.rooms });
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });
+    await typed.register(setupRoutes, { prefix: '/api', setupProgress: services.setupProgress });
     await typed.register(appointmentRoutes, { prefix: '/api', appointments: services.appointments });
     await typed.register(notificationRoutes, { prefix: '/api', notifications: services.notifications });
     const liveSession = sessionLookup(db.app, services.sessions, config.SESSION_IDLE_HOURS);

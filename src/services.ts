@@ -34,6 +34,7 @@ import { createTreatmentService } from './treatments/treatment-service.ts';
 import { createClinicReportService } from './reports/clinic-report-service.ts';
 import { createRoomService } from './rooms/room-service.ts';
 import { createScheduleService } from './schedules/schedule-service.ts';
+import { createSetupProgressService } from './setup/setup-progress-service.ts';
 import { createAppointmentService } from './appointments/appointment-service.ts';
 import { createNotificationService } from './notifications/notification-service.ts';
 import { createAnalyticsCache } from './analytics/analytics-cache.ts';
@@ -99,6 +100,7 @@ export function createServices({
     reports: createClinicReportService(db.app),
     rooms: createRoomService(db.app, responses),
     schedules: createScheduleService(db.app, responses),
+    setupProgress: createSetupProgressService(db.app),
     appointments: createAppointmentService(db.app, clinics, jobs, responses),
     notifications: createNotificationService(db.app),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),

@@ -85,6 +85,10 @@ export const ClinicSettingsPatch = z
       .meta({
         description: `How customers join: open, email-verified (they cannot upload or book until their address is verified) or invitation-only (default ${DEFAULT_SIGN_UP_POLICY}).`,
       }),
+    bookingLinkShared: z
+      .boolean()
+      .nullable()
+      .meta({ description: "A manager has shared the clinic's booking link (ticks the getting-started checklist)." }),
   })
   .partial()
   .strict()
@@ -103,6 +107,7 @@ export const ClinicSettings = z
     monthlyAnalysesPerCustomer: z.number().int(),
     maxUpcomingBookingsPerCustomer: z.number().int(),
     signUpPolicy: z.enum(SIGN_UP_POLICIES),
+    bookingLinkShared: z.boolean(),
   })
   .meta({ id: 'ClinicSettings' });
 export type ClinicSettings = z.infer<typeof ClinicSettings>;
@@ -248,6 +253,7 @@ export function settingsOf(stored: Record<string, unknown>): ClinicSettings {
   return {
     ...CUSTOMER_LIMIT_DEFAULTS,
     signUpPolicy: DEFAULT_SIGN_UP_POLICY,
+    bookingLinkShared: false,
     ...known,
     currency: known.currency ?? DEFAULT_CURRENCY,
   };

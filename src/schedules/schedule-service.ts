@@ -7,6 +7,7 @@ import { availabilityWriter } from '../availability/availability-cache.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import { isStaffRole } from '../users/role-vocabulary.ts';
 import { findUserById } from '../users/user-repo.ts';
+import { TREATMENT_CATALOGUE } from '../treatments/treatment-service.ts';
 import {
   deleteException,
   exceptionsOf,
@@ -128,8 +129,8 @@ export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
       );
     },
 
-    setTreatments(actor: Actor, staffUserId: string, treatmentIds: string[], meta: RequestMeta) {
-      return audited(
+    async setTreatments(actor: Actor, staffUserId: string, treatmentIds: string[], meta: RequestMeta) {
+      await audited(
         actor,
         'schedule.treatments_set',
         staffUserId,
@@ -141,6 +142,8 @@ export function createScheduleService(pool: pg.Pool, responses: ResponseCache) {
         { treatmentIds },
         meta,
       );
+      // The catalogue lists who performs each treatment.
+      await responses.invalidate(clinicOf(actor), TREATMENT_CATALOGUE);
     },
 
     /** The same for everyone in the clinic: read through the response cache, dropped when the rules are saved. */

@@ -1,4 +1,4 @@
-import { TREATMENT_CATEGORIES } from '../treatments/treatment-schemas.ts';
+import { TREATMENT_CATEGORIES } from '../treatments/treatment-vocabulary.ts';
 import { insertRows, type Column } from './batch-insert.ts';
 import type { SeededRandom } from './seed-random.ts';
 import type { Locale, SeededClinic, SeededStaffMember, SeedStep, SeedWorld, Tier } from './seed-step.ts';

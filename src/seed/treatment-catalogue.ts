@@ -1,4 +1,4 @@
-import type { TREATMENT_CATEGORIES } from '../treatments/treatment-schemas.ts';
+import type { TREATMENT_CATEGORIES } from '../treatments/treatment-vocabulary.ts';
 
 export type TreatmentCategory = (typeof TREATMENT_CATEGORIES)[number];
 /** Who performs it: injections and energy devices are a doctor's work in Thailand, facials and body care a therapist's. */

@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { recordAuditBy, type RequestMeta } from '../audit/audit-log.ts';
-import { clinicOf, withTenant, type Actor } from '../db/tenant-transaction.ts';
+import { clinicOf, withTenant, type Actor, type Tx } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
 import {
+  countStaffMembers,
   findTreatment,
   insertTreatment,
   listTreatments,
+  replaceTreatmentStaff,
   updateTreatment,
   type TreatmentFields,
   type TreatmentRow,
@@ -18,8 +20,24 @@ import type { NewTreatmentBody, TreatmentPatchBody } from './treatment-schemas.t
 type NewTreatment = z.infer<typeof NewTreatmentBody>;
 type TreatmentPatch = z.infer<typeof TreatmentPatchBody>;
 
-function toFields({ name, ...rest }: TreatmentPatch): TreatmentFields {
-  return { ...rest, nameEn: name?.en, nameTh: name?.th, nameZh: name?.zh };
+function toFields({ name, description, descriptions, staffUserIds: _, ...rest }: TreatmentPatch): TreatmentFields {
+  return {
+    ...rest,
+    nameEn: name?.en,
+    nameTh: name?.th,
+    nameZh: name?.zh,
+    description: description ?? descriptions?.en,
+    descriptionTh: descriptions?.th,
+    descriptionZh: descriptions?.zh,
+  };
+}
+
+/** Replaces who performs the treatment; an id that is not a staff member of this clinic reads as not found. */
+async function assignStaff(tx: Tx, clinicId: string, treatmentId: string, staffUserIds: string[] | undefined): Promise<void> {
+  if (!staffUserIds) return;
+  const unique = [...new Set(staffUserIds)];
+  if ((await countStaffMembers(tx, clinicId, unique)) !== unique.length) throw notFound('staff member');
+  await replaceTreatmentStaff(tx, clinicId, treatmentId, unique);
 }
 
 /** The response cache's name for the catalogue; every write to treatments drops it for the clinic. */
@@ -52,14 +70,15 @@ export function createTreatmentService(pool: pg.Pool, responses: ResponseCache) 
     async create(actor: Actor, input: NewTreatment, meta: RequestMeta): Promise<TreatmentRow> {
       const clinicId = clinicOf(actor);
       const created = await withTenant(pool, actor, async (tx) => {
-        const row = await insertTreatment(tx, clinicId, {
+        const { id } = await insertTreatment(tx, clinicId, {
           ...toFields(input),
           category: input.category,
           durationMinutes: input.durationMinutes,
           priceSatang: input.priceSatang,
         });
-        await recordAuditBy(tx, actor, { clinicId, action: 'treatment.create', targetType: 'treatment', targetId: row.id }, meta);
-        return row;
+        await assignStaff(tx, clinicId, id, input.staffUserIds);
+        await recordAuditBy(tx, actor, { clinicId, action: 'treatment.create', targetType: 'treatment', targetId: id }, meta);
+        return (await findTreatment(tx, clinicId, id))!;
       });
       await catalogueChanged(clinicId);
       return created;
@@ -68,8 +87,8 @@ export function createTreatmentService(pool: pg.Pool, responses: ResponseCache) 
     async update(actor: Actor, id: string, patch: TreatmentPatch, meta: RequestMeta): Promise<TreatmentRow> {
       const clinicId = clinicOf(actor);
       const updated = await withTenant(pool, actor, async (tx) => {
-        const row = await updateTreatment(tx, clinicId, id, toFields(patch));
-        if (!row) throw notFound('treatment');
+        if (!(await updateTreatment(tx, clinicId, id, toFields(patch)))) throw notFound('treatment');
+        await assignStaff(tx, clinicId, id, patch.staffUserIds);
         await recordAuditBy(
           tx,
           actor,
@@ -82,7 +101,7 @@ export function createTreatmentService(pool: pg.Pool, responses: ResponseCache) 
           },
           meta,
         );
-        return row;
+        return (await findTreatment(tx, clinicId, id))!;
       });
       await catalogueChanged(clinicId);
       return updated;

@@ -9,6 +9,7 @@ const DEFAULT_SETTINGS = {
   monthlyAnalysesPerCustomer: 10,
   maxUpcomingBookingsPerCustomer: 5,
   signUpPolicy: 'email-verified',
+  bookingLinkShared: false,
 };
 
 let t: TestApp;

@@ -535,7 +535,7 @@ interface ReferenceCase {
   foreign: () => string;
   /** The request with `id` where it names the record. */
   request: (id: string) => {
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     url: string;
     body?: unknown;
     headers?: Record<string, string>;
@@ -550,6 +550,26 @@ const aSlot = () => localInstant(localDateInDays(6), '10:00');
 const day = () => localDateInDays(6);
 
 const REFERENCES: ReferenceCase[] = [
+  {
+    name: "A's owner names B's staff member as a performer of a new treatment",
+    caller: 'owner',
+    foreign: () => b.staff.id,
+    request: (id) => ({
+      method: 'POST',
+      url: '/api/treatments',
+      body: { name: { en: 'Borrowed hands' }, category: 'facial', durationMinutes: 30, priceSatang: 1, staffUserIds: [id] },
+    }),
+    status: 404,
+    problem: 'not-found',
+  },
+  {
+    name: "A's owner names B's staff member as a performer of A's treatment",
+    caller: 'owner',
+    foreign: () => b.staff.id,
+    request: (id) => ({ method: 'PATCH', url: `/api/treatments/${a.treatment.id}`, body: { staffUserIds: [id] } }),
+    status: 404,
+    problem: 'not-found',
+  },
   {
     name: "A's owner books B's treatment for A's customer",
     caller: 'owner',

@@ -142,6 +142,8 @@ const GUARDED: GuardedRoute[] = [
   },
   { method: 'PATCH', path: '/api/treatments/:id', allowed: MANAGERS, body: () => ({ priceSatang: 1 }) },
 
+  { method: 'GET', path: '/api/clinic/setup-progress', allowed: MANAGERS },
+
   { method: 'GET', path: '/api/rooms', allowed: STAFF },
   { method: 'POST', path: '/api/rooms', allowed: MANAGERS, body: () => ({ name: `Guard Room ${unique()}` }) },
   { method: 'PATCH', path: '/api/rooms/:id', allowed: MANAGERS, body: () => ({ isActive: false }) },

@@ -32,7 +32,11 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
 
   it('each role lands on its own home page with its own navigation', async () => {
     const cases: [TestUser, string, string[]][] = [
-      [owner, '/dashboard', ['Today', 'Skin analyses', 'Customers', 'Team', 'Reports']],
+      [
+        owner,
+        '/dashboard',
+        ['Today', 'Skin analyses', 'Customers', 'Team', 'Reports', 'Treatments', 'Rooms', 'Working hours', 'Clinic settings'],
+      ],
       [customer, '/my-appointments', ['My appointments', 'Skin analyses']],
       [admin, '/admin/analytics', ['Clinic performance', 'Clinics', 'Audit log', 'System']],
     ];

@@ -16,6 +16,11 @@ export const NAVIGATION: NavItem[] = [
   { path: '/customers', label: 'nav.customers', roles: STAFF_ROLES },
   { path: '/team', label: 'nav.team', roles: CLINIC_MANAGERS },
   { path: '/reports', label: 'nav.reports', roles: CLINIC_MANAGERS },
+  // Every member of staff may read the catalogue and the rooms; only managers change them (the API's guards).
+  { path: '/setup/treatments', label: 'nav.treatments', roles: STAFF_ROLES },
+  { path: '/setup/rooms', label: 'nav.rooms', roles: STAFF_ROLES },
+  { path: '/setup/hours', label: 'nav.workingHours', roles: CLINIC_MANAGERS },
+  { path: '/setup/clinic', label: 'nav.clinicSettings', roles: CLINIC_MANAGERS },
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { Fragment, lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { api, ApiError, withQuery } from '../api/client.ts';
@@ -18,12 +18,23 @@ import './dashboard.css';
 
 const COLUMNS = 8;
 
+// Only owners and admins of a clinic still setting up see it: its code stays out of the dashboard's chunk.
+const SetupChecklist = lazy(() => import('../setup/SetupChecklist.tsx').then((m) => ({ default: m.SetupChecklist })));
+
 /** Staff home page: the clinic's appointments of one day in clinic time, and their status moves. */
 export function DayPage() {
   const member = useClinicMember();
   // Owners and admins may waive a cancellation fee; the API refuses anyone else.
+  const isManager = member?.role === 'clinic_owner' || member?.role === 'clinic_admin';
   return member ? (
-    <Day timeZone={member.clinic.timeZone} canWaiveFee={member.role === 'clinic_owner' || member.role === 'clinic_admin'} />
+    <>
+      {isManager && (
+        <Suspense fallback={null}>
+          <SetupChecklist />
+        </Suspense>
+      )}
+      <Day timeZone={member.clinic.timeZone} canWaiveFee={isManager} />
+    </>
   ) : null;
 }
 
