@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
+import { withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
 import { photoKeys, type PhotoKeys } from '../uploads/photo-pipeline.ts';
-import { findAnalysis, lockPhoto, photoAlreadyStored } from './analysis-repo.ts';
+import { findAnalysis, lockPhoto, photoAlreadyStored, releaseStorageBytes } from './analysis-repo.ts';
 
 const PHOTO_OBJECT = /^clinics\/([0-9a-f-]{36})\/photos\/([0-9a-f]{64})\/[^/]+$/;
 const HEATMAP_OBJECT = /^clinics\/([0-9a-f-]{36})\/analyses\/([0-9a-f-]{36})\/heatmap-([a-z_]+)\.png$/;
@@ -11,6 +11,13 @@ export interface PhotoObject {
   key: string;
   body: Buffer;
   contentType: string;
+}
+
+/** What to delete from storage for analyses whose rows are gone (or whose images are given up). */
+export interface ImageRemoval {
+  clinicId: string;
+  analysisIds: string[];
+  photoSha256s: string[];
 }
 
 export interface AnalysisObjectsDeps {
@@ -38,6 +45,17 @@ export function createAnalysisObjects({ pool, storage }: AnalysisObjectsDeps) {
 
   const keysOf = (keys: PhotoKeys) => [keys.original, keys.working, keys.thumbSmall, keys.thumbMedium];
 
+  /** Deletes every object under `prefix` and takes their bytes off the clinic's storage use; returns how many went. */
+  async function deleteUnder(tx: Tx, clinicId: string, prefix: string): Promise<number> {
+    let removed = 0;
+    for await (const object of storage.list(prefix)) {
+      await storage.delete(object.key);
+      await releaseStorageBytes(tx, clinicId, object.size);
+      removed++;
+    }
+    return removed;
+  }
+
   return {
     /** After an upload was refused or failed: its photo's objects go, unless an analysis of the photo keeps them. */
     async releasePhoto(clinicId: string, sha256: string, format: string): Promise<void> {
@@ -50,6 +68,30 @@ export function createAnalysisObjects({ pool, storage }: AnalysisObjectsDeps) {
      */
     async restorePhoto(objects: PhotoObject[]): Promise<void> {
       for (const o of objects) if (!(await storage.exists(o.key))) await storage.put(o.key, o.body, o.contentType);
+    },
+
+    /**
+     * Deletes the heatmaps of `analysisIds` and the photos `photoSha256s` (original, working copy,
+     * thumbnails) unless an analysis of the clinic still keeps the photo. Idempotent: objects already
+     * gone are simply not found again, so a retried job finishes what a failed one began.
+     */
+    async removeImages(removal: ImageRemoval): Promise<{ removed: number }> {
+      const { clinicId } = removal;
+      let removed = 0;
+      for (const analysisId of removal.analysisIds) {
+        removed += await withTenant(pool, clinicScope(clinicId), (tx) =>
+          deleteUnder(tx, clinicId, `clinics/${clinicId}/analyses/${analysisId}/`),
+        );
+      }
+      for (const sha256 of removal.photoSha256s) {
+        removed += await withTenant(pool, clinicScope(clinicId), async (tx) => {
+          // Under the photo's lock, as the upload takes it: a new upload of the same photo waits, then stores it again.
+          await lockPhoto(tx, clinicId, sha256);
+          if (await photoAlreadyStored(tx, clinicId, sha256)) return 0;
+          return deleteUnder(tx, clinicId, `clinics/${clinicId}/photos/${sha256}/`);
+        });
+      }
+      return { removed };
     },
 
     /**

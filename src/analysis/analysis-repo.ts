@@ -110,6 +110,14 @@ export async function addStorageBytes(tx: Tx, clinicId: string, bytes: number, l
   return rowCount === 1;
 }
 
+/** Takes the bytes of deleted objects off the clinic's storage use (never below zero). */
+export async function releaseStorageBytes(tx: Tx, clinicId: string, bytes: number): Promise<void> {
+  await tx.query('UPDATE clinic_storage_usage SET bytes_used = greatest(bytes_used - $2, 0) WHERE clinic_id = $1', [
+    clinicId,
+    bytes,
+  ]);
+}
+
 /**
  * Serialises, per clinic and photo, an upload's transaction with the removal of that photo's objects:
  * a removal that sees no analysis of the photo then cannot race an upload committing one.

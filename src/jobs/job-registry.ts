@@ -1,6 +1,7 @@
 import { auditPartitionsJob } from '../audit/audit-partitions-job.ts';
 import { appointmentReminderJob } from '../appointments/appointment-reminder-job.ts';
 import { analysisDeadLetterJob, analysisJob } from '../analysis/analysis-job.ts';
+import { imageRemovalJob } from '../analysis/image-removal-job.ts';
 import { orphanObjectsJob } from '../analysis/orphan-objects-job.ts';
 import type { JobDefinition } from './job-context.ts';
 
@@ -12,4 +13,5 @@ export const JOBS: readonly JobDefinition[] = [
   analysisDeadLetterJob as JobDefinition,
   analysisJob as JobDefinition,
   orphanObjectsJob,
+  imageRemovalJob as JobDefinition,
 ];

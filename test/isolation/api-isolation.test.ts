@@ -137,6 +137,14 @@ const ROUTES: IsolationRoute[] = [
     targets: ['accountCustomer', 'walkInCustomer'],
     receptionist: false,
   },
+  // A leaked erasure would delete B's customer outright.
+  {
+    method: 'POST',
+    path: '/api/customers/:id/erasure',
+    table: 'customers',
+    targets: ['accountCustomer', 'walkInCustomer'],
+    receptionist: false,
+  },
   {
     method: 'GET',
     path: '/api/customers/:id/appointments',

@@ -90,6 +90,10 @@ const GUARDED: GuardedRoute[] = [
   { method: 'GET', path: '/api/customers/me', allowed: ['customer'] },
   { method: 'GET', path: '/api/customers/:id/appointments', allowed: STAFF },
   { method: 'PATCH', path: '/api/customers/me', allowed: ['customer'], body: () => ({ phone: '0812345678' }) },
+  { method: 'GET', path: '/api/customers/me/erasure-request', allowed: ['customer'] },
+  { method: 'POST', path: '/api/customers/me/erasure-request', allowed: ['customer'] },
+  { method: 'GET', path: '/api/erasure-requests', allowed: MANAGERS },
+  { method: 'POST', path: '/api/customers/:id/erasure', allowed: MANAGERS },
 
   { method: 'GET', path: '/api/clinic', allowed: MEMBERS },
   { method: 'PATCH', path: '/api/clinic', allowed: MANAGERS, body: () => ({ locale: 'th' }) },
