@@ -8,6 +8,12 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/**
+ * The staff who treat customers and so see their skin analyses and photos (health data). The front desk
+ * books and records consent but sees no results or photos.
+ */
+export const HEALTH_DATA_STAFF = ['clinic_owner', 'clinic_admin', 'clinic_staff'] as const satisfies readonly StaffRole[];
+
 /** The staff who change the clinic's settings, catalogue and accounts. */
 export const CLINIC_MANAGERS = ['clinic_owner', 'clinic_admin'] as const satisfies readonly StaffRole[];
 
