@@ -57,6 +57,7 @@ const PAGES: [string, Page, OpeningData?][] = [
   ['/dashboard/book', lazyPage(() => import('../dashboard/StaffBookingPage.tsx'), 'StaffBookingPage')],
   ['/customers', lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage')],
   ['/customers/:id', lazyPage(() => import('../customers/CustomerPage.tsx'), 'CustomerPage')],
+  ['/my-data', lazyPage(() => import('../data-rights/MyDataPage.tsx'), 'MyDataPage')],
   ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],
   ['/admin/clinics', lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage')],
   ['/admin/clinics/:id', lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage')],

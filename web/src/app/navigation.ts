@@ -1,4 +1,4 @@
-import { STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
+import { HEALTH_DATA_STAFF, STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
 import type { Role } from '../auth/use-me.ts';
 
 export interface NavItem {
@@ -12,8 +12,9 @@ export interface NavItem {
 export const NAVIGATION: NavItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', roles: STAFF_ROLES },
   { path: '/my-appointments', label: 'nav.myAppointments', roles: ['customer'] },
-  { path: '/analyses', label: 'nav.analyses', roles: [...STAFF_ROLES, 'customer'] },
+  { path: '/analyses', label: 'nav.analyses', roles: [...HEALTH_DATA_STAFF, 'customer'] },
   { path: '/customers', label: 'nav.customers', roles: STAFF_ROLES },
+  { path: '/my-data', label: 'nav.myData', roles: ['customer'] },
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },
