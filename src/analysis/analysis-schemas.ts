@@ -9,6 +9,13 @@ import { CONCERNS, LATER_CONCERNS, REGIONS, SKIN_TYPES } from './skin-analyzer.t
 export const CustomerQuery = z.object({
   customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }),
 });
+export const WithdrawConsentQuery = CustomerQuery.extend({
+  deletePhotos: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .meta({ description: "Also delete the customer's existing photos and heatmaps (their scores stay)" }),
+});
 export const ConsentText = z.object({ version: z.string(), locale: Locale, text: z.string() });
 export const ConsentStatus = z.object({
   granted: z.boolean(),

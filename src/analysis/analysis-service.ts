@@ -31,6 +31,7 @@ import {
   customerAnalysesUsed,
   findAnalysis,
   findAnalysisOfSamePhoto,
+  giveUpImages,
   insertAnalysis,
   insertConsent,
   listAnalyses,
@@ -45,6 +46,7 @@ import {
 } from './analysis-repo.ts';
 import { CONSENT_TEXT, CONSENT_VERSION, EXTERNAL_PROCESSOR_TEXT } from './consent-text.ts';
 import { heatmapKey } from './heatmap-key.ts';
+import { removeImagesAfterCommit } from './image-removal-job.ts';
 import { recommendTreatments, type Recommendation } from './recommendations.ts';
 import { CONCERNS, concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
 
@@ -212,11 +214,22 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       });
     },
 
-    async withdrawConsent(actor: Actor, customerId: string | undefined, meta: RequestMeta): Promise<void> {
+    /**
+     * Withdraws consent; with `deletePhotos`, the customer's photos, working copies, thumbnails and
+     * heatmaps go too (by the image removal job, enqueued here), while their scores stay.
+     */
+    async withdrawConsent(
+      actor: Actor,
+      customerId: string | undefined,
+      options: { deletePhotos: boolean },
+      meta: RequestMeta,
+    ): Promise<void> {
       const clinicId = clinicOf(actor);
       await withTenant(pool, actor, async (tx) => {
         const id = await customerIdFor(tx, actor, clinicId, customerId);
         const withdrawn = await withdrawConsents(tx, clinicId, id);
+        const images = options.deletePhotos ? await giveUpImages(tx, clinicId, { customerId: id }) : undefined;
+        if (images) await removeImagesAfterCommit(tx, jobs, { clinicId, ...images });
         await recordAuditBy(
           tx,
           actor,
@@ -225,7 +238,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
             action: 'analysis.consent_withdraw',
             targetType: 'customer',
             targetId: id,
-            metadata: { withdrawn },
+            metadata: { withdrawn, photosDeleted: images?.analysisIds.length ?? 0 },
           },
           meta,
         );
@@ -474,7 +487,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
               : variant.startsWith('heatmap-') && row.heatmap_concerns.includes(variant.slice('heatmap-'.length))
                 ? heatmapKey(clinicId, row.id, variant.slice('heatmap-'.length))
                 : undefined;
-      if (!key) throw notFound('image');
+      // Deleted with the consent or by the clinic's retention period: the scores stay, the images are gone.
+      if (!key || row.images_deleted_at) throw notFound('image');
       return storage.get(key);
     },
   };

@@ -1,4 +1,7 @@
+import type PgBoss from 'pg-boss';
+import type { Tx } from '../db/tenant-transaction.ts';
 import type { JobDefinition } from '../jobs/job-context.ts';
+import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import type { ImageRemoval } from './analysis-objects.ts';
 
 export const IMAGE_REMOVAL_QUEUE = 'analysis-image-removal';
@@ -19,3 +22,9 @@ export const imageRemovalJob: JobDefinition<ImageRemoval> = {
     }
   },
 };
+
+/** Enqueues the removal in the caller's transaction (nothing when there is nothing to remove). */
+export async function removeImagesAfterCommit(tx: Tx, jobs: PgBoss, removal: ImageRemoval): Promise<void> {
+  if (removal.analysisIds.length === 0) return;
+  await sendJob(jobs, imageRemovalJob, removal, { db: inTransaction(tx) });
+}

@@ -26,6 +26,7 @@ import {
   toAnalysis,
   TrendPoint,
   TrendQuery,
+  WithdrawConsentQuery,
 } from './analysis-schemas.ts';
 import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
 import { binaryResponse, eventStreamResponse, NoContent } from '../http/response-schemas.ts';
@@ -81,9 +82,17 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
       );
       members.delete(
         '/analysis-consent',
-        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery, response: { 204: NoContent } } },
+        {
+          schema: {
+            tags,
+            summary: 'Withdraw consent, optionally deleting the photos already taken',
+            querystring: WithdrawConsentQuery,
+            response: { 204: NoContent },
+          },
+        },
         async (request, reply) => {
-          await analyses.withdrawConsent(principalOf(request), request.query.customerId, requestMeta(request));
+          const { customerId, deletePhotos } = request.query;
+          await analyses.withdrawConsent(principalOf(request), customerId, { deletePhotos }, requestMeta(request));
           return reply.code(204).send();
         },
       );

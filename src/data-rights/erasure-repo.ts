@@ -1,3 +1,4 @@
+import { storedImagesOf } from '../analysis/analysis-repo.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
 
 export interface ErasureRequestRow {
@@ -61,7 +62,7 @@ export async function deleteAnalysesOf(
     'DELETE FROM skin_analyses WHERE clinic_id = $1 AND customer_id = $2 RETURNING id, photo_sha256',
     [clinicId, customerId],
   );
-  return { analysisIds: rows.map((r) => r.id), photoSha256s: [...new Set(rows.map((r) => r.photo_sha256))] };
+  return storedImagesOf(rows);
 }
 
 /** Consents and notifications about the customer, and those addressed to their account. */

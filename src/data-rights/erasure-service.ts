@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
-import { IMAGE_REMOVAL_QUEUE } from '../analysis/image-removal-job.ts';
-import type { ImageRemoval } from '../analysis/analysis-objects.ts';
+import { removeImagesAfterCommit } from '../analysis/image-removal-job.ts';
 import { withdrawReminders } from '../appointments/appointment-reminders.ts';
 import { setStatus } from '../appointments/appointment-repo.ts';
 import { availabilityWriter } from '../availability/availability-cache.ts';
@@ -14,7 +13,6 @@ import { ownCustomer } from '../customers/customer-access.ts';
 import { deleteCustomer, findCustomer, lockCustomer } from '../customers/customer-repo.ts';
 import { clinicOf, withTenant, type Actor } from '../db/tenant-transaction.ts';
 import { notFound } from '../errors/app-error.ts';
-import { inTransaction, sendJob } from '../jobs/job-queue.ts';
 import { revokeSessionsOfClinicUser } from '../users/user-repo.ts';
 import {
   anonymiseAccount,
@@ -128,10 +126,7 @@ export function createErasureService({ pool, jobs, sessions, responses }: Erasur
           },
           meta,
         );
-        if (images.analysisIds.length) {
-          const removal: ImageRemoval = { clinicId, ...images };
-          await sendJob(jobs, { queue: IMAGE_REMOVAL_QUEUE }, removal, { db: inTransaction(tx) });
-        }
+        await removeImagesAfterCommit(tx, jobs, { clinicId, ...images });
         return customer.user_id;
       });
       if (accountId) await sessions.forget({ userId: accountId });

@@ -3,6 +3,7 @@ import { appointmentReminderJob } from '../appointments/appointment-reminder-job
 import { analysisDeadLetterJob, analysisJob } from '../analysis/analysis-job.ts';
 import { imageRemovalJob } from '../analysis/image-removal-job.ts';
 import { orphanObjectsJob } from '../analysis/orphan-objects-job.ts';
+import { photoRetentionJob } from '../analysis/photo-retention-job.ts';
 import type { JobDefinition } from './job-context.ts';
 
 /** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
@@ -14,4 +15,5 @@ export const JOBS: readonly JobDefinition[] = [
   analysisJob as JobDefinition,
   orphanObjectsJob,
   imageRemovalJob as JobDefinition,
+  photoRetentionJob,
 ];
