@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishAnalysis } from '../../src/analysis/analysis-repo.ts';
 import { imageRemovalJob } from '../../src/analysis/image-removal-job.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { uploadPhoto } from '../analysis/analysis-steps.ts';
@@ -70,6 +71,31 @@ describe.runIf(browserAvailable)("patients' data rights in the web app", () => {
     await asOwner.goto(`/customers/${customer.id}`);
     await expect.poll(() => asOwner.getByRole('alert').textContent()).toBeTruthy();
   }, 180_000);
+
+  it('a customer withdrawing consent can delete the photos already taken', async () => {
+    const customer = await identifiableCustomer(t, clinic);
+    const upload = await uploadPhoto(customer.client, photo);
+    expect(upload.status).toBe(202);
+    // The photo's analysis was refused by the quality gate: finished, its photo kept until deleted.
+    await finishAnalysis(t.db.owner, upload.body.id, { status: 'rejected', quality: { passed: false, problems: [] } });
+    const sha = (await t.db.owner.query('SELECT photo_sha256 FROM skin_analyses WHERE id = $1', [upload.body.id])).rows[0]
+      .photo_sha256 as string;
+    const photosOfCustomer = async () => (await storedKeys(t.storage, clinic.id)).filter((k) => k.includes(sha));
+    expect((await photosOfCustomer()).length).toBe(4);
+
+    const page = await t.signedInPage({ email: customer.details.email });
+    await page.goto('/analyses/new');
+    await page.getByRole('button', { name: 'Withdraw consent' }).click();
+    await page.getByLabel('Also delete the photos already taken (the scores stay)').check();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    const worker = await startWorker(t, t.database.ownerUrl, [imageRemovalJob]);
+    try {
+      await page.getByRole('button', { name: 'Yes, withdraw' }).click();
+      expect(await eventually(photosOfCustomer, (keys) => keys.length === 0)).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 
   it('a receptionist finds no analyses in the menu or on a customer page, and cannot open one', async () => {
     const customer = await identifiableCustomer(t, clinic);
