@@ -7,9 +7,10 @@ import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
 import { AppointmentCells } from '../appointments/AppointmentCells.tsx';
-import { CLINIC_MANAGERS, HEALTH_DATA_STAFF } from '../../../src/users/role-vocabulary.ts';
+import { HEALTH_DATA_STAFF } from '../../../src/users/role-vocabulary.ts';
 import { useClinicMember, type Role } from '../auth/use-me.ts';
 import { EraseCustomerPanel } from '../data-rights/EraseCustomerPanel.tsx';
+import { erases } from '../data-rights/data-rights-types.ts';
 import type { Customer } from './customer-types.ts';
 import './customers.css';
 
@@ -23,7 +24,6 @@ export function CustomerPage() {
 }
 
 const seesHealthData = (role: Role) => (HEALTH_DATA_STAFF as readonly Role[]).includes(role);
-const erases = (role: Role) => (CLINIC_MANAGERS as readonly Role[]).includes(role);
 
 function CustomerRecord({ id, timeZone, role }: { id: string; timeZone: string; role: Role }) {
   const { t } = useTranslation('customers');

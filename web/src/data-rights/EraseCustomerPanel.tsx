@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
@@ -6,7 +6,8 @@ import { api } from '../api/client.ts';
 import { ConfirmDialog } from '../admin/ConfirmDialog.tsx';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
-import { ERASURE_REQUESTS_KEY, type ErasureRequestList } from './data-rights-types.ts';
+import { useErasureRequests } from './data-rights-queries.ts';
+import { ERASURE_REQUESTS_KEY } from './data-rights-types.ts';
 
 /**
  * For owners and admins on a customer's page: whether the customer asked to be forgotten, and the
@@ -18,10 +19,7 @@ export function EraseCustomerPanel({ customerId, name, timeZone }: { customerId:
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [asking, setAsking] = useState(false);
-  const requests = useQuery({
-    queryKey: ERASURE_REQUESTS_KEY,
-    queryFn: ({ signal }) => api<ErasureRequestList>('/api/erasure-requests', { signal }),
-  });
+  const requests = useErasureRequests();
   const requested = requests.data?.items.find((r) => r.customerId === customerId);
   const erase = useMutation({
     mutationFn: () => api<void>(`/api/customers/${customerId}/erasure`, { method: 'POST' }),
