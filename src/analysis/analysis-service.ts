@@ -155,6 +155,9 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     await recordAuditBy(tx, actor, { clinicId, action, targetType, ...rest }, meta);
   }
 
+  /** Who processes the clinic's photos outside the clinic, if anyone: named in the consent text. */
+  const externalProcessor = async (actor: Actor) => ((await clinics.analysisProvider(actor)) === 'openai' ? 'openai' : null);
+
   /** An audit entry about one customer's analyses, or about the whole clinic's list when none is named. */
   const customerTarget = (customerId: string | undefined) =>
     customerId ? { targetType: 'customer', targetId: customerId } : { targetType: 'clinic' };
@@ -162,8 +165,12 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
   const service = {
     /** The text to agree to; it names the processor when the clinic's provider sends photos outside the clinic. */
     async consentText(actor: Actor, locale: Locale) {
-      const external = (await clinics.analysisProvider(actor)) === 'openai';
-      return { version: CONSENT_VERSION, locale, text: CONSENT_TEXT[locale] + (external ? EXTERNAL_PROCESSOR_TEXT[locale] : '') };
+      const processor = await externalProcessor(actor);
+      return {
+        version: CONSENT_VERSION,
+        locale,
+        text: CONSENT_TEXT[locale] + (processor ? EXTERNAL_PROCESSOR_TEXT[locale] : ''),
+      };
     },
 
     async consentStatus(actor: Actor, customerId: string | undefined) {
@@ -188,6 +195,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         );
       }
       const clinicId = clinicOf(actor);
+      // The audit entry says which text was agreed to: with or without a named processor.
+      const processor = await externalProcessor(actor);
       return withTenant(pool, actor, async (tx) => {
         const customerId = await customerIdFor(tx, actor, clinicId, input.customerId);
         const consent = await insertConsent(tx, {
@@ -206,7 +215,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
             action: 'analysis.consent_grant',
             targetType: 'customer',
             targetId: customerId,
-            metadata: { version: input.version, locale: input.locale },
+            metadata: { version: input.version, locale: input.locale, processor },
           },
           meta,
         );

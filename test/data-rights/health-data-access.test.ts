@@ -130,5 +130,12 @@ describe('who sees health data', () => {
       const text = await customer.get(`/api/analysis-consent/text?locale=${locale}`);
       expect(text.body.text).toContain('OpenAI');
     }
+    const granted = await customer.post('/api/analysis-consent', { version: local.body.version, locale: 'en' });
+    expect(granted.status).toBe(201);
+    const { rows } = await t.db.owner.query(
+      `SELECT metadata FROM audit_logs WHERE clinic_id = $1 AND action = 'analysis.consent_grant'`,
+      [clinic.id],
+    );
+    expect(rows).toEqual([{ metadata: { version: local.body.version, locale: 'en', processor: 'openai' } }]);
   });
 });
