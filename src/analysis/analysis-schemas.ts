@@ -54,6 +54,9 @@ export const Analysis = z
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
     image: z.object({ width: z.number().int(), height: z.number().int(), thumbnailUrl: z.string(), workingUrl: z.string() }),
+    imagesDeleted: z
+      .boolean()
+      .meta({ description: 'The photo and heatmaps were deleted (consent withdrawn, or retention); the scores stay' }),
     quality: z
       .object({
         passed: z.boolean(),
@@ -136,6 +139,7 @@ export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] =
       thumbnailUrl: `${base}/thumb-768`,
       workingUrl: `${base}/working`,
     },
+    imagesDeleted: row.images_deleted_at !== null,
     quality: (row.quality as z.infer<typeof Analysis>['quality']) ?? null,
     result: result && {
       modelVersion: result.modelVersion,
@@ -144,7 +148,7 @@ export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] =
       skinType: result.skinType,
       skinAge: result.skinAge,
       confidence: result.confidence,
-      heatmapUrls: Object.fromEntries(row.heatmap_concerns.map((c) => [c, `${base}/heatmap-${c}`])),
+      heatmapUrls: row.images_deleted_at ? {} : Object.fromEntries(row.heatmap_concerns.map((c) => [c, `${base}/heatmap-${c}`])),
     },
     failure: row.failure_code ? { code: row.failure_code, reason: row.failure_reason ?? '' } : null,
     recommendations,

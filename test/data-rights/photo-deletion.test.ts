@@ -85,7 +85,12 @@ describe("a customer's photos", () => {
     }
     expect((await keysOf(clinic.id, kept, await shaOf(kept))).length).toBe(5);
     const after = await leaving.get(`/api/analyses/${gone}`);
-    expect([after.status, after.body.result.overallScore]).toEqual([200, 64]);
+    expect([after.status, after.body.result.overallScore, after.body.imagesDeleted, after.body.result.heatmapUrls]).toEqual([
+      200,
+      64,
+      true,
+      {},
+    ]);
     expect((await leaving.get(`/api/analyses/${gone}/images/working`)).status).toBe(404);
     expect((await leaving.get('/api/analysis-consent')).body.granted).toBe(false);
     const { rows } = await t.db.owner.query(

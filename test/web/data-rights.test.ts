@@ -100,6 +100,10 @@ describe.runIf(browserAvailable)("patients' data rights in the web app", () => {
     } finally {
       await worker.stop();
     }
+    await page.goto('/analyses');
+    await expect.poll(() => page.locator('main').textContent()).toContain('(photo deleted)');
+    expect(await page.locator('img.analysis-thumb').count()).toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
   }, 60_000);
 
   it('a receptionist finds no analyses in the menu or on a customer page, and cannot open one', async () => {
