@@ -41,6 +41,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { acceptInvitationRoutes, invitationRoutes } from './staff/invitation-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
+import { dataRightsRoutes } from './data-rights/routes.ts';
 import { treatmentRoutes } from './treatments/routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { scheduleRoutes } from './schedules/routes.ts';
@@ -162,6 +163,7 @@ export async function buildApp({
     await typed.register(invitationRoutes, { prefix: '/api', invitations: services.invitations });
     await typed.register(acceptInvitationRoutes, { prefix: '/api', invitations: services.invitations });
     await typed.register(customerRoutes, { prefix: '/api', customers: services.customers });
+    await typed.register(dataRightsRoutes, { prefix: '/api', erasure: services.erasure });
     await typed.register(treatmentRoutes, { prefix: '/api', treatments: services.treatments });
     await typed.register(roomRoutes, { prefix: '/api', rooms: services.rooms });
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });

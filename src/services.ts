@@ -30,6 +30,7 @@ import { createFlagService } from './flags/flag-service.ts';
 import { createStaffService } from './staff/staff-service.ts';
 import { createInvitationService } from './staff/invitation-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
+import { createErasureService } from './data-rights/erasure-service.ts';
 import { createTreatmentService } from './treatments/treatment-service.ts';
 import { createClinicReportService } from './reports/clinic-report-service.ts';
 import { createRoomService } from './rooms/room-service.ts';
@@ -96,6 +97,7 @@ export function createServices({
     staff: createStaffService(db.app, sessions, responses),
     invitations: createInvitationService({ pool: db.app, responses, send: sendAccountEmail, config }),
     customers: createCustomerService(db.app, sessions),
+    erasure: createErasureService({ pool: db.app, jobs, sessions, responses }),
     treatments: createTreatmentService(db.app, responses),
     reports: createClinicReportService(db.app),
     rooms: createRoomService(db.app, responses),

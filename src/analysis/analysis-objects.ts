@@ -1,8 +1,16 @@
 import type pg from 'pg';
-import { withTenant, type TenantScope } from '../db/tenant-transaction.ts';
+import { DateTime } from 'luxon';
+import { ANONYMOUS, withTenant, type TenantScope, type Tx } from '../db/tenant-transaction.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
 import { photoKeys, type PhotoKeys } from '../uploads/photo-pipeline.ts';
-import { findAnalysis, lockPhoto, photoAlreadyStored } from './analysis-repo.ts';
+import {
+  clinicsWithPhotoRetention,
+  findAnalysis,
+  giveUpImages,
+  lockPhoto,
+  photoAlreadyStored,
+  releaseStorageBytes,
+} from './analysis-repo.ts';
 
 const PHOTO_OBJECT = /^clinics\/([0-9a-f-]{36})\/photos\/([0-9a-f]{64})\/[^/]+$/;
 const HEATMAP_OBJECT = /^clinics\/([0-9a-f-]{36})\/analyses\/([0-9a-f-]{36})\/heatmap-([a-z_]+)\.png$/;
@@ -13,10 +21,20 @@ export interface PhotoObject {
   contentType: string;
 }
 
+/** What to delete from storage for analyses whose rows are gone (or whose images are given up). */
+export interface ImageRemoval {
+  clinicId: string;
+  analysisIds: string[];
+  photoSha256s: string[];
+}
+
 export interface AnalysisObjectsDeps {
   pool: pg.Pool;
   storage: ObjectStorage;
 }
+
+// Analyses whose images one retention transaction deletes: bounds how long it holds its locks.
+const RETENTION_BATCH = 100;
 
 const clinicScope = (clinicId: string): TenantScope => ({ clinicId, userId: null, role: null });
 
@@ -36,7 +54,36 @@ export function createAnalysisObjects({ pool, storage }: AnalysisObjectsDeps) {
     });
   }
 
+  /**
+   * Deletes, in the caller's transaction, the heatmaps of `analysisIds` and each photo of `photoSha256s`
+   * that no analysis keeping its images refers to (under the photo's lock, as an upload takes it: a new
+   * upload of the same photo waits, then stores it again).
+   */
+  async function deleteImagesIn(tx: Tx, removal: ImageRemoval): Promise<number> {
+    const { clinicId } = removal;
+    let removed = 0;
+    for (const analysisId of removal.analysisIds)
+      removed += await deleteUnder(tx, clinicId, `clinics/${clinicId}/analyses/${analysisId}/`);
+    for (const sha256 of removal.photoSha256s) {
+      await lockPhoto(tx, clinicId, sha256);
+      if (!(await photoAlreadyStored(tx, clinicId, sha256)))
+        removed += await deleteUnder(tx, clinicId, `clinics/${clinicId}/photos/${sha256}/`);
+    }
+    return removed;
+  }
+
   const keysOf = (keys: PhotoKeys) => [keys.original, keys.working, keys.thumbSmall, keys.thumbMedium];
+
+  /** Deletes every object under `prefix` and takes their bytes off the clinic's storage use; returns how many went. */
+  async function deleteUnder(tx: Tx, clinicId: string, prefix: string): Promise<number> {
+    let removed = 0;
+    for await (const object of storage.list(prefix)) {
+      await storage.delete(object.key);
+      await releaseStorageBytes(tx, clinicId, object.size);
+      removed++;
+    }
+    return removed;
+  }
 
   return {
     /** After an upload was refused or failed: its photo's objects go, unless an analysis of the photo keeps them. */
@@ -50,6 +97,50 @@ export function createAnalysisObjects({ pool, storage }: AnalysisObjectsDeps) {
      */
     async restorePhoto(objects: PhotoObject[]): Promise<void> {
       for (const o of objects) if (!(await storage.exists(o.key))) await storage.put(o.key, o.body, o.contentType);
+    },
+
+    /**
+     * Deletes the heatmaps of `analysisIds` and the photos `photoSha256s` (original, working copy,
+     * thumbnails) unless an analysis of the clinic still keeps the photo, one short transaction each.
+     * Idempotent: objects already gone are simply not found again, so a retried job finishes what a
+     * failed one began.
+     */
+    async removeImages(removal: ImageRemoval): Promise<{ removed: number }> {
+      let removed = 0;
+      for (const analysisId of removal.analysisIds)
+        removed += await withTenant(pool, clinicScope(removal.clinicId), (tx) =>
+          deleteImagesIn(tx, { ...removal, analysisIds: [analysisId], photoSha256s: [] }),
+        );
+      for (const sha256 of removal.photoSha256s)
+        removed += await withTenant(pool, clinicScope(removal.clinicId), (tx) =>
+          deleteImagesIn(tx, { ...removal, analysisIds: [], photoSha256s: [sha256] }),
+        );
+      return { removed };
+    },
+
+    /**
+     * Deletes the photos and heatmaps of analyses made more than the clinic's retention period ago, for
+     * every clinic that set one; the analyses and their scores stay. Each batch marks its analyses and
+     * deletes their objects in one transaction: a storage failure rolls the marks back, and the next
+     * run (or retry) deletes again what is already gone and what is not.
+     */
+    async applyRetention(now = new Date()): Promise<{ analyses: number; removed: number }> {
+      const clinics = await withTenant(pool, ANONYMOUS, (tx) => clinicsWithPhotoRetention(tx));
+      let analyses = 0;
+      let removed = 0;
+      for (const { clinicId, months } of clinics) {
+        const before = DateTime.fromJSDate(now).minus({ months }).toJSDate();
+        for (;;) {
+          const batch = await withTenant(pool, clinicScope(clinicId), async (tx) => {
+            const images = await giveUpImages(tx, clinicId, { before, limit: RETENTION_BATCH });
+            return { count: images.analysisIds.length, removed: await deleteImagesIn(tx, { clinicId, ...images }) };
+          });
+          analyses += batch.count;
+          removed += batch.removed;
+          if (batch.count < RETENTION_BATCH) break;
+        }
+      }
+      return { analyses, removed };
     },
 
     /**

@@ -32,6 +32,7 @@ export interface AnalysisRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  images_deleted_at: Date | null;
 }
 
 export async function activeConsent(
@@ -113,6 +114,14 @@ export async function addStorageBytes(tx: Tx, clinicId: string, bytes: number, l
   return rowCount === 1;
 }
 
+/** Takes the bytes of deleted objects off the clinic's storage use (never below zero). */
+export async function releaseStorageBytes(tx: Tx, clinicId: string, bytes: number): Promise<void> {
+  await tx.query('UPDATE clinic_storage_usage SET bytes_used = greatest(bytes_used - $2, 0) WHERE clinic_id = $1', [
+    clinicId,
+    bytes,
+  ]);
+}
+
 /**
  * Serialises, per clinic and photo, an upload's transaction with the removal of that photo's objects:
  * a removal that sees no analysis of the photo then cannot race an upload committing one.
@@ -123,10 +132,10 @@ export async function lockPhoto(tx: Tx, clinicId: string, sha256: string): Promi
 
 /** Whether the clinic already keeps this exact photo (content-addressed: its objects are reused). */
 export async function photoAlreadyStored(tx: Tx, clinicId: string, sha256: string): Promise<boolean> {
-  const { rowCount } = await tx.query('SELECT 1 FROM skin_analyses WHERE clinic_id = $1 AND photo_sha256 = $2 LIMIT 1', [
-    clinicId,
-    sha256,
-  ]);
+  const { rowCount } = await tx.query(
+    'SELECT 1 FROM skin_analyses WHERE clinic_id = $1 AND photo_sha256 = $2 AND images_deleted_at IS NULL LIMIT 1',
+    [clinicId, sha256],
+  );
   return (rowCount ?? 0) > 0;
 }
 
@@ -337,8 +346,44 @@ export async function findAnalysisOfSamePhoto(
 ): Promise<AnalysisRow | undefined> {
   const { rows } = await tx.query<AnalysisRow>(
     `SELECT * FROM skin_analyses WHERE clinic_id = $1 AND customer_id = $2 AND photo_sha256 = $3 AND status NOT IN ('failed', 'rejected')
+       AND images_deleted_at IS NULL
      ORDER BY created_at DESC LIMIT 1`,
     [clinicId, customerId, sha256],
   );
   return rows[0];
+}
+
+/**
+ * Gives up the images of analyses (`customerId`'s, or those made before `before`, or both): marks them
+ * deleted and returns what storage still holds for them, for the image removal job.
+ */
+export async function giveUpImages(
+  tx: Tx,
+  clinicId: string,
+  which: { customerId?: string; before?: Date; limit?: number },
+): Promise<{ analysisIds: string[]; photoSha256s: string[] }> {
+  // Oldest first on skin_analyses_images_kept_idx; only finished analyses (a running one still needs its photo).
+  const { rows } = await tx.query<{ id: string; photo_sha256: string }>(
+    `UPDATE skin_analyses SET images_deleted_at = now()
+     WHERE id IN (
+       SELECT id FROM skin_analyses
+       WHERE clinic_id = $1 AND images_deleted_at IS NULL AND status IN ('completed', 'rejected', 'failed')
+         AND ($2::uuid IS NULL OR customer_id = $2) AND ($3::timestamptz IS NULL OR created_at < $3)
+       ORDER BY created_at LIMIT $4
+       FOR UPDATE)
+     RETURNING id, photo_sha256`,
+    [clinicId, which.customerId ?? null, which.before ?? null, which.limit ?? null],
+  );
+  return storedImagesOf(rows);
+}
+
+/** What storage holds for these analyses: heatmaps by analysis, photos by hash (shared photos named once). */
+export function storedImagesOf(rows: { id: string; photo_sha256: string }[]): { analysisIds: string[]; photoSha256s: string[] } {
+  return { analysisIds: rows.map((r) => r.id), photoSha256s: [...new Set(rows.map((r) => r.photo_sha256))] };
+}
+
+/** The clinics that keep photos for a limited time, through the security-definer function of migration 0026. */
+export async function clinicsWithPhotoRetention(tx: Tx): Promise<{ clinicId: string; months: number }[]> {
+  const { rows } = await tx.query<{ clinic_id: string; months: number }>('SELECT * FROM clinics_with_photo_retention()');
+  return rows.map((r) => ({ clinicId: r.clinic_id, months: r.months }));
 }

@@ -10,6 +10,13 @@ import { CONCERNS, LATER_CONCERNS, NOT_MEASURED_REASONS, REGIONS, SKIN_TYPES } f
 export const CustomerQuery = z.object({
   customerId: z.uuid().optional().meta({ description: 'Staff: the customer; customers act for themselves' }),
 });
+export const WithdrawConsentQuery = CustomerQuery.extend({
+  deletePhotos: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .meta({ description: "Also delete the customer's existing photos and heatmaps (their scores stay)" }),
+});
 export const ConsentText = z.object({ version: z.string(), locale: Locale, text: z.string() });
 export const ConsentStatus = z.object({
   granted: z.boolean(),
@@ -54,6 +61,9 @@ export const Analysis = z
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
     image: z.object({ width: z.number().int(), height: z.number().int(), thumbnailUrl: z.string(), workingUrl: z.string() }),
+    imagesDeleted: z
+      .boolean()
+      .meta({ description: 'The photo and heatmaps were deleted (consent withdrawn, or retention); the scores stay' }),
     quality: z
       .object({
         passed: z.boolean(),
@@ -156,6 +166,7 @@ export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] =
       thumbnailUrl: `${base}/thumb-768`,
       workingUrl: `${base}/working`,
     },
+    imagesDeleted: row.images_deleted_at !== null,
     quality: (row.quality as z.infer<typeof Analysis>['quality']) ?? null,
     result: result && {
       modelVersion: result.modelVersion,
@@ -164,7 +175,7 @@ export function toAnalysis(row: AnalysisRow, recommendations: Recommendation[] =
       skinType: result.skinType,
       skinAge: result.skinAge,
       confidence: result.confidence,
-      heatmapUrls: Object.fromEntries(row.heatmap_concerns.map((c) => [c, `${base}/heatmap-${c}`])),
+      heatmapUrls: row.images_deleted_at ? {} : Object.fromEntries(row.heatmap_concerns.map((c) => [c, `${base}/heatmap-${c}`])),
     },
     skinTone:
       row.skin_tone_ita === null || row.skin_tone_band === null ? null : { ita: row.skin_tone_ita, band: row.skin_tone_band },

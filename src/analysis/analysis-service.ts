@@ -31,6 +31,7 @@ import {
   customerAnalysesUsed,
   findAnalysis,
   findAnalysisOfSamePhoto,
+  giveUpImages,
   insertAnalysis,
   insertConsent,
   listAnalyses,
@@ -43,8 +44,9 @@ import {
   withdrawConsents,
   type AnalysisRow,
 } from './analysis-repo.ts';
-import { CONSENT_TEXT, CONSENT_VERSION } from './consent-text.ts';
+import { CONSENT_TEXT, CONSENT_VERSION, EXTERNAL_PROCESSOR_TEXT } from './consent-text.ts';
 import { heatmapKey } from './heatmap-key.ts';
+import { removeImagesAfterCommit } from './image-removal-job.ts';
 import { recommendTreatments, type Recommendation } from './recommendations.ts';
 import { CONCERNS, concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
 
@@ -136,21 +138,39 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     return row;
   }
 
-  /** A staff member's look at a customer's analyses is audited; the customer's own look at them is not. */
+  /**
+   * A staff member's look at a customer's analyses (one, a list, a trend, a comparison, an image) is
+   * audited, one entry per request however many rows it shows; the customer's own look is not.
+   */
   async function auditStaffView(
     tx: Tx,
     actor: Actor,
     clinicId: string,
-    view: { targetId: string; metadata: Record<string, unknown> },
+    view: { action?: string; targetType?: string; targetId?: string; metadata: Record<string, unknown> },
     meta: RequestMeta,
   ) {
-    if (isCustomer(actor)) return;
-    await recordAuditBy(tx, actor, { clinicId, action: 'analysis.view', targetType: 'skin_analysis', ...view }, meta);
+    // A read that showed no analysis saw no health data.
+    if (isCustomer(actor) || view.metadata.shown === 0) return;
+    const { action = 'analysis.view', targetType = 'skin_analysis', ...rest } = view;
+    await recordAuditBy(tx, actor, { clinicId, action, targetType, ...rest }, meta);
   }
 
+  /** Who processes the clinic's photos outside the clinic, if anyone: named in the consent text. */
+  const externalProcessor = async (actor: Actor) => ((await clinics.analysisProvider(actor)) === 'openai' ? 'openai' : null);
+
+  /** An audit entry about one customer's analyses, or about the whole clinic's list when none is named. */
+  const customerTarget = (customerId: string | undefined) =>
+    customerId ? { targetType: 'customer', targetId: customerId } : { targetType: 'clinic' };
+
   const service = {
-    consentText(locale: Locale) {
-      return { version: CONSENT_VERSION, locale, text: CONSENT_TEXT[locale] };
+    /** The text to agree to; it names the processor when the clinic's provider sends photos outside the clinic. */
+    async consentText(actor: Actor, locale: Locale) {
+      const processor = await externalProcessor(actor);
+      return {
+        version: CONSENT_VERSION,
+        locale,
+        text: CONSENT_TEXT[locale] + (processor ? EXTERNAL_PROCESSOR_TEXT[locale] : ''),
+      };
     },
 
     async consentStatus(actor: Actor, customerId: string | undefined) {
@@ -175,6 +195,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         );
       }
       const clinicId = clinicOf(actor);
+      // The audit entry says which text was agreed to: with or without a named processor.
+      const processor = await externalProcessor(actor);
       return withTenant(pool, actor, async (tx) => {
         const customerId = await customerIdFor(tx, actor, clinicId, input.customerId);
         const consent = await insertConsent(tx, {
@@ -193,7 +215,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
             action: 'analysis.consent_grant',
             targetType: 'customer',
             targetId: customerId,
-            metadata: { version: input.version, locale: input.locale },
+            metadata: { version: input.version, locale: input.locale, processor },
           },
           meta,
         );
@@ -201,11 +223,22 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       });
     },
 
-    async withdrawConsent(actor: Actor, customerId: string | undefined, meta: RequestMeta): Promise<void> {
+    /**
+     * Withdraws consent; with `deletePhotos`, the customer's photos, working copies, thumbnails and
+     * heatmaps go too (by the image removal job, enqueued here), while their scores stay.
+     */
+    async withdrawConsent(
+      actor: Actor,
+      customerId: string | undefined,
+      options: { deletePhotos: boolean },
+      meta: RequestMeta,
+    ): Promise<void> {
       const clinicId = clinicOf(actor);
       await withTenant(pool, actor, async (tx) => {
         const id = await customerIdFor(tx, actor, clinicId, customerId);
         const withdrawn = await withdrawConsents(tx, clinicId, id);
+        const images = options.deletePhotos ? await giveUpImages(tx, clinicId, { customerId: id }) : undefined;
+        if (images) await removeImagesAfterCommit(tx, jobs, { clinicId, ...images });
         await recordAuditBy(
           tx,
           actor,
@@ -214,7 +247,7 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
             action: 'analysis.consent_withdraw',
             targetType: 'customer',
             targetId: id,
-            metadata: { withdrawn },
+            metadata: { withdrawn, photosDeleted: images?.analysisIds.length ?? 0 },
           },
           meta,
         );
@@ -371,42 +404,52 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
       return withTenant(pool, actor, (tx) => viewable(tx, actor, clinicId, id), { readOnly: true });
     },
 
-    async list(actor: Actor, query: { customerId?: string | undefined; cursor?: string | undefined; limit: number }) {
+    async list(
+      actor: Actor,
+      query: { customerId?: string | undefined; cursor?: string | undefined; limit: number },
+      meta: RequestMeta,
+    ) {
       const clinicId = clinicOf(actor);
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(
-        pool,
-        actor,
-        async (tx) => {
-          const customerId =
-            isCustomer(actor) || query.customerId ? await customerIdFor(tx, actor, clinicId, query.customerId) : undefined;
-          return listAnalyses(tx, clinicId, { customerId, after, limit: query.limit });
-        },
-        { readOnly: true },
-      );
+      const rows = await withTenant(pool, actor, async (tx) => {
+        const customerId =
+          isCustomer(actor) || query.customerId ? await customerIdFor(tx, actor, clinicId, query.customerId) : undefined;
+        const rows = await listAnalyses(tx, clinicId, { customerId, after, limit: query.limit });
+        await auditStaffView(
+          tx,
+          actor,
+          clinicId,
+          { action: 'analysis.list', ...customerTarget(customerId), metadata: { shown: Math.min(rows.length, query.limit) } },
+          meta,
+        );
+        return rows;
+      });
       return pageByCreation(rows, query.limit);
     },
 
     /** Per concern, the scores of a customer's completed analyses over time, oldest first. */
-    async trend(actor: Actor, customerId: string | undefined, limit: number) {
+    async trend(actor: Actor, requestedCustomerId: string | undefined, limit: number, meta: RequestMeta) {
       const clinicId = clinicOf(actor);
-      return withTenant(
-        pool,
-        actor,
-        async (tx) => {
-          const rows = await completedAnalysesOf(tx, clinicId, await customerIdFor(tx, actor, clinicId, customerId), limit);
-          return rows.map((r) => {
-            const result = r.result as StoredResult;
-            return {
-              analysisId: r.id,
-              at: r.created_at.toISOString(),
-              overallScore: result.overallScore,
-              scores: concernScores(result.concerns),
-            };
-          });
-        },
-        { readOnly: true },
-      );
+      return withTenant(pool, actor, async (tx) => {
+        const customerId = await customerIdFor(tx, actor, clinicId, requestedCustomerId);
+        const rows = await completedAnalysesOf(tx, clinicId, customerId, limit);
+        await auditStaffView(
+          tx,
+          actor,
+          clinicId,
+          { action: 'analysis.trend', ...customerTarget(customerId), metadata: { shown: rows.length } },
+          meta,
+        );
+        return rows.map((r) => {
+          const result = r.result as StoredResult;
+          return {
+            analysisId: r.id,
+            at: r.created_at.toISOString(),
+            overallScore: result.overallScore,
+            scores: concernScores(result.concerns),
+          };
+        });
+      });
     },
 
     /** Two completed analyses of the same customer side by side, with the change per concern (b − a). */
@@ -434,9 +477,14 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
     },
 
     /** An image of an analysis the actor may see: the stored object, for an authorised, private response. */
-    async image(actor: Actor, id: string, variant: string) {
+    async image(actor: Actor, id: string, variant: string, meta: RequestMeta) {
       const clinicId = clinicOf(actor);
-      const row = await withTenant(pool, actor, (tx) => viewable(tx, actor, clinicId, id), { readOnly: true });
+      const row = await withTenant(pool, actor, async (tx) => {
+        const row = await viewable(tx, actor, clinicId, id);
+        const metadata = { customerId: row.customer_id, variant };
+        await auditStaffView(tx, actor, clinicId, { action: 'analysis.image', targetId: id, metadata }, meta);
+        return row;
+      });
       const keys = photoKeys(clinicId, row.photo_sha256, row.photo_format);
       const key =
         variant === 'working'
@@ -448,7 +496,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
               : variant.startsWith('heatmap-') && row.heatmap_concerns.includes(variant.slice('heatmap-'.length))
                 ? heatmapKey(clinicId, row.id, variant.slice('heatmap-'.length))
                 : undefined;
-      if (!key) throw notFound('image');
+      // Deleted with the consent or by the clinic's retention period: the scores stay, the images are gone.
+      if (!key || row.images_deleted_at) throw notFound('image');
       return storage.get(key);
     },
   };

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { principalOf, STAFF_ROLES } from '../http/authenticate.ts';
+import { HEALTH_DATA_STAFF } from '../users/role-vocabulary.ts';
 import type { EventStreams } from '../http/event-stream.ts';
 import { guarded } from '../http/guarded-scope.ts';
 import { pageSchema } from '../http/pagination.ts';
@@ -25,6 +26,7 @@ import {
   toAnalysis,
   TrendPoint,
   TrendQuery,
+  WithdrawConsentQuery,
 } from './analysis-schemas.ts';
 import { isFinished, type AnalysisStatus } from './analysis-vocabulary.ts';
 import { binaryResponse, eventStreamResponse, NoContent } from '../http/response-schemas.ts';
@@ -51,7 +53,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             response: { 200: ConsentText },
           },
         },
-        async (request) => analyses.consentText(request.query.locale),
+        async (request) => analyses.consentText(principalOf(request), request.query.locale),
       );
       members.get(
         '/analysis-consent',
@@ -80,13 +82,26 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
       );
       members.delete(
         '/analysis-consent',
-        { schema: { tags, summary: 'Withdraw consent', querystring: CustomerQuery, response: { 204: NoContent } } },
+        {
+          schema: {
+            tags,
+            summary: 'Withdraw consent, optionally deleting the photos already taken',
+            querystring: WithdrawConsentQuery,
+            response: { 204: NoContent },
+          },
+        },
         async (request, reply) => {
-          await analyses.withdrawConsent(principalOf(request), request.query.customerId, requestMeta(request));
+          const { customerId, deletePhotos } = request.query;
+          await analyses.withdrawConsent(principalOf(request), customerId, { deletePhotos }, requestMeta(request));
           return reply.code(204).send();
         },
       );
+    }),
+  );
 
+  // Results and photos are health data: the customer and the staff who treat them, not the front desk.
+  await app.register(
+    guarded([...HEALTH_DATA_STAFF, 'customer'], async (members) => {
       members.post(
         '/analyses',
         {
@@ -124,7 +139,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
           },
         },
         async (request) => {
-          const page = await analyses.list(principalOf(request), request.query);
+          const page = await analyses.list(principalOf(request), request.query, requestMeta(request));
           return {
             items: page.items.map((r) => ({ ...toAnalysis(r), customerName: r.customer_name })),
             nextCursor: page.nextCursor,
@@ -153,7 +168,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
             response: { 200: z.array(TrendPoint) },
           },
         },
-        async (request) => analyses.trend(principalOf(request), request.query.customerId, request.query.limit),
+        async (request) =>
+          analyses.trend(principalOf(request), request.query.customerId, request.query.limit, requestMeta(request)),
       );
       members.get('/analyses/:id', { schema: { tags, params: IdParams, response: { 200: Analysis } } }, async (request) => {
         const { row, recommendations } = await analyses.get(principalOf(request), request.params.id, requestMeta(request));
@@ -176,7 +192,12 @@ export const analysisRoutes: FastifyPluginAsyncZod<{
           },
         },
         async (request, reply) => {
-          const object = await analyses.image(principalOf(request), request.params.id, request.params.variant);
+          const object = await analyses.image(
+            principalOf(request),
+            request.params.id,
+            request.params.variant,
+            requestMeta(request),
+          );
           // Health data: kept in no cache at all, not even the browser's (a shared device keeps no copy).
           return reply.header('cache-control', 'no-store').type(object.contentType).send(object.body);
         },

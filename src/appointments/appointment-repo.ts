@@ -83,8 +83,12 @@ export async function insertAppointment(tx: Tx, a: NewAppointment): Promise<Appo
   return rows[0]!;
 }
 
-/** One appointment of the clinic; given a customer, only that customer's own (another's is not found). */
-const ONE_APPOINTMENT = 'a.clinic_id = $1 AND a.id = $2 AND ($3::uuid IS NULL OR a.customer_id = $3)';
+/**
+ * One appointment of the clinic; given a customer, only that customer's own (another's is not found).
+ * An erased customer's appointments stay for the clinic's accounts only (no customer): nobody acts on them.
+ */
+const ONE_APPOINTMENT =
+  'a.clinic_id = $1 AND a.id = $2 AND a.customer_id IS NOT NULL AND ($3::uuid IS NULL OR a.customer_id = $3)';
 
 export async function findCalendarEntry(
   tx: Tx,

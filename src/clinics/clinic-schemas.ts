@@ -79,6 +79,9 @@ export const ClinicSettingsPatch = z
       .meta({
         description: `Future appointments a customer may hold when booking for themselves (default ${CUSTOMER_LIMIT_DEFAULTS.maxUpcomingBookingsPerCustomer}).`,
       }),
+    photoRetentionMonths: z.number().int().min(1).max(120).nullable().meta({
+      description: 'Delete the photos and heatmaps of analyses older than this many months (their scores stay); null keeps them.',
+    }),
     signUpPolicy: z
       .enum(SIGN_UP_POLICIES)
       .nullable()
@@ -106,6 +109,7 @@ export const ClinicSettings = z
     brandColor: z.string().optional(),
     monthlyAnalysesPerCustomer: z.number().int(),
     maxUpcomingBookingsPerCustomer: z.number().int(),
+    photoRetentionMonths: z.number().int().nullable(),
     signUpPolicy: z.enum(SIGN_UP_POLICIES),
     bookingLinkShared: z.boolean(),
   })
@@ -252,6 +256,7 @@ export function settingsOf(stored: Record<string, unknown>): ClinicSettings {
   const known = ClinicSettings.partial().parse(stored);
   return {
     ...CUSTOMER_LIMIT_DEFAULTS,
+    photoRetentionMonths: null,
     signUpPolicy: DEFAULT_SIGN_UP_POLICY,
     bookingLinkShared: false,
     ...known,

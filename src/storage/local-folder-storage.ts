@@ -95,7 +95,9 @@ export class LocalFolderStorage implements ObjectStorage {
   }
 
   async *list(prefix: string): AsyncIterable<ListedObject> {
-    const entries = await readdir(this.objects, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+    // Walks only the folder the prefix ends in (one photo's, one analysis's), not the whole store.
+    const folder = prefix.includes('/') ? this.pathOf(this.objects, prefix.slice(0, prefix.lastIndexOf('/'))) : this.objects;
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
       if (isAbsent(error)) return [];
       throw error;
     });

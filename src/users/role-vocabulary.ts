@@ -10,6 +10,11 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Roles a manager can hand out when creating an account: owners are made only by the platform. */
 export const ASSIGNABLE_ON_CREATE = ['clinic_admin', 'clinic_staff', 'receptionist'] as const satisfies readonly StaffRole[];
+/**
+ * The staff who treat customers and so see their skin analyses and photos (health data). The front desk
+ * books and records consent but sees no results or photos.
+ */
+export const HEALTH_DATA_STAFF = ['clinic_owner', 'clinic_admin', 'clinic_staff'] as const satisfies readonly StaffRole[];
 
 /** The staff who change the clinic's settings, catalogue and accounts. */
 export const CLINIC_MANAGERS = ['clinic_owner', 'clinic_admin'] as const satisfies readonly StaffRole[];

@@ -8,6 +8,7 @@ const DEFAULT_SETTINGS = {
   currency: 'THB',
   monthlyAnalysesPerCustomer: 10,
   maxUpcomingBookingsPerCustomer: 5,
+  photoRetentionMonths: null,
   signUpPolicy: 'email-verified',
   bookingLinkShared: false,
 };

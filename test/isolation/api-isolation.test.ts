@@ -137,6 +137,14 @@ const ROUTES: IsolationRoute[] = [
     targets: ['accountCustomer', 'walkInCustomer'],
     receptionist: false,
   },
+  // A leaked erasure would delete B's customer outright.
+  {
+    method: 'POST',
+    path: '/api/customers/:id/erasure',
+    table: 'customers',
+    targets: ['accountCustomer', 'walkInCustomer'],
+    receptionist: false,
+  },
   {
     method: 'GET',
     path: '/api/customers/:id/appointments',
@@ -271,14 +279,21 @@ const ROUTES: IsolationRoute[] = [
 
   // B's analysis is completed, with its photo, thumbnails and a heatmap stored: a leak would serve them
   // (and its live stream would answer at once rather than hang).
-  { method: 'GET', path: '/api/analyses/:id', table: 'skin_analyses', targets: ['analysis'], receptionist: true, customer: true },
+  {
+    method: 'GET',
+    path: '/api/analyses/:id',
+    table: 'skin_analyses',
+    targets: ['analysis'],
+    receptionist: false,
+    customer: true,
+  },
   {
     method: 'GET',
     path: '/api/analyses/:id/images/:variant',
     params: () => ({ variant: 'working' }),
     table: 'skin_analyses',
     targets: ['analysis'],
-    receptionist: true,
+    receptionist: false,
     customer: true,
   },
   {
@@ -287,7 +302,7 @@ const ROUTES: IsolationRoute[] = [
     params: () => ({ variant: 'heatmap-redness' }),
     table: 'skin_analyses',
     targets: ['analysis'],
-    receptionist: true,
+    receptionist: false,
     customer: true,
   },
   {
@@ -295,7 +310,7 @@ const ROUTES: IsolationRoute[] = [
     path: '/api/analyses/:id/events',
     table: 'skin_analyses',
     targets: ['analysis'],
-    receptionist: true,
+    receptionist: false,
     customer: true,
   },
 ];
@@ -720,8 +735,8 @@ const REFERENCES: ReferenceCase[] = [
     problem: 'not-found',
   },
   {
-    name: "A's receptionist uploads a photo for B's customer",
-    caller: 'receptionist',
+    name: "A's owner uploads a photo for B's customer",
+    caller: 'owner',
     foreign: () => b.accountCustomer.id,
     request: (id) => uploadRequest(id, refusedPhoto),
     status: 404,
@@ -752,8 +767,8 @@ const REFERENCES: ReferenceCase[] = [
     nothing: { items: [], nextCursor: null },
   },
   {
-    name: "A's receptionist asks for the score trend of B's customer",
-    caller: 'receptionist',
+    name: "A's owner asks for the score trend of B's customer",
+    caller: 'owner',
     foreign: () => b.accountCustomer.id,
     request: (id) => ({ method: 'GET', url: `/api/analyses/trend?customerId=${id}` }),
     status: 404,
@@ -768,8 +783,8 @@ const REFERENCES: ReferenceCase[] = [
     problem: 'not-found',
   },
   {
-    name: "A's receptionist compares B's analysis with A's",
-    caller: 'receptionist',
+    name: "A's owner compares B's analysis with A's",
+    caller: 'owner',
     foreign: () => b.analysis.id,
     request: (id) => ({ method: 'GET', url: `/api/analyses/compare?a=${id}&b=${a.analysis.id}` }),
     status: 404,
@@ -851,9 +866,9 @@ describe("clinic A never reaches clinic B's rows", () => {
 
   it('A reaches its own analyses and customer with the same requests: the refusals above come from the wall', async () => {
     const own = a.analysis.id;
-    const detail = await asReceptionistA.get(`/api/analyses/${own}`);
+    const detail = await asOwnerA.get(`/api/analyses/${own}`);
     expect(detail.body).toMatchObject({ id: own, customerId: a.customer.id, status: 'completed' });
-    const working = await asReceptionistA.get(`/api/analyses/${own}/images/working`);
+    const working = await asOwnerA.get(`/api/analyses/${own}/images/working`);
     expect([working.status, working.headers['content-type']]).toEqual([200, 'image/jpeg']);
     const heatmap = await asCustomerA.get(`/api/analyses/${own}/images/heatmap-redness`);
     expect([heatmap.status, heatmap.headers['content-type']]).toEqual([200, 'image/png']);
@@ -866,13 +881,13 @@ describe("clinic A never reaches clinic B's rows", () => {
       [own],
     );
     expect(
-      (await asReceptionistA.get(`/api/analyses/trend?customerId=${a.customer.id}`)).body.map(
+      (await asOwnerA.get(`/api/analyses/trend?customerId=${a.customer.id}`)).body.map(
         (x: { analysisId: string }) => x.analysisId,
       ),
     ).toEqual([own]);
     expect((await asOwnerA.get(`/api/analysis-consent?customerId=${a.customer.id}`)).body.granted).toBe(true);
     const { method, url, body, headers } = uploadRequest(a.customer.id, refusedPhoto);
-    expect((await asReceptionistA.request(method, url, body, headers)).status).toBe(202);
+    expect((await asOwnerA.request(method, url, body, headers)).status).toBe(202);
   });
 
   it("A's report counts A's appointments only: B's bookings, staff and treatments on the same days stay out", async () => {

@@ -129,6 +129,7 @@ const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
     analyses_used: 1,
   }),
   clinic_current_figures: (x) => ({ clinic_id: x.clinicId, active_staff: 1 }),
+  erasure_requests: (x) => ({ clinic_id: x.clinicId, customer_id: seededId(x, 'customers') }),
   clinic_running_totals: (x) => ({
     clinic_id: x.clinicId,
     day: '2031-01-01',

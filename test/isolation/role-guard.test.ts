@@ -18,6 +18,8 @@ const ALL_ROLES: Role[] = ['customer', 'receptionist', 'clinic_staff', 'clinic_a
 const STAFF: Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'receptionist'];
 const MANAGERS: Role[] = ['clinic_owner', 'clinic_admin'];
 const MEMBERS: Role[] = [...STAFF, 'customer'];
+// Health data (analyses and photos): not the front desk.
+const TREATING: Role[] = ['clinic_owner', 'clinic_admin', 'clinic_staff', 'customer'];
 
 let n = 0;
 const unique = () => `${Date.now().toString(36)}${++n}`;
@@ -90,6 +92,10 @@ const GUARDED: GuardedRoute[] = [
   { method: 'GET', path: '/api/customers/me', allowed: ['customer'] },
   { method: 'GET', path: '/api/customers/:id/appointments', allowed: STAFF },
   { method: 'PATCH', path: '/api/customers/me', allowed: ['customer'], body: () => ({ phone: '0812345678' }) },
+  { method: 'GET', path: '/api/customers/me/erasure-request', allowed: ['customer'] },
+  { method: 'POST', path: '/api/customers/me/erasure-request', allowed: ['customer'] },
+  { method: 'GET', path: '/api/erasure-requests', allowed: MANAGERS },
+  { method: 'POST', path: '/api/customers/:id/erasure', allowed: MANAGERS },
 
   { method: 'GET', path: '/api/clinic', allowed: MEMBERS },
   { method: 'PATCH', path: '/api/clinic', allowed: MANAGERS, body: () => ({ locale: 'th' }) },
@@ -218,17 +224,17 @@ const GUARDED: GuardedRoute[] = [
   {
     method: 'POST',
     path: '/api/analyses',
-    allowed: MEMBERS,
+    allowed: TREATING,
     query: () => `customerId=${randomUUID()}`,
     multipart: () => multipartFile('photo', 'face.jpg', 'image/jpeg', Buffer.from('not a photo at all')),
     arrange: (client) => client.post('/api/analysis-consent', { version: CONSENT_VERSION, locale: 'en' }),
   },
-  { method: 'GET', path: '/api/analyses', allowed: MEMBERS },
-  { method: 'GET', path: '/api/analyses/compare', allowed: MEMBERS, query: () => `a=${randomUUID()}&b=${randomUUID()}` },
-  { method: 'GET', path: '/api/analyses/trend', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
-  { method: 'GET', path: '/api/analyses/:id', allowed: MEMBERS },
-  { method: 'GET', path: '/api/analyses/:id/images/:variant', allowed: MEMBERS },
-  { method: 'GET', path: '/api/analyses/:id/events', allowed: MEMBERS },
+  { method: 'GET', path: '/api/analyses', allowed: TREATING },
+  { method: 'GET', path: '/api/analyses/compare', allowed: TREATING, query: () => `a=${randomUUID()}&b=${randomUUID()}` },
+  { method: 'GET', path: '/api/analyses/trend', allowed: TREATING, query: () => `customerId=${randomUUID()}` },
+  { method: 'GET', path: '/api/analyses/:id', allowed: TREATING },
+  { method: 'GET', path: '/api/analyses/:id/images/:variant', allowed: TREATING },
+  { method: 'GET', path: '/api/analyses/:id/events', allowed: TREATING },
 ];
 
 // Open to anyone, or acting only on the caller's own session (sign-out-everywhere would end the sessions this test uses).

@@ -117,14 +117,18 @@ function AnalysisTable(props: {
               )}
               <td>
                 <Link href={`/analyses/${a.id}`}>
-                  <img
-                    className="analysis-thumb"
-                    src={`/api/analyses/${a.id}/images/thumb-256`}
-                    alt={t('list.photoOf', { date })}
-                    loading="lazy"
-                    width={64}
-                    height={64}
-                  />
+                  {a.imagesDeleted ? (
+                    t('list.photoDeleted', { date })
+                  ) : (
+                    <img
+                      className="analysis-thumb"
+                      src={`/api/analyses/${a.id}/images/thumb-256`}
+                      alt={t('list.photoOf', { date })}
+                      loading="lazy"
+                      width={64}
+                      height={64}
+                    />
+                  )}
                 </Link>
               </td>
               <td>

@@ -95,7 +95,11 @@ function Result({ analysis, result }: { analysis: Analysis; result: AnalysisResu
       <p className="muted">{t('result.scale')}</p>
       <section aria-labelledby="heatmap-title">
         <h2 id="heatmap-title">{t('result.photo')}</h2>
-        <HeatmapViewer image={analysis.image} result={result} />
+        {analysis.imagesDeleted ? (
+          <p className="muted">{t('result.photosDeleted')}</p>
+        ) : (
+          <HeatmapViewer image={analysis.image} result={result} />
+        )}
       </section>
       <section aria-labelledby="concerns-title">
         <h2 id="concerns-title">{t('result.concerns')}</h2>

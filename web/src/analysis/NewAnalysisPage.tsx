@@ -51,6 +51,7 @@ function ConsentThenPhoto({
   const consent = useConsent(customerId);
   const withdraw = useWithdrawConsent(customerId);
   const [confirming, setConfirming] = useState(false);
+  const [deletePhotos, setDeletePhotos] = useState(false);
   if (consent.isPending) return <p className="loading">{t('app:loading')}</p>;
   if (consent.isError) return <ProblemMessage error={consent.error} />;
   if (!consent.data.granted) return <ConsentStep customerId={customerId} onBehalf={onBehalf} />;
@@ -62,11 +63,15 @@ function ConsentThenPhoto({
         {confirming ? (
           <>
             {t('consent.withdrawConfirm')}{' '}
+            <label className="delete-photos">
+              <input type="checkbox" checked={deletePhotos} onChange={(e) => setDeletePhotos(e.target.checked)} />{' '}
+              {t('consent.deletePhotos')}
+            </label>{' '}
             <button
               type="button"
               className="secondary"
               disabled={withdraw.isPending}
-              onClick={() => withdraw.mutate(undefined, { onSettled: () => setConfirming(false) })}
+              onClick={() => withdraw.mutate(deletePhotos, { onSettled: () => setConfirming(false) })}
             >
               {t('consent.withdrawYes')}
             </button>{' '}

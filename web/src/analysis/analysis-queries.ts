@@ -75,8 +75,13 @@ export function useGrantConsent(customerId: string | undefined) {
 export function useWithdrawConsent(customerId: string | undefined) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api<void>(withQuery('/api/analysis-consent', { customerId }), { method: 'DELETE' }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: analysisKeys.consent(customerId) }),
+    mutationFn: (deletePhotos: boolean) =>
+      api<void>(withQuery('/api/analysis-consent', { customerId, deletePhotos: deletePhotos ? 'true' : undefined }), {
+        method: 'DELETE',
+      }),
+    // Deleted photos change every analysis page that showed them.
+    onSuccess: (_, deletePhotos) =>
+      queryClient.invalidateQueries({ queryKey: deletePhotos ? ['analyses'] : analysisKeys.consent(customerId) }),
   });
 }
 

@@ -68,6 +68,7 @@ const PAGES: [string, Page, OpeningData?][] = [
   ['/team', lazyPage(() => import('../team/TeamPage.tsx'), 'TeamPage')],
   ['/team/:id', lazyPage(() => import('../team/MemberPage.tsx'), 'MemberPage')],
   ['/reports', lazyPage(() => import('../reports/ClinicReportPage.tsx'), 'ClinicReportPage')],
+  ['/my-data', lazyPage(() => import('../data-rights/MyDataPage.tsx'), 'MyDataPage')],
   ['/admin/analytics', lazyPage(() => import('../admin/ClinicPerformancePage.tsx'), 'ClinicPerformancePage')],
   ['/admin/clinics', lazyPage(() => import('../admin/ClinicsPage.tsx'), 'ClinicsPage')],
   ['/admin/clinics/:id', lazyPage(() => import('../admin/ClinicPage.tsx'), 'ClinicPage')],

@@ -1,4 +1,4 @@
-import { CLINIC_MANAGERS, STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
+import { CLINIC_MANAGERS, HEALTH_DATA_STAFF, STAFF_ROLES } from '../../../src/users/role-vocabulary.ts';
 import type { Role } from '../auth/use-me.ts';
 
 export interface NavItem {
@@ -12,7 +12,7 @@ export interface NavItem {
 export const NAVIGATION: NavItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', roles: STAFF_ROLES },
   { path: '/my-appointments', label: 'nav.myAppointments', roles: ['customer'] },
-  { path: '/analyses', label: 'nav.analyses', roles: [...STAFF_ROLES, 'customer'] },
+  { path: '/analyses', label: 'nav.analyses', roles: [...HEALTH_DATA_STAFF, 'customer'] },
   { path: '/customers', label: 'nav.customers', roles: STAFF_ROLES },
   { path: '/team', label: 'nav.team', roles: CLINIC_MANAGERS },
   { path: '/reports', label: 'nav.reports', roles: CLINIC_MANAGERS },
@@ -21,6 +21,7 @@ export const NAVIGATION: NavItem[] = [
   { path: '/setup/rooms', label: 'nav.rooms', roles: STAFF_ROLES },
   { path: '/setup/hours', label: 'nav.workingHours', roles: CLINIC_MANAGERS },
   { path: '/setup/clinic', label: 'nav.clinicSettings', roles: CLINIC_MANAGERS },
+  { path: '/my-data', label: 'nav.myData', roles: ['customer'] },
   { path: '/admin/analytics', label: 'nav.clinicPerformance', roles: ['super_admin'] },
   { path: '/admin/clinics', label: 'nav.clinics', roles: ['super_admin'] },
   { path: '/admin/audit-logs', label: 'nav.auditLog', roles: ['super_admin'] },

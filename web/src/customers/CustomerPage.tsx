@@ -7,7 +7,10 @@ import { TableHead } from '../app/TableHead.tsx';
 import { useFormat } from '../i18n/format.ts';
 import type { Appointment } from '../appointments/appointment-types.ts';
 import { AppointmentCells } from '../appointments/AppointmentCells.tsx';
-import { useClinicMember } from '../auth/use-me.ts';
+import { HEALTH_DATA_STAFF } from '../../../src/users/role-vocabulary.ts';
+import { useClinicMember, type Role } from '../auth/use-me.ts';
+import { EraseCustomerPanel } from '../data-rights/EraseCustomerPanel.tsx';
+import { erases } from '../data-rights/data-rights-types.ts';
 import type { Customer } from './customer-types.ts';
 import './customers.css';
 
@@ -17,10 +20,12 @@ type When = 'upcoming' | 'past';
 export function CustomerPage() {
   const { id } = useParams<{ id: string }>();
   const member = useClinicMember();
-  return member ? <CustomerRecord id={id} timeZone={member.clinic.timeZone} /> : null;
+  return member ? <CustomerRecord id={id} timeZone={member.clinic.timeZone} role={member.role} /> : null;
 }
 
-function CustomerRecord({ id, timeZone }: { id: string; timeZone: string }) {
+const seesHealthData = (role: Role) => (HEALTH_DATA_STAFF as readonly Role[]).includes(role);
+
+function CustomerRecord({ id, timeZone, role }: { id: string; timeZone: string; role: Role }) {
   const { t } = useTranslation('customers');
   const format = useFormat(timeZone);
   // A birth date is a calendar date, not an instant: read in UTC it is the same day everywhere.
@@ -42,9 +47,11 @@ function CustomerRecord({ id, timeZone }: { id: string; timeZone: string }) {
         <>
           <div className="customer-head">
             <h1>{customer.data.fullName}</h1>
-            <Link href={`/analyses?customerId=${id}`} className="button secondary">
-              {t('analyses')}
-            </Link>
+            {seesHealthData(role) && (
+              <Link href={`/analyses?customerId=${id}`} className="button secondary">
+                {t('analyses')}
+              </Link>
+            )}
           </div>
           <dl className="card contact">
             <dt>{t('phone')}</dt>
@@ -68,6 +75,7 @@ function CustomerRecord({ id, timeZone }: { id: string; timeZone: string }) {
           <Visits customerId={id} timeZone={timeZone} when="upcoming" />
           <h2>{t('past')}</h2>
           <Visits customerId={id} timeZone={timeZone} when="past" />
+          {erases(role) && <EraseCustomerPanel customerId={id} name={customer.data.fullName} timeZone={timeZone} />}
         </>
       )}
     </section>

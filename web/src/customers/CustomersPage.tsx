@@ -7,6 +7,8 @@ import { LoadMore } from '../app/LoadMore.tsx';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { useClinicMember } from '../auth/use-me.ts';
+import { ErasureRequestsPanel } from '../data-rights/ErasureRequestsPanel.tsx';
+import { erases } from '../data-rights/data-rights-types.ts';
 import type { CustomerPage } from './customer-types.ts';
 import { useDebouncedValue } from './use-debounced-value.ts';
 import './customers.css';
@@ -17,10 +19,10 @@ const SEARCH_PAUSE_MS = 300;
 /** Staff find a customer by part of a name, phone number or email; newest records first. */
 export function CustomersPage() {
   const member = useClinicMember();
-  return member ? <CustomerSearch timeZone={member.clinic.timeZone} /> : null;
+  return member ? <CustomerSearch timeZone={member.clinic.timeZone} managing={erases(member.role)} /> : null;
 }
 
-function CustomerSearch({ timeZone }: { timeZone: string }) {
+function CustomerSearch({ timeZone, managing }: { timeZone: string; managing: boolean }) {
   const { t } = useTranslation('customers');
   const format = useFormat(timeZone);
   const [params, setParams] = useSearchParams();
@@ -37,6 +39,7 @@ function CustomerSearch({ timeZone }: { timeZone: string }) {
   return (
     <section className="customers">
       <h1>{t('title')}</h1>
+      {managing && <ErasureRequestsPanel timeZone={timeZone} />}
       <label className="search">
         {t('search')}
         <input
