@@ -49,6 +49,7 @@ import { analysisRoutes } from './analysis/routes.ts';
 import { analyticsRoutes } from './analytics/routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import type { AnalysisEvents } from './analysis/analysis-events.ts';
+import type { NotificationEvents } from './notifications/notification-events.ts';
 
 export interface AppDeps {
   config: Config;
@@ -57,6 +58,7 @@ export interface AppDeps {
   redis: Redis | null;
   services: Services;
   analysisEvents: AnalysisEvents;
+  notificationEvents: NotificationEvents;
   metrics: Metrics;
   errors: ErrorTracking;
 }
@@ -71,6 +73,7 @@ export async function buildApp({
   redis,
   services,
   analysisEvents,
+  notificationEvents,
   metrics,
   errors,
 }: AppDeps): Promise<FastifyInstance> {
@@ -162,7 +165,6 @@ export async function buildApp({
     await typed.register(roomRoutes, { prefix: '/api', rooms: services.rooms });
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });
     await typed.register(appointmentRoutes, { prefix: '/api', appointments: services.appointments });
-    await typed.register(notificationRoutes, { prefix: '/api', notifications: services.notifications });
     const liveSession = sessionLookup(db.app, services.sessions, config.SESSION_IDLE_HOURS);
     const streams = eventStreams({
       maxSeconds: config.SSE_MAX_SECONDS,
@@ -175,6 +177,12 @@ export async function buildApp({
       config,
       analyses: services.analyses,
       events: analysisEvents,
+      streams,
+    });
+    await typed.register(notificationRoutes, {
+      prefix: '/api',
+      notifications: services.notifications,
+      events: notificationEvents,
       streams,
     });
     await typed.register(analyticsRoutes, { prefix: '/api', analytics: services.analytics });

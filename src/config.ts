@@ -174,6 +174,10 @@ const EnvSchema = z.object({
   EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
   INVITATION_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  // Email and LINE notices that fail are retried with exponential backoff from this first delay.
+  NOTIFICATION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  // The LINE Messaging API; each clinic stores its own channel access token.
+  LINE_API_URL: z.url().default('https://api.line.me'),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),

@@ -2,6 +2,7 @@ import { auditPartitionsJob } from '../audit/audit-partitions-job.ts';
 import { appointmentReminderJob } from '../appointments/appointment-reminder-job.ts';
 import { analysisDeadLetterJob, analysisJob } from '../analysis/analysis-job.ts';
 import { orphanObjectsJob } from '../analysis/orphan-objects-job.ts';
+import { notificationDeliveryJob } from '../notifications/notification-delivery-job.ts';
 import type { JobDefinition } from './job-context.ts';
 
 /** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
@@ -12,4 +13,5 @@ export const JOBS: readonly JobDefinition[] = [
   analysisDeadLetterJob as JobDefinition,
   analysisJob as JobDefinition,
   orphanObjectsJob,
+  notificationDeliveryJob as JobDefinition,
 ];
