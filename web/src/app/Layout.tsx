@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api } from '../api/client.ts';
@@ -7,6 +7,9 @@ import type { Me } from '../auth/use-me.ts';
 import { isLocale, LOCALES } from '../../../src/i18n/locale-vocabulary.ts';
 import { chooseLanguage } from '../i18n/i18n.ts';
 import { navigationFor } from './navigation.ts';
+
+// The badge and its live stream are a chunk of their own: the first chunk stays the shell.
+const InboxBadge = lazy(() => import('../notifications/InboxBadge.tsx').then((m) => ({ default: m.InboxBadge })));
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', th: 'ไทย', zh: '中文' };
 
@@ -33,6 +36,11 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
             </Link>
           ))}
         </nav>
+        {me.clinic && (
+          <Suspense fallback={null}>
+            <InboxBadge />
+          </Suspense>
+        )}
         <span className="who">{me.fullName}</span>
         <select
           aria-label={t('language')}
