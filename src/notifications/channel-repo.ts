@@ -83,7 +83,7 @@ export async function insertDelivery(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO notification_deliveries (clinic_id, notification_id, channel, address) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (notification_id, channel) DO NOTHING`,
+     ON CONFLICT (clinic_id, notification_id, channel) DO NOTHING`,
     [d.clinicId, d.notificationId, d.channel, d.address],
   );
 }

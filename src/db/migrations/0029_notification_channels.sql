@@ -8,7 +8,7 @@ ALTER TABLE notifications ADD COLUMN event_id uuid;
 DROP INDEX notifications_appointment_kind_channel_key;
 CREATE UNIQUE INDEX notifications_appointment_kind_channel_key ON notifications (appointment_id, kind, channel)
   WHERE appointment_id IS NOT NULL AND event_id IS NULL;
-CREATE UNIQUE INDEX notifications_event_recipient_key ON notifications (event_id, recipient_user_id) WHERE event_id IS NOT NULL;
+CREATE UNIQUE INDEX notifications_event_recipient_key ON notifications (clinic_id, event_id, recipient_user_id) WHERE event_id IS NOT NULL;
 -- The inbox: a recipient's rows newest first, and their unread count.
 CREATE INDEX notifications_inbox_idx ON notifications (clinic_id, recipient_user_id, created_at DESC, id DESC) WHERE channel = 'in_app';
 CREATE INDEX notifications_unread_idx ON notifications (clinic_id, recipient_user_id) WHERE channel = 'in_app' AND read_at IS NULL;
@@ -25,7 +25,7 @@ CREATE TABLE notification_deliveries (
   error text,
   sent_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (notification_id, channel)
+  UNIQUE (clinic_id, notification_id, channel)
 );
 CREATE INDEX notification_deliveries_clinic_idx ON notification_deliveries (clinic_id, created_at DESC);
 
