@@ -26,6 +26,7 @@ export interface DeliveryRow {
   attempts: number;
   title: string;
   body: string;
+  clinic_name: string;
 }
 
 /** The stored choices of these people; someone who never chose has no row (email on, LINE off). */
@@ -91,8 +92,8 @@ export async function insertDelivery(
 /** The deliveries of a notification not sent yet, with what they say. */
 export async function unsentDeliveries(tx: Tx, clinicId: string, notificationId: string): Promise<DeliveryRow[]> {
   const { rows } = await tx.query<DeliveryRow>(
-    `SELECT d.id, d.clinic_id, d.notification_id, d.channel, d.address, d.status, d.attempts, n.title, n.body
-     FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+    `SELECT d.id, d.clinic_id, d.notification_id, d.channel, d.address, d.status, d.attempts, n.title, n.body, c.name AS clinic_name
+     FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id JOIN clinics c ON c.id = d.clinic_id
      WHERE d.clinic_id = $1 AND d.notification_id = $2 AND d.status <> 'sent' ORDER BY d.channel`,
     [clinicId, notificationId],
   );

@@ -21,7 +21,8 @@ export function createNotificationDelivery({
   async function send(d: DeliveryRow, lineToken: string | null): Promise<void> {
     if (d.channel === 'email') {
       if (!email) throw new Error('email is not configured');
-      await email.send({ to: d.address, subject: d.title, text: d.body });
+      // Signed with the clinic's name: the reader knows who writes, whatever the notice says.
+      await email.send({ to: d.address, subject: d.title, text: `${d.body}\n\n${d.clinic_name}` });
     } else {
       if (!lineToken) throw new Error('the clinic has no LINE channel enabled');
       // The delivery's id is the retry key: a push whose answer was lost is not shown twice.

@@ -44,12 +44,14 @@ export interface NotificationOutbox {
 export function createNotificationOutbox({ jobs, emailEnabled }: { jobs: PgBoss; emailEnabled: boolean }): NotificationOutbox {
   return {
     async publish(tx, event) {
-      if (event.recipients.length === 0) return;
+      // Someone with neither an account nor an address (a walk-in without email) cannot be told anything.
+      const recipients = event.recipients.filter((r) => r.userId || r.email);
+      if (recipients.length === 0) return;
       const eventId = randomUUID();
-      const accounts = event.recipients.flatMap((r) => (r.userId ? [r.userId] : []));
+      const accounts = recipients.flatMap((r) => (r.userId ? [r.userId] : []));
       const preferences = await findPreferences(tx, event.clinicId, accounts);
       const line = await findLineChannel(tx, event.clinicId);
-      for (const recipient of event.recipients) {
+      for (const recipient of recipients) {
         const { title, body } = event.message(recipient.locale);
         const { rows } = await tx.query<{ id: string }>(
           `INSERT INTO notifications (clinic_id, appointment_id, recipient_user_id, customer_id, channel, kind, title, body, status, sent_at, event_id)

@@ -82,8 +82,10 @@ describe('delivering notices by email and LINE', () => {
     expect(line.delivered).toHaveLength(1);
     expect(line.delivered[0]!.body.to).toBe(lineUserId);
     expect(line.delivered[0]!.body.messages[0]!.text).toContain('预约已确认');
-    const mails = smtp.messages.filter((m) => m.to.includes(customerUser.email));
+    const mails = await smtp.mailsTo(customerUser.email);
     expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('预约已确认');
+    expect(mails[0]!.text).toContain(`Clinic ${clinic.slug}`);
     // Booking staff with email on got the online booking; the owner who turned it off did not.
     expect(smtp.messages.filter((m) => m.to.some((to) => to.startsWith('clinic_owner-')))).toHaveLength(0);
   });

@@ -109,6 +109,18 @@ describe('appointment events make notifications', () => {
     expect(await kindsFor(s.customerUser.id)).toEqual(['appointment_booked']);
     expect(await kindsFor(s.receptionistUser.id)).toEqual([]);
     expect(await kindsFor(s.ownerUser.id)).toEqual([]);
+
+    // A walk-in with neither an account nor an address is told nothing, and nothing is kept for them.
+    const walkIn = await s.receptionist.post('/api/appointments', {
+      treatmentId: s.treatment.id,
+      startsAt: localInstant(localDateInDays(4), '14:00'),
+      newCustomer: { fullName: 'Walk-in guest' },
+    });
+    expect(walkIn.status).toBe(201);
+    const kept = await t.db.owner.query('SELECT count(*)::int AS n FROM notifications WHERE appointment_id = $1', [
+      walkIn.body.id,
+    ]);
+    expect(kept.rows[0].n).toBe(0);
   });
 
   it('moving and cancelling are told to the customer; a customer cancelling is told to the staff too', async () => {

@@ -66,5 +66,15 @@ describe.runIf(browserAvailable)('the live inbox', () => {
     await front.getByRole('button', { name: 'Mark all as read' }).click();
     await front.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     expect(await front.getByTestId('unread-badge').count()).toBe(0);
+
+    // The channel choices under the inbox: email off, saved for this person.
+    await front.getByLabel('By email').uncheck();
+    await front.getByRole('button', { name: 'Save' }).click();
+    await front.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = await t.db.owner.query('SELECT email, line FROM notification_preferences WHERE user_id = $1', [
+      receptionist.id,
+    ]);
+    expect(saved.rows).toEqual([{ email: false, line: false }]);
+    expect(await seriousAccessibilityViolations(front)).toEqual([]);
   }, 120_000);
 });
