@@ -53,6 +53,7 @@ import { analyticsRoutes } from './analytics/routes.ts';
 import { clinicReportRoutes } from './reports/routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import type { AnalysisEvents } from './analysis/analysis-events.ts';
+import type { NotificationEvents } from './notifications/notification-events.ts';
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +62,7 @@ export interface AppDeps {
   redis: Redis | null;
   services: Services;
   analysisEvents: AnalysisEvents;
+  notificationEvents: NotificationEvents;
   metrics: Metrics;
   errors: ErrorTracking;
 }
@@ -75,6 +77,7 @@ export async function buildApp({
   redis,
   services,
   analysisEvents,
+  notificationEvents,
   metrics,
   errors,
 }: AppDeps): Promise<FastifyInstance> {
@@ -169,7 +172,6 @@ export async function buildApp({
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });
     await typed.register(setupRoutes, { prefix: '/api', setupProgress: services.setupProgress });
     await typed.register(appointmentRoutes, { prefix: '/api', appointments: services.appointments });
-    await typed.register(notificationRoutes, { prefix: '/api', notifications: services.notifications });
     const liveSession = sessionLookup(db.app, services.sessions, config.SESSION_IDLE_HOURS);
     const streams = eventStreams({
       maxSeconds: config.SSE_MAX_SECONDS,
@@ -182,6 +184,12 @@ export async function buildApp({
       config,
       analyses: services.analyses,
       events: analysisEvents,
+      streams,
+    });
+    await typed.register(notificationRoutes, {
+      prefix: '/api',
+      notifications: services.notifications,
+      events: notificationEvents,
       streams,
     });
     await typed.register(analyticsRoutes, { prefix: '/api', analytics: services.analytics });

@@ -189,6 +189,10 @@ const EnvSchema = z.object({
   TOTP_ENCRYPTION_KEY: z.string().min(32).optional(),
   // Roles that must turn on two-factor sign-in before anything else; "none" for no one.
   TWO_FACTOR_REQUIRED_ROLES: roleList.optional(),
+  // Email and LINE notices that fail are retried with exponential backoff from this first delay.
+  NOTIFICATION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  // The LINE Messaging API; each clinic stores its own channel access token.
+  LINE_API_URL: z.url().default('https://api.line.me'),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),

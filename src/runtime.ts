@@ -11,6 +11,7 @@ import { createJobQueue, prepareJobQueue } from './jobs/job-queue.ts';
 import { JOBS } from './jobs/job-registry.ts';
 import { createEmailSender } from './notifications/email-sender.ts';
 import { createNotifier, type Notifier } from './notifications/notifier.ts';
+import { createNotificationEvents, type NotificationEvents } from './notifications/notification-events.ts';
 import { createServices, type Services } from './services.ts';
 import { createObjectStorage, type ObjectStorage } from './storage/object-storage.ts';
 import { createAnalysisEvents, type AnalysisEvents } from './analysis/analysis-events.ts';
@@ -30,6 +31,8 @@ export interface Runtime {
   storage: ObjectStorage;
   /** Analysis progress from every worker, for this node's live streams. */
   analysisEvents: AnalysisEvents;
+  /** New inbox rows from every node and worker, for this node's live inboxes. */
+  notificationEvents: NotificationEvents;
   /** This process's figures, served at /metrics. */
   metrics: Metrics;
   /** Unhandled errors, 5xx answers and finally failed jobs, to Sentry when SENTRY_DSN is set. */
@@ -55,6 +58,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
   const notifier = createNotifier(log, email);
   const storage = createObjectStorage(config);
   const analysisEvents = createAnalysisEvents(ownerUrl, log);
+  const notificationEvents = createNotificationEvents(ownerUrl, log);
   const services = createServices({ config, db, log, redis, jobs, storage, notifier, email, metrics });
   let jobsStarted = false;
   return {
@@ -67,6 +71,7 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
     notifier,
     storage,
     analysisEvents,
+    notificationEvents,
     metrics,
     errors,
     async start() {
@@ -74,15 +79,17 @@ export function createRuntime(config: Config, log: Logger, ownerUrl: string): Ru
       await prepareJobQueue(jobs, JOBS, config, ownerUrl);
       jobsStarted = true;
       await analysisEvents.start();
+      await notificationEvents.start();
     },
     buildApp() {
       services.systemNodes.serves('api');
-      return buildApp({ config, db, log, redis, services, analysisEvents, metrics, errors });
+      return buildApp({ config, db, log, redis, services, analysisEvents, notificationEvents, metrics, errors });
     },
     async close() {
       await services.systemNodes.stop();
       if (jobsStarted) await jobs.stop({ graceful: false, wait: true });
       await analysisEvents.close();
+      await notificationEvents.close();
       email?.close();
       await services.invalidations.close();
       await db.close();

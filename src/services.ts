@@ -38,6 +38,9 @@ import { createScheduleService } from './schedules/schedule-service.ts';
 import { createSetupProgressService } from './setup/setup-progress-service.ts';
 import { createAppointmentService } from './appointments/appointment-service.ts';
 import { createNotificationService } from './notifications/notification-service.ts';
+import { createNotificationOutbox } from './notifications/notification-outbox.ts';
+import { createNotificationDelivery } from './notifications/notification-delivery.ts';
+import { createLineClient } from './notifications/line-client.ts';
 import { createAnalyticsCache } from './analytics/analytics-cache.ts';
 import { createClinicAnalyticsService } from './analytics/clinic-analytics-service.ts';
 import type { ClinicAnalyticsPage } from './analytics/clinic-analytics-schemas.ts';
@@ -77,6 +80,7 @@ export function createServices({
   const signInThrottle = createSignInThrottle(config, redis);
   const twoFactor = createTwoFactorService({ pool: db.app, redis, config, sessions });
   const sendAccountEmail = createAccountMail(email, log);
+  const outbox = createNotificationOutbox({ jobs, emailEnabled: email !== null });
   return {
     invalidations,
     sessions,
@@ -103,10 +107,11 @@ export function createServices({
     rooms: createRoomService(db.app, responses),
     schedules: createScheduleService(db.app, responses),
     setupProgress: createSetupProgressService(db.app),
-    appointments: createAppointmentService(db.app, clinics, jobs, responses),
+    appointments: createAppointmentService(db.app, clinics, jobs, responses, outbox),
     notifications: createNotificationService(db.app),
+    notificationDelivery: createNotificationDelivery({ pool: db.app, email, line: createLineClient(config.LINE_API_URL), log }),
     analyses: createAnalysisService({ pool: db.app, storage, jobs, clinics, redis, config }),
-    analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config, metrics: metrics.analyses }),
+    analysisRuns: createAnalysisRuns({ pool: db.app, storage, jobs, config, metrics: metrics.analyses, outbox }),
     analysisObjects: createAnalysisObjects({ pool: db.app, storage }),
     reminders: createReminderDelivery({ pool: db.app, notifier, log }),
     auditPartitions: createAuditPartitions(db.owner),

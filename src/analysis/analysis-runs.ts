@@ -21,6 +21,8 @@ import {
   type AnalysisRow,
 } from './analysis-repo.ts';
 import { heatmapKey } from './heatmap-key.ts';
+import { noticeAnalysisOutcome } from './analysis-notices.ts';
+import type { NotificationOutbox } from '../notifications/notification-outbox.ts';
 import { ProviderPermanentError, ProviderRetryableError } from './openai-analyzer.ts';
 import { CONCERNS } from './skin-analyzer.ts';
 import { isFinished, STAGE_PROGRESS } from './analysis-vocabulary.ts';
@@ -33,6 +35,7 @@ export interface AnalysisRunDeps {
   jobs: PgBoss;
   config: Config;
   metrics: AnalysisMetrics;
+  outbox: NotificationOutbox;
 }
 
 async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise<Buffer> {
@@ -43,7 +46,7 @@ async function bodyOf(object: { body: NodeJS.ReadableStream | Buffer }): Promise
 }
 
 /** The background half of an analysis: what the analysis jobs do with a queued photo. */
-export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: AnalysisRunDeps) {
+export function createAnalysisRuns({ pool, storage, jobs, config, metrics, outbox }: AnalysisRunDeps) {
   const clinicScope = (clinicId: string): TenantScope => ({ clinicId, userId: null, role: null });
 
   /** Runs one stage of `row`'s analysis in a span of its own and records how long it took. */
@@ -86,6 +89,8 @@ export function createAnalysisRuns({ pool, storage, jobs, config, metrics }: Ana
       // Heatmaps are counted, never refused: the analysis is paid for; a clinic over its storage quota is
       // refused at its next upload.
       else if (finished) await addStorageBytes(tx, row.clinic_id, outcome.heatmapBytes, null);
+      if (finished && (outcome.status === 'completed' || outcome.status === 'rejected'))
+        await noticeAnalysisOutcome(tx, outbox, row, outcome.status);
       await notifyProgress(tx, {
         id: row.id,
         clinicId: row.clinic_id,

@@ -31,6 +31,8 @@ import {
 import { assertBelowBookingCap } from './booking-cap.ts';
 import { cancellationFee, type CancellationFee } from './cancellation-fee.ts';
 import { scheduleReminders, withdrawReminders } from './appointment-reminders.ts';
+import type { NotificationOutbox } from '../notifications/notification-outbox.ts';
+import { noticeAppointmentChange } from './appointment-notices.ts';
 
 export interface BookingInput {
   treatmentId: string;
@@ -48,6 +50,7 @@ export function createAppointmentService(
   clinics: ClinicService,
   jobs: PgBoss,
   responses: ResponseCache,
+  outbox: NotificationOutbox,
   clock: () => Date = () => new Date(),
 ) {
   const changingAvailability = availabilityWriter(pool, responses);
@@ -208,6 +211,7 @@ export function createAppointmentService(
           createdByUserId: actor.userId,
         });
         await scheduleReminders(tx, jobs, row, clock());
+        await noticeAppointmentChange(tx, outbox, actor, { clinicId, id: row.id }, 'booked');
         await audit(
           tx,
           actor,
@@ -295,6 +299,7 @@ export function createAppointmentService(
         }
         await setStatus(tx, row.id, 'cancelled', { feeSatang: fee.feeSatang, reason: input.reason ?? null });
         await withdrawReminders(tx, jobs, row.id);
+        await noticeAppointmentChange(tx, outbox, actor, { clinicId, id: row.id }, 'cancelled', fee.feeSatang);
         await audit(
           tx,
           actor,
@@ -341,6 +346,7 @@ export function createAppointmentService(
         await moveAppointment(tx, row.id, to);
         await withdrawReminders(tx, jobs, row.id);
         await scheduleReminders(tx, jobs, { ...row, starts_at: startsAt }, clock());
+        await noticeAppointmentChange(tx, outbox, actor, { clinicId, id: row.id }, 'rescheduled');
         await audit(
           tx,
           actor,
@@ -368,6 +374,7 @@ export function createAppointmentService(
         await setStatus(tx, row.id, to);
         // Once the visit has begun (or was missed), reminders have nothing left to say.
         if (to !== 'confirmed') await withdrawReminders(tx, jobs, row.id);
+        if (to === 'no_show') await noticeAppointmentChange(tx, outbox, actor, { clinicId, id: row.id }, 'no_show');
         await audit(
           tx,
           actor,

@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n/locale-vocabulary.ts';
+import { fillTemplate, formatWhen, localName } from '../notifications/notice-text.ts';
 import type { ReminderKind } from './appointment-reminders.ts';
 
 const TEXT: Record<Locale, { title: Record<ReminderKind, string>; body: string }> = {
@@ -29,16 +30,11 @@ export interface ReminderFacts {
 /** The reminder in the customer's language, with the time in the clinic's zone. */
 export function reminderMessage(f: ReminderFacts): { title: string; body: string } {
   const text = TEXT[f.locale];
-  const when = new Intl.DateTimeFormat(f.locale === 'zh' ? 'zh-CN' : f.locale === 'th' ? 'th-TH' : 'en-GB', {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: f.timeZone,
-  }).format(f.startsAt);
-  const treatment = f.treatment[f.locale] ?? f.treatment.en ?? f.treatment.th ?? f.treatment.zh ?? '';
-  const body = text.body
-    .replace('{treatment}', treatment)
-    .replace('{clinic}', f.clinic)
-    .replace('{when}', when)
-    .replace('{staff}', f.staff);
+  const body = fillTemplate(text.body, {
+    treatment: localName(f.locale, f.treatment),
+    clinic: f.clinic,
+    when: formatWhen(f.locale, f.timeZone, f.startsAt),
+    staff: f.staff,
+  });
   return { title: text.title[f.kind], body };
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Cursor } from '../http/pagination.ts';
 import type { Tx } from './tenant-transaction.ts';
 
-type KeysetTable = 'customers' | 'users';
+type KeysetTable = 'customers' | 'users' | 'notifications';
 
 /**
  * The condition "after this cursor" for lists ordered by (created_at DESC, id DESC) in one clinic

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { ErrorTracking } from '../errors/error-tracking.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { NotificationDelivery } from '../notifications/notification-delivery.ts';
 import type { SystemNodes } from '../system/system-nodes.ts';
 import type { QueueDefinition } from './job-queue.ts';
 
@@ -18,6 +19,7 @@ export interface JobContext {
     analysisRuns: AnalysisRuns;
     analysisObjects: AnalysisObjects;
     reminders: ReminderDelivery;
+    notificationDelivery: NotificationDelivery;
     auditPartitions: AuditPartitions;
     systemNodes: Pick<SystemNodes, 'serves'>;
   };

@@ -4,6 +4,7 @@ import { analysisDeadLetterJob, analysisJob } from '../analysis/analysis-job.ts'
 import { imageRemovalJob } from '../analysis/image-removal-job.ts';
 import { orphanObjectsJob } from '../analysis/orphan-objects-job.ts';
 import { photoRetentionJob } from '../analysis/photo-retention-job.ts';
+import { notificationDeliveryJob } from '../notifications/notification-delivery-job.ts';
 import type { JobDefinition } from './job-context.ts';
 
 /** Every job the workers run; each queue named here is created at boot by senders and workers alike. */
@@ -16,4 +17,5 @@ export const JOBS: readonly JobDefinition[] = [
   orphanObjectsJob,
   imageRemovalJob as JobDefinition,
   photoRetentionJob,
+  notificationDeliveryJob as JobDefinition,
 ];

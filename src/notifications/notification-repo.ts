@@ -1,4 +1,6 @@
+import { newestFirst } from '../db/keyset.ts';
 import type { Tx } from '../db/tenant-transaction.ts';
+import type { Cursor } from '../http/pagination.ts';
 
 export type Channel = 'in_app' | 'email' | 'log';
 
@@ -17,6 +19,7 @@ export interface NotificationRow {
   sent_at: Date | null;
   read_at: Date | null;
   created_at: Date;
+  event_id: string | null;
 }
 
 export interface NewNotification {
@@ -35,7 +38,7 @@ export async function insertNotification(tx: Tx, n: NewNotification): Promise<No
   const { rows } = await tx.query<NotificationRow>(
     `INSERT INTO notifications (clinic_id, appointment_id, recipient_user_id, customer_id, channel, kind, title, body)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (appointment_id, kind, channel) WHERE appointment_id IS NOT NULL DO NOTHING RETURNING *`,
+     ON CONFLICT (appointment_id, kind, channel) WHERE appointment_id IS NOT NULL AND event_id IS NULL DO NOTHING RETURNING *`,
     [n.clinicId, n.appointmentId, n.recipientUserId, n.customerId, n.channel, n.kind, n.title, n.body],
   );
   return rows[0];
@@ -60,20 +63,34 @@ export async function recordDelivery(
   );
 }
 
-export async function listForRecipient(
+/** One page of a person's inbox, newest first (limit + 1 rows: see pageByCreation). */
+export function listForRecipient(
   tx: Tx,
   clinicId: string,
   userId: string,
   unreadOnly: boolean,
-  limit: number,
+  page: { after: Cursor | null; limit: number },
 ): Promise<NotificationRow[]> {
-  const { rows } = await tx.query<NotificationRow>(
-    `SELECT * FROM notifications
-     WHERE clinic_id = $1 AND recipient_user_id = $2 AND channel = 'in_app' AND (NOT $3 OR read_at IS NULL)
-     ORDER BY created_at DESC, id DESC LIMIT $4`,
-    [clinicId, userId, unreadOnly, limit],
+  const where = ['clinic_id = $1', 'recipient_user_id = $2', "channel = 'in_app'"];
+  if (unreadOnly) where.push('read_at IS NULL');
+  return newestFirst<NotificationRow>(tx, 'notifications', '*', { where, params: [clinicId, userId] }, page);
+}
+
+export async function countUnread(tx: Tx, clinicId: string, userId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM notifications
+     WHERE clinic_id = $1 AND recipient_user_id = $2 AND channel = 'in_app' AND read_at IS NULL`,
+    [clinicId, userId],
   );
-  return rows;
+  return rows[0]!.n;
+}
+
+export async function markAllRead(tx: Tx, clinicId: string, userId: string): Promise<void> {
+  await tx.query(
+    `UPDATE notifications SET read_at = now()
+     WHERE clinic_id = $1 AND recipient_user_id = $2 AND channel = 'in_app' AND read_at IS NULL`,
+    [clinicId, userId],
+  );
 }
 
 export async function markRead(tx: Tx, clinicId: string, userId: string, id: string): Promise<boolean> {

@@ -89,6 +89,10 @@ describe('upload and analysis', () => {
     const detail = await finishedAnalysis(customer, id);
     expect(detail.status).toBe('completed');
     expect(detail.result.overallScore).toBeGreaterThanOrEqual(1);
+    // The customer is told, in the same transaction that stored the result.
+    expect((await customer.get('/api/notifications')).body.items.map((n: { kind: string }) => n.kind)).toEqual([
+      'analysis_ready',
+    ]);
     expect(Object.keys(detail.result.concerns).sort()).toEqual([
       'acne',
       'dark_circles',
@@ -129,6 +133,9 @@ describe('upload and analysis', () => {
     expect(detail.quality.problems[0].message.th.length).toBeGreaterThan(0);
     // A refused photo with a face keeps its skin tone too: refusals can be counted per tone.
     expect(detail.skinTone).toMatchObject({ ita: expect.any(Number) });
+    expect((await customer.get('/api/notifications')).body.items.map((n: { kind: string }) => n.kind)).toEqual([
+      'analysis_refused',
+    ]);
     expect(await analysesUsed(t, clinic.id)).toBe(0);
   });
 

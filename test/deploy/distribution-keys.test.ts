@@ -48,6 +48,10 @@ const NOT_YET_DISTRIBUTABLE: Record<string, { keys: string[]; change: string }> 
     keys: ['notifications_appointment_kind_channel_key', 'notifications_pkey'],
     change: 'primary key (clinic_id, id); clinic_id first in the one-notice-per-appointment index',
   },
+  notification_deliveries: {
+    keys: ['notification_deliveries_notification_id_fkey', 'notification_deliveries_pkey'],
+    change: 'primary key (clinic_id, id); the notice referenced by (clinic_id, notification_id)',
+  },
   rooms: { keys: ['rooms_pkey'], change: 'primary key (clinic_id, id)' },
   sessions: {
     keys: ['sessions_user_id_fkey'],

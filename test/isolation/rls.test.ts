@@ -92,6 +92,14 @@ const SEEDERS: Record<string, (tenant: Tenant) => Row> = {
     title: 'RLS',
     body: 'RLS',
   }),
+  notification_deliveries: (x) => ({
+    clinic_id: x.clinicId,
+    notification_id: seededId(x, 'notifications'),
+    channel: 'email',
+    address: 'rls@example.test',
+  }),
+  notification_preferences: (x) => ({ clinic_id: x.clinicId, user_id: x.userId, email: false }),
+  clinic_line_channels: (x) => ({ clinic_id: x.clinicId, access_token: 'rls-line-channel-access-token' }),
   analysis_consents: (x) => ({
     clinic_id: x.clinicId,
     customer_id: seededId(x, 'customers'),
@@ -261,6 +269,9 @@ describe('row-level security as the application role', () => {
         'skin_analyses',
         'clinic_current_figures',
         'clinic_running_totals',
+        'notification_deliveries',
+        'notification_preferences',
+        'clinic_line_channels',
       ]),
     );
     const unseeded = tenantTables.filter((table) => !SEEDERS[table]);

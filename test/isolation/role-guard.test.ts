@@ -209,6 +209,18 @@ const GUARDED: GuardedRoute[] = [
 
   { method: 'GET', path: '/api/notifications', allowed: MEMBERS },
   { method: 'POST', path: '/api/notifications/:id/read', allowed: MEMBERS },
+  { method: 'GET', path: '/api/notifications/unread-count', allowed: MEMBERS },
+  { method: 'GET', path: '/api/notifications/events', allowed: MEMBERS },
+  { method: 'POST', path: '/api/notifications/read-all', allowed: MEMBERS },
+  { method: 'GET', path: '/api/notifications/preferences', allowed: MEMBERS },
+  { method: 'PUT', path: '/api/notifications/preferences', allowed: MEMBERS, body: () => ({ email: true, line: false }) },
+  { method: 'GET', path: '/api/clinic/line-channel', allowed: MANAGERS },
+  {
+    method: 'PUT',
+    path: '/api/clinic/line-channel',
+    allowed: MANAGERS,
+    body: () => ({ accessToken: 'guard-test-line-channel-access-token' }),
+  },
 
   { method: 'GET', path: '/api/analysis-consent/text', allowed: MEMBERS, query: () => 'locale=en' },
   { method: 'GET', path: '/api/analysis-consent', allowed: MEMBERS, query: () => `customerId=${randomUUID()}` },
@@ -256,7 +268,8 @@ let t: TestApp;
 const clients = new Map<Role | 'anonymous', HttpClient>();
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // A live stream past the guard ends soon, so its case reads the whole answer.
+  t = await startTestApp({ SSE_MAX_SECONDS: '1' });
   const clinic = await createClinic(t, { tier: 'enterprise' });
   for (const role of ALL_ROLES) {
     clients.set(role, await signInAs(t, await createUser(t, role === 'super_admin' ? null : clinic.id, role)));

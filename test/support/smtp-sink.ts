@@ -7,6 +7,8 @@ export interface SmtpSink {
   messages: { to: string[]; raw: string }[];
   /** The messages received for an address, read, once there are `count` of them or 5 s have passed. */
   mailsTo(address: string, count?: number): Promise<{ subject: string; text: string }[]>;
+  /** Refuses the next `count` messages with a temporary error (451), as a busy server does; they are not kept. */
+  refuseNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export const mailSettings = (sink: SmtpSink) => ({
 /** A real SMTP server on a free port that keeps what it receives. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: SmtpSink['messages'] = [];
+  let refusals = 0;
   const server = new SMTPServer({
     authOptional: true,
     // Its bundled certificate has expired: plain SMTP on loopback is enough for a test.
@@ -28,6 +31,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (refusals > 0) {
+          refusals--;
+          return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+        }
         messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
         callback();
       });
@@ -45,6 +52,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     }
   };
   return {
+    refuseNext(count: number) {
+      refusals = count;
+    },
     url: `smtp://127.0.0.1:${port}`,
     messages,
     mailsTo,

@@ -78,6 +78,7 @@ const PAGES: [string, Page, OpeningData?][] = [
   ['/analyses/new', lazyPage(() => import('../analysis/NewAnalysisPage.tsx'), 'NewAnalysisPage')],
   ['/analyses/compare', lazyPage(() => import('../analysis/ComparePage.tsx'), 'ComparePage')],
   ['/analyses/:id', lazyPage(() => import('../analysis/AnalysisPage.tsx'), 'AnalysisPage')],
+  ['/notifications', lazyPage(() => import('../notifications/InboxPage.tsx'), 'InboxPage')],
 ];
 
 let openingPage: Promise<unknown> = Promise.resolve();

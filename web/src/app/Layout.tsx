@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api } from '../api/client.ts';
@@ -8,6 +8,9 @@ import { isLocale, LOCALES } from '../../../src/i18n/locale-vocabulary.ts';
 import { chooseLanguage } from '../i18n/i18n.ts';
 import { LANGUAGE_NAMES } from '../i18n/language-names.ts';
 import { navigationFor } from './navigation.ts';
+
+// The badge and its live stream are a chunk of their own: the first chunk stays the shell.
+const InboxBadge = lazy(() => import('../notifications/InboxBadge.tsx').then((m) => ({ default: m.InboxBadge })));
 
 export function Layout({ me, children }: { me: Me; children: ReactNode }) {
   const { t, i18n } = useTranslation();
@@ -33,6 +36,11 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
             </Link>
           ))}
         </nav>
+        {me.clinic && (
+          <Suspense fallback={null}>
+            <InboxBadge />
+          </Suspense>
+        )}
         <Link href="/account" className="who" aria-current={location.startsWith('/account') ? 'page' : undefined}>
           {me.fullName}
         </Link>
