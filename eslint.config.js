@@ -41,7 +41,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+src/(?!.*(-schemas|-vocabulary|appointment-moves|appointment-states)\\.ts$)',
+              regex: '^(\\.\\./)+src/(?!.*(-schemas|-vocabulary|appointment-moves|appointment-states|measurement-error)\\.ts$)',
               message: 'The web app imports only schemas and pure shared modules from the server.',
             },
           ],

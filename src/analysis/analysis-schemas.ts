@@ -126,17 +126,41 @@ export const TrendPoint = z
     at: z.iso.datetime(),
     overallScore: z.number(),
     scores: z.partialRecord(z.enum(CONCERNS), z.number()),
+    // Scores of different analysers are on different scales: a trend is drawn over one of them.
+    provider: z.enum(['local', 'openai']),
+    modelVersion: z.string(),
   })
   .meta({ id: 'SkinAnalysisTrendPoint' });
 
-const ComparedAnalysis = z.object({ id: z.uuid(), at: z.iso.datetime(), overallScore: z.number() });
-/** Two completed analyses side by side; `change` is b − a, over the concerns both results measured. */
+const ComparedAnalysis = z.object({
+  id: z.uuid(),
+  at: z.iso.datetime(),
+  overallScore: z.number(),
+  provider: z.enum(['local', 'openai']),
+  modelVersion: z.string(),
+});
+const ScoreChange = z.object({
+  a: z.number(),
+  b: z.number(),
+  change: z.number().nullable().meta({ description: 'b − a; null when the two results are not comparable' }),
+  mdc: z.number().nullable().meta({
+    description:
+      "The analyser version's minimum detectable change (MDC95) for this score, from bench:repeatability; null when not measured",
+  }),
+  meaningful: z.boolean().nullable().meta({ description: '|change| ≥ mdc: more than measurement error; null when unknown' }),
+});
+/**
+ * Two completed analyses side by side: each score's change (b − a) and whether it is more than the analyser's
+ * measurement error, over the concerns both results measured. Results of different providers or analyser
+ * versions are not comparable (`comparable: false`): their changes are null.
+ */
 export const Comparison = z
   .object({
     a: ComparedAnalysis,
     b: ComparedAnalysis,
-    overallChange: z.number(),
-    concerns: z.array(z.object({ concern: z.enum(CONCERNS), a: z.number(), b: z.number(), change: z.number() })),
+    comparable: z.boolean(),
+    overall: ScoreChange,
+    concerns: z.array(ScoreChange.extend({ concern: z.enum(CONCERNS) })),
   })
   .meta({ id: 'SkinAnalysisComparison' });
 

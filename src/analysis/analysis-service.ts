@@ -1,3 +1,4 @@
+import { compareResults } from './result-comparison.ts';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { DateTime } from 'luxon';
@@ -48,7 +49,7 @@ import { CONSENT_TEXT, CONSENT_VERSION, EXTERNAL_PROCESSOR_TEXT } from './consen
 import { heatmapKey } from './heatmap-key.ts';
 import { removeImagesAfterCommit } from './image-removal-job.ts';
 import { recommendTreatments, type Recommendation } from './recommendations.ts';
-import { CONCERNS, concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
+import { concernScores, type SkinAnalysisResult } from './skin-analyzer.ts';
 
 type StoredResult = Omit<SkinAnalysisResult, 'heatmaps'>;
 
@@ -447,6 +448,8 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
             at: r.created_at.toISOString(),
             overallScore: result.overallScore,
             scores: concernScores(result.concerns),
+            provider: result.provider,
+            modelVersion: result.modelVersion,
           };
         });
       });
@@ -463,16 +466,14 @@ export function createAnalysisService({ pool, storage, jobs, clinics, redis, con
         const metadata = { customerId: a.customer_id, compare: true };
         await auditStaffView(tx, actor, clinicId, { targetId: `${aId},${bId}`, metadata }, meta);
         const [ra, rb] = [a.result as StoredResult, b.result as StoredResult];
-        // A result stored before a concern was measured lacks it: only concerns both results have are compared.
-        const [sa, sb] = [concernScores(ra.concerns), concernScores(rb.concerns)];
-        return {
-          a: { id: a.id, at: a.created_at.toISOString(), overallScore: ra.overallScore },
-          b: { id: b.id, at: b.created_at.toISOString(), overallScore: rb.overallScore },
-          overallChange: rb.overallScore - ra.overallScore,
-          concerns: CONCERNS.flatMap((c) =>
-            sa[c] === undefined || sb[c] === undefined ? [] : [{ concern: c, a: sa[c], b: sb[c], change: sb[c] - sa[c] }],
-          ),
-        };
+        const side = (row: typeof a, result: StoredResult) => ({
+          id: row.id,
+          at: row.created_at.toISOString(),
+          overallScore: result.overallScore,
+          provider: result.provider,
+          modelVersion: result.modelVersion,
+        });
+        return { a: side(a, ra), b: side(b, rb), ...compareResults(ra, rb) };
       });
     },
 

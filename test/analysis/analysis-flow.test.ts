@@ -1,3 +1,4 @@
+import { minimumDetectableChange } from '../../src/analysis/engine/measurement-error.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,16 +186,22 @@ describe('history', () => {
     expect([a.status, b.status]).toEqual(['completed', 'completed']);
     const comparison = await customer.get(`/api/analyses/compare?a=${a.id}&b=${b.id}`);
     expect(comparison.status).toBe(200);
-    expect(comparison.body.overallChange).toBe(b.result.overallScore - a.result.overallScore);
+    expect(comparison.body.comparable).toBe(true);
+    expect(comparison.body.overall.change).toBe(b.result.overallScore - a.result.overallScore);
     const redness = comparison.body.concerns.find((c: { concern: string }) => c.concern === 'redness');
+    const change = b.result.concerns.redness.score - a.result.concerns.redness.score;
+    const mdc = minimumDetectableChange(a.result.modelVersion, 'redness')!;
     expect(redness).toEqual({
       concern: 'redness',
       a: a.result.concerns.redness.score,
       b: b.result.concerns.redness.score,
-      change: b.result.concerns.redness.score - a.result.concerns.redness.score,
+      change,
+      mdc,
+      meaningful: Math.abs(change) >= mdc,
     });
     const trend = await customer.get('/api/analyses/trend');
     expect(trend.body.map((p: { analysisId: string }) => p.analysisId).sort()).toEqual([a.id, b.id].sort());
+    expect(trend.body[0]).toMatchObject({ provider: 'local', modelVersion: a.result.modelVersion });
     expect(trend.body[0].scores.pigmentation).toBeGreaterThanOrEqual(1);
   });
 

@@ -876,7 +876,7 @@ describe("clinic A never reaches clinic B's rows", () => {
     expect(events.status).toBe(200);
     expect(String(events.body)).toContain('"status":"completed"');
     const compared = await asOwnerA.get(`/api/analyses/compare?a=${own}&b=${own}`);
-    expect([compared.status, compared.body.overallChange]).toEqual([200, 0]);
+    expect([compared.status, compared.body.overall.change]).toEqual([200, 0]);
     expect((await asOwnerA.get(`/api/analyses?customerId=${a.customer.id}`)).body.items.map((x: { id: string }) => x.id)).toEqual(
       [own],
     );

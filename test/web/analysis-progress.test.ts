@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisDeadLetterJob, analysisJob } from '../../src/analysis/analysis-job.ts';
 import { CONSENT_VERSION } from '../../src/analysis/consent-text.ts';
 import { loadFaceModel } from '../../src/analysis/engine/face-model.ts';
+import { isMeaningfulChange, type ScoreName } from '../../src/analysis/engine/measurement-error.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { finishedAnalysis, uploadPhoto } from '../analysis/analysis-steps.ts';
 import { deriveFacePhotos } from '../analysis/face-photos.ts';
@@ -66,10 +67,13 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
     const shown = await table
       .locator('tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    // A change within the analyser's measurement error says so beside the figure.
+    const changeText = (score: ScoreName, change: number) =>
+      signed(change) + (isMeaningfulChange(newer.modelVersion, score, change) === false ? ' (no meaningful change)' : '');
     expect(shown[0]).toEqual([
       String(older.overallScore),
       String(newer.overallScore),
-      signed(newer.overallScore - older.overallScore),
+      changeText('overall', newer.overallScore - older.overallScore),
     ]);
     const concerns = await table
       .locator('tr[data-concern]')
@@ -78,7 +82,7 @@ describe.runIf(browserAvailable)('skin analysis over time, for customers and sta
       concerns.map((c) => [
         String(older.concerns[c].score),
         String(newer.concerns[c].score),
-        signed(newer.concerns[c].score - older.concerns[c].score),
+        changeText(c as ScoreName, newer.concerns[c].score - older.concerns[c].score),
       ]),
     );
   });

@@ -4,7 +4,8 @@ import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useSignedIn } from '../auth/use-me.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useComparison } from './analysis-queries.ts';
-import { changeClass, signed } from './score-change.ts';
+import type { Comparison } from './analysis-types.ts';
+import { signed, verdictClass } from './score-change.ts';
 import './analysis.css';
 
 /** Two analyses of one customer side by side (?a=earlier&b=later), with the change per concern. */
@@ -26,6 +27,11 @@ export function ComparePage() {
         <Link href="/analyses">{t('backToList')}</Link>
       </p>
       <h1>{t('compare.title')}</h1>
+      {!c.comparable && (
+        <p className="scope-note warning" role="status">
+          {t('compare.notComparable', { a: c.a.modelVersion, b: c.b.modelVersion })}
+        </p>
+      )}
       <div className="compare-photos">
         {sides.map((side) => (
           <figure key={side.id} className="card">
@@ -55,19 +61,35 @@ export function ComparePage() {
             <th scope="row">{t('result.overall')}</th>
             <td className="number">{c.a.overallScore}</td>
             <td className="number">{c.b.overallScore}</td>
-            <td className={`number change ${changeClass(c.overallChange)}`}>{signed(c.overallChange)}</td>
+            <ChangeCell score={c.overall} />
           </tr>
           {c.concerns.map((row) => (
             <tr key={row.concern} data-concern={row.concern}>
               <th scope="row">{t(`concern.${row.concern}`)}</th>
               <td className="number">{row.a}</td>
               <td className="number">{row.b}</td>
-              <td className={`number change ${changeClass(row.change)}`}>{signed(row.change)}</td>
+              <ChangeCell score={row} />
             </tr>
           ))}
         </tbody>
       </table>
       <p className="muted">{t('compare.legend')}</p>
+      {c.comparable && <p className="muted">{t('compare.mdcLegend')}</p>}
     </article>
+  );
+}
+
+/** A score's change, marked as no meaningful change when it is within the analyser's measurement error. */
+function ChangeCell({ score }: { score: Comparison['overall'] }) {
+  const { t } = useTranslation('analysis');
+  if (score.change === null) return <td className="number">—</td>;
+  return (
+    <td
+      className={`number change ${verdictClass(score.change, score.meaningful)}`}
+      title={score.mdc === null ? undefined : t('compare.mdc', { mdc: score.mdc })}
+    >
+      {signed(score.change)}
+      {score.meaningful === false && <span className="verdict"> {t('compare.noMeaningfulChange')}</span>}
+    </td>
   );
 }

@@ -15,18 +15,23 @@ export function TrendSection({ customerId, timeZone }: { customerId: string | un
   const format = useFormat(timeZone);
   if (trend.isPending) return null;
   if (trend.isError) return <ProblemMessage error={trend.error} />;
-  const points = trend.data;
-  if (points.length === 0) return null;
+  if (trend.data.length === 0) return null;
+  // One analyser's scale: the latest result's provider and version, earlier results of others left out.
+  const latest = trend.data.at(-1)!;
+  const points = trend.data.filter((p) => p.provider === latest.provider && p.modelVersion === latest.modelVersion);
+  const leftOut = trend.data.length - points.length;
   const labels = points.map((p) => format.date(p.at));
   const concerns = concernsOf(points);
   return (
     <section aria-labelledby="trend-title" className="trend">
       <h2 id="trend-title">{t('trend.title')}</h2>
+      {leftOut > 0 && <p className="muted">{t('trend.otherAnalysers', { count: leftOut })}</p>}
       {points.length < 2 ? (
         <p className="muted">{t('trend.needTwo')}</p>
       ) : (
         <Suspense fallback={<p className="loading">{t('app:loading')}</p>}>
           <TrendCharts
+            modelVersion={latest.modelVersion}
             labels={labels}
             series={[
               { key: 'overall', label: t('trend.overall'), values: points.map((p) => p.overallScore) },
