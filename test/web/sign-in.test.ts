@@ -37,7 +37,7 @@ describe.runIf(browserAvailable)('signing in to the web app', () => {
         '/dashboard',
         ['Today', 'Skin analyses', 'Customers', 'Team', 'Reports', 'Treatments', 'Rooms', 'Working hours', 'Clinic settings'],
       ],
-      [customer, '/my-appointments', ['My appointments', 'Skin analyses']],
+      [customer, '/my-appointments', ['My appointments', 'Skin analyses', 'My data']],
       [admin, '/admin/analytics', ['Clinic performance', 'Clinics', 'Audit log', 'System']],
     ];
     for (const [user, home, links] of cases) {
