@@ -2,12 +2,14 @@
 -- outlives the customer: once erased, customer_id is cleared and only the dates and the staff member
 -- who confirmed remain, which is what the clinic must be able to show.
 CREATE TABLE erasure_requests (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
   clinic_id uuid NOT NULL REFERENCES clinics (id),
   customer_id uuid,
   requested_at timestamptz NOT NULL DEFAULT now(),
   erased_at timestamptz,
   erased_by_user_id uuid,
+  -- The clinic first in every key, as in every clinic's table: the schema can be distributed by clinic.
+  PRIMARY KEY (clinic_id, id),
   FOREIGN KEY (clinic_id, customer_id) REFERENCES customers (clinic_id, id) ON DELETE SET NULL (customer_id)
 );
 -- One open request per customer: asking twice is the same request.
