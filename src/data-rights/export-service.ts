@@ -155,7 +155,11 @@ export function createDataExportService({ pool, storage }: DataExportDeps) {
         }
         const written = once(archive, 'entry', { signal: gone.signal });
         archive.append(object.body, { name: image.file, date: analysis.created_at });
-        await written;
+        // A download the client gave up leaves the stored object's stream open (a file or an S3 socket) unless closed here.
+        await written.catch((error: unknown) => {
+          object.body.destroy();
+          throw error;
+        });
       }
     }
     const json = JSON.stringify(dataJson(snapshot, missing, exportedAt), null, 2);
