@@ -9,6 +9,7 @@ import { localDateInDays, localInstant, setUpBookableTreatment } from '../suppor
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import type { Response } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startS3TestServer, type S3TestServer } from '../storage/s3-test-server.ts';
 import { zipEntries } from '../support/zip-entries.ts';
 
 let t: TestApp;
@@ -21,8 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const stored = async (key: string) => {
-  const object = await t.storage.get(key);
+const stored = async (key: string, app = t) => {
+  const object = await app.storage.get(key);
   const chunks: Buffer[] = [];
   for await (const chunk of object.body) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -31,12 +32,12 @@ const stored = async (key: string) => {
 const archiveOf = (res: Response) => zipEntries(res.raw.rawPayload);
 
 /** A customer with a booking, a completed analysis with one heatmap, and a doctor and receptionist of the clinic. */
-async function customerWithHistory() {
-  const clinic = await createClinic(t, { tier: 'professional' });
-  const owner = await signInAs(t, await createUser(t, clinic.id, 'clinic_owner'));
-  const doctor = await createUser(t, clinic.id, 'clinic_staff');
+async function customerWithHistory(app: TestApp) {
+  const clinic = await createClinic(app, { tier: 'professional' });
+  const owner = await signInAs(app, await createUser(app, clinic.id, 'clinic_owner'));
+  const doctor = await createUser(app, clinic.id, 'clinic_staff');
   const treatment = await setUpBookableTreatment(owner, doctor.id);
-  const customer = await customerOf(t, clinic);
+  const customer = await customerOf(app, clinic);
   const customerId = (await customer.get('/api/customers/me')).body.id as string;
   const booking = await customer.post('/api/appointments', {
     treatmentId: treatment.id,
@@ -50,8 +51,8 @@ async function customerWithHistory() {
   const heatmap = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } })
     .png()
     .toBuffer();
-  await t.storage.put(heatmapKey(clinic.id, analysisId, 'wrinkles'), heatmap, 'image/png');
-  await finishAnalysis(t.db.owner, analysisId, {
+  await app.storage.put(heatmapKey(clinic.id, analysisId, 'wrinkles'), heatmap, 'image/png');
+  await finishAnalysis(app.db.owner, analysisId, {
     status: 'completed',
     skinTone: { ita: 28.5, band: 'intermediate' },
     result: {
@@ -68,7 +69,7 @@ async function customerWithHistory() {
     heatmapBytes: heatmap.length,
     quality: { passed: true, problems: [] },
   });
-  const { rows } = await t.db.owner.query('SELECT photo_sha256, photo_format FROM skin_analyses WHERE id = $1', [analysisId]);
+  const { rows } = await app.db.owner.query('SELECT photo_sha256, photo_format FROM skin_analyses WHERE id = $1', [analysisId]);
   return {
     clinic,
     owner,
@@ -77,8 +78,8 @@ async function customerWithHistory() {
     analysisId,
     heatmap,
     keys: photoKeys(clinic.id, rows[0].photo_sha256, rows[0].photo_format),
-    asDoctor: await signInAs(t, doctor),
-    asReceptionist: await signInAs(t, await createUser(t, clinic.id, 'receptionist')),
+    asDoctor: await signInAs(app, doctor),
+    asReceptionist: await signInAs(app, await createUser(app, clinic.id, 'receptionist')),
   };
 }
 
@@ -93,7 +94,7 @@ const exportAudit = async (clinicId: string) =>
 
 describe("a customer's data export", () => {
   it('is a ZIP of data.json and the photos and heatmaps of each analysis, and the export is audited', async () => {
-    const { clinic, customer, customerId, analysisId, heatmap, keys } = await customerWithHistory();
+    const { clinic, customer, customerId, analysisId, heatmap, keys } = await customerWithHistory(t);
     const res = await customer.get('/api/customers/me/export');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
@@ -147,7 +148,7 @@ describe("a customer's data export", () => {
   });
 
   it('skips an image storage no longer holds and lists it in data.json as deleted', async () => {
-    const { customer, analysisId, keys } = await customerWithHistory();
+    const { customer, analysisId, keys } = await customerWithHistory(t);
     await t.storage.delete(keys.thumbMedium);
     const files = archiveOf(await customer.get('/api/customers/me/export'));
     const folder = `analyses/${analysisId}`;
@@ -159,7 +160,7 @@ describe("a customer's data export", () => {
   });
 
   it("the customer's doctor downloads it on their behalf (audited); the receptionist gets 403, another clinic 404", async () => {
-    const { clinic, customerId, analysisId, keys, asDoctor, asReceptionist } = await customerWithHistory();
+    const { clinic, customerId, analysisId, keys, asDoctor, asReceptionist } = await customerWithHistory(t);
     const res = await asDoctor.get(`/api/customers/${customerId}/export`);
     expect(res.status).toBe(200);
     expect(archiveOf(res).get(`analyses/${analysisId}/working.jpg`)).toEqual(await stored(keys.working));
@@ -174,5 +175,30 @@ describe("a customer's data export", () => {
     expect(foreign.status).toBe(404);
     expect(await exportAudit(elsewhere.id)).toEqual([]);
     expect(await exportAudit(clinic.id)).toHaveLength(1);
+  });
+});
+
+describe('a data export on S3 storage', () => {
+  let s3: S3TestServer;
+  let onS3: TestApp;
+  beforeAll(async () => {
+    s3 = await startS3TestServer();
+    onS3 = await startTestApp(s3.env);
+  }, 60_000);
+  afterAll(async () => {
+    await onS3.stop();
+    await s3.stop();
+  });
+
+  it('streams the images from the bucket and lists one the bucket lost as deleted', async () => {
+    const { customer, analysisId, heatmap, keys } = await customerWithHistory(onS3);
+    await onS3.storage.delete(keys.thumbSmall);
+    const files = archiveOf(await customer.get('/api/customers/me/export'));
+    const folder = `analyses/${analysisId}`;
+    expect(files.get(`${folder}/working.jpg`)).toEqual(await stored(keys.working, onS3));
+    expect(files.get(`${folder}/heatmap-wrinkles.png`)).toEqual(heatmap);
+    expect(files.has(`${folder}/thumb-256.webp`)).toBe(false);
+    const images = JSON.parse(files.get('data.json')!.toString('utf8')).analyses[0].images;
+    expect(images).toContainEqual({ file: `${folder}/thumb-256.webp`, deleted: true });
   });
 });
