@@ -9,8 +9,8 @@ import { localDateInDays, localInstant, setUpBookableTreatment } from '../suppor
 import { createClinic, createUser, signInAs } from '../support/factories.ts';
 import type { Response } from '../support/http-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { startS3TestServer, type S3TestServer } from '../storage/s3-test-server.ts';
 import { zipEntries } from '../support/zip-entries.ts';
+import { appOnS3 } from './erasure-steps.ts';
 
 let t: TestApp;
 let photo: Buffer;
@@ -179,18 +179,10 @@ describe("a customer's data export", () => {
 });
 
 describe('a data export on S3 storage', () => {
-  let s3: S3TestServer;
-  let onS3: TestApp;
-  beforeAll(async () => {
-    s3 = await startS3TestServer();
-    onS3 = await startTestApp(s3.env);
-  }, 60_000);
-  afterAll(async () => {
-    await onS3.stop();
-    await s3.stop();
-  });
+  const s3App = appOnS3();
 
   it('streams the images from the bucket and lists one the bucket lost as deleted', async () => {
+    const onS3 = s3App();
     const { customer, analysisId, heatmap, keys } = await customerWithHistory(onS3);
     await onS3.storage.delete(keys.thumbSmall);
     const files = archiveOf(await customer.get('/api/customers/me/export'));
