@@ -166,7 +166,7 @@ export async function buildApp({
     await typed.register(invitationRoutes, { prefix: '/api', invitations: services.invitations });
     await typed.register(acceptInvitationRoutes, { prefix: '/api', invitations: services.invitations });
     await typed.register(customerRoutes, { prefix: '/api', customers: services.customers });
-    await typed.register(dataRightsRoutes, { prefix: '/api', erasure: services.erasure });
+    await typed.register(dataRightsRoutes, { prefix: '/api', erasure: services.erasure, dataExport: services.dataExport });
     await typed.register(treatmentRoutes, { prefix: '/api', treatments: services.treatments });
     await typed.register(roomRoutes, { prefix: '/api', rooms: services.rooms });
     await typed.register(scheduleRoutes, { prefix: '/api', schedules: services.schedules });

@@ -31,6 +31,7 @@ import { createStaffService } from './staff/staff-service.ts';
 import { createInvitationService } from './staff/invitation-service.ts';
 import { createCustomerService } from './customers/customer-service.ts';
 import { createErasureService } from './data-rights/erasure-service.ts';
+import { createDataExportService } from './data-rights/export-service.ts';
 import { createTreatmentService } from './treatments/treatment-service.ts';
 import { createClinicReportService } from './reports/clinic-report-service.ts';
 import { createRoomService } from './rooms/room-service.ts';
@@ -102,6 +103,7 @@ export function createServices({
     invitations: createInvitationService({ pool: db.app, responses, send: sendAccountEmail, config }),
     customers: createCustomerService(db.app, sessions),
     erasure: createErasureService({ pool: db.app, jobs, sessions, responses }),
+    dataExport: createDataExportService({ pool: db.app, storage }),
     treatments: createTreatmentService(db.app, responses),
     reports: createClinicReportService(db.app),
     rooms: createRoomService(db.app, responses),

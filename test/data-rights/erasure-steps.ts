@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ObjectStorage } from '../../src/storage/object-storage.ts';
 import { customerOf } from '../analysis/analysis-steps.ts';
 import type { TestClinic } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
-import type { TestApp } from '../support/test-app.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startS3TestServer, type S3TestServer } from '../storage/s3-test-server.ts';
 
 /** The keys a clinic holds in storage (photos, thumbnails, heatmaps), local or S3 alike. */
 export async function storedKeys(storage: ObjectStorage, clinicId: string): Promise<string[]> {
@@ -35,4 +36,19 @@ export async function identifiableCustomer(
     userId: changed.body.userId,
     details: { fullName: changed.body.fullName, email: changed.body.email, phone: changed.body.phone },
   };
+}
+
+/** An app storing in a local S3 server, started and stopped around the calling describe block; read it inside tests. */
+export function appOnS3(): () => TestApp {
+  let s3: S3TestServer;
+  let app: TestApp;
+  beforeAll(async () => {
+    s3 = await startS3TestServer();
+    app = await startTestApp(s3.env);
+  }, 60_000);
+  afterAll(async () => {
+    await app.stop();
+    await s3.stop();
+  });
+  return () => app;
 }

@@ -14,8 +14,8 @@ import { createClinic, createUser, PASSWORD, signInAs } from '../support/factori
 import { HttpClient } from '../support/http-client.ts';
 import { columnsHolding } from '../support/personal-data.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { S3RVER_CREDENTIALS, startS3TestServer, type S3TestServer } from '../storage/s3-test-server.ts';
-import { identifiableCustomer, storedKeys } from './erasure-steps.ts';
+import { S3RVER_CREDENTIALS } from '../storage/s3-test-server.ts';
+import { appOnS3, identifiableCustomer, storedKeys } from './erasure-steps.ts';
 
 let t: TestApp;
 let faces: Buffer[];
@@ -219,18 +219,10 @@ describe("a customer's erasure", () => {
 });
 
 describe('an erasure on S3 storage', () => {
-  let s3: S3TestServer;
-  let onS3: TestApp;
-  beforeAll(async () => {
-    s3 = await startS3TestServer();
-    onS3 = await startTestApp(s3.env);
-  }, 60_000);
-  afterAll(async () => {
-    await onS3.stop();
-    await s3.stop();
-  });
+  const s3App = appOnS3();
 
   it('deletes the photo, working copy and thumbnails from the bucket', async () => {
+    const onS3 = s3App();
     const { clinic, owner } = await clinicWithManagers(onS3);
     const customer = await identifiableCustomer(onS3, clinic);
     expect((await uploadPhoto(customer.client, faces[0]!)).status).toBe(202);

@@ -145,6 +145,14 @@ const ROUTES: IsolationRoute[] = [
     targets: ['accountCustomer', 'walkInCustomer'],
     receptionist: false,
   },
+  // A leaked export would hand over B's customer's health data and photos.
+  {
+    method: 'GET',
+    path: '/api/customers/:id/export',
+    table: 'customers',
+    targets: ['accountCustomer', 'walkInCustomer'],
+    receptionist: false,
+  },
   {
     method: 'GET',
     path: '/api/customers/:id/appointments',

@@ -96,6 +96,8 @@ const GUARDED: GuardedRoute[] = [
   { method: 'POST', path: '/api/customers/me/erasure-request', allowed: ['customer'] },
   { method: 'GET', path: '/api/erasure-requests', allowed: MANAGERS },
   { method: 'POST', path: '/api/customers/:id/erasure', allowed: MANAGERS },
+  { method: 'GET', path: '/api/customers/me/export', allowed: ['customer'] },
+  { method: 'GET', path: '/api/customers/:id/export', allowed: TREATING.filter((r) => r !== 'customer') },
 
   { method: 'GET', path: '/api/clinic', allowed: MEMBERS },
   { method: 'PATCH', path: '/api/clinic', allowed: MANAGERS, body: () => ({ locale: 'th' }) },

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishAnalysis } from '../../src/analysis/analysis-repo.ts';
+import { photoKeys } from '../../src/uploads/photo-pipeline.ts';
 import { imageRemovalJob } from '../../src/analysis/image-removal-job.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { uploadPhoto } from '../analysis/analysis-steps.ts';
@@ -9,6 +11,7 @@ import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/b
 import { eventually } from '../support/eventually.ts';
 import { createClinic, createUser, type TestClinic, type TestUser } from '../support/factories.ts';
 import { columnsHolding } from '../support/personal-data.ts';
+import { zipEntries } from '../support/zip-entries.ts';
 import sharp from 'sharp';
 
 describe.runIf(browserAvailable)("patients' data rights in the web app", () => {
@@ -110,6 +113,30 @@ describe.runIf(browserAvailable)("patients' data rights in the web app", () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   }, 60_000);
 
+  it('a customer downloads their data from My data, and the archive holds their photo', async () => {
+    const customer = await identifiableCustomer(t, clinic);
+    const upload = await uploadPhoto(customer.client, photo);
+    expect(upload.status).toBe(202);
+    const { rows } = await t.db.owner.query('SELECT photo_sha256, photo_format FROM skin_analyses WHERE id = $1', [
+      upload.body.id,
+    ]);
+    const workingCopy = await t.storage.get(photoKeys(clinic.id, rows[0].photo_sha256, rows[0].photo_format).working);
+    const photoBytes = Buffer.concat(await workingCopy.body.toArray());
+
+    const page = await t.signedInPage({ email: customer.details.email });
+    await page.getByRole('link', { name: 'My data' }).click();
+    await page.waitForURL('**/my-data');
+    const link = page.getByRole('link', { name: 'Download my data' });
+    await link.waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^customer-${customer.id}-.*\\.zip$`));
+    const files = zipEntries(await readFile(await download.path()));
+    expect(files.get(`analyses/${upload.body.id}/working.jpg`)).toEqual(photoBytes);
+    const data = JSON.parse(files.get('data.json')!.toString('utf8'));
+    expect(data.profile).toMatchObject({ id: customer.id, fullName: customer.details.fullName });
+  }, 60_000);
+
   it('a receptionist finds no analyses in the menu or on a customer page, and cannot open one', async () => {
     const customer = await identifiableCustomer(t, clinic);
     const upload = await uploadPhoto(customer.client, photo);
@@ -119,6 +146,7 @@ describe.runIf(browserAvailable)("patients' data rights in the web app", () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe(customer.details.fullName);
     expect(await page.getByRole('link', { name: 'Skin analyses' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Erase this customer' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Download data' }).count()).toBe(0);
     await page.goto(`/analyses/${upload.body.id}`);
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('You do not have access to this.');
     expect(await page.locator('img').count()).toBe(0);

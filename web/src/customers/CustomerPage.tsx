@@ -9,6 +9,7 @@ import type { Appointment } from '../appointments/appointment-types.ts';
 import { AppointmentCells } from '../appointments/AppointmentCells.tsx';
 import { HEALTH_DATA_STAFF } from '../../../src/users/role-vocabulary.ts';
 import { useClinicMember, type Role } from '../auth/use-me.ts';
+import { DownloadDataLink } from '../data-rights/DownloadDataLink.tsx';
 import { EraseCustomerPanel } from '../data-rights/EraseCustomerPanel.tsx';
 import { erases } from '../data-rights/data-rights-types.ts';
 import type { Customer } from './customer-types.ts';
@@ -48,9 +49,12 @@ function CustomerRecord({ id, timeZone, role }: { id: string; timeZone: string; 
           <div className="customer-head">
             <h1>{customer.data.fullName}</h1>
             {seesHealthData(role) && (
-              <Link href={`/analyses?customerId=${id}`} className="button secondary">
-                {t('analyses')}
-              </Link>
+              <div className="customer-actions">
+                <Link href={`/analyses?customerId=${id}`} className="button secondary">
+                  {t('analyses')}
+                </Link>
+                <DownloadDataLink customerId={id} />
+              </div>
             )}
           </div>
           <dl className="card contact">

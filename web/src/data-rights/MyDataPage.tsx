@@ -6,9 +6,10 @@ import { ConfirmDialog } from '../admin/ConfirmDialog.tsx';
 import { ProblemMessage } from '../app/ProblemMessage.tsx';
 import { useClinicMember } from '../auth/use-me.ts';
 import { useFormat } from '../i18n/format.ts';
+import { DownloadDataLink } from './DownloadDataLink.tsx';
 import { OWN_ERASURE_REQUEST_KEY, type OwnErasureRequest } from './data-rights-types.ts';
 
-/** A customer's rights over what the clinic holds about them: here, asking to be forgotten. */
+/** A customer's rights over what the clinic holds about them: a copy of it, and asking to be forgotten. */
 export function MyDataPage() {
   const { t } = useTranslation('data-rights');
   const member = useClinicMember();
@@ -27,6 +28,11 @@ export function MyDataPage() {
   return (
     <section className="my-data">
       <h1>{t('mine.title')}</h1>
+      <section className="card" aria-labelledby="download-my-data-title">
+        <h2 id="download-my-data-title">{t('export.title')}</h2>
+        <p>{t('export.explain')}</p>
+        <DownloadDataLink />
+      </section>
       <section className="card" aria-labelledby="forget-me-title">
         <h2 id="forget-me-title">{t('mine.forgetTitle')}</h2>
         <p>{t('mine.forgetExplain')}</p>
