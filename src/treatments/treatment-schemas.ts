@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { TreatmentRow } from './treatment-repo.ts';
 import { TREATMENT_CATEGORIES } from './treatment-vocabulary.ts';
 
-
 const Name = z.string().trim().min(1).max(200);
 export const TreatmentName = z.object({ en: Name.nullable(), th: Name.nullable(), zh: Name.nullable() }).partial().strict();
 
