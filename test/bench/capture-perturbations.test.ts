@@ -8,12 +8,9 @@ import {
   whiteBalance,
   type RgbPixels,
 } from '../../bench/skin-analysis/capture-perturbations.ts';
+import { linearLight } from '../support/srgb.ts';
 
-// Written out again rather than imported: the test checks the perturbations against sRGB's own definition.
-const linear = (v: number) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-};
+const linear = linearLight;
 
 /** A skin-coloured gradient with a little texture: no channel near 0 or 255, so nothing clips. */
 function skinPatch(width = 64, height = 48): RgbPixels {

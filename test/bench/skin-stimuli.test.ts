@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbPixels } from '../../bench/skin-analysis/capture-perturbations.ts';
+import { linearLight } from '../support/srgb.ts';
 import {
   drawDarkCircles,
   drawDiffuseRedness,
@@ -13,10 +14,7 @@ import {
   type StimulusMask,
 } from '../../bench/skin-analysis/skin-stimuli.ts';
 
-const linear = (v: number) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-};
+const linear = linearLight;
 const W = 200;
 const H = 160;
 /** Even skin, one colour. */
