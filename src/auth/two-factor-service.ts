@@ -11,7 +11,7 @@ import { createAttemptBudget } from './attempt-budget.ts';
 import { withOwnRow } from './auth-service.ts';
 import type { SessionCache } from './session-cache.ts';
 import { base32, matchingStep, newTotpSecret, otpauthUri } from './totp.ts';
-import { openTotpSecret, sealTotpSecret } from './totp-secret-box.ts';
+import { openTotpSecret, sealTotpSecret, UnreadableTotpSecret } from './totp-secret-box.ts';
 import {
   acceptStep,
   disableTwoFactor,
@@ -67,13 +67,28 @@ export function createTwoFactorService({
   async function proveSecondFactor(tx: Tx, userId: string, code: string): Promise<SecondFactor | undefined> {
     const row = await findTwoFactor(tx, userId);
     if (!row?.totp_secret) return undefined;
-    const { secret, wasPlain } = openTotpSecret(config.totpKey, userId, row.totp_secret);
-    // Stored before secrets were encrypted: sealed on its first use.
-    if (wasPlain) await replaceTotpSecret(tx, userId, row.totp_secret, sealTotpSecret(config.totpKey, userId, secret));
-    const step = matchingStep(secret, code.trim(), new Date());
-    if (step !== undefined) return (await acceptStep(tx, userId, step)) ? 'totp' : undefined;
+    const opened = openStoredSecret(userId, row.totp_secret);
+    if (opened) {
+      // Stored before secrets were encrypted: sealed on its first use.
+      if (opened.wasPlain)
+        await replaceTotpSecret(tx, userId, row.totp_secret, sealTotpSecret(config.totpKey, userId, opened.secret));
+      const step = matchingStep(opened.secret, code.trim(), new Date());
+      if (step !== undefined) return (await acceptStep(tx, userId, step)) ? 'totp' : undefined;
+    }
+    // Recovery codes are hashes, not sealed: they still work when the key that sealed the secret is gone.
     if (row.totp_enabled_at && (await spendRecoveryCode(tx, userId, recoveryHash(code)))) return 'recovery-code';
+    if (!opened) throw new AppError('two-factor-unavailable');
     return undefined;
+  }
+
+  /** The user's secret, or undefined when this node's key cannot open it (an operator's key change). */
+  function openStoredSecret(userId: string, stored: Buffer) {
+    try {
+      return openTotpSecret(config.totpKey, userId, stored);
+    } catch (error) {
+      if (!(error instanceof UnreadableTotpSecret)) throw error;
+      return undefined;
+    }
   }
 
   /**

@@ -63,6 +63,12 @@ export const PROBLEMS = {
     detail:
       'Send the 6-digit code your authenticator app shows now (each code works once), or one of your unused recovery codes.',
   },
+  'two-factor-unavailable': {
+    status: 503,
+    title: 'Authenticator codes cannot be checked now',
+    detail:
+      "The server cannot open the stored authenticator key (its TOTP_ENCRYPTION_KEY is not the one it was sealed with). Sign in with one of your recovery codes, or ask the platform's operator.",
+  },
   'two-factor-enrolment-required': {
     status: 403,
     title: 'Turn on two-factor sign-in first',
