@@ -23,13 +23,14 @@ export interface ScoreChange {
 export function compareResults(a: Compared, b: Compared) {
   const comparable = a.provider === b.provider && a.modelVersion === b.modelVersion;
   const scoreChange = (score: ScoreName, sa: number, sb: number): ScoreChange => {
-    const change = comparable ? sb - sa : null;
+    if (!comparable) return { a: sa, b: sb, change: null, mdc: null, meaningful: null };
+    const change = sb - sa;
     return {
       a: sa,
       b: sb,
       change,
-      mdc: comparable ? minimumDetectableChange(a.modelVersion, score) : null,
-      meaningful: change === null ? null : isMeaningfulChange(a.modelVersion, score, change),
+      mdc: minimumDetectableChange(a.modelVersion, score),
+      meaningful: isMeaningfulChange(a.modelVersion, score, change),
     };
   };
   const [sa, sb] = [concernScores(a.concerns), concernScores(b.concerns)];
